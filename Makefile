@@ -1,0 +1,154 @@
+# Makefile - builds and tests obc.
+#
+#   make            build build/obc
+#   make demo       compile the bundled example and validate the policy
+#   make check      every test: unit (cmocka), golden corpus, schema
+#                   validation, sanitizers, valgrind, a short fuzz run
+#   make install    install obc to $(PREFIX)/bin (PREFIX=/usr/local)
+#   make regen      rewrite the corpus goldens from the current obc (review the diff!)
+#   make bench      speed and memory benchmarks
+#   make fuzz       longer fuzzing run (FUZZ_SECONDS=600)
+#   make coverage   line and branch coverage of compiler/
+#
+# Missing build and test tools are installed with apt-get (tools/ensure-deps.sh).
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+BUILD   := build
+PY      := /usr/bin/python3
+NPROC   := $(shell nproc 2>/dev/null || echo 2)
+
+BUILD_DEPS := gcc make flex bison libcjson-dev
+TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev python3 python3-jsonschema valgrind clang libclang-rt-14-dev gcovr
+
+DEFS      := -D_XOPEN_SOURCE=700
+OPT       ?= -O2 -g
+WARN      := -std=c11 -Wall -Wextra -Wpedantic -Werror
+# Generated scanner and parser: strict, minus what flex/bison output trips.
+GEN_WARN  := -std=c11 -Wall -Werror -Wno-unused-function -Wno-unused-but-set-variable
+INC       := -Icompiler -I$(BUILD)/gen
+SAN       := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDLIBS    := -lcjson
+
+SRCS      := $(sort $(wildcard compiler/*.c))
+LIB_SRCS  := $(filter-out compiler/main.c,$(SRCS))
+STDLIB    := $(sort $(wildcard stdlib/*.ob))
+GEN_C     := $(BUILD)/gen/lexer.c $(BUILD)/gen/parser.c $(BUILD)/gen/stdlib_data.c
+GEN_H     := $(BUILD)/gen/lexer.h $(BUILD)/gen/parser.h
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+
+# Object lists for one build variant ($1 = release | asan | cov).
+lib_objs = $(patsubst compiler/%.c,$(BUILD)/$1/%.o,$(LIB_SRCS)) \
+           $(patsubst $(BUILD)/gen/%.c,$(BUILD)/$1/gen_%.o,$(GEN_C))
+VARIANT_FLAGS_release :=
+VARIANT_FLAGS_asan    := $(SAN)
+VARIANT_FLAGS_cov     := --coverage -O0
+
+.PHONY: all deps test-deps demo check install uninstall clean regen bench fuzz coverage \
+        unit corpus schema valgrind fuzz-smoke
+
+all: $(BUILD)/obc
+
+deps:
+	@tools/ensure-deps.sh $(BUILD_DEPS)
+
+test-deps:
+	@tools/ensure-deps.sh $(TEST_DEPS)
+
+# ---- generated sources -------------------------------------------------
+
+$(BUILD)/gen/parser.c $(BUILD)/gen/parser.h: grammar/parser.y | $(BUILD)/gen
+	bison -Wall -Werror --header=$(BUILD)/gen/parser.h -o $(BUILD)/gen/parser.c $<
+
+$(BUILD)/gen/lexer.c $(BUILD)/gen/lexer.h: grammar/lexer.l | $(BUILD)/gen
+	flex --header-file=$(BUILD)/gen/lexer.h -o $(BUILD)/gen/lexer.c $<
+
+$(BUILD)/gen/stdlib_data.c: $(STDLIB) $(BUILD)/embed | $(BUILD)/gen
+	$(BUILD)/embed $@ $(STDLIB)
+
+$(BUILD)/embed: tools/embed.c | $(BUILD)/gen
+	$(CC) $(WARN) -O2 -o $@ $<
+
+$(BUILD)/gen:
+	mkdir -p $@
+
+# ---- objects and binaries ----------------------------------------------
+
+define variant_rules
+$(BUILD)/$1/%.o: compiler/%.c $(GEN_H) | $(BUILD)/$1
+	$$(CC) $(WARN) $(DEFS) $(OPT) $(VARIANT_FLAGS_$1) $(INC) -MMD -MP -c -o $$@ $$<
+$(BUILD)/$1/gen_%.o: $(BUILD)/gen/%.c $(GEN_H) | $(BUILD)/$1
+	$$(CC) $(GEN_WARN) $(DEFS) $(OPT) $(VARIANT_FLAGS_$1) $(INC) -c -o $$@ $$<
+$(BUILD)/$1:
+	mkdir -p $$@
+endef
+$(eval $(call variant_rules,release))
+$(eval $(call variant_rules,asan))
+$(eval $(call variant_rules,cov))
+
+$(BUILD)/obc: $(call lib_objs,release) $(BUILD)/release/main.o
+	$(CC) $(OPT) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/asan/obc: $(call lib_objs,asan) $(BUILD)/asan/main.o
+	$(CC) $(OPT) $(SAN) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/cov/obc: $(call lib_objs,cov) $(BUILD)/cov/main.o
+	$(CC) --coverage -o $@ $^ $(LDLIBS)
+
+# Unit tests link every compiler object but main.o.
+$(BUILD)/asan/test_%: tests/unit/test_%.c $(call lib_objs,asan)
+	$(CC) $(WARN) $(DEFS) $(OPT) $(SAN) $(INC) -o $@ $^ $(LDLIBS) -lcmocka
+$(BUILD)/cov/test_%: tests/unit/test_%.c $(call lib_objs,cov)
+	$(CC) $(WARN) $(DEFS) --coverage -O0 $(INC) -o $@ $^ $(LDLIBS) -lcmocka
+
+-include $(wildcard $(BUILD)/*/*.d)
+
+# ---- the two README commands -------------------------------------------
+
+DEMO_SRC := examples/central-copy.ob
+DEMO_OUT := $(BUILD)/demo
+
+demo: deps
+	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc
+	@rm -rf $(DEMO_OUT)
+	$(BUILD)/obc compile $(DEMO_SRC) -o $(DEMO_OUT)
+	@for f in $(DEMO_OUT)/*.json; do echo "== $$f"; cat "$$f"; done
+	@tools/ensure-deps.sh python3 python3-jsonschema
+	$(PY) tests/validate-policies.py $(DEMO_OUT)
+
+check: test-deps
+	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc $(BUILD)/asan/obc \
+	    $(patsubst tests/unit/test_%.c,$(BUILD)/asan/test_%,$(UNIT_SRCS))
+	@$(MAKE) --no-print-directory unit corpus schema valgrind fuzz-smoke
+	@echo "make check: all passed"
+
+unit:
+	@set -e; for t in $(patsubst tests/unit/test_%.c,$(BUILD)/asan/test_%,$(UNIT_SRCS)); do \
+	    echo "== $$t"; $$t; done
+
+corpus:
+	tests/run-corpus.sh $(BUILD)/obc
+	OBC_SANITIZED=1 tests/run-corpus.sh $(BUILD)/asan/obc
+
+schema:
+	$(PY) tests/validate-policies.py --compile $(BUILD)/obc corpus examples
+
+valgrind:
+	tests/run-valgrind.sh $(BUILD)/obc
+
+fuzz-smoke:
+	@if [ -x tests/fuzz/run.sh ]; then tests/fuzz/run.sh smoke; fi
+
+regen: $(BUILD)/obc
+	tests/run-corpus.sh --regen $(BUILD)/obc
+	@echo "goldens rewritten: review them with 'git diff corpus/' before committing"
+
+install: $(BUILD)/obc
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BUILD)/obc $(DESTDIR)$(PREFIX)/bin/obc
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/obc
+
+clean:
+	rm -rf $(BUILD)

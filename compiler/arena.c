@@ -1,0 +1,171 @@
+/*
+ * arena.c - the compilation's memory: a bump allocator over malloc'd
+ * chunks, freed all at once, plus pointer vectors and string builders
+ * that grow inside it.
+ *
+ * Owns: every allocation of one compilation. Does not own: output
+ * buffers handed to the caller (json_print uses malloc).
+ * When malloc fails and a.oom is set, control longjmps there; the
+ * driver turns that into a clean "out of memory" error.
+ */
+#include "obc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct arena_chunk {
+    struct arena_chunk *next;
+    size_t size; /* usable bytes in data */
+    size_t used;
+    _Alignas(max_align_t) unsigned char data[];
+};
+
+#define CHUNK_MIN (64u * 1024u)
+#define ALIGN_UP(n) (((n) + _Alignof(max_align_t) - 1) & ~(size_t)(_Alignof(max_align_t) - 1))
+
+void arena_init(struct arena *a)
+{
+    a->head = NULL;
+    a->total = 0;
+    a->oom = NULL;
+}
+
+void arena_free(struct arena *a)
+{
+    struct arena_chunk *c = a->head;
+    while (c) {
+        struct arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    a->head = NULL;
+    a->total = 0;
+}
+
+_Noreturn void arena_fail(struct arena *a)
+{
+    if (a->oom)
+        longjmp(*a->oom, 1);
+    abort(); /* no recovery point: cannot continue safely */
+}
+
+void *arena_alloc(struct arena *a, size_t n)
+{
+    n = ALIGN_UP(n ? n : 1);
+    struct arena_chunk *c = a->head;
+    if (!c || c->size - c->used < n) {
+        size_t size = n > CHUNK_MIN ? n : CHUNK_MIN;
+        if (size > SIZE_MAX - sizeof *c)
+            arena_fail(a);
+        c = malloc(sizeof *c + size);
+        if (!c)
+            arena_fail(a);
+        c->size = size;
+        c->used = 0;
+        /* A big one-off block goes behind the current chunk so the
+         * current chunk keeps serving small requests. */
+        if (a->head && size == n && a->head->size - a->head->used > 256) {
+            c->next = a->head->next;
+            a->head->next = c;
+        } else {
+            c->next = a->head;
+            a->head = c;
+        }
+        a->total += size;
+    }
+    void *p = c->data + c->used;
+    c->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+void *arena_grow(struct arena *a, void *old, size_t oldn, size_t newn)
+{
+    if (newn <= oldn)
+        return old;
+    void *p = arena_alloc(a, newn);
+    if (old && oldn)
+        memcpy(p, old, oldn);
+    return p;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+    char *p = arena_alloc(a, n + 1);
+    if (n)
+        memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+    return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        return arena_strdup(a, "");
+    char *p = arena_alloc(a, (size_t)n + 1);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = arena_vprintf(a, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+void vec_push(struct arena *a, struct vec *v, void *item)
+{
+    if (v->len == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 8;
+        v->items = arena_grow(a, v->items, v->cap * sizeof *v->items, cap * sizeof *v->items);
+        v->cap = cap;
+    }
+    v->items[v->len++] = item;
+}
+
+void sb_putn(struct arena *a, struct strbuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        b->s = arena_grow(a, b->s, b->cap, cap);
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+void sb_puts(struct arena *a, struct strbuf *b, const char *s)
+{
+    sb_putn(a, b, s, strlen(s));
+}
+
+void sb_printf(struct arena *a, struct strbuf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = arena_vprintf(a, fmt, ap);
+    va_end(ap);
+    sb_puts(a, b, s);
+}
+
+const char *sb_str(struct arena *a, struct strbuf *b)
+{
+    if (!b->s)
+        return arena_strdup(a, "");
+    return b->s;
+}

@@ -1,0 +1,86 @@
+/*
+ * ast.c - constructors and descriptions for the syntax tree that
+ * grammar/parser.y builds. The tree records what was written, with
+ * locations; it carries no meaning (see the IR for that).
+ */
+#include "obc.h"
+
+#include <string.h>
+
+struct ast_value *ast_value_new(struct arena *a, enum ast_kind kind, struct loc loc)
+{
+    struct ast_value *v = arena_alloc(a, sizeof *v);
+    v->kind = kind;
+    v->loc = loc;
+    v->depth = 1;
+    return v;
+}
+
+struct ast_item *ast_item_new(struct arena *a, enum item_form form, struct loc loc)
+{
+    struct ast_item *it = arena_alloc(a, sizeof *it);
+    it->form = form;
+    it->loc = loc;
+    return it;
+}
+
+const char *ast_word_text(const struct ast_item *it, size_t i)
+{
+    if (i >= it->words.len)
+        return NULL;
+    return VEC_GET(struct ast_word, it->words, i)->text;
+}
+
+struct loc ast_word_loc(const struct ast_item *it, size_t i)
+{
+    if (i >= it->words.len)
+        return it->loc;
+    return VEC_GET(struct ast_word, it->words, i)->loc;
+}
+
+const char *cmp_op_text(enum cmp_op op)
+{
+    static const char *const text[] = {"==", "!=", "in", "not in", "like", "not like"};
+    return text[op];
+}
+
+const char *dur_unit_text(enum dur_unit u)
+{
+    static const char *const text[] = {"min", "h", "d", "w", "y"};
+    return text[u];
+}
+
+/* A short description of a value for "expected X, found Y" messages. */
+const char *ast_describe(struct arena *a, const struct ast_value *v)
+{
+    switch (v->kind) {
+    case AST_STRING:
+        if (v->text_len > 40)
+            return arena_printf(a, "string \"%.37s...\"", v->text);
+        return arena_printf(a, "string \"%s\"", v->text);
+    case AST_INT:
+        return arena_printf(a, "number %lld", (long long)v->num);
+    case AST_DURATION:
+        return arena_printf(a, "duration %lld%s", (long long)v->num, dur_unit_text(v->unit));
+    case AST_TIME:
+        return arena_printf(a, "time of day %02lld:%02lld", (long long)(v->num / 60), (long long)(v->num % 60));
+    case AST_IDENT:
+        return arena_printf(a, "'%s'", v->text);
+    case AST_LIST:
+        return "a list";
+    case AST_MAP:
+        return "a tag map";
+    case AST_PAIR:
+        return "a map entry";
+    case AST_CALL:
+        return arena_printf(a, "call %s(...)", v->text);
+    case AST_PHRASE:
+        return arena_printf(a, "'%s ...'", v->text);
+    case AST_AND:
+    case AST_OR:
+    case AST_NOT:
+    case AST_CMP:
+        return "a match expression";
+    }
+    return "a value";
+}

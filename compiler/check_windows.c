@@ -1,0 +1,45 @@
+/*
+ * check_windows.c - backup windows of rules (OB3010-OB3012): the start
+ * window is at least 60 minutes, the completion window at least 60
+ * minutes longer than the start window, and neither over 52,560,000
+ * minutes (100 years). Source: backup-policy-spec.md 1.3 [S1, B1, B11].
+ */
+#include "obc.h"
+
+#define WINDOW_MAX 52560000
+
+static void check_rule(struct obc *cc, const struct ir_rule *r)
+{
+    const struct ir_num *start = &r->start_within, *done = &r->complete_within;
+    if (start->set && start->v < 60) {
+        struct diag *d = diag_emit(cc, OB3010, start->loc, "start window of rule '%s' is %lld minutes, under the 60 AWS requires",
+                                   r->name, (long long)start->v);
+        diag_help(cc, d, "make start_within at least 60min (1h); AWS retries failed starts within this window");
+    }
+    if (start->set && start->v > WINDOW_MAX) {
+        struct diag *d = diag_emit(cc, OB3012, start->loc, "start window of rule '%s' is over 52,560,000 minutes (100 years)", r->name);
+        diag_help(cc, d, "use a shorter start_within");
+    }
+    if (done->set && done->v > WINDOW_MAX) {
+        struct diag *d = diag_emit(cc, OB3012, done->loc, "completion window of rule '%s' is over 52,560,000 minutes (100 years)", r->name);
+        diag_help(cc, d, "use a shorter complete_within");
+    }
+    long long start_min = start->set ? start->v : 480; /* AWS's default start window: 8 hours */
+    if (done->set && done->v <= WINDOW_MAX && done->v < start_min + 60) {
+        struct diag *d = diag_emit(cc, OB3011, done->loc,
+                                   "completion window of rule '%s' (%lld minutes) is not at least 60 minutes longer than its start window (%lld minutes)",
+                                   r->name, (long long)done->v, start_min);
+        if (start->set)
+            diag_note(cc, d, start->loc, "the start window is set here");
+        diag_help(cc, d, "make complete_within at least %lldmin, or shorten start_within", start_min + 60);
+    }
+}
+
+void check_windows(struct obc *cc, struct ir_program *prog)
+{
+    for (size_t i = 0; i < prog->plans.len; i++) {
+        const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
+        for (size_t j = 0; j < p->rules.len; j++)
+            check_rule(cc, VEC_GET(const struct ir_rule, p->rules, j));
+    }
+}

@@ -1,0 +1,14 @@
+/*
+ * checks.c - runs the checks that need the whole program, on the policy
+ * IR (never the AST): each check_*.c file owns one family of codes, and
+ * this file decides the order they run in.
+ *
+ * The order matters only for reading: diagnostics are sorted by
+ * location before they are shown.
+ */
+#include "obc.h"
+
+void checks_run(struct obc *cc, struct ir_program *prog)
+{
+    check_windows(cc, prog);
+}

@@ -1,0 +1,106 @@
+/*
+ * diag.c - the one diagnostics funnel. Every problem the compiler finds
+ * becomes a `struct diag` record here (code, severity, range, message,
+ * help, notes); the renderers in diag_render.c read those records.
+ *
+ * Owns: the code catalogue lookup (codes.def) and the display limit.
+ * Does not print anything.
+ */
+#include "obc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const struct diag_code_info code_table[] = {
+#define DIAG_CODE(id, num, sev, title) {#id, num, sev, title},
+#include "codes.def"
+#undef DIAG_CODE
+};
+
+const struct diag_code_info *diag_info(enum diag_code code)
+{
+    return &code_table[code];
+}
+
+bool diag_code_parse(const char *s, enum diag_code *out)
+{
+    for (size_t i = 0; i < DIAG_CODE_COUNT; i++) {
+        const char *id = code_table[i].id;
+        /* accept "OB1001", "ob1001" and "1001" */
+        if ((s[0] == 'O' || s[0] == 'o') && (s[1] == 'B' || s[1] == 'b') && strcmp(s + 2, id + 2) == 0) {
+            *out = (enum diag_code)i;
+            return true;
+        }
+        if (strcmp(s, id + 2) == 0) {
+            *out = (enum diag_code)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+struct diag *diag_emit(struct obc *cc, enum diag_code code, struct loc loc, const char *fmt, ...)
+{
+    struct diag_engine *e = &cc->diag;
+    struct diag *d = arena_alloc(&cc->arena, sizeof *d);
+    d->code = code;
+    d->sev = code_table[code].sev;
+    d->loc = loc;
+    va_list ap;
+    va_start(ap, fmt);
+    d->msg = arena_vprintf(&cc->arena, fmt, ap);
+    va_end(ap);
+    d->seq = e->errors + e->warnings;
+    if (d->sev == SEV_ERROR)
+        e->errors++;
+    else
+        e->warnings++;
+    if (e->list.len < e->max)
+        vec_push(&cc->arena, &e->list, d);
+    else
+        e->dropped++; /* still returned, so callers can attach notes */
+    return d;
+}
+
+void diag_note(struct obc *cc, struct diag *d, struct loc loc, const char *fmt, ...)
+{
+    struct diag_note *n = arena_alloc(&cc->arena, sizeof *n);
+    n->loc = loc;
+    va_list ap;
+    va_start(ap, fmt);
+    n->msg = arena_vprintf(&cc->arena, fmt, ap);
+    va_end(ap);
+    struct diag_note **p = &d->notes;
+    while (*p)
+        p = &(*p)->next;
+    *p = n;
+}
+
+void diag_help(struct obc *cc, struct diag *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    d->help = arena_vprintf(&cc->arena, fmt, ap);
+    va_end(ap);
+}
+
+static int diag_cmp(const void *pa, const void *pb)
+{
+    const struct diag *a = *(const struct diag *const *)pa;
+    const struct diag *b = *(const struct diag *const *)pb;
+    /* Diagnostics without a location come last. */
+    uint32_t fa = a->loc.file ? a->loc.file : UINT32_MAX;
+    uint32_t fb = b->loc.file ? b->loc.file : UINT32_MAX;
+    if (fa != fb)
+        return fa < fb ? -1 : 1;
+    if (a->loc.start != b->loc.start)
+        return a->loc.start < b->loc.start ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+void diag_sort(struct obc *cc)
+{
+    struct vec *l = &cc->diag.list;
+    if (l->len > 1)
+        qsort(l->items, l->len, sizeof *l->items, diag_cmp);
+}

@@ -1,0 +1,227 @@
+/*
+ * diag_render.c - turns the diagnostic records of diag.c into text for
+ * people (the gcc/clang shape that editors and CI problem matchers parse)
+ * and JSON for tools.
+ *
+ * Text shape:
+ *   file:line:col: error[OB2001]: message
+ *      12 |     vault = centrl
+ *         |             ^~~~~~
+ *         = help: what to change
+ *   file:line:col: note: secondary location
+ * Columns are 1-based bytes. Source lines are shown with invalid bytes
+ * and control characters replaced by U+FFFD, and very long lines are cut
+ * to a window around the range.
+ */
+#include "obc.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WINDOW 120 /* bytes of a long line shown around the range */
+
+struct style {
+    const char *bold, *err, *warn, *note, *caret, *reset;
+};
+static const struct style plain = {"", "", "", "", "", ""};
+static const struct style ansi = {"\033[1m", "\033[1;31m", "\033[1;35m", "\033[1;36m", "\033[1;32m", "\033[0m"};
+
+static const char *sev_word(enum severity s)
+{
+    return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "note";
+}
+
+/* Length of the valid UTF-8 sequence at s, 0 if invalid; a byte-order
+ * mark counts as invalid so it shows as U+FFFD. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    uint32_t cp;
+    size_t l = utf8_decode(s, n, &cp);
+    return cp == 0xFEFF ? 0 : l;
+}
+
+/* Prints line[from, to) safely and the caret line for [cs, ce) under it. */
+static void print_snippet(FILE *out, const struct style *st, int gutter, uint32_t lineno,
+                          const char *line, size_t len, size_t cs, size_t ce)
+{
+    size_t from = 0, to = len;
+    if (len > WINDOW) {
+        from = cs > WINDOW / 3 ? cs - WINDOW / 3 : 0;
+        to = from + WINDOW < len ? from + WINDOW : len;
+        if (ce > to && cs < to)
+            ce = to;
+    }
+    fprintf(out, "%*u | %s", gutter, lineno, from > 0 ? "..." : "");
+    const unsigned char *u = (const unsigned char *)line;
+    for (size_t i = from; i < to;) {
+        size_t l = utf8_len(u + i, to - i);
+        if (l == 0 || (u[i] < 0x20 && u[i] != '\t') || u[i] == 0x7F) {
+            fputs("\xEF\xBF\xBD", out);
+            i++;
+        } else {
+            fwrite(u + i, 1, l, out);
+            i += l;
+        }
+    }
+    fprintf(out, "%s\n%*s | %s", to < len ? "..." : "", gutter, "", from > 0 ? "   " : "");
+    for (size_t i = from; i < cs && i < to;) {
+        size_t l = utf8_len(u + i, to - i);
+        fputc(u[i] == '\t' ? '\t' : ' ', out);
+        i += l ? l : 1;
+    }
+    fputs(st->caret, out);
+    fputc('^', out);
+    size_t i = cs;
+    size_t first = utf8_len(u + (cs < len ? cs : 0), cs < len ? len - cs : 1);
+    i += first ? first : 1;
+    for (; i < ce && i < to;) {
+        size_t l = utf8_len(u + i, to - i);
+        fputc('~', out);
+        i += l ? l : 1;
+    }
+    fprintf(out, "%s\n", st->reset);
+}
+
+static int digits(uint32_t n)
+{
+    int d = 1;
+    while (n >= 10)
+        n /= 10, d++;
+    return d;
+}
+
+/* "file:line:col: " for a location, or "obc: " without one. */
+static void print_where(struct obc *cc, FILE *out, const struct style *st, struct loc loc)
+{
+    struct src_file *f = src_get(cc, loc.file);
+    if (!f) {
+        fprintf(out, "%sobc:%s ", st->bold, st->reset);
+        return;
+    }
+    struct src_pos p = src_pos(f, loc.start);
+    fprintf(out, "%s%s:%u:%u:%s ", st->bold, f->path, p.line, p.col, st->reset);
+}
+
+static void print_source(struct obc *cc, FILE *out, const struct style *st, struct loc loc,
+                         int gutter)
+{
+    struct src_file *f = src_get(cc, loc.file);
+    if (!f)
+        return;
+    struct src_pos p = src_pos(f, loc.start);
+    size_t len;
+    const char *line = src_line(f, p.line, &len);
+    size_t cs = p.col - 1;
+    size_t ce = cs + 1;
+    if (loc.end > loc.start) {
+        struct src_pos q = src_pos(f, loc.end);
+        ce = q.line == p.line ? q.col - 1 : len; /* multi-line: underline to end of line */
+        if (ce <= cs)
+            ce = cs + 1;
+    }
+    print_snippet(out, st, gutter, p.line, line, len, cs, ce);
+}
+
+static int gutter_for(struct obc *cc, const struct diag *d)
+{
+    uint32_t maxline = 1;
+    struct src_file *f = src_get(cc, d->loc.file);
+    if (f)
+        maxline = src_pos(f, d->loc.start).line;
+    for (const struct diag_note *n = d->notes; n; n = n->next) {
+        struct src_file *g = src_get(cc, n->loc.file);
+        if (g) {
+            uint32_t l = src_pos(g, n->loc.start).line;
+            if (l > maxline)
+                maxline = l;
+        }
+    }
+    int g = digits(maxline);
+    return g < 4 ? 4 : g;
+}
+
+void diag_render_text(struct obc *cc, FILE *out, bool color)
+{
+    const struct style *st = color ? &ansi : &plain;
+    for (size_t i = 0; i < cc->diag.list.len; i++) {
+        const struct diag *d = VEC_GET(struct diag, cc->diag.list, i);
+        const struct diag_code_info *info = diag_info(d->code);
+        int gutter = gutter_for(cc, d);
+        print_where(cc, out, st, d->loc);
+        const char *sc = d->sev == SEV_ERROR ? st->err : st->warn;
+        fprintf(out, "%s%s[%s]:%s %s%s%s\n", sc, sev_word(d->sev), info->id, st->reset, st->bold,
+                d->msg, st->reset);
+        print_source(cc, out, st, d->loc, gutter);
+        if (d->help)
+            fprintf(out, "%*s = %shelp:%s %s\n", gutter, "", st->bold, st->reset, d->help);
+        for (const struct diag_note *n = d->notes; n; n = n->next) {
+            print_where(cc, out, st, n->loc);
+            fprintf(out, "%snote:%s %s\n", st->note, st->reset, n->msg);
+            print_source(cc, out, st, n->loc, gutter);
+        }
+    }
+}
+
+void diag_render_summary(struct obc *cc, FILE *out, bool color)
+{
+    const struct style *st = color ? &ansi : &plain;
+    struct diag_engine *e = &cc->diag;
+    if (e->dropped)
+        fprintf(out, "%sobc:%s %zu more diagnostics not shown (limit %zu)\n", st->bold, st->reset,
+                e->dropped, e->max);
+    if (e->errors || e->warnings)
+        fprintf(out, "%sobc:%s %zu error%s, %zu warning%s\n", st->bold, st->reset, e->errors,
+                e->errors == 1 ? "" : "s", e->warnings, e->warnings == 1 ? "" : "s");
+}
+
+static cJSON *json_range(struct obc *cc, struct loc loc)
+{
+    struct src_file *f = src_get(cc, loc.file);
+    if (!f)
+        return cJSON_CreateNull();
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "file", f->path);
+    struct src_pos a = src_pos(f, loc.start), b = src_pos(f, loc.end);
+    cJSON *s = cJSON_AddObjectToObject(o, "start");
+    cJSON_AddNumberToObject(s, "line", a.line);
+    cJSON_AddNumberToObject(s, "column", a.col);
+    cJSON_AddNumberToObject(s, "offset", loc.start);
+    cJSON *e = cJSON_AddObjectToObject(o, "end");
+    cJSON_AddNumberToObject(e, "line", b.line);
+    cJSON_AddNumberToObject(e, "column", b.col);
+    cJSON_AddNumberToObject(e, "offset", loc.end);
+    return o;
+}
+
+void diag_render_json(struct obc *cc, FILE *out)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(root, "diagnostics");
+    for (size_t i = 0; i < cc->diag.list.len; i++) {
+        const struct diag *d = VEC_GET(struct diag, cc->diag.list, i);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "code", diag_info(d->code)->id);
+        cJSON_AddStringToObject(o, "severity", sev_word(d->sev));
+        cJSON_AddStringToObject(o, "message", d->msg);
+        cJSON_AddItemToObject(o, "range", json_range(cc, d->loc));
+        if (d->help)
+            cJSON_AddStringToObject(o, "help", d->help);
+        cJSON *notes = cJSON_AddArrayToObject(o, "notes");
+        for (const struct diag_note *n = d->notes; n; n = n->next) {
+            cJSON *no = cJSON_CreateObject();
+            cJSON_AddStringToObject(no, "message", n->msg);
+            cJSON_AddItemToObject(no, "range", json_range(cc, n->loc));
+            cJSON_AddItemToArray(notes, no);
+        }
+        cJSON_AddItemToArray(arr, o);
+    }
+    cJSON_AddNumberToObject(root, "errors", (double)cc->diag.errors);
+    cJSON_AddNumberToObject(root, "warnings", (double)cc->diag.warnings);
+    cJSON_AddNumberToObject(root, "not_shown", (double)cc->diag.dropped);
+    char *s = json_print(root, true);
+    if (s)
+        fputs(s, out);
+    free(s);
+    cJSON_Delete(root);
+}

@@ -1,0 +1,319 @@
+/*
+ * lower_decls.c - lowers the simple declarations into the IR: accounts,
+ * OUs, roots, permission sets, the organization, and the standard
+ * library's vocabulary (partitions, regions, resource types, roles).
+ *
+ * Owns: OB2007 for account/OU/root/organization ids, OB5007 for role
+ * ARNs, and the shape of inline roles (role "arn:...").
+ */
+#include "obc.h"
+
+#include <string.h>
+
+/* The string value of `name = "..."` declarations; numbers get a help
+ * that explains why ids are strings. */
+static bool id_string(struct sema *s, const struct ast_item *it, const char *what, struct ir_text *out)
+{
+    const struct ast_value *v = it->value;
+    if (v->kind == AST_INT) {
+        struct diag *d = diag_emit(s->cc, OB2003, v->loc, "expected a string, found %s", ast_describe(s->a, v));
+        diag_help(s->cc, d, "write the %s in quotes: \"%.*s\"", what, (int)(v->loc.end - v->loc.start),
+                  s->cc->files.len ? src_get(s->cc, v->loc.file)->text + v->loc.start : "");
+        return false;
+    }
+    return val_string(s, v, out);
+}
+
+void lower_account(struct sema *s, const struct ast_item *it, struct ir_account *acc)
+{
+    struct ir_text id;
+    if (!id_string(s, it, "account id", &id))
+        return;
+    acc->id = id.s;
+    if (!id_account_ok(id.s)) {
+        struct diag *d = diag_emit(s->cc, OB2007, id.loc, "'%s' is not an AWS account id", id.s);
+        diag_help(s->cc, d, "an account id is exactly 12 digits: \"123456789012\"");
+    }
+}
+
+void lower_ou(struct sema *s, const struct ast_item *it, struct ir_ou *ou)
+{
+    struct ir_text id;
+    if (!id_string(s, it, "OU id", &id))
+        return;
+    ou->id = id.s;
+    if (!id_ou_ok(id.s)) {
+        struct diag *d = diag_emit(s->cc, OB2007, id.loc, "'%s' is not an organizational unit id", id.s);
+        diag_help(s->cc, d, "an OU id looks like \"ou-ab12-34cd56ef\": ou-, 4 to 32 lower-case letters or digits, -, 8 to 32 more");
+    }
+}
+
+void lower_root(struct sema *s, const struct ast_item *it, struct ir_root *root)
+{
+    struct ir_text id;
+    if (!id_string(s, it, "root id", &id))
+        return;
+    root->id = id.s;
+    if (!id_root_ok(id.s)) {
+        struct diag *d = diag_emit(s->cc, OB2007, id.loc, "'%s' is not an organization root id", id.s);
+        diag_help(s->cc, d, "a root id looks like \"r-ab12\": r- and 4 to 32 lower-case letters or digits");
+    }
+}
+
+/* service:Action, e.g. kms:Decrypt or kms:* */
+static bool action_ok(const char *a)
+{
+    const char *colon = strchr(a, ':');
+    if (!colon || colon == a || !colon[1])
+        return false;
+    for (const char *p = a; p < colon; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+            return false;
+    for (const char *p = colon + 1; *p; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '*'))
+            return false;
+    return true;
+}
+
+/* Reads a list of actions into p->actions. */
+static void read_actions(struct sema *s, const struct ast_value *v, struct ir_permissions *p)
+{
+    if (v->kind != AST_LIST) {
+        struct diag *d = diag_emit(s->cc, OB2003, v->loc, "expected a list of actions, found %s", ast_describe(s->a, v));
+        diag_help(s->cc, d, "write [\"kms:Decrypt\", \"kms:DescribeKey\"]");
+        return;
+    }
+    for (size_t i = 0; i < v->items.len; i++) {
+        const struct ast_value *a = VEC_GET(const struct ast_value, v->items, i);
+        struct ir_text t;
+        if (!val_string(s, a, &t))
+            continue;
+        if (!action_ok(t.s)) {
+            struct diag *d = diag_emit(s->cc, OB2003, a->loc, "'%s' is not an IAM action", t.s);
+            diag_help(s->cc, d, "actions are written service:Action, like \"kms:Decrypt\"");
+            continue;
+        }
+        vec_push(s->a, &p->actions, (void *)t.s);
+    }
+}
+
+void lower_permissions(struct sema *s, const struct ast_item *it, struct ir_permissions *p)
+{
+    read_actions(s, it->value, p);
+}
+
+struct ir_permissions *lower_grants(struct sema *s, const struct ast_value *v)
+{
+    if (v->kind == AST_IDENT)
+        return (struct ir_permissions *)val_ref(s, v, KIND(DK_PERMISSIONS));
+    if (v->kind != AST_LIST) {
+        struct diag *d = diag_emit(s->cc, OB2003, v->loc, "expected a permission set or a list of actions, found %s",
+                                   ast_describe(s->a, v));
+        diag_help(s->cc, d, "write backup_vault_key (from std/aws) or [\"kms:Decrypt\", ...]");
+        return NULL;
+    }
+    struct ir_permissions *p = arena_alloc(s->a, sizeof *p);
+    p->d.kind = DK_PERMISSIONS;
+    p->d.loc = v->loc;
+    p->d.name_loc = v->loc;
+    read_actions(s, v, p);
+    return p;
+}
+
+void lower_organization(struct sema *s, const struct ast_item *it)
+{
+    struct block b;
+    sema_block(s, it, BK_ORGANIZATION, &b);
+    struct ir_org *org = &s->prog->org;
+    org->declared = true;
+    org->loc = it->loc;
+    const struct ast_value *v;
+    if ((v = blk_value(&b, "id")) && val_string(s, v, &org->id) && !id_org_ok(org->id.s)) {
+        struct diag *d = diag_emit(s->cc, OB2007, v->loc, "'%s' is not an organization id", org->id.s);
+        diag_help(s->cc, d, "an organization id looks like \"o-a1b2c3d4e5\": o- and 10 to 32 lower-case letters or digits");
+    }
+    if ((v = blk_value(&b, "management"))) {
+        org->management = (struct ir_account *)val_ref(s, v, KIND(DK_ACCOUNT));
+        org->management_loc = v->loc;
+    }
+    if ((v = blk_value(&b, "regions"))) {
+        val_regions(s, v, &org->regions);
+        org->regions_loc = v->loc;
+    }
+}
+
+void lower_partition(struct sema *s, const struct ast_item *it, struct ir_partition *p)
+{
+    struct block b;
+    sema_block(s, it, BK_PARTITION, &b);
+    struct ir_flag f = {.v = true};
+    const struct ast_value *v = blk_value(&b, "cross_account_copy");
+    if (v)
+        val_bool(s, v, &f);
+    p->cross_account_copy = f.v;
+}
+
+void lower_region(struct sema *s, const struct ast_item *it, struct ir_region *r)
+{
+    struct block b;
+    sema_block(s, it, BK_REGION, &b);
+    const struct ast_value *v;
+    if ((v = blk_value(&b, "partition")))
+        r->partition = (struct ir_partition *)val_ref(s, v, KIND(DK_PARTITION));
+    struct ir_text t = {0};
+    if ((v = blk_value(&b, "display")) && val_string(s, v, &t))
+        r->display = t.s;
+    struct ir_flag f = {0};
+    if ((v = blk_value(&b, "opt_in")) && val_bool(s, v, &f))
+        r->opt_in = f.v;
+}
+
+static bool flag_of(struct sema *s, const struct block *b, const char *name)
+{
+    struct ir_flag f = {0};
+    const struct ast_value *v = blk_value(b, name);
+    if (v)
+        val_bool(s, v, &f);
+    return f.v;
+}
+
+void lower_restype(struct sema *s, const struct ast_item *it, struct ir_restype *t)
+{
+    struct block b;
+    sema_block(s, it, BK_RESOURCE_TYPE, &b);
+    const struct ast_value *v;
+    if ((v = blk_value(&b, "arns")))
+        val_strings(s, v, &t->arns);
+    struct ir_text name = {0};
+    if ((v = blk_value(&b, "opt_in_name")) && val_string(s, v, &name))
+        t->opt_in_name = name.s;
+    if ((v = blk_value(&b, "role_policies")))
+        val_strings(s, v, &t->role_policies);
+    t->continuous = flag_of(s, &b, "continuous_backup");
+    t->cold_storage = flag_of(s, &b, "cold_storage");
+    t->full_management = flag_of(s, &b, "full_management");
+    t->cross_account_copy = flag_of(s, &b, "cross_account_copy");
+    t->cross_region_copy = flag_of(s, &b, "cross_region_copy");
+    t->both_in_one_copy = flag_of(s, &b, "cross_account_and_region_copy");
+    t->is_any = flag_of(s, &b, "any");
+}
+
+static bool known_partition(const char *p)
+{
+    static const char *const parts[] = {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b",
+                                        "aws-iso-e", "aws-iso-f", "aws-eusc"};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        if (strcmp(parts[i], p) == 0)
+            return true;
+    return false;
+}
+
+/* [a-zA-Z0-9+=,.@_-]{1,64} */
+static bool role_name_ok(const char *n, size_t len)
+{
+    if (len < 1 || len > 64)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = n[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("+=,.@_-", c)))
+            return false;
+    }
+    return true;
+}
+
+bool lower_role_arn(struct sema *s, const char *arn, struct loc loc)
+{
+    struct arn_parts p;
+    const char *why = NULL;
+    if (strstr(arn, "$region"))
+        why = "it uses $region, which AWS substitutes only in air-gapped vault ARNs";
+    else if (!arn_split(s->a, arn, &p) || strcmp(p.service, "iam") != 0 || p.region[0] ||
+             strncmp(p.resource, "role/", 5) != 0)
+        why = "an IAM role ARN looks like arn:aws:iam::$account:role/NAME";
+    else if (!known_partition(p.partition))
+        why = "its partition is not an AWS partition (aws, aws-cn, aws-us-gov, ...)";
+    else if (strcmp(p.account, "$account") != 0 && !id_account_ok(p.account))
+        why = "its account must be 12 digits or $account";
+    else {
+        const char *name = strrchr(p.resource, '/') + 1;
+        if (!role_name_ok(name, strlen(name)))
+            why = "its role name must be 1 to 64 of A-Z a-z 0-9 + = , . @ _ -";
+        else if (strstr(p.resource, "aws-service-role/"))
+            why = "it is a service-linked role, which AWS Backup cannot use to run a plan's selections";
+    }
+    if (!why)
+        return true;
+    struct diag *d = diag_emit(s->cc, OB5007, loc, "'%s' is not a usable backup role ARN: %s", arn, why);
+    diag_help(s->cc, d, "use role \"arn:aws:iam::$account:role/NAME\" (the same role in every account) or "
+                        "default_backup_role from std/aws");
+    return false;
+}
+
+void lower_role(struct sema *s, const struct ast_item *it, struct ir_role *r)
+{
+    struct block b;
+    sema_block(s, it, BK_ROLE, &b);
+    const struct ast_value *v;
+    struct ir_text t = {0};
+    const struct ast_value *arn = blk_value(&b, "arn"), *name = blk_value(&b, "name");
+    if (arn && name) {
+        struct diag *d = diag_emit(s->cc, OB2006, name->loc, "role '%s' gives both 'arn' and 'name'", r->d.name);
+        diag_note(s->cc, d, arn->loc, "'arn' is given here");
+        diag_help(s->cc, d, "keep one: 'name' (and 'path') builds the ARN in each partition, 'arn' is used as written");
+    } else if (!arn && !name) {
+        struct diag *d = diag_emit(s->cc, OB2004, r->d.name_loc, "role '%s' has neither 'arn' nor 'name'", r->d.name);
+        diag_help(s->cc, d, "add name = \"ROLE_NAME\" or arn = \"arn:aws:iam::$account:role/ROLE_NAME\"");
+    }
+    if (arn && val_string(s, arn, &r->arn))
+        if (!lower_role_arn(s, r->arn.s, arn->loc))
+            r->arn.s = NULL;
+    if (name && val_string(s, name, &t)) {
+        if (role_name_ok(t.s, strlen(t.s)))
+            r->role_name = t.s;
+        else {
+            struct diag *d = diag_emit(s->cc, OB5007, name->loc, "'%s' is not an IAM role name", t.s);
+            diag_help(s->cc, d, "a role name is 1 to 64 of A-Z a-z 0-9 + = , . @ _ -");
+        }
+    }
+    r->path = "/";
+    if ((v = blk_value(&b, "path")) && val_string(s, v, &t)) {
+        size_t n = strlen(t.s);
+        if (n == 0 || t.s[0] != '/' || t.s[n - 1] != '/') {
+            struct diag *d = diag_emit(s->cc, OB5007, v->loc, "role path '%s' must start and end with '/'", t.s);
+            diag_help(s->cc, d, "write \"/\" or \"/service-role/\"");
+        } else
+            r->path = t.s;
+    }
+    r->trusts = "backup.amazonaws.com";
+    if ((v = blk_value(&b, "trusts")) && val_string(s, v, &t))
+        r->trusts = t.s;
+    if ((v = blk_value(&b, "managed_policies")))
+        val_strings(s, v, &r->managed_policies);
+}
+
+struct ir_role *lower_role_value(struct sema *s, const struct ast_value *v)
+{
+    if (v->kind == AST_IDENT)
+        return (struct ir_role *)val_ref(s, v, KIND(DK_ROLE));
+    if (v->kind == AST_PHRASE && strcmp(v->text, "role") == 0 && v->items.len == 1 &&
+        VEC_GET(const struct ast_value, v->items, 0)->kind == AST_STRING) {
+        const struct ast_value *str = VEC_GET(const struct ast_value, v->items, 0);
+        if (!lower_role_arn(s, str->text, str->loc))
+            return NULL;
+        struct ir_role *r = arena_alloc(s->a, sizeof *r);
+        r->d.kind = DK_ROLE;
+        r->d.loc = v->loc;
+        r->d.name_loc = v->loc;
+        r->arn.s = str->text;
+        r->arn.loc = str->loc;
+        r->path = "/";
+        r->trusts = "backup.amazonaws.com";
+        return r;
+    }
+    struct diag *d = diag_emit(s->cc, OB2003, v->loc, "expected a role, found %s", ast_describe(s->a, v));
+    if (v->kind == AST_STRING)
+        diag_help(s->cc, d, "write role \"%s\"", v->text);
+    else
+        diag_help(s->cc, d, "name a role (default_backup_role) or write role \"arn:aws:iam::$account:role/NAME\"");
+    return NULL;
+}

@@ -1,0 +1,230 @@
+/*
+ * lower_keyvault.c - lowers `key` and `vault` declarations (with their
+ * `lock` blocks) into the IR.
+ *
+ * Owns: reading KMS key ARNs and aliases (OB7005), where a key lives
+ * (account and region from its ARN, or owner/region), and which account
+ * holds a vault. Cross-object rules (key region versus vault region,
+ * lock ranges versus rules) are checks on the IR, not here.
+ */
+#include "obc.h"
+
+#include <string.h>
+
+/* The declared account with this id, or a new anonymous one. */
+static struct ir_account *account_by_id(struct sema *s, const char *id, struct loc loc)
+{
+    for (size_t i = 0; i < s->all_decls.len; i++) {
+        struct ir_decl *d = VEC_GET(struct ir_decl, s->all_decls, i);
+        if (d->kind == DK_ACCOUNT && ((struct ir_account *)d)->id && strcmp(((struct ir_account *)d)->id, id) == 0) {
+            d->used = true;
+            return (struct ir_account *)d;
+        }
+    }
+    for (size_t i = 0; i < s->prog->accounts.len; i++) {
+        struct ir_account *a = VEC_GET(struct ir_account, s->prog->accounts, i);
+        if (!a->d.name_loc.file && strcmp(a->id, id) == 0)
+            return a;
+    }
+    struct ir_account *a = arena_alloc(s->a, sizeof *a);
+    a->d.kind = DK_ACCOUNT;
+    a->d.name = id;
+    a->d.loc = loc;
+    a->d.used = true;
+    a->id = id;
+    vec_push(s->a, &s->prog->accounts, a);
+    return a;
+}
+
+static void bad_key_arn(struct sema *s, struct loc loc, const char *arn, const char *why)
+{
+    struct diag *d = diag_emit(s->cc, OB7005, loc, "'%s' is not a KMS key ARN: %s", arn, why);
+    diag_help(s->cc, d, "a key ARN looks like arn:aws:kms:eu-central-1:222222222222:key/1234abcd-12ab-34cd-56ef-1234567890ab "
+                        "(or key/mrk-... for a multi-region key)");
+}
+
+/* key/ID where ID is a UUID or mrk- followed by 32 hex digits. */
+static bool key_id_ok(const char *id)
+{
+    if (strncmp(id, "mrk-", 4) == 0) {
+        size_t n = strlen(id + 4);
+        return n == 32 && strspn(id + 4, "0123456789abcdef") == n;
+    }
+    if (strlen(id) != 36)
+        return false;
+    for (int i = 0; i < 36; i++) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? id[i] != '-' : !strchr("0123456789abcdef", id[i]))
+            return false;
+    }
+    return true;
+}
+
+static void read_key_arn(struct sema *s, struct ir_key *k)
+{
+    struct arn_parts p;
+    const char *arn = k->arn.s;
+    if (!arn_split(s->a, arn, &p) || strcmp(p.service, "kms") != 0) {
+        bad_key_arn(s, k->arn.loc, arn, "it does not have the shape arn:PARTITION:kms:REGION:ACCOUNT:key/ID");
+        return;
+    }
+    if (strncmp(p.resource, "alias/", 6) == 0) {
+        bad_key_arn(s, k->arn.loc, arn, "it names an alias; vaults need the key itself");
+        return;
+    }
+    if (strncmp(p.resource, "key/", 4) != 0 || !key_id_ok(p.resource + 4)) {
+        bad_key_arn(s, k->arn.loc, arn, "the key id must be a UUID or mrk- and 32 hex digits");
+        return;
+    }
+    if (!id_account_ok(p.account)) {
+        bad_key_arn(s, k->arn.loc, arn, "its account must be 12 digits");
+        return;
+    }
+    struct ir_decl *r = sym_lookup(&s->syms, p.region);
+    while (r && r->kind != DK_REGION)
+        r = r->same_name;
+    if (!r) {
+        struct diag *d = diag_emit(s->cc, OB2008, k->arn.loc, "unknown region '%s' in key ARN", p.region);
+        diag_help(s->cc, d, "check the ARN; region codes look like eu-central-1%s",
+                  s->prog->regions.len ? "" : " (regions come from import \"std/aws\")");
+        return;
+    }
+    r->used = true;
+    k->region = (struct ir_region *)r;
+    if (r && ((struct ir_region *)r)->partition && strcmp(((struct ir_region *)r)->partition->d.name, p.partition) != 0)
+        bad_key_arn(s, k->arn.loc, arn, arena_printf(s->a, "region %s is in partition %s", p.region,
+                                                      ((struct ir_region *)r)->partition->d.name));
+    k->account_id = p.account;
+    k->multi_region = strncmp(p.resource + 4, "mrk-", 4) == 0;
+}
+
+static void read_key_alias(struct sema *s, struct ir_key *k)
+{
+    const char *a = k->alias.s;
+    size_t n = strlen(a);
+    bool ok = strncmp(a, "alias/", 6) == 0 && n > 6 && n <= 256 && strspn(a + 6, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_-") == n - 6;
+    if (!ok) {
+        struct diag *d = diag_emit(s->cc, OB7005, k->alias.loc, "'%s' is not a KMS alias", a);
+        diag_help(s->cc, d, "an alias is alias/ followed by letters, digits, '/', '_' or '-': \"alias/org-backup\"");
+    } else if (strncmp(a, "alias/aws/", 10) == 0 && !k->aws_managed) {
+        struct diag *d = diag_emit(s->cc, OB7005, k->alias.loc, "'%s' is reserved for AWS managed keys", a);
+        diag_help(s->cc, d, "use aws_managed_backup_key from std/aws for alias/aws/backup, or pick another alias");
+    }
+}
+
+void lower_key(struct sema *s, const struct ast_item *it, struct ir_key *k)
+{
+    struct block b;
+    sema_block(s, it, BK_KEY, &b);
+    const struct ast_value *v;
+    struct ir_flag managed = {0};
+    if ((v = blk_value(&b, "aws_managed")) && val_bool(s, v, &managed))
+        k->aws_managed = managed.v;
+    const struct ast_value *arn = blk_value(&b, "arn"), *alias = blk_value(&b, "alias");
+    if (!arn && !alias) {
+        struct diag *d = diag_emit(s->cc, OB2004, k->d.name_loc, "key '%s' has neither 'arn' nor 'alias'", k->d.name);
+        diag_help(s->cc, d, "add arn = \"arn:aws:kms:REGION:ACCOUNT:key/ID\" for one key, or alias = \"alias/NAME\" "
+                            "with owner = members for a key each account holds");
+    }
+    if (arn && val_string(s, arn, &k->arn))
+        read_key_arn(s, k);
+    if (alias && val_string(s, alias, &k->alias))
+        read_key_alias(s, k);
+    if ((v = blk_value(&b, "owner")))
+        val_principal(s, v, &k->owner);
+    if (k->account_id) {
+        struct ir_account *a = account_by_id(s, k->account_id, k->arn.loc);
+        if (k->owner.kind == PRIN_NONE) {
+            k->owner.kind = PRIN_ACCOUNT;
+            k->owner.account = a;
+            k->owner.loc = k->arn.loc;
+        } else if (k->owner.kind != PRIN_ACCOUNT || k->owner.account != a) {
+            struct diag *d = diag_emit(s->cc, OB7005, k->owner.loc, "owner of key '%s' disagrees with its ARN", k->d.name);
+            diag_note(s->cc, d, k->arn.loc, "the ARN names account %s", k->account_id);
+            diag_help(s->cc, d, "remove owner (the ARN already says where the key lives) or fix the ARN");
+        }
+    } else if (k->owner.kind == PRIN_NONE) {
+        k->owner.kind = PRIN_MEMBERS;
+    }
+    if ((v = blk_value(&b, "region"))) {
+        val_regions(s, v, &k->regions);
+        k->regions_loc = v->loc;
+        if (k->region && (k->regions.len != 1 || VEC_GET(struct ir_region, k->regions, 0) != k->region)) {
+            struct diag *d = diag_emit(s->cc, OB7005, v->loc, "region of key '%s' disagrees with its ARN", k->d.name);
+            diag_note(s->cc, d, k->arn.loc, "the ARN names region %s", k->region->d.name);
+            diag_help(s->cc, d, "remove region (the ARN already says where the key lives) or fix the ARN");
+        }
+    } else if (k->region) {
+        vec_push(s->a, &k->regions, k->region);
+        k->regions_loc = k->arn.loc;
+    }
+    if ((v = blk_value(&b, "grants"))) {
+        k->grants = lower_grants(s, v);
+        k->grants_loc = v->loc;
+    }
+}
+
+static void lower_lock(struct sema *s, const struct ast_item *it, struct ir_vault *v)
+{
+    if (it->words.len != 1) {
+        struct diag *d = diag_emit(s->cc, OB1010, ast_word_loc(it, 1), "unexpected '%s' after 'lock'", ast_word_text(it, 1));
+        diag_help(s->cc, d, "write: lock { mode = compliance ... }");
+        return;
+    }
+    if (v->lock) {
+        struct diag *d = diag_emit(s->cc, OB2006, ast_word_loc(it, 0), "vault '%s' has two lock blocks", v->d.name);
+        diag_note(s->cc, d, v->lock->loc, "first lock here");
+        diag_help(s->cc, d, "a vault has at most one lock; merge them");
+        return;
+    }
+    struct block b;
+    sema_block(s, it, BK_LOCK, &b);
+    struct ir_lock *l = arena_alloc(s->a, sizeof *l);
+    l->loc = ast_word_loc(it, 0);
+    const struct ast_value *x;
+    static const char *const modes[] = {"compliance", "governance", NULL};
+    if ((x = blk_value(&b, "mode"))) {
+        int m = val_enum(s, x, modes);
+        l->mode = m == 1 ? LOCK_GOVERNANCE : LOCK_COMPLIANCE;
+        l->mode_loc = x->loc;
+    }
+    if ((x = blk_value(&b, "min_retention")))
+        val_days(s, x, &l->min_retention);
+    if ((x = blk_value(&b, "max_retention")))
+        val_days(s, x, &l->max_retention);
+    if ((x = blk_value(&b, "grace")))
+        val_days(s, x, &l->grace);
+    v->lock = l;
+}
+
+void lower_vault(struct sema *s, const struct ast_item *it, struct ir_vault *v)
+{
+    struct block b;
+    sema_block(s, it, BK_VAULT, &b);
+    const struct ast_value *x;
+    v->aws_name.s = v->d.name;
+    v->aws_name.loc = v->d.name_loc;
+    if ((x = blk_value(&b, "name")))
+        val_string(s, x, &v->aws_name);
+    v->owner.kind = PRIN_MEMBERS;
+    v->owner.loc = v->d.name_loc;
+    if ((x = blk_value(&b, "owner")))
+        val_principal(s, x, &v->owner);
+    if ((x = blk_value(&b, "region"))) {
+        val_regions(s, x, &v->regions);
+        v->regions_loc = x->loc;
+    }
+    if ((x = blk_value(&b, "key"))) {
+        v->key = (struct ir_key *)val_ref(s, x, KIND(DK_KEY));
+        v->key_loc = x->loc;
+    }
+    if ((x = blk_value(&b, "accept_copies_from"))) {
+        val_principals(s, x, &v->accept_from);
+        v->accept_loc = x->loc;
+    }
+    for (size_t i = 0; i < it->body.len; i++) {
+        const struct ast_item *c = VEC_GET(const struct ast_item, it->body, i);
+        if (c->form == ITEM_BLOCK && strcmp(ast_word_text(c, 0), "lock") == 0)
+            lower_lock(s, c, v);
+    }
+}

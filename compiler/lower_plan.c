@@ -1,0 +1,217 @@
+/*
+ * lower_plan.c - lowers `selection`, `plan` (with its `rule` and
+ * `copy to` blocks) and `policy` declarations into the IR.
+ *
+ * Owns: the default regions of a plan (the organization's), rule and
+ * copy lifecycles, OB3004 (time zones), and where a copy's target vault
+ * lives. Schedules go through schedule.c and match expressions through
+ * selector.c; rules that relate several objects are checks (checks.c).
+ */
+#include "obc.h"
+
+#include <string.h>
+
+void lower_selection(struct sema *s, const struct ast_item *it, struct ir_selection *sel)
+{
+    struct block b;
+    sema_block(s, it, BK_SELECTION, &b);
+    const struct ast_value *v;
+    if ((v = blk_value(&b, "role"))) {
+        sel->role = lower_role_value(s, v);
+        sel->role_loc = v->loc;
+    }
+    if ((v = blk_value(&b, "match")))
+        sel_lower(s, v, sel);
+}
+
+static void read_lifecycle(struct sema *s, const struct block *b, struct ir_lifecycle *lc)
+{
+    const struct ast_value *v;
+    if ((v = blk_value(b, "delete_after")))
+        val_days(s, v, &lc->delete_after);
+    if ((v = blk_value(b, "cold_after")))
+        val_days(s, v, &lc->cold_after);
+    if ((v = blk_value(b, "archive")))
+        val_bool(s, v, &lc->archive);
+}
+
+static void lower_copy(struct sema *s, const struct ast_item *it, struct ir_rule *r)
+{
+    if (it->words.len != 3 || strcmp(ast_word_text(it, 1), "to") != 0) {
+        struct loc at = it->words.len > 1 ? ast_word_loc(it, 1) : ast_word_loc(it, 0);
+        struct diag *d = diag_emit(s->cc, OB1010, at, "a copy block names its target vault");
+        diag_help(s->cc, d, "write: copy to VAULT { delete_after = ... }");
+        return;
+    }
+    struct block b;
+    sema_block(s, it, BK_COPY, &b);
+    struct ir_copy *c = arena_alloc(s->a, sizeof *c);
+    c->loc = loc_span(ast_word_loc(it, 0), ast_word_loc(it, 2));
+    c->target_loc = ast_word_loc(it, 2);
+    c->target = (struct ir_vault *)sema_resolve(s, ast_word_text(it, 2), c->target_loc, KIND(DK_VAULT));
+    read_lifecycle(s, &b, &c->lc);
+    if (c->target && c->target->regions.len != 1) {
+        struct diag *d = diag_emit(s->cc, OB2004, c->target_loc,
+                                   "copy target '%s' must be in exactly one region", c->target->d.name);
+        diag_note(s->cc, d, c->target->d.name_loc, "vault '%s' is declared here%s", c->target->d.name,
+                  c->target->regions.len ? " with several regions" : " without a region");
+        diag_help(s->cc, d, "a copy action names its target by ARN, which holds one region: add region = <one region> "
+                            "to vault '%s'", c->target->d.name);
+    }
+    vec_push(s->a, &r->copies, c);
+}
+
+static void lower_rule(struct sema *s, const struct ast_item *it, struct ir_plan *p)
+{
+    struct ir_rule *r = arena_alloc(s->a, sizeof *r);
+    r->name = ast_word_text(it, 1);
+    r->name_loc = ast_word_loc(it, 1);
+    r->loc = it->loc;
+    r->plan = p;
+    for (size_t i = 0; i < p->rules.len; i++) {
+        struct ir_rule *o = VEC_GET(struct ir_rule, p->rules, i);
+        if (strcmp(o->name, r->name) == 0) {
+            struct diag *d = diag_emit(s->cc, OB2002, r->name_loc, "plan '%s' has two rules named '%s'", p->d.name, r->name);
+            diag_note(s->cc, d, o->name_loc, "first declared here");
+            diag_help(s->cc, d, "rename one of them; rule names are keys in the policy document");
+            return;
+        }
+    }
+    struct block b;
+    sema_block(s, it, BK_RULE, &b);
+    const struct ast_value *v;
+    if ((v = blk_value(&b, "schedule"))) {
+        r->cronv = arena_alloc(s->a, sizeof *r->cronv);
+        r->cron = sched_lower(s, v, r->cronv);
+        r->schedule_loc = v->loc;
+    }
+    if ((v = blk_value(&b, "timezone"))) {
+        struct diag *d = diag_emit(s->cc, OB3004, ast_word_loc(b.attr[schema_attr_index(b.spec, "timezone")], 0),
+                                   "time zones are not supported in backup policies");
+        diag_help(s->cc, d, "a backup policy has no time-zone field and its schedules are UTC: convert the time "
+                            "to UTC and remove 'timezone'");
+    }
+    if ((v = blk_value(&b, "start_within")))
+        val_minutes(s, v, &r->start_within);
+    if ((v = blk_value(&b, "complete_within")))
+        val_minutes(s, v, &r->complete_within);
+    if ((v = blk_value(&b, "vault"))) {
+        r->vault = (struct ir_vault *)val_ref(s, v, KIND(DK_VAULT));
+        r->vault_loc = v->loc;
+    }
+    if ((v = blk_value(&b, "continuous")))
+        val_bool(s, v, &r->continuous);
+    read_lifecycle(s, &b, &r->lc);
+    if ((v = blk_value(&b, "tags"))) {
+        val_tagmap(s, v, &r->tags);
+        r->tags_loc = v->loc;
+    }
+    for (size_t i = 0; i < it->body.len; i++) {
+        const struct ast_item *c = VEC_GET(const struct ast_item, it->body, i);
+        if (c->form == ITEM_BLOCK && strcmp(ast_word_text(c, 0), "copy") == 0)
+            lower_copy(s, c, r);
+    }
+    vec_push(s->a, &p->rules, r);
+}
+
+static void plan_regions(struct sema *s, const struct block *b, struct ir_plan *p)
+{
+    const struct ast_value *v = blk_value(b, "regions");
+    if (v) {
+        val_regions(s, v, &p->regions);
+        p->regions_loc = v->loc;
+        return;
+    }
+    const struct ir_org *org = &s->prog->org;
+    if (org->regions.len) {
+        p->regions = org->regions;
+        p->regions_loc = org->regions_loc;
+        p->regions_from_org = true;
+        return;
+    }
+    struct diag *d = diag_emit(s->cc, OB2004, p->d.name_loc, "plan '%s' has no regions", p->d.name);
+    diag_help(s->cc, d, "add regions = [eu-central-1] to the plan, or regions to the organization block "
+                        "as the default for every plan");
+}
+
+void lower_plan(struct sema *s, const struct ast_item *it, struct ir_plan *p)
+{
+    struct block b;
+    sema_block(s, it, BK_PLAN, &b);
+    const struct ast_value *v;
+    plan_regions(s, &b, p);
+    if ((v = blk_value(&b, "select"))) {
+        val_refs(s, v, KIND(DK_SELECTION), &p->selections);
+        p->select_loc = v->loc;
+    }
+    if ((v = blk_value(&b, "windows_vss")))
+        val_bool(s, v, &p->windows_vss);
+    if ((v = blk_value(&b, "backup_acls")))
+        val_bool(s, v, &p->s3_backup_acls);
+    if ((v = blk_value(&b, "backup_object_tags")))
+        val_bool(s, v, &p->s3_backup_object_tags);
+    if ((v = blk_value(&b, "tags"))) {
+        val_tagmap(s, v, &p->tags);
+        p->tags_loc = v->loc;
+    }
+    size_t nrules = 0;
+    for (size_t i = 0; i < it->body.len; i++) {
+        const struct ast_item *c = VEC_GET(const struct ast_item, it->body, i);
+        if (c->form != ITEM_BLOCK || strcmp(ast_word_text(c, 0), "rule") != 0)
+            continue;
+        nrules++;
+        if (c->words.len != 2) {
+            struct diag *d;
+            if (c->words.len < 2)
+                d = diag_emit(s->cc, OB1010, ast_word_loc(c, 0), "expected a name after 'rule'");
+            else
+                d = diag_emit(s->cc, OB1010, ast_word_loc(c, 2), "unexpected '%s' in a rule head", ast_word_text(c, 2));
+            diag_help(s->cc, d, "write: rule NAME { schedule = ...; vault = ... }");
+            continue;
+        }
+        lower_rule(s, c, p);
+    }
+    if (nrules == 0) {
+        struct diag *d = diag_emit(s->cc, OB2004, p->d.name_loc, "plan '%s' has no rules", p->d.name);
+        diag_help(s->cc, d, "add rule NAME { schedule = daily at 05:00; vault = VAULT; delete_after = 35d }");
+    }
+    if (b.attr[schema_attr_index(b.spec, "select")])
+        sel_check_plan(s, p);
+}
+
+void lower_policy(struct sema *s, const struct ast_item *it, struct ir_policy *p)
+{
+    struct block b;
+    sema_block(s, it, BK_POLICY, &b);
+    const struct ast_value *v;
+    if ((v = blk_value(&b, "plans"))) {
+        val_refs(s, v, KIND(DK_PLAN), &p->plans);
+        p->plans_loc = v->loc;
+    }
+    if ((v = blk_value(&b, "description")))
+        val_string(s, v, &p->description);
+    if ((v = blk_value(&b, "attach"))) {
+        p->attach_loc = v->loc;
+        size_t n = v->kind == AST_LIST ? v->items.len : 1;
+        for (size_t i = 0; i < n; i++) {
+            const struct ast_value *x = v->kind == AST_LIST ? VEC_GET(const struct ast_value, v->items, i) : v;
+            struct ir_decl *d = val_ref(s, x, KIND(DK_ROOT) | KIND(DK_OU) | KIND(DK_ACCOUNT));
+            if (!d)
+                continue;
+            struct ir_target *t = arena_alloc(s->a, sizeof *t);
+            t->decl = d;
+            t->loc = x->loc;
+            if (d->kind == DK_ROOT) {
+                t->kind = TARGET_ROOT;
+                t->id = ((struct ir_root *)d)->id;
+            } else if (d->kind == DK_OU) {
+                t->kind = TARGET_OU;
+                t->id = ((struct ir_ou *)d)->id;
+            } else {
+                t->kind = TARGET_ACCOUNT;
+                t->id = ((struct ir_account *)d)->id;
+            }
+            vec_push(s->a, &p->attach, t);
+        }
+    }
+}

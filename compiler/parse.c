@@ -1,0 +1,114 @@
+/*
+ * parse.c - runs the reentrant scanner (grammar/lexer.l) and the pure
+ * parser (grammar/parser.y) over one source file, and words their syntax
+ * errors: "unexpected X, expected Y or Z" with the real token spellings,
+ * plus help for the common slips.
+ *
+ * Owns: the scanner's lifetime and the lexer state. Does not interpret
+ * the tree (sema does).
+ */
+#include "obc.h"
+#include "parser.h"
+#define YYSTYPE OBC_YYSTYPE
+#define YYLTYPE OBC_YYLTYPE
+#include "lexer.h"
+
+#include <string.h>
+
+/* The unexpected token as the user wrote it: "identifier 'foo'". */
+static const char *describe_token(struct parse_ctx *p, struct loc loc, const char *kind)
+{
+    const char *text = p->file->text + loc.start;
+    size_t len = loc.end - loc.start;
+    if (strcmp(kind, "end of line") == 0)
+        return len && text[0] == ';' ? "';'" : "end of line";
+    if (strcmp(kind, "identifier") == 0 || strcmp(kind, "number") == 0 ||
+        strcmp(kind, "duration") == 0 || strcmp(kind, "time of day") == 0) {
+        if (len > 40)
+            return arena_printf(&p->cc->arena, "%s '%.37s...'", kind, text);
+        return arena_printf(&p->cc->arena, "%s '%.*s'", kind, (int)len, text);
+    }
+    if (strcmp(kind, "string") == 0 && len <= 42)
+        return arena_printf(&p->cc->arena, "string %.*s", (int)len, text);
+    return kind;
+}
+
+static bool has(const char **list, int n, const char *s)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(list[i], s) == 0)
+            return true;
+    return false;
+}
+
+void parse_syntax_error(struct parse_ctx *p, struct loc loc, const char *unexpected,
+                        const char **expected, int nexpected)
+{
+    struct lex_state *ls = obc_yyget_extra(p->scanner);
+    p->failed = true;
+    if (ls->stopped) /* a limit already ended the file; say nothing more */
+        return;
+    struct arena *a = &p->cc->arena;
+    struct strbuf msg = {0};
+    sb_printf(a, &msg, "unexpected %s", describe_token(p, loc, unexpected));
+    for (int i = 0; i < nexpected; i++) {
+        bool dup = false;
+        for (int j = 0; j < i; j++)
+            dup |= strcmp(expected[i], expected[j]) == 0;
+        if (dup)
+            continue;
+        sb_printf(a, &msg, "%s%s", i == 0 ? ", expected " : i == nexpected - 1 ? " or " : ", ",
+                  expected[i]);
+    }
+    struct diag *d = diag_emit(p->cc, OB1010, loc, "%s", sb_str(a, &msg));
+
+    if (strcmp(unexpected, "end of file") == 0 && has(expected, nexpected, "'}'") && ls->nest_depth > 0) {
+        struct loc open = {p->file->id, ls->open_at[ls->nest_depth - 1], ls->open_at[ls->nest_depth - 1] + 1};
+        diag_help(p->cc, d, "close the block with '}'");
+        diag_note(p->cc, d, open, "the block opened here is never closed");
+    } else if (strcmp(unexpected, "','") == 0) {
+        diag_help(p->cc, d, "lists are written in brackets: [a, b]");
+    } else if (strcmp(unexpected, "':'") == 0) {
+        diag_help(p->cc, d, "attributes are written name = value");
+    } else if (has(expected, nexpected, "end of line") && !has(expected, nexpected, "'='")) {
+        diag_help(p->cc, d, "put each attribute on its own line, or separate them with ';'");
+    } else if (strcmp(unexpected, "end of line") == 0 && nexpected > 0) {
+        diag_help(p->cc, d, "the line ends before the item is complete");
+    }
+}
+
+bool parse_check_depth(struct parse_ctx *p, struct ast_value *v)
+{
+    if (v->depth <= LIMIT_EXPR_DEPTH)
+        return true;
+    struct lex_state *ls = obc_yyget_extra(p->scanner);
+    struct diag *d = diag_emit(p->cc, OB1030, v->loc, "expression nested more than %d deep", LIMIT_EXPR_DEPTH);
+    diag_help(p->cc, d, "split the expression; obc stops reading this file here");
+    ls->stopped = true;
+    p->failed = true;
+    return false;
+}
+
+bool parse_file(struct obc *cc, struct src_file *f)
+{
+    struct lex_state ls = {0};
+    ls.cc = cc;
+    ls.file = f;
+    ls.last_token = SEP;
+    struct parse_ctx p = {0};
+    p.cc = cc;
+    p.file = f;
+    size_t errors_before = cc->diag.errors;
+
+    yyscan_t scanner;
+    if (obc_yylex_init_extra(&ls, &scanner) != 0)
+        return false;
+    p.scanner = scanner;
+    obc_yy_scan_bytes(f->text, (int)f->len, scanner);
+    int rc = obc_yyparse(scanner, &p);
+    obc_yylex_destroy(scanner);
+
+    if (p.items)
+        f->items = *p.items;
+    return rc == 0 && !p.failed && cc->diag.errors == errors_before;
+}

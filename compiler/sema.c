@@ -1,0 +1,300 @@
+/*
+ * sema.c - semantic analysis driver: collects every top-level declaration
+ * of every file into the global namespace (reporting duplicates), then
+ * lowers each one into the policy IR in dependency order (partitions,
+ * regions, ... plans, policies).
+ *
+ * Owns: the declaration forms (which head words exist at top level and
+ * how they are written), the namespace, and the IR objects' creation.
+ * Does not: check attributes (sema_block.c), read values
+ * (sema_values.c), or run the cross-object checks (checks.c).
+ */
+#include "obc.h"
+
+#include <string.h>
+
+struct decl_form {
+    const char *word;
+    enum decl_kind kind;
+    enum item_form form;
+    size_t size;          /* of the IR struct */
+    const char *example;
+};
+
+static const struct decl_form forms[] = {
+    {"account", DK_ACCOUNT, ITEM_ASSIGN, sizeof(struct ir_account), "account NAME = \"123456789012\""},
+    {"ou", DK_OU, ITEM_ASSIGN, sizeof(struct ir_ou), "ou NAME = \"ou-ab12-34cd56ef\""},
+    {"root", DK_ROOT, ITEM_ASSIGN, sizeof(struct ir_root), "root NAME = \"r-ab12\""},
+    {"permissions", DK_PERMISSIONS, ITEM_ASSIGN, sizeof(struct ir_permissions),
+     "permissions NAME = [\"kms:Decrypt\", \"kms:DescribeKey\"]"},
+    {"partition", DK_PARTITION, ITEM_BLOCK, sizeof(struct ir_partition), "partition NAME { ... }"},
+    {"region", DK_REGION, ITEM_BLOCK, sizeof(struct ir_region), "region NAME { ... }"},
+    {"resource_type", DK_RESOURCE_TYPE, ITEM_BLOCK, sizeof(struct ir_restype), "resource_type NAME { ... }"},
+    {"role", DK_ROLE, ITEM_BLOCK, sizeof(struct ir_role), "role NAME { ... }"},
+    {"key", DK_KEY, ITEM_BLOCK, sizeof(struct ir_key), "key NAME { ... }"},
+    {"vault", DK_VAULT, ITEM_BLOCK, sizeof(struct ir_vault), "vault NAME { ... }"},
+    {"selection", DK_SELECTION, ITEM_BLOCK, sizeof(struct ir_selection), "selection NAME { ... }"},
+    {"plan", DK_PLAN, ITEM_BLOCK, sizeof(struct ir_plan), "plan NAME { ... }"},
+    {"policy", DK_POLICY, ITEM_BLOCK, sizeof(struct ir_policy), "policy NAME { ... }"},
+};
+#define NFORMS (sizeof forms / sizeof forms[0])
+
+static const char *const kind_names[DK_COUNT] = {
+    [DK_ACCOUNT] = "account", [DK_OU] = "OU", [DK_ROOT] = "root", [DK_PARTITION] = "partition",
+    [DK_REGION] = "region", [DK_RESOURCE_TYPE] = "resource type", [DK_PERMISSIONS] = "permission set",
+    [DK_ROLE] = "role", [DK_KEY] = "key", [DK_VAULT] = "vault", [DK_SELECTION] = "selection",
+    [DK_PLAN] = "plan", [DK_POLICY] = "policy", [DK_BUILTIN] = "built-in principal",
+};
+
+const char *decl_kind_name(enum decl_kind k)
+{
+    return kind_names[k];
+}
+
+const char *decl_kind_article(enum decl_kind k)
+{
+    static const char *const articles[DK_COUNT] = {
+        [DK_ACCOUNT] = "an account", [DK_OU] = "an OU", [DK_ROOT] = "a root",
+        [DK_PARTITION] = "a partition", [DK_REGION] = "a region", [DK_RESOURCE_TYPE] = "a resource type",
+        [DK_PERMISSIONS] = "a permission set", [DK_ROLE] = "a role", [DK_KEY] = "a key",
+        [DK_VAULT] = "a vault", [DK_SELECTION] = "a selection", [DK_PLAN] = "a plan",
+        [DK_POLICY] = "a policy", [DK_BUILTIN] = "members",
+    };
+    return articles[k];
+}
+
+const char *kinds_describe(struct arena *a, unsigned kinds)
+{
+    struct strbuf b = {0};
+    size_t n = 0, total = 0;
+    for (int k = 0; k < DK_COUNT; k++)
+        total += (kinds >> k) & 1u;
+    for (int k = 0; k < DK_COUNT; k++) {
+        if (!(kinds & KIND(k)))
+            continue;
+        n++;
+        if (n > 1)
+            sb_puts(a, &b, n == total ? " or " : ", ");
+        sb_puts(a, &b, decl_kind_article((enum decl_kind)k));
+    }
+    return sb_str(a, &b);
+}
+
+static const struct decl_form *form_for(const char *word)
+{
+    for (size_t i = 0; i < NFORMS; i++)
+        if (strcmp(forms[i].word, word) == 0)
+            return &forms[i];
+    return NULL;
+}
+
+bool form_is_declaration(const char *word)
+{
+    return form_for(word) || strcmp(word, "organization") == 0 || strcmp(word, "import") == 0;
+}
+
+static void report_unknown_declaration(struct sema *s, const struct ast_item *it)
+{
+    const char *w = ast_word_text(it, 0);
+    if (it->form == ITEM_ASSIGN && it->words.len == 1) {
+        struct diag *d = diag_emit(s->cc, OB2005, ast_word_loc(it, 0), "attribute '%s' outside a block", w);
+        diag_help(s->cc, d, "attributes go inside a declaration such as vault NAME { %s = ... }", w);
+        return;
+    }
+    const char *names[NFORMS + 2];
+    for (size_t i = 0; i < NFORMS; i++)
+        names[i] = forms[i].word;
+    names[NFORMS] = "organization";
+    names[NFORMS + 1] = "import";
+    const char *guess = suggest_name(w, names, NFORMS + 2);
+    const struct block_spec *nested = schema_block_by_word(w, false);
+    struct diag *d = diag_emit(s->cc, OB2005, ast_word_loc(it, 0), "unknown declaration '%s'%s%s%s", w,
+                               guess ? " (did you mean '" : "", guess ? guess : "", guess ? "'?)" : "");
+    if (nested)
+        diag_help(s->cc, d, "a '%s' block belongs inside %s", w,
+                  strcmp(w, "lock") == 0 ? "a vault" : strcmp(w, "rule") == 0 ? "a plan" : "a rule");
+    else
+        diag_help(s->cc, d, "declarations are account, ou, root, organization, permissions, key, vault, "
+                            "selection, plan, policy (and import)");
+}
+
+/* Checks that an item is written the way its declaration kind needs. */
+static bool check_form(struct sema *s, const struct ast_item *it, enum item_form form, size_t nwords,
+                       const char *example)
+{
+    if (it->form == form && it->words.len == nwords)
+        return true;
+    const char *w = ast_word_text(it, 0);
+    struct loc at = it->words.len > nwords ? ast_word_loc(it, nwords) : ast_word_loc(it, it->words.len - 1);
+    struct diag *d;
+    if (it->words.len < nwords)
+        d = diag_emit(s->cc, OB1010, at, "expected a name after '%s'", w);
+    else if (it->words.len > nwords)
+        d = diag_emit(s->cc, OB1010, at, "unexpected '%s' in the head of this %s", ast_word_text(it, nwords), w);
+    else if (form == ITEM_BLOCK)
+        d = diag_emit(s->cc, OB1010, it->loc, "'%s' takes a block { ... }", w);
+    else if (form == ITEM_STRING)
+        d = diag_emit(s->cc, OB1010, it->loc, "'%s' takes a string", w);
+    else
+        d = diag_emit(s->cc, OB1010, it->loc, "'%s' takes '= value'", w);
+    diag_help(s->cc, d, "write: %s", example);
+    return false;
+}
+
+static void declare(struct sema *s, struct src_file *f, const struct ast_item *it, const struct decl_form *form)
+{
+    const char *name = ast_word_text(it, 1);
+    struct loc name_loc = ast_word_loc(it, 1);
+    if (strcmp(name, "members") == 0 || strcmp(name, "organization") == 0) {
+        struct diag *d = diag_emit(s->cc, OB2002, name_loc, "'%s' is a built-in name", name);
+        diag_help(s->cc, d, "choose another name; '%s' always means %s", name,
+                  name[0] == 'm' ? "every account that receives the policy" : "every account in the organization");
+        return;
+    }
+    struct ir_decl *first = sym_lookup(&s->syms, name), *last = NULL;
+    for (struct ir_decl *prev = first; prev; prev = prev->same_name) {
+        last = prev;
+        if (prev->kind != form->kind)
+            continue;
+        struct diag *d = diag_emit(s->cc, OB2002, name_loc, "%s '%s' is declared twice", decl_kind_name(form->kind), name);
+        diag_note(s->cc, d, prev->name_loc, "first declared here");
+        diag_help(s->cc, d, "rename one of them; names are global to the whole program");
+        return;
+    }
+    struct ir_decl *d = arena_alloc(s->a, form->size);
+    d->kind = form->kind;
+    d->name = name;
+    d->loc = it->loc;
+    d->name_loc = name_loc;
+    d->file = f;
+    d->from_stdlib = f->is_stdlib;
+    if (last)
+        last->same_name = d;
+    else
+        sym_insert(s->a, &s->syms, d);
+    vec_push(s->a, &s->all_decls, d);
+    vec_push(s->a, &s->decl_items, (void *)it);
+}
+
+static void collect_item(struct sema *s, struct src_file *f, const struct ast_item *it)
+{
+    if (it->form == ITEM_ERROR || it->words.len == 0)
+        return;
+    const char *w = ast_word_text(it, 0);
+    if (strcmp(w, "import") == 0) {
+        check_form(s, it, ITEM_STRING, 1, "import \"std/aws\"");
+        return; /* resolved by load.c */
+    }
+    if (strcmp(w, "organization") == 0) {
+        if (!check_form(s, it, ITEM_BLOCK, 1, "organization { ... }"))
+            return;
+        if (s->org_item) {
+            struct diag *d = diag_emit(s->cc, OB2002, ast_word_loc(it, 0), "organization is declared twice");
+            diag_note(s->cc, d, ast_word_loc(s->org_item, 0), "first declared here");
+            diag_help(s->cc, d, "merge the two blocks; a program describes one organization");
+            return;
+        }
+        s->org_item = it;
+        return;
+    }
+    const struct decl_form *form = form_for(w);
+    if (!form) {
+        report_unknown_declaration(s, it);
+        return;
+    }
+    if (check_form(s, it, form->form, 2, form->example))
+        declare(s, f, it, form);
+}
+
+/* The vector of the program that holds declarations of kind k. */
+static struct vec *kind_vec(struct ir_program *p, enum decl_kind k)
+{
+    switch (k) {
+    case DK_ACCOUNT: return &p->accounts;
+    case DK_OU: return &p->ous;
+    case DK_ROOT: return &p->roots;
+    case DK_PARTITION: return &p->partitions;
+    case DK_REGION: return &p->regions;
+    case DK_RESOURCE_TYPE: return &p->restypes;
+    case DK_PERMISSIONS: return &p->permissions;
+    case DK_ROLE: return &p->roles;
+    case DK_KEY: return &p->keys;
+    case DK_VAULT: return &p->vaults;
+    case DK_SELECTION: return &p->selections;
+    case DK_PLAN: return &p->plans;
+    case DK_POLICY: return &p->policies;
+    default: return NULL;
+    }
+}
+
+static void lower_decl(struct sema *s, struct ir_decl *d, const struct ast_item *it)
+{
+    switch (d->kind) {
+    case DK_ACCOUNT: lower_account(s, it, (struct ir_account *)d); break;
+    case DK_OU: lower_ou(s, it, (struct ir_ou *)d); break;
+    case DK_ROOT: lower_root(s, it, (struct ir_root *)d); break;
+    case DK_PARTITION: lower_partition(s, it, (struct ir_partition *)d); break;
+    case DK_REGION: lower_region(s, it, (struct ir_region *)d); break;
+    case DK_RESOURCE_TYPE: lower_restype(s, it, (struct ir_restype *)d); break;
+    case DK_PERMISSIONS: lower_permissions(s, it, (struct ir_permissions *)d); break;
+    case DK_ROLE: lower_role(s, it, (struct ir_role *)d); break;
+    case DK_KEY: lower_key(s, it, (struct ir_key *)d); break;
+    case DK_VAULT: lower_vault(s, it, (struct ir_vault *)d); break;
+    case DK_SELECTION: lower_selection(s, it, (struct ir_selection *)d); break;
+    case DK_PLAN: lower_plan(s, it, (struct ir_plan *)d); break;
+    case DK_POLICY: lower_policy(s, it, (struct ir_policy *)d); break;
+    default: break;
+    }
+}
+
+/* Lowers every declaration of one kind, in declaration order. */
+static void lower_kind(struct sema *s, enum decl_kind k)
+{
+    for (size_t i = 0; i < s->all_decls.len; i++) {
+        struct ir_decl *d = VEC_GET(struct ir_decl, s->all_decls, i);
+        if (d->kind != k)
+            continue;
+        vec_push(s->a, kind_vec(s->prog, k), d);
+        lower_decl(s, d, VEC_GET(const struct ast_item, s->decl_items, i));
+    }
+}
+
+/* A std permission set the checks use, found by its well-known name. */
+static struct ir_permissions *std_permissions(struct sema *s, const char *name)
+{
+    for (struct ir_decl *d = sym_lookup(&s->syms, name); d; d = d->same_name)
+        if (d->kind == DK_PERMISSIONS && d->from_stdlib)
+            return (struct ir_permissions *)d;
+    return NULL;
+}
+
+struct ir_program *sema_run(struct obc *cc)
+{
+    struct sema *s = arena_alloc(&cc->arena, sizeof *s);
+    s->cc = cc;
+    s->a = &cc->arena;
+    s->prog = arena_alloc(s->a, sizeof *s->prog);
+    s->builtin_members = (struct ir_decl){.kind = DK_BUILTIN, .name = "members", .used = true, .from_stdlib = true};
+    s->builtin_organization = (struct ir_decl){.kind = DK_BUILTIN, .name = "organization", .used = true, .from_stdlib = true};
+
+    for (size_t i = 0; i < cc->files.len; i++) {
+        struct src_file *f = VEC_GET(struct src_file, cc->files, i);
+        for (size_t j = 0; j < f->items.len; j++)
+            collect_item(s, f, VEC_GET(const struct ast_item, f->items, j));
+        for (size_t j = 0; j < f->imports.len; j++)
+            vec_push(s->a, &s->prog->imports, f->imports.items[j]);
+    }
+
+    static const enum decl_kind early[] = {DK_PARTITION, DK_REGION, DK_RESOURCE_TYPE, DK_PERMISSIONS,
+                                           DK_ROLE, DK_ACCOUNT, DK_OU, DK_ROOT};
+    static const enum decl_kind late[] = {DK_KEY, DK_VAULT, DK_SELECTION, DK_PLAN, DK_POLICY};
+    for (size_t i = 0; i < sizeof early / sizeof early[0]; i++)
+        lower_kind(s, early[i]);
+    if (s->org_item)
+        lower_organization(s, s->org_item);
+    s->prog->need_vault_writer = std_permissions(s, "backup_vault_writer");
+    s->prog->need_copy_source = std_permissions(s, "cross_account_copy_source");
+    for (size_t i = 0; i < sizeof late / sizeof late[0]; i++)
+        lower_kind(s, late[i]);
+    return s->prog;
+}

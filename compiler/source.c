@@ -1,0 +1,161 @@
+/*
+ * source.c - source files and locations: registering files with the
+ * compilation, reading them from disk or a stream within the size limit,
+ * and mapping byte offsets to lines and columns.
+ *
+ * Lines end at "\n", "\r\n" or a lone "\r". Columns are 1-based byte
+ * offsets within the line (a tab is one column), as clang counts them.
+ */
+#include "obc.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct src_file *src_add(struct obc *cc, const char *path, const char *dir,
+                         const char *key, const char *text, size_t len)
+{
+    struct src_file *f = arena_alloc(&cc->arena, sizeof *f);
+    f->id = (uint32_t)cc->files.len + 1;
+    f->path = arena_strdup(&cc->arena, path);
+    f->dir = arena_strdup(&cc->arena, dir ? dir : "");
+    f->key = arena_strdup(&cc->arena, key ? key : path);
+    f->text = text;
+    f->len = len;
+    vec_push(&cc->arena, &cc->files, f);
+    /* The line map is built now: it is cheap and keeps src_pos const-safe. */
+    size_t n = 1;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= len || text[i + 1] != '\n')))
+            n++;
+    f->line_starts = arena_alloc(&cc->arena, n * sizeof *f->line_starts);
+    f->line_starts[0] = 0;
+    size_t k = 1;
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= len || text[i + 1] != '\n')))
+            f->line_starts[k++] = (uint32_t)(i + 1);
+    f->nlines = n;
+    return f;
+}
+
+struct src_file *src_get(const struct obc *cc, uint32_t id)
+{
+    if (id == 0 || id > cc->files.len)
+        return NULL;
+    return VEC_GET(struct src_file, cc->files, id - 1);
+}
+
+struct src_pos src_pos(struct src_file *f, uint32_t offset)
+{
+    size_t lo = 0, hi = f->nlines;
+    while (hi - lo > 1) { /* last line start <= offset */
+        size_t mid = lo + (hi - lo) / 2;
+        if (f->line_starts[mid] <= offset)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    struct src_pos p = {(uint32_t)lo + 1, offset - f->line_starts[lo] + 1};
+    return p;
+}
+
+const char *src_line(struct src_file *f, uint32_t line, size_t *len)
+{
+    if (line == 0 || line > f->nlines) {
+        *len = 0;
+        return "";
+    }
+    size_t start = f->line_starts[line - 1];
+    size_t end = start;
+    while (end < f->len && f->text[end] != '\n' && f->text[end] != '\r')
+        end++;
+    *len = end - start;
+    return f->text + start;
+}
+
+struct loc loc_span(struct loc a, struct loc b)
+{
+    if (a.file == 0)
+        return b;
+    if (b.file != a.file)
+        return a;
+    struct loc l = {a.file, a.start < b.start ? a.start : b.start, a.end > b.end ? a.end : b.end};
+    return l;
+}
+
+int src_read_stream(struct arena *a, FILE *fp, char **text, size_t *len)
+{
+    size_t cap = 64 * 1024, n = 0;
+    char *buf = arena_alloc(a, cap + 1);
+    for (;;) {
+        if (n == cap) {
+            if (cap > LIMIT_FILE_BYTES)
+                return EFBIG;
+            buf = arena_grow(a, buf, cap + 1, cap * 2 + 1);
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n, fp);
+        n += got;
+        if (got == 0) {
+            if (ferror(fp))
+                return errno ? errno : EIO;
+            break;
+        }
+        if (n > LIMIT_FILE_BYTES)
+            return EFBIG;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return 0;
+}
+
+int src_read_file(struct arena *a, const char *path, char **text, size_t *len)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return errno;
+    if (S_ISDIR(st.st_mode))
+        return EISDIR;
+    if (S_ISREG(st.st_mode) && st.st_size > (off_t)LIMIT_FILE_BYTES)
+        return EFBIG;
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return errno;
+    int err = src_read_stream(a, fp, text, len);
+    fclose(fp);
+    return err;
+}
+
+size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    unsigned c = s[0];
+    size_t len;
+    uint32_t min;
+    if (c < 0x80) {
+        if (cp)
+            *cp = c;
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF)
+        len = 3, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4)
+        len = 4, min = 0x10000;
+    else
+        return 0;
+    if (len > n)
+        return 0;
+    uint32_t v = c & (0x3Fu >> (len - 1));
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    if (cp)
+        *cp = v;
+    return len;
+}
