@@ -32,13 +32,15 @@ static const char *sev_word(enum severity s)
     return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "note";
 }
 
-/* Length of the valid UTF-8 sequence at s, 0 if invalid; a byte-order
- * mark counts as invalid so it shows as U+FFFD. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+/* Length of the character at s (1 for an invalid byte); *bad is set when
+ * it cannot be shown as is (invalid, control character, byte-order mark)
+ * and is printed as one U+FFFD instead. */
+static size_t char_len(const unsigned char *s, size_t n, bool *bad)
 {
-    uint32_t cp;
+    uint32_t cp = 0;
     size_t l = utf8_decode(s, n, &cp);
-    return cp == 0xFEFF ? 0 : l;
+    *bad = l == 0 || (cp < 0x20 && cp != '\t') || cp == 0x7F || cp == 0xFEFF;
+    return l ? l : 1;
 }
 
 /* Prints line[from, to) safely and the caret line for [cs, ce) under it. */
@@ -54,31 +56,27 @@ static void print_snippet(FILE *out, const struct style *st, int gutter, uint32_
     }
     fprintf(out, "%*u | %s", gutter, lineno, from > 0 ? "..." : "");
     const unsigned char *u = (const unsigned char *)line;
+    bool bad;
     for (size_t i = from; i < to;) {
-        size_t l = utf8_len(u + i, to - i);
-        if (l == 0 || (u[i] < 0x20 && u[i] != '\t') || u[i] == 0x7F) {
+        size_t l = char_len(u + i, to - i, &bad);
+        if (bad)
             fputs("\xEF\xBF\xBD", out);
-            i++;
-        } else {
+        else
             fwrite(u + i, 1, l, out);
-            i += l;
-        }
+        i += l;
     }
     fprintf(out, "%s\n%*s | %s", to < len ? "..." : "", gutter, "", from > 0 ? "   " : "");
     for (size_t i = from; i < cs && i < to;) {
-        size_t l = utf8_len(u + i, to - i);
+        size_t l = char_len(u + i, to - i, &bad);
         fputc(u[i] == '\t' ? '\t' : ' ', out);
-        i += l ? l : 1;
+        i += l;
     }
     fputs(st->caret, out);
     fputc('^', out);
-    size_t i = cs;
-    size_t first = utf8_len(u + (cs < len ? cs : 0), cs < len ? len - cs : 1);
-    i += first ? first : 1;
-    for (; i < ce && i < to;) {
-        size_t l = utf8_len(u + i, to - i);
+    size_t i = cs + (cs < len ? char_len(u + cs, len - cs, &bad) : 1);
+    while (i < ce && i < to) {
         fputc('~', out);
-        i += l ? l : 1;
+        i += char_len(u + i, to - i, &bad);
     }
     fprintf(out, "%s\n", st->reset);
 }

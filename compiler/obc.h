@@ -297,6 +297,8 @@ struct lex_state {
     int last_token;      /* decides whether a newline ends an item */
     bool stopped;        /* a limit was hit: return end of input */
     uint32_t open_at[LIMIT_NESTING]; /* offsets of the open brackets */
+    int brace_depth;     /* open { */
+    int saved_parens[LIMIT_NESTING]; /* paren_depth outside each open { */
 };
 
 /* Parses one file into f->items. Returns false if it had syntax errors. */

@@ -66,8 +66,17 @@ void parse_syntax_error(struct parse_ctx *p, struct loc loc, const char *unexpec
         struct loc open = {p->file->id, ls->open_at[ls->nest_depth - 1], ls->open_at[ls->nest_depth - 1] + 1};
         diag_help(p->cc, d, "close the block with '}'");
         diag_note(p->cc, d, open, "the block opened here is never closed");
-    } else if (strcmp(unexpected, "','") == 0) {
+    } else if (has(expected, nexpected, "']'") && ls->paren_depth > 0 &&
+               src_pos(p->file, loc.start).line != src_pos(p->file, ls->open_at[ls->nest_depth - 1]).line) {
+        struct loc open = {p->file->id, ls->open_at[ls->nest_depth - 1], ls->open_at[ls->nest_depth - 1] + 1};
+        diag_help(p->cc, d, "close the list with ']'");
+        diag_note(p->cc, d, open, "the list opened here is not closed");
+    } else if (strcmp(unexpected, "','") == 0 && has(expected, nexpected, "'}'")) {
+        diag_help(p->cc, d, "separate entries with ';' or a new line: { \"a\" = \"1\"; \"b\" = \"2\" }");
+    } else if (strcmp(unexpected, "','") == 0 && ls->paren_depth == 0) {
         diag_help(p->cc, d, "lists are written in brackets: [a, b]");
+    } else if (strcmp(unexpected, "','") == 0) {
+        diag_help(p->cc, d, "write one item between two commas");
     } else if (strcmp(unexpected, "':'") == 0) {
         diag_help(p->cc, d, "attributes are written name = value");
     } else if (has(expected, nexpected, "end of line") && !has(expected, nexpected, "'='")) {

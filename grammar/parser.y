@@ -204,12 +204,13 @@ map_body:
   | seps map_items seps         { $$ = $2; }
     ;
 map_items:
-    map_entry                   { $$ = new_vec(p); vec_push(A, $$, $1); }
-  | map_items seps map_entry    { vec_push(A, $1, $3); $$ = $1; }
+    map_entry                   { $$ = new_vec(p); if ($1) vec_push(A, $$, $1); }
+  | map_items seps map_entry    { if ($3) vec_push(A, $1, $3); $$ = $1; }
     ;
 map_entry:
     STRING ASSIGN value         { $$ = node(p, AST_PAIR, @$, $1, $3); CHECK($$); }
   | IDENT ASSIGN value          { $$ = node(p, AST_PAIR, @$, $1, $3); CHECK($$); }
+  | error                       { $$ = NULL; } /* recover inside the map, not its block */
     ;
 
 %%
@@ -303,18 +304,60 @@ static const char *token_spelling(yysymbol_kind_t k)
     }
 }
 
+static bool starts_value(yysymbol_kind_t k)
+{
+    switch (k) {
+    case YYSYMBOL_IDENT: case YYSYMBOL_STRING: case YYSYMBOL_INT: case YYSYMBOL_DURATION:
+    case YYSYMBOL_TIME: case YYSYMBOL_LBRACK: case YYSYMBOL_LBRACE: case YYSYMBOL_LPAREN:
+    case YYSYMBOL_NOT:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Tokens that could only extend a complete value: not worth listing when
+ * the item could also end here. */
+static bool extends_value(yysymbol_kind_t k)
+{
+    switch (k) {
+    case YYSYMBOL_AND: case YYSYMBOL_OR: case YYSYMBOL_NOT: case YYSYMBOL_IN: case YYSYMBOL_LIKE:
+    case YYSYMBOL_EQEQ: case YYSYMBOL_NE: case YYSYMBOL_LPAREN: case YYSYMBOL_IDENT:
+    case YYSYMBOL_STRING: case YYSYMBOL_INT: case YYSYMBOL_DURATION: case YYSYMBOL_TIME:
+    case YYSYMBOL_COMMA:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, struct parse_ctx *p)
 {
     (void)scanner;
-    enum { MAX_EXPECTED = 6 };
-    yysymbol_kind_t expected[MAX_EXPECTED];
-    int n = yypcontext_expected_tokens(ctx, expected, MAX_EXPECTED);
+    yysymbol_kind_t expected[YYNTOKENS];
+    int n = yypcontext_expected_tokens(ctx, expected, YYNTOKENS);
     if (n < 0)
         return n;
-    const char *names[MAX_EXPECTED];
+    bool can_end = false;
+    int value_starts = 0;
+    for (int i = 0; i < n; i++) {
+        can_end |= expected[i] == YYSYMBOL_SEP;
+        value_starts += starts_value(expected[i]);
+    }
+    const char *names[YYNTOKENS];
     int k = 0;
-    for (int i = 0; i < n; i++)
+    bool said_value = false;
+    for (int i = 0; i < n; i++) {
+        if (can_end && extends_value(expected[i]))
+            continue;
+        if (value_starts >= 4 && starts_value(expected[i])) {
+            if (!said_value)
+                names[k++] = "a value";
+            said_value = true;
+            continue;
+        }
         names[k++] = token_spelling(expected[i]);
+    }
     yysymbol_kind_t t = yypcontext_token(ctx);
     const struct loc *loc = yypcontext_location(ctx);
     const char *what = t == YYSYMBOL_YYEMPTY ? "end of file" : token_spelling(t);
