@@ -140,8 +140,9 @@ void lower_plan(struct sema *s, const struct ast_item *it, struct ir_plan *p)
     sema_block(s, it, BK_PLAN, &b);
     const struct ast_value *v;
     plan_regions(s, &b, p);
+    bool selections_ok = false;
     if ((v = blk_value(&b, "select"))) {
-        val_refs(s, v, KIND(DK_SELECTION), &p->selections);
+        selections_ok = val_refs(s, v, KIND(DK_SELECTION), &p->selections);
         p->select_loc = v->loc;
     }
     if ((v = blk_value(&b, "windows_vss")))
@@ -175,7 +176,7 @@ void lower_plan(struct sema *s, const struct ast_item *it, struct ir_plan *p)
         struct diag *d = diag_emit(s->cc, OB2004, p->d.name_loc, "plan '%s' has no rules", p->d.name);
         diag_help(s->cc, d, "add rule NAME { schedule = daily at 05:00; vault = VAULT; delete_after = 35d }");
     }
-    if (b.attr[schema_attr_index(b.spec, "select")])
+    if (selections_ok) /* after a bad reference the set is incomplete */
         sel_check_plan(s, p);
 }
 

@@ -3,9 +3,9 @@
  * by optimal-string-alignment distance (Damerau-Levenshtein with adjacent
  * transpositions), case-insensitive.
  *
- * A candidate is close when its distance is at most a third of the
- * longer name's length (at least 1), or when the names differ only in
- * case or in '-' versus '_'.
+ * A candidate is close when its distance is at most a quarter of the
+ * longer name's length (at least 1, at most 3); case and '-' versus '_'
+ * do not count as differences.
  */
 #include "obc.h"
 
@@ -58,7 +58,7 @@ const char *suggest_name(const char *name, const char *const *candidates, size_t
             continue;
         size_t d = edit_distance(name, c);
         size_t longest = len > strlen(c) ? len : strlen(c);
-        size_t limit = longest / 3 ? longest / 3 : 1;
+        size_t limit = longest / 4 < 1 ? 1 : longest / 4 > 3 ? 3 : longest / 4;
         if (d <= limit && d < best_d) { /* first of equals wins: deterministic */
             best = c;
             best_d = d;
