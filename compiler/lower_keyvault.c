@@ -162,6 +162,10 @@ void lower_key(struct sema *s, const struct ast_item *it, struct ir_key *k)
         k->grants = lower_grants(s, v);
         k->grants_loc = v->loc;
     }
+    if ((v = blk_value(&b, "grant_to"))) {
+        val_principals(s, v, &k->grant_to);
+        k->grant_to_loc = v->loc;
+    }
 }
 
 static void lower_lock(struct sema *s, const struct ast_item *it, struct ir_vault *v)

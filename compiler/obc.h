@@ -461,6 +461,9 @@ struct ir_key {
     bool aws_managed;            /* an AWS managed key (aws/backup) */
     struct ir_permissions *grants; /* named or anonymous permission set */
     struct loc grants_loc;
+    struct vec grant_to;         /* struct ir_principal*: other accounts its key policy
+                                    lets use it (its own account always can) */
+    struct loc grant_to_loc;
 };
 
 enum lock_mode { LOCK_GOVERNANCE, LOCK_COMPLIANCE };
@@ -798,6 +801,35 @@ bool sel_lower(struct sema *s, const struct ast_value *match, struct ir_selectio
 /* Plan-level selection rules: OB5004 (tags and resources mixed), OB5005
  * (more than 10 tag entries, more than 100 entries), OB5006 (none). */
 void sel_check_plan(struct sema *s, struct ir_plan *plan);
+
+/* ------------------------------------------------------------------ */
+/* ir_facts.c: facts derived from the IR that several checks and the
+ * manifest share. Pure functions. */
+
+/* The account that holds a vault or key: a named account, or members. */
+struct ir_principal ir_vault_owner(const struct ir_vault *v);
+struct ir_principal ir_key_owner(const struct ir_key *k);
+bool ir_same_principal(const struct ir_principal *a, const struct ir_principal *b);
+/* Whether a key policy that lets `grantees` (struct ir_principal*) use a
+ * key held by `owner` covers principal `who`. */
+bool ir_principal_covered(const struct ir_principal *who, const struct ir_principal *owner,
+                          const struct vec *grantees);
+/* A copy from `source` to `target` leaves the account it runs in. */
+bool ir_copy_cross_account(const struct ir_vault *source, const struct ir_vault *target);
+/* The regions a vault must exist in: its own list, else the regions of
+ * every plan whose rules target it. Appends struct ir_region*. */
+void ir_vault_regions(const struct ir_program *prog, const struct ir_vault *v, struct vec *out,
+                      struct arena *a);
+/* The resource types a plan can back up (struct ir_restype*), and
+ * whether it can back up anything (tag-only selections or `any`). */
+void ir_plan_types(const struct ir_program *prog, const struct ir_plan *p, struct vec *out,
+                   bool *any, struct arena *a);
+/* The policies that contain a plan (struct ir_policy*). */
+void ir_plan_policies(const struct ir_program *prog, const struct ir_plan *p, struct vec *out,
+                      struct arena *a);
+/* The retention a copy ends up with in days: its own delete_after, else
+ * the rule's; `forever` is set when neither is given. */
+int64_t ir_copy_retention(const struct ir_rule *r, const struct ir_copy *c, bool *forever);
 
 /* ------------------------------------------------------------------ */
 /* key_users.c: who uses each KMS key, and what they need on it.

@@ -29,6 +29,8 @@ static const struct attr_spec key_attrs[] = {
     {"region", VT_REFS, KIND(DK_REGION), 0, NULL, "the region or regions of the key"},
     {"grants", VT_GRANTS, KIND(DK_PERMISSIONS), 0, NULL, "the permission set its key policy grants"},
     {"aws_managed", VT_BOOL, 0, 0, NULL, "true for an AWS managed key"},
+    {"grant_to", VT_PRINCIPALS, PRINCIPAL_KINDS, 0, NULL,
+     "other accounts its key policy lets use it: organization, members or accounts"},
 };
 
 static const struct attr_spec vault_attrs[] = {

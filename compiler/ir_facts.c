@@ -1,0 +1,133 @@
+/*
+ * ir_facts.c - facts derived from the policy IR that the checks and the
+ * manifest share: who holds a vault or key, whether a copy leaves its
+ * account, where a vault must exist, which resource types a plan can
+ * back up, and how long a copy is kept. Pure functions over the IR.
+ */
+#include "obc.h"
+
+#include <string.h>
+
+struct ir_principal ir_vault_owner(const struct ir_vault *v)
+{
+    if (v->owner.kind == PRIN_ACCOUNT && v->owner.account)
+        return v->owner;
+    return (struct ir_principal){.kind = PRIN_MEMBERS, .loc = v->owner.loc};
+}
+
+struct ir_principal ir_key_owner(const struct ir_key *k)
+{
+    if (k->owner.kind == PRIN_ACCOUNT && k->owner.account)
+        return k->owner;
+    return (struct ir_principal){.kind = PRIN_MEMBERS, .loc = k->owner.loc};
+}
+
+static bool same_account(const struct ir_account *a, const struct ir_account *b)
+{
+    return a == b || (a && b && a->id && b->id && strcmp(a->id, b->id) == 0);
+}
+
+bool ir_same_principal(const struct ir_principal *a, const struct ir_principal *b)
+{
+    if (a->kind != b->kind)
+        return false;
+    return a->kind != PRIN_ACCOUNT || same_account(a->account, b->account);
+}
+
+bool ir_principal_covered(const struct ir_principal *who, const struct ir_principal *owner,
+                          const struct vec *grantees)
+{
+    if (ir_same_principal(who, owner))
+        return true;
+    for (size_t i = 0; i < grantees->len; i++) {
+        const struct ir_principal *g = VEC_GET(const struct ir_principal, *grantees, i);
+        if (g->kind == PRIN_ORGANIZATION || ir_same_principal(g, who))
+            return true;
+    }
+    return false;
+}
+
+bool ir_copy_cross_account(const struct ir_vault *source, const struct ir_vault *target)
+{
+    struct ir_principal from = ir_vault_owner(source), to = ir_vault_owner(target);
+    return !ir_same_principal(&from, &to);
+}
+
+static void add_unique(struct arena *a, struct vec *out, void *item)
+{
+    for (size_t i = 0; i < out->len; i++)
+        if (out->items[i] == item)
+            return;
+    vec_push(a, out, item);
+}
+
+void ir_vault_regions(const struct ir_program *prog, const struct ir_vault *v, struct vec *out,
+                      struct arena *a)
+{
+    if (v->regions.len) {
+        for (size_t i = 0; i < v->regions.len; i++)
+            add_unique(a, out, v->regions.items[i]);
+        return;
+    }
+    for (size_t i = 0; i < prog->plans.len; i++) {
+        const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
+        for (size_t j = 0; j < p->rules.len; j++) {
+            if (VEC_GET(const struct ir_rule, p->rules, j)->vault != v)
+                continue;
+            for (size_t k = 0; k < p->regions.len; k++)
+                add_unique(a, out, p->regions.items[k]);
+        }
+    }
+}
+
+void ir_plan_types(const struct ir_program *prog, const struct ir_plan *p, struct vec *out,
+                   bool *any, struct arena *a)
+{
+    *any = false;
+    for (size_t i = 0; i < p->selections.len; i++) {
+        const struct ir_selection *sel = VEC_GET(const struct ir_selection, p->selections, i);
+        for (size_t j = 0; j < sel->entries.len; j++) {
+            const struct ir_sel_entry *e = VEC_GET(const struct ir_sel_entry, sel->entries, j);
+            if (!e->resources) {
+                *any = true;
+                continue;
+            }
+            for (size_t k = 0; k < e->types.len; k++) {
+                struct ir_restype *t = e->types.items[k];
+                if (t->is_any)
+                    *any = true;
+                else
+                    add_unique(a, out, t);
+            }
+        }
+    }
+    if (!*any)
+        return;
+    for (size_t i = 0; i < prog->restypes.len; i++) { /* anything: every known type */
+        struct ir_restype *t = prog->restypes.items[i];
+        if (!t->is_any)
+            add_unique(a, out, t);
+    }
+}
+
+void ir_plan_policies(const struct ir_program *prog, const struct ir_plan *p, struct vec *out,
+                      struct arena *a)
+{
+    for (size_t i = 0; i < prog->policies.len; i++) {
+        struct ir_policy *pol = prog->policies.items[i];
+        for (size_t j = 0; j < pol->plans.len; j++)
+            if (pol->plans.items[j] == p)
+                add_unique(a, out, pol);
+    }
+}
+
+int64_t ir_copy_retention(const struct ir_rule *r, const struct ir_copy *c, bool *forever)
+{
+    *forever = false;
+    if (c->lc.delete_after.set)
+        return c->lc.delete_after.v;
+    if (r->lc.delete_after.set)
+        return r->lc.delete_after.v;
+    *forever = true;
+    return 0;
+}
