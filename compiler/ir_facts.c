@@ -47,9 +47,14 @@ bool ir_principal_covered(const struct ir_principal *who, const struct ir_princi
     return false;
 }
 
+/* A members vault is in the account the plan runs in, so a copy into one
+ * never leaves that account; a copy into a named account's vault does,
+ * unless it comes from that account's own vault. */
 bool ir_copy_cross_account(const struct ir_vault *source, const struct ir_vault *target)
 {
     struct ir_principal from = ir_vault_owner(source), to = ir_vault_owner(target);
+    if (to.kind != PRIN_ACCOUNT)
+        return false;
     return !ir_same_principal(&from, &to);
 }
 

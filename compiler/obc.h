@@ -852,10 +852,6 @@ struct key_use {
     struct loc loc;                 /* where the use comes from */
 };
 void key_uses(struct obc *cc, const struct ir_program *prog, struct vec *out);
-/* Whether a copy from `source` (a rule's vault) into `target` crosses
- * accounts: the target belongs to a named account other than the
- * source's owner (source owned by members or by another account). */
-bool copy_crosses_accounts(const struct ir_vault *source, const struct ir_vault *target);
 
 /* ------------------------------------------------------------------ */
 /* checks.c: the checks that run on the finished IR                    */

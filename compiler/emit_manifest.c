@@ -1,0 +1,877 @@
+/*
+ * emit_manifest.c - the account-side setup manifest (obc.manifest.json).
+ *
+ * Owns: the one JSON document that lists everything that must exist for
+ * the compiled policies to work (language.md section 5, "Manifest"):
+ * organization settings and policy attachments; per account the
+ * service-linked role, the IAM roles of the selections and, per region,
+ * the resource-type opt-in settings and the vaults (key, lock, access
+ * policy); per customer-managed key the key-policy statements its users
+ * need. The format is versioned (MANIFEST_VERSION) and documented in
+ * docs/manifest.md and docs/manifest.schema.json: change all three
+ * together, and bump the version when a field changes meaning.
+ *
+ * Only what the policies need is listed: vaults that a rule or copy of an
+ * attached policy's plan writes into (or that name their regions), the
+ * keys of those vaults, the roles of those plans' selections.
+ * Deterministic: program order everywhere, names where a map is built.
+ * Works on the IR only; reports nothing.
+ */
+#include "obc.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MANIFEST_VERSION 1
+#define BACKUP_SERVICE "backup.amazonaws.com"
+#define SLR_NAME "AWSServiceRoleForBackup"
+#define SLR_PATH "/aws-service-role/backup.amazonaws.com/"
+#define SLR_POLICY "aws-service-role/AWSBackupServiceLinkedRolePolicyForBackup"
+#define MEMBERS_ACCOUNT "$account"
+#define DEFAULT_PARTITION "aws"
+
+/* Region-settings names that also have a management preference
+ * (ResourceTypeManagementPreference): full AWS Backup management, which
+ * DynamoDB needs for copies, cold storage and vault-key encryption
+ * (spec section 7; the seed Terraform module sets both). */
+static const char *const managed_types[] = {"DynamoDB", "EFS"};
+
+/* Where one vault must exist, and why. */
+struct vault_place {
+    const struct ir_vault *v;
+    struct vec regions;   /* struct ir_region* */
+    bool rule_target;     /* a rule backs up into it */
+    bool copy_target;     /* a copy action copies into it */
+};
+
+/* A role one or more selections pass to AWS Backup, in one partition. */
+struct role_use {
+    const struct ir_role *role;
+    const char *partition;
+    const char *arn;
+    struct vec policies;  /* const char*: managed policy ARNs */
+    struct vec users;     /* const char*: "plan/selection" */
+};
+
+struct manifest {
+    struct arena *a;
+    const struct ir_program *prog;
+    struct json_doc doc;
+    struct vec plans;        /* struct ir_plan*: every plan of every policy, once */
+    struct vec plan_regions; /* struct ir_region*: union of their regions */
+    struct vec places;       /* struct vault_place*, in order of first use */
+    struct vec roles;        /* struct role_use* */
+    struct vec uses;         /* struct key_use* (key_users.c) */
+};
+
+/* ---- small helpers ------------------------------------------------ */
+
+static bool vec_has(const struct vec *v, const void *item)
+{
+    for (size_t i = 0; i < v->len; i++)
+        if (v->items[i] == item)
+            return true;
+    return false;
+}
+
+static void push_unique(struct arena *a, struct vec *v, const void *item)
+{
+    if (!vec_has(v, item))
+        vec_push(a, v, (void *)item);
+}
+
+static bool has_string(const struct vec *v, const char *s)
+{
+    for (size_t i = 0; i < v->len; i++)
+        if (strcmp(VEC_GET(const char, *v, i), s) == 0)
+            return true;
+    return false;
+}
+
+static void push_string(struct arena *a, struct vec *v, const char *s)
+{
+    if (!has_string(v, s))
+        vec_push(a, v, (void *)s);
+}
+
+static int by_string(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+static const char *partition_of(const struct vec *regions)
+{
+    for (size_t i = 0; i < regions->len; i++) {
+        const struct ir_region *r = VEC_GET(const struct ir_region, *regions, i);
+        if (r->partition && r->partition->d.name)
+            return r->partition->d.name;
+    }
+    return DEFAULT_PARTITION;
+}
+
+static const char *vault_name(const struct ir_vault *v)
+{
+    return v->aws_name.s ? v->aws_name.s : v->d.name;
+}
+
+static bool owned_by(const struct ir_principal *owner, const struct ir_account *acc)
+{
+    if (!acc)
+        return owner->kind != PRIN_ACCOUNT;
+    return owner->kind == PRIN_ACCOUNT && owner->account == acc;
+}
+
+static const char *managed_policy_arn(struct arena *a, const char *partition, const char *path)
+{
+    return arena_printf(a, "arn:%s:iam::aws:policy/%s", partition, path);
+}
+
+static const char *slr_arn(struct arena *a, const char *partition, const char *account)
+{
+    return arena_printf(a, "arn:%s:iam::%s:role%s%s", partition, account, SLR_PATH, SLR_NAME);
+}
+
+static void add_region_names(struct manifest *m, cJSON *parent, const char *key,
+                             const struct vec *regions)
+{
+    cJSON *list = json_add_array(&m->doc, parent, key);
+    for (size_t i = 0; i < regions->len; i++)
+        json_add_string(&m->doc, list, NULL, VEC_GET(const struct ir_region, *regions, i)->d.name);
+}
+
+/* ---- what the policies use ---------------------------------------- */
+
+static struct vault_place *place_of(struct manifest *m, const struct ir_vault *v)
+{
+    for (size_t i = 0; i < m->places.len; i++) {
+        struct vault_place *p = VEC_GET(struct vault_place, m->places, i);
+        if (p->v == v)
+            return p;
+    }
+    struct vault_place *p = arena_alloc(m->a, sizeof *p);
+    p->v = v;
+    for (size_t i = 0; i < v->regions.len; i++) /* named regions: exactly those */
+        vec_push(m->a, &p->regions, v->regions.items[i]);
+    vec_push(m->a, &m->places, p);
+    return p;
+}
+
+/* A vault with no region list exists wherever something writes into it. */
+static void place_vault(struct manifest *m, const struct ir_vault *v, const struct vec *regions,
+                        bool copy)
+{
+    struct vault_place *p = place_of(m, v);
+    if (copy)
+        p->copy_target = true;
+    else
+        p->rule_target = true;
+    if (v->regions.len)
+        return;
+    for (size_t i = 0; i < regions->len; i++)
+        push_unique(m->a, &p->regions, regions->items[i]);
+}
+
+static void place_plan_vaults(struct manifest *m, const struct ir_plan *plan)
+{
+    for (size_t i = 0; i < plan->rules.len; i++) {
+        const struct ir_rule *rule = VEC_GET(const struct ir_rule, plan->rules, i);
+        if (rule->vault)
+            place_vault(m, rule->vault, &plan->regions, false);
+        for (size_t j = 0; j < rule->copies.len; j++) {
+            const struct ir_copy *c = VEC_GET(const struct ir_copy, rule->copies, j);
+            if (!c->target)
+                continue;
+            struct vec where = {0};
+            const struct ir_region *r = copy_region(plan, c);
+            if (r)
+                vec_push(m->a, &where, (void *)r);
+            place_vault(m, c->target, &where, true);
+        }
+    }
+}
+
+static void collect_plans(struct manifest *m)
+{
+    const struct ir_program *prog = m->prog;
+    for (size_t i = 0; i < prog->policies.len; i++) {
+        const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
+        for (size_t j = 0; j < pol->plans.len; j++) {
+            const struct ir_plan *plan = VEC_GET(const struct ir_plan, pol->plans, j);
+            if (vec_has(&m->plans, plan))
+                continue;
+            vec_push(m->a, &m->plans, (void *)plan);
+            for (size_t k = 0; k < plan->regions.len; k++)
+                push_unique(m->a, &m->plan_regions, plan->regions.items[k]);
+            place_plan_vaults(m, plan);
+        }
+    }
+}
+
+static const struct vault_place *find_place(const struct manifest *m, const struct ir_vault *v)
+{
+    for (size_t i = 0; i < m->places.len; i++) {
+        const struct vault_place *p = VEC_GET(const struct vault_place, m->places, i);
+        if (p->v == v)
+            return p;
+    }
+    return NULL;
+}
+
+/* ---- resource types ----------------------------------------------- */
+
+static bool entry_selects_any(const struct ir_sel_entry *en)
+{
+    if (!en->resources)
+        return true; /* tags only: every opted-in type */
+    for (size_t i = 0; i < en->types.len; i++)
+        if (VEC_GET(const struct ir_restype, en->types, i)->is_any)
+            return true;
+    return false;
+}
+
+/* The concrete types an entry can back up, in program order. */
+static void entry_types(const struct manifest *m, const struct ir_sel_entry *en, struct vec *out)
+{
+    const struct vec *from = entry_selects_any(en) ? &m->prog->restypes : &en->types;
+    for (size_t i = 0; i < from->len; i++) {
+        const struct ir_restype *t = VEC_GET(const struct ir_restype, *from, i);
+        if (!t->is_any && !vec_has(&en->not_types, t))
+            push_unique(m->a, out, t);
+    }
+}
+
+static void selection_types(const struct manifest *m, const struct ir_selection *sel,
+                            struct vec *out)
+{
+    for (size_t i = 0; i < sel->entries.len; i++)
+        entry_types(m, VEC_GET(const struct ir_sel_entry, sel->entries, i), out);
+}
+
+static bool plan_selects_by_tags_only(const struct ir_plan *plan)
+{
+    for (size_t i = 0; i < plan->selections.len; i++) {
+        const struct ir_selection *sel = VEC_GET(const struct ir_selection, plan->selections, i);
+        for (size_t j = 0; j < sel->entries.len; j++)
+            if (VEC_GET(const struct ir_sel_entry, sel->entries, j)->resources)
+                return false;
+    }
+    return true;
+}
+
+/* Region-settings names of the types the plans that run in `region`
+ * select, sorted. */
+static void region_opt_ins(const struct manifest *m, const struct ir_region *region,
+                           struct vec *names)
+{
+    struct vec types = {0};
+    for (size_t i = 0; i < m->plans.len; i++) {
+        const struct ir_plan *plan = VEC_GET(const struct ir_plan, m->plans, i);
+        if (!vec_has(&plan->regions, region))
+            continue;
+        for (size_t j = 0; j < plan->selections.len; j++)
+            selection_types(m, VEC_GET(const struct ir_selection, plan->selections, j), &types);
+    }
+    for (size_t i = 0; i < types.len; i++) {
+        const struct ir_restype *t = VEC_GET(const struct ir_restype, types, i);
+        if (t->opt_in_name)
+            push_string(m->a, names, t->opt_in_name);
+    }
+    if (names->len > 1)
+        qsort(names->items, names->len, sizeof *names->items, by_string);
+}
+
+static bool is_managed_type(const char *opt_in_name)
+{
+    for (size_t i = 0; i < sizeof managed_types / sizeof managed_types[0]; i++)
+        if (strcmp(managed_types[i], opt_in_name) == 0)
+            return true;
+    return false;
+}
+
+static void add_true_map(struct manifest *m, cJSON *parent, const char *key, const struct vec *names)
+{
+    if (names->len == 0)
+        return;
+    cJSON *map = json_add_object(&m->doc, parent, key);
+    for (size_t i = 0; i < names->len; i++)
+        json_add_bool(&m->doc, map, VEC_GET(const char, *names, i), true);
+}
+
+static void emit_region_settings(struct manifest *m, cJSON *obj, const struct ir_region *region)
+{
+    struct vec opt_in = {0}, managed = {0};
+    region_opt_ins(m, region, &opt_in);
+    for (size_t i = 0; i < opt_in.len; i++)
+        if (is_managed_type(VEC_GET(const char, opt_in, i)))
+            vec_push(m->a, &managed, opt_in.items[i]);
+    add_true_map(m, obj, "resource_type_opt_in", &opt_in);
+    add_true_map(m, obj, "resource_type_management", &managed);
+}
+
+/* ---- IAM roles ---------------------------------------------------- */
+
+static struct role_use *role_use_of(struct manifest *m, const struct ir_role *role,
+                                    const char *partition)
+{
+    const char *arn = role_arn(m->a, role, partition);
+    for (size_t i = 0; i < m->roles.len; i++) {
+        struct role_use *u = VEC_GET(struct role_use, m->roles, i);
+        if (strcmp(u->arn, arn) == 0)
+            return u;
+    }
+    struct role_use *u = arena_alloc(m->a, sizeof *u);
+    u->role = role;
+    u->partition = partition;
+    u->arn = arn;
+    for (size_t i = 0; i < role->managed_policies.len; i++)
+        push_string(m->a, &u->policies,
+                    managed_policy_arn(m->a, partition, VEC_GET(const char, role->managed_policies, i)));
+    vec_push(m->a, &m->roles, u);
+    return u;
+}
+
+static void collect_roles(struct manifest *m)
+{
+    for (size_t i = 0; i < m->plans.len; i++) {
+        const struct ir_plan *plan = VEC_GET(const struct ir_plan, m->plans, i);
+        const char *partition = plan_partition(plan);
+        for (size_t j = 0; j < plan->selections.len; j++) {
+            const struct ir_selection *sel = VEC_GET(const struct ir_selection, plan->selections, j);
+            if (!sel->role)
+                continue;
+            struct role_use *u = role_use_of(m, sel->role, partition);
+            push_string(m->a, &u->users, arena_printf(m->a, "%s/%s", plan->d.name, sel->d.name));
+            struct vec types = {0};
+            selection_types(m, sel, &types);
+            for (size_t k = 0; k < types.len; k++) {
+                const struct ir_restype *t = VEC_GET(const struct ir_restype, types, k);
+                for (size_t n = 0; n < t->role_policies.len; n++)
+                    push_string(m->a, &u->policies,
+                                managed_policy_arn(m->a, partition, VEC_GET(const char, t->role_policies, n)));
+            }
+        }
+    }
+}
+
+/* Name and path of a role given by ARN: ".../role/service-role/NAME". */
+static void role_name_path(struct manifest *m, const struct ir_role *r, const char **name,
+                           const char **path)
+{
+    *name = r->role_name;
+    *path = r->path && r->path[0] ? r->path : "/";
+    struct arn_parts p;
+    if (r->role_name || !r->arn.s || !arn_split(m->a, r->arn.s, &p))
+        return;
+    const char *res = p.resource + strlen("role"); /* "/service-role/NAME" */
+    const char *last = strrchr(res, '/');
+    if (strncmp(p.resource, "role/", 5) != 0 || !last)
+        return;
+    *name = last + 1;
+    *path = arena_strndup(m->a, res, (size_t)(last - res) + 1);
+}
+
+static void emit_role(struct manifest *m, cJSON *list, const struct role_use *u)
+{
+    cJSON *obj = json_add_object(&m->doc, list, NULL);
+    const char *name, *path;
+    role_name_path(m, u->role, &name, &path);
+    if (name)
+        json_add_string(&m->doc, obj, "name", name);
+    json_add_string(&m->doc, obj, "path", path);
+    json_add_string(&m->doc, obj, "arn", u->arn);
+    if (u->role->d.name)
+        json_add_string(&m->doc, obj, "declaration", u->role->d.name);
+    json_add_string(&m->doc, obj, "trusts", u->role->trusts ? u->role->trusts : BACKUP_SERVICE);
+    json_add_strings(&m->doc, obj, "managed_policies", &u->policies);
+    json_add_strings(&m->doc, obj, "used_by", &u->users);
+}
+
+/* ---- vaults ------------------------------------------------------- */
+
+static bool key_is_customer_managed(const struct ir_key *k)
+{
+    return k && !k->aws_managed;
+}
+
+/* The key as CreateBackupVault takes it in `region`: "aws/backup" for
+ * the default; its ARN (a multi-region key's replica ARN in another
+ * region); else its alias. */
+static const char *vault_key_ref(struct manifest *m, const struct ir_vault *v,
+                                 const struct ir_region *region)
+{
+    const struct ir_key *k = v->key;
+    if (!k || (k->aws_managed && (!k->alias.s || strcmp(k->alias.s, "alias/aws/backup") == 0)))
+        return "aws/backup";
+    struct arn_parts p;
+    if (k->arn.s && k->multi_region && region && k->region != region &&
+        arn_split(m->a, k->arn.s, &p))
+        return arena_printf(m->a, "arn:%s:%s:%s:%s:%s", p.partition, p.service, region->d.name,
+                            p.account, p.resource);
+    if (k->arn.s)
+        return k->arn.s;
+    if (k->alias.s)
+        return k->alias.s;
+    return k->d.name;
+}
+
+static void emit_lock(struct manifest *m, cJSON *vault, const struct ir_lock *lock)
+{
+    cJSON *obj = json_add_object(&m->doc, vault, "lock");
+    json_add_string(&m->doc, obj, "mode", lock->mode == LOCK_COMPLIANCE ? "compliance" : "governance");
+    if (lock->min_retention.set)
+        json_add_int(&m->doc, obj, "min_retention_days", lock->min_retention.v);
+    if (lock->max_retention.set)
+        json_add_int(&m->doc, obj, "max_retention_days", lock->max_retention.v);
+    if (lock->grace.set)
+        json_add_int(&m->doc, obj, "changeable_for_days", lock->grace.v);
+}
+
+static cJSON *copy_statement(struct manifest *m, cJSON *statements, const char *sid)
+{
+    cJSON *st = json_add_object(&m->doc, statements, NULL);
+    json_add_string(&m->doc, st, "Sid", sid);
+    json_add_string(&m->doc, st, "Effect", "Allow");
+    return st;
+}
+
+static void finish_copy_statement(struct manifest *m, cJSON *st)
+{
+    json_add_string(&m->doc, st, "Action", "backup:CopyIntoBackupVault");
+    json_add_string(&m->doc, st, "Resource", "*");
+}
+
+/* The vault access policy (PutBackupVaultAccessPolicy) for
+ * accept_copies_from: the organization (and members, which are part of
+ * it) by aws:PrincipalOrgID, named accounts by their root principal. */
+static void emit_access_policy(struct manifest *m, cJSON *vault, const struct ir_vault *v,
+                               const char *partition)
+{
+    bool org = false;
+    struct vec accounts = {0};
+    for (size_t i = 0; i < v->accept_from.len; i++) {
+        const struct ir_principal *p = VEC_GET(const struct ir_principal, v->accept_from, i);
+        if (p->kind == PRIN_ACCOUNT && p->account && p->account->id)
+            push_string(m->a, &accounts, arena_printf(m->a, "arn:%s:iam::%s:root", partition, p->account->id));
+        else if (p->kind == PRIN_ORGANIZATION || p->kind == PRIN_MEMBERS)
+            org = true;
+    }
+    cJSON *doc = json_add_object(&m->doc, vault, "access_policy");
+    json_add_string(&m->doc, doc, "Version", "2012-10-17");
+    cJSON *statements = json_add_array(&m->doc, doc, "Statement");
+    if (org) {
+        cJSON *st = copy_statement(m, statements, "AllowCopyIntoBackupVaultFromOrganization");
+        json_add_string(&m->doc, json_add_object(&m->doc, st, "Principal"), "AWS", "*");
+        finish_copy_statement(m, st);
+        cJSON *cond = json_add_object(&m->doc, json_add_object(&m->doc, st, "Condition"), "StringEquals");
+        json_add_string(&m->doc, cond, "aws:PrincipalOrgID",
+                        m->prog->org.id.s ? m->prog->org.id.s : "$organization_id");
+    }
+    if (accounts.len) {
+        cJSON *st = copy_statement(m, statements, "AllowCopyIntoBackupVaultFromAccounts");
+        json_add_strings(&m->doc, json_add_object(&m->doc, st, "Principal"), "AWS", &accounts);
+        finish_copy_statement(m, st);
+    }
+}
+
+static void emit_vault(struct manifest *m, cJSON *list, const struct ir_vault *v,
+                       const struct ir_region *region)
+{
+    cJSON *obj = json_add_object(&m->doc, list, NULL);
+    json_add_string(&m->doc, obj, "name", vault_name(v));
+    json_add_string(&m->doc, obj, "declaration", v->d.name);
+    json_add_string(&m->doc, obj, "arn", vault_arn(m->a, v, region));
+    json_add_string(&m->doc, obj, "encryption_key", vault_key_ref(m, v, region));
+    if (key_is_customer_managed(v->key))
+        json_add_string(&m->doc, obj, "key", v->key->d.name);
+    if (v->lock)
+        emit_lock(m, obj, v->lock);
+    if (v->accept_from.len)
+        emit_access_policy(m, obj, v, region->partition ? region->partition->d.name : DEFAULT_PARTITION);
+}
+
+/* ---- keys --------------------------------------------------------- */
+
+static bool key_listed(const struct manifest *m, const struct ir_key *k)
+{
+    if (!key_is_customer_managed(k))
+        return false;
+    for (size_t i = 0; i < m->places.len; i++)
+        if (VEC_GET(const struct vault_place, m->places, i)->v->key == k)
+            return true;
+    return false;
+}
+
+/* Where a key must exist: its ARN's region or its `region` list; for a
+ * key without either (and for a multi-region key's replicas) the regions
+ * of the vaults it encrypts. */
+static void key_regions(const struct manifest *m, const struct ir_key *k, struct vec *out)
+{
+    if (k->region)
+        vec_push(m->a, out, k->region);
+    for (size_t i = 0; i < k->regions.len; i++)
+        push_unique(m->a, out, k->regions.items[i]);
+    if (out->len && !k->multi_region)
+        return;
+    for (size_t i = 0; i < m->places.len; i++) {
+        const struct vault_place *p = VEC_GET(const struct vault_place, m->places, i);
+        if (p->v->key != k)
+            continue;
+        for (size_t j = 0; j < p->regions.len; j++)
+            push_unique(m->a, out, p->regions.items[j]);
+    }
+}
+
+/* The account id of a key ("$account" for member-side keys). */
+static const char *key_account(const struct ir_key *k)
+{
+    if (k->owner.kind == PRIN_ACCOUNT && k->owner.account && k->owner.account->id)
+        return k->owner.account->id;
+    if (k->owner.kind != PRIN_MEMBERS && k->account_id)
+        return k->account_id;
+    return MEMBERS_ACCOUNT;
+}
+
+static const char *principal_account(const struct ir_principal *p)
+{
+    if (p->kind == PRIN_ACCOUNT && p->account && p->account->id)
+        return p->account->id;
+    return MEMBERS_ACCOUNT;
+}
+
+static const char *principal_words(struct arena *a, const struct ir_principal *p)
+{
+    if (p->kind == PRIN_ACCOUNT && p->account)
+        return arena_printf(a, "account '%s' (%s)", p->account->d.name, p->account->id);
+    return "every account that receives the policies";
+}
+
+static const char *use_reason(struct manifest *m, const struct key_use *u)
+{
+    const char *who = principal_words(m->a, &u->who);
+    if (u->kind == KEY_USE_COPY_SOURCE)
+        return arena_printf(m->a,
+                            "%s in %s copies recovery points out of vault '%s' (rule '%s' of plan '%s'): "
+                            "the destination of a cross-account copy must be able to use the source key",
+                            u->role, who, vault_name(u->vault), u->rule->name, u->rule->plan->d.name);
+    return arena_printf(m->a, "%s in %s writes recovery points into vault '%s', which this key encrypts",
+                        u->role, who, vault_name(u->vault));
+}
+
+static void emit_statement(struct manifest *m, cJSON *list, const struct key_use *u,
+                           const char *partition)
+{
+    bool copy = u->kind == KEY_USE_COPY_SOURCE;
+    const char *account = principal_account(&u->who);
+    const char *suffix = strcmp(account, MEMBERS_ACCOUNT) == 0 ? "Members" : account;
+    cJSON *st = json_add_object(&m->doc, list, NULL);
+    json_add_string(&m->doc, st, "sid",
+                    arena_printf(m->a, "%s%s", copy ? "CrossAccountCopySource" : "BackupVaultWrite", suffix));
+    json_add_string(&m->doc, st, "use", copy ? "copy_source" : "vault_write");
+    json_add_string(&m->doc, st, "account", account);
+    json_add_string(&m->doc, st, "principal", slr_arn(m->a, partition, account));
+    struct vec none = {0};
+    json_add_strings(&m->doc, st, "actions", u->needs ? &u->needs->actions : &none);
+    if (u->needs && u->needs->d.name)
+        json_add_string(&m->doc, st, "permission_set", u->needs->d.name);
+    json_add_string(&m->doc, st, "vault", vault_name(u->vault));
+    json_add_string(&m->doc, st, "reason", use_reason(m, u));
+}
+
+static void emit_key(struct manifest *m, cJSON *list, const struct ir_key *k)
+{
+    cJSON *obj = json_add_object(&m->doc, list, NULL);
+    json_add_string(&m->doc, obj, "name", k->d.name);
+    if (k->arn.s)
+        json_add_string(&m->doc, obj, "arn", k->arn.s);
+    if (k->alias.s)
+        json_add_string(&m->doc, obj, "alias", k->alias.s);
+    json_add_string(&m->doc, obj, "account", key_account(k));
+    if (k->owner.kind == PRIN_ACCOUNT && k->owner.account)
+        json_add_string(&m->doc, obj, "account_name", k->owner.account->d.name);
+    else if (k->owner.kind == PRIN_MEMBERS)
+        json_add_string(&m->doc, obj, "account_name", "members");
+    struct vec regions = {0};
+    key_regions(m, k, &regions);
+    const char *partition = partition_of(&regions);
+    add_region_names(m, obj, "regions", &regions);
+    json_add_bool(&m->doc, obj, "multi_region", k->multi_region);
+    if (k->grants) {
+        cJSON *grants = json_add_object(&m->doc, obj, "grants");
+        if (k->grants->d.name)
+            json_add_string(&m->doc, grants, "permission_set", k->grants->d.name);
+        json_add_strings(&m->doc, grants, "actions", &k->grants->actions);
+    }
+    cJSON *vaults = json_add_array(&m->doc, obj, "vaults");
+    for (size_t i = 0; i < m->prog->vaults.len; i++) {
+        const struct ir_vault *v = VEC_GET(const struct ir_vault, m->prog->vaults, i);
+        if (v->key == k && find_place(m, v))
+            json_add_string(&m->doc, vaults, NULL, v->d.name);
+    }
+    cJSON *statements = json_add_array(&m->doc, obj, "statements");
+    for (size_t i = 0; i < m->uses.len; i++) {
+        const struct key_use *u = VEC_GET(const struct key_use, m->uses, i);
+        if (u->key == k)
+            emit_statement(m, statements, u, partition);
+    }
+}
+
+static void emit_keys(struct manifest *m, cJSON *root)
+{
+    cJSON *list = json_add_array(&m->doc, root, "keys");
+    for (size_t i = 0; i < m->prog->keys.len; i++) {
+        const struct ir_key *k = VEC_GET(const struct ir_key, m->prog->keys, i);
+        if (key_listed(m, k))
+            emit_key(m, list, k);
+    }
+}
+
+/* ---- accounts ----------------------------------------------------- */
+
+/* One entry of "accounts": `acc` NULL stands for the members. */
+struct account_view {
+    const struct ir_account *acc;
+    bool management;
+    bool owns_vaults, owns_keys;
+    bool rule_vaults, copy_vaults; /* owns vaults that rules / copies write into */
+    struct vec regions;            /* struct ir_region*, in order */
+};
+
+static void view_regions(struct manifest *m, struct account_view *av)
+{
+    if (!av->acc || av->management)
+        for (size_t i = 0; i < m->plan_regions.len; i++)
+            push_unique(m->a, &av->regions, m->plan_regions.items[i]);
+    for (size_t i = 0; i < m->places.len; i++) {
+        const struct vault_place *p = VEC_GET(const struct vault_place, m->places, i);
+        if (!owned_by(&p->v->owner, av->acc))
+            continue;
+        av->owns_vaults = true;
+        av->rule_vaults |= p->rule_target;
+        av->copy_vaults |= p->copy_target;
+        for (size_t j = 0; j < p->regions.len; j++)
+            push_unique(m->a, &av->regions, p->regions.items[j]);
+    }
+    for (size_t i = 0; i < m->prog->keys.len; i++) {
+        const struct ir_key *k = VEC_GET(const struct ir_key, m->prog->keys, i);
+        if (key_listed(m, k) && av->acc && owned_by(&k->owner, av->acc))
+            av->owns_keys = true;
+    }
+}
+
+static void emit_slr(struct manifest *m, cJSON *obj, const struct account_view *av,
+                     const char *partition, const char *account)
+{
+    const char *reasons[4];
+    size_t n = 0;
+    if (!av->acc ? m->plans.len > 0 : av->rule_vaults)
+        reasons[n++] = "runs_plans";
+    if (av->copy_vaults)
+        reasons[n++] = "receives_copies";
+    if (av->acc && av->owns_vaults)
+        reasons[n++] = "owns_vaults";
+    if (av->management)
+        reasons[n++] = "management_account";
+    if (n == 0)
+        return;
+    cJSON *slr = json_add_object(&m->doc, obj, "service_linked_role");
+    json_add_string(&m->doc, slr, "name", SLR_NAME);
+    json_add_string(&m->doc, slr, "service", BACKUP_SERVICE);
+    json_add_string(&m->doc, slr, "arn", slr_arn(m->a, partition, account));
+    json_add_string(&m->doc, slr, "managed_policy", managed_policy_arn(m->a, partition, SLR_POLICY));
+    cJSON *list = json_add_array(&m->doc, slr, "reasons");
+    for (size_t i = 0; i < n; i++)
+        json_add_string(&m->doc, list, NULL, reasons[i]);
+}
+
+static void emit_account_region(struct manifest *m, cJSON *list, const struct account_view *av,
+                                 const struct ir_region *region)
+{
+    cJSON *obj = json_add_object(&m->doc, list, NULL);
+    json_add_string(&m->doc, obj, "region", region->d.name);
+    json_add_bool(&m->doc, obj, "enable_region", region->opt_in);
+    if ((!av->acc || av->management) && vec_has(&m->plan_regions, region))
+        emit_region_settings(m, obj, region);
+    cJSON *vaults = NULL;
+    for (size_t i = 0; i < m->prog->vaults.len; i++) {
+        const struct ir_vault *v = VEC_GET(const struct ir_vault, m->prog->vaults, i);
+        const struct vault_place *p = find_place(m, v);
+        if (!p || !owned_by(&v->owner, av->acc) || !vec_has(&p->regions, region))
+            continue;
+        if (!vaults)
+            vaults = json_add_array(&m->doc, obj, "vaults");
+        emit_vault(m, vaults, v, region);
+    }
+}
+
+static bool any_plan_by_tags_only(const struct manifest *m)
+{
+    for (size_t i = 0; i < m->plans.len; i++)
+        if (plan_selects_by_tags_only(VEC_GET(const struct ir_plan, m->plans, i)))
+            return true;
+    return false;
+}
+
+static void emit_notes(struct manifest *m, cJSON *obj, const struct account_view *av)
+{
+    bool settings = !av->acc || av->management;
+    if (!settings || m->plans.len == 0)
+        return;
+    cJSON *notes = json_add_array(&m->doc, obj, "notes");
+    if (av->management)
+        json_add_string(&m->doc, notes, NULL,
+                        "for plans created by backup policies AWS Backup uses the management account's "
+                        "resource type opt-in settings, not the member accounts'");
+    else
+        json_add_string(&m->doc, notes, NULL,
+                        "for plans created by backup policies AWS Backup uses the management account's "
+                        "resource type opt-in settings: set the same resource_type_opt_in there");
+    if (any_plan_by_tags_only(m))
+        json_add_string(&m->doc, notes, NULL,
+                        "a plan selects by tags only, so AWS Backup backs up only opted-in resource "
+                        "types: every resource type is listed");
+}
+
+static void emit_account(struct manifest *m, cJSON *list, struct account_view *av)
+{
+    view_regions(m, av);
+    const char *account = av->acc ? av->acc->id : MEMBERS_ACCOUNT;
+    const char *partition = partition_of(&av->regions);
+    cJSON *obj = json_add_object(&m->doc, list, NULL);
+    json_add_string(&m->doc, obj, "account", account);
+    json_add_string(&m->doc, obj, "name", av->acc ? av->acc->d.name : "members");
+    json_add_string(&m->doc, obj, "partition", partition);
+    cJSON *purposes = json_add_array(&m->doc, obj, "purposes");
+    if (!av->acc)
+        json_add_string(&m->doc, purposes, NULL, "receives_policies");
+    if (av->owns_vaults)
+        json_add_string(&m->doc, purposes, NULL, "owns_vaults");
+    if (av->owns_keys)
+        json_add_string(&m->doc, purposes, NULL, "owns_keys");
+    if (av->management)
+        json_add_string(&m->doc, purposes, NULL, "management");
+    emit_slr(m, obj, av, partition, account);
+    if (!av->acc) {
+        cJSON *roles = json_add_array(&m->doc, obj, "iam_roles");
+        for (size_t i = 0; i < m->roles.len; i++)
+            emit_role(m, roles, VEC_GET(const struct role_use, m->roles, i));
+    }
+    cJSON *regions = json_add_array(&m->doc, obj, "regions");
+    for (size_t i = 0; i < av->regions.len; i++)
+        emit_account_region(m, regions, av, VEC_GET(const struct ir_region, av->regions, i));
+    emit_notes(m, obj, av);
+}
+
+static bool account_listed(struct manifest *m, const struct ir_account *acc)
+{
+    if (m->prog->org.management == acc)
+        return true;
+    for (size_t i = 0; i < m->places.len; i++)
+        if (owned_by(&VEC_GET(const struct vault_place, m->places, i)->v->owner, acc))
+            return true;
+    for (size_t i = 0; i < m->prog->keys.len; i++) {
+        const struct ir_key *k = VEC_GET(const struct ir_key, m->prog->keys, i);
+        if (key_listed(m, k) && owned_by(&k->owner, acc))
+            return true;
+    }
+    return false;
+}
+
+static void emit_accounts(struct manifest *m, cJSON *root)
+{
+    cJSON *list = json_add_array(&m->doc, root, "accounts");
+    struct account_view members = {0};
+    emit_account(m, list, &members);
+    for (size_t i = 0; i < m->prog->accounts.len; i++) {
+        const struct ir_account *acc = VEC_GET(const struct ir_account, m->prog->accounts, i);
+        if (!acc->id || !account_listed(m, acc))
+            continue;
+        struct account_view av = {.acc = acc, .management = m->prog->org.management == acc};
+        emit_account(m, list, &av);
+    }
+}
+
+/* ---- organization ------------------------------------------------- */
+
+static bool any_cross_account_copy(const struct manifest *m)
+{
+    for (size_t i = 0; i < m->plans.len; i++) {
+        const struct ir_plan *plan = VEC_GET(const struct ir_plan, m->plans, i);
+        for (size_t j = 0; j < plan->rules.len; j++) {
+            const struct ir_rule *rule = VEC_GET(const struct ir_rule, plan->rules, j);
+            for (size_t k = 0; rule->vault && k < rule->copies.len; k++) {
+                const struct ir_copy *c = VEC_GET(const struct ir_copy, rule->copies, k);
+                if (c->target && ir_copy_cross_account(rule->vault, c->target))
+                    return true;
+            }
+        }
+    }
+    return false;
+}
+
+static const char *target_type(enum target_kind k)
+{
+    switch (k) {
+    case TARGET_ROOT: return "ROOT";
+    case TARGET_OU: return "ORGANIZATIONAL_UNIT";
+    case TARGET_ACCOUNT: return "ACCOUNT";
+    }
+    return "ACCOUNT";
+}
+
+static void emit_policy_entry(struct manifest *m, cJSON *list, const struct ir_policy *pol)
+{
+    cJSON *obj = json_add_object(&m->doc, list, NULL);
+    json_add_string(&m->doc, obj, "name", pol->d.name);
+    json_add_string(&m->doc, obj, "file", arena_printf(m->a, "%s.json", pol->d.name));
+    json_add_string(&m->doc, obj, "type", "BACKUP_POLICY");
+    if (pol->description.s)
+        json_add_string(&m->doc, obj, "description", pol->description.s);
+    cJSON *plans = json_add_array(&m->doc, obj, "plans");
+    for (size_t i = 0; i < pol->plans.len; i++)
+        json_add_string(&m->doc, plans, NULL, VEC_GET(const struct ir_plan, pol->plans, i)->d.name);
+    cJSON *targets = json_add_array(&m->doc, obj, "targets");
+    for (size_t i = 0; i < pol->attach.len; i++) {
+        const struct ir_target *t = VEC_GET(const struct ir_target, pol->attach, i);
+        cJSON *to = json_add_object(&m->doc, targets, NULL);
+        json_add_string(&m->doc, to, "type", target_type(t->kind));
+        if (t->id)
+            json_add_string(&m->doc, to, "id", t->id);
+        if (t->decl && t->decl->name)
+            json_add_string(&m->doc, to, "name", t->decl->name);
+    }
+}
+
+static void emit_organization(struct manifest *m, cJSON *root)
+{
+    const struct ir_org *org = &m->prog->org;
+    cJSON *obj = json_add_object(&m->doc, root, "organization");
+    if (org->id.s)
+        json_add_string(&m->doc, obj, "id", org->id.s);
+    if (org->management) {
+        cJSON *mgmt = json_add_object(&m->doc, obj, "management_account");
+        json_add_string(&m->doc, mgmt, "name", org->management->d.name);
+        if (org->management->id)
+            json_add_string(&m->doc, mgmt, "id", org->management->id);
+    }
+    json_add_string(&m->doc, json_add_array(&m->doc, obj, "trusted_service_access"), NULL, BACKUP_SERVICE);
+    json_add_string(&m->doc, json_add_array(&m->doc, obj, "enabled_policy_types"), NULL, "BACKUP_POLICY");
+    json_add_bool(&m->doc, obj, "cross_account_backup", any_cross_account_copy(m));
+    cJSON *list = json_add_array(&m->doc, obj, "policies");
+    for (size_t i = 0; i < m->prog->policies.len; i++)
+        emit_policy_entry(m, list, VEC_GET(const struct ir_policy, m->prog->policies, i));
+}
+
+struct cJSON *emit_manifest(struct obc *cc, const struct ir_program *prog)
+{
+    struct manifest m = {.a = &cc->arena, .prog = prog};
+    collect_plans(&m);
+    collect_roles(&m);
+    key_uses(cc, prog, &m.uses);
+    cJSON *root = json_doc_init(&m.doc, m.a);
+    json_add_int(&m.doc, root, "manifest_version", MANIFEST_VERSION);
+    emit_organization(&m, root);
+    emit_accounts(&m, root);
+    emit_keys(&m, root);
+    return root;
+}

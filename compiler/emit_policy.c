@@ -1,0 +1,326 @@
+/*
+ * emit_policy.c - one `policy` of the IR as a BACKUP_POLICY document.
+ *
+ * Owns: the AWS syntax of a compiled policy (spec sections 1.2-1.5,
+ * language.md section 5): top-level "plans"; every leaf wrapped as
+ * {"@@assign": value}; numbers as decimal strings, booleans as JSON
+ * booleans; copy-action keys equal to their target_backup_vault_arn; and
+ * a fixed key order (program order of plans, rules, tags, selections),
+ * so the same program always gives the same bytes.
+ *
+ * Does not: check anything (the checks ran on the IR before emission and
+ * emission runs only when they were clean), print, or look at the AST.
+ * Names AWS takes from the program (plans, rules, selection entries) are
+ * written as the IR has them; the ids obc invents (tag ids, condition
+ * names) are made unique here, ignoring case because AWS lowercases keys.
+ */
+#include "obc.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <inttypes.h>
+#include <string.h>
+
+#define MAX_ID_CHARS 128 /* identifier keys: tag ids, condition names */
+
+struct emitter {
+    struct arena *a;
+    struct json_doc doc;
+};
+
+/* ---- leaves ------------------------------------------------------- */
+
+/* parent[key] = {"@@assign": ...}; returns the operator object. */
+static cJSON *assign_node(struct emitter *e, cJSON *parent, const char *key)
+{
+    return json_add_object(&e->doc, parent, key);
+}
+
+static void assign_string(struct emitter *e, cJSON *parent, const char *key, const char *v)
+{
+    json_add_string(&e->doc, assign_node(e, parent, key), "@@assign", v);
+}
+
+static void assign_bool(struct emitter *e, cJSON *parent, const char *key, bool v)
+{
+    json_add_bool(&e->doc, assign_node(e, parent, key), "@@assign", v);
+}
+
+static void assign_number(struct emitter *e, cJSON *parent, const char *key, int64_t v)
+{
+    assign_string(e, parent, key, arena_printf(e->a, "%" PRId64, v));
+}
+
+static void assign_strings(struct emitter *e, cJSON *parent, const char *key,
+                           const struct vec *values)
+{
+    json_add_strings(&e->doc, assign_node(e, parent, key), "@@assign", values);
+}
+
+static void assign_enabled(struct emitter *e, cJSON *parent, const char *key, bool v)
+{
+    assign_string(e, parent, key, v ? "enabled" : "disabled");
+}
+
+/* ---- invented identifiers ----------------------------------------- */
+
+/* The first `max` characters (code points) of s. */
+static const char *first_chars(struct arena *a, const char *s, size_t max)
+{
+    size_t chars = 0, i = 0;
+    for (; s[i]; i++) {
+        bool starts_char = ((unsigned char)s[i] & 0xC0) != 0x80;
+        if (starts_char && chars++ == max)
+            break;
+    }
+    return s[i] ? arena_strndup(a, s, i) : s;
+}
+
+/* A key of `object` derived from `base`: at most MAX_ID_CHARS
+ * characters, never starting with "@@" (reserved for operators), and
+ * not yet used in `object` (else "-2", "-3", ... is appended). */
+static const char *unique_id(struct emitter *e, const cJSON *object, const char *base)
+{
+    if (!base[0])
+        base = "tag";
+    else if (strncmp(base, "@@", 2) == 0)
+        base = arena_printf(e->a, "tag-%s", base);
+    const char *id = first_chars(e->a, base, MAX_ID_CHARS);
+    for (unsigned n = 2; json_has_key(object, id); n++) {
+        const char *suffix = arena_printf(e->a, "-%u", n);
+        id = arena_printf(e->a, "%s%s", first_chars(e->a, base, MAX_ID_CHARS - strlen(suffix)),
+                          suffix);
+    }
+    return id;
+}
+
+static const char *ascii_lower(struct arena *a, const char *s)
+{
+    char *out = arena_strdup(a, s);
+    for (char *p = out; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return out;
+}
+
+/* ---- tags and lifecycles ------------------------------------------ */
+
+/* {"<key in lower case>": {"tag_key": ..., "tag_value": ...}, ...} */
+static void emit_tags(struct emitter *e, cJSON *parent, const char *key, const struct vec *tags)
+{
+    if (tags->len == 0)
+        return;
+    cJSON *map = json_add_object(&e->doc, parent, key);
+    for (size_t i = 0; i < tags->len; i++) {
+        const struct ir_tag *t = VEC_GET(const struct ir_tag, *tags, i);
+        cJSON *entry = json_add_object(&e->doc, map, unique_id(e, map, ascii_lower(e->a, t->key)));
+        assign_string(e, entry, "tag_key", t->key);
+        assign_string(e, entry, "tag_value", t->value);
+    }
+}
+
+static bool lifecycle_set(const struct ir_lifecycle *lc)
+{
+    return lc->cold_after.set || lc->delete_after.set || lc->archive.set;
+}
+
+static void emit_lifecycle(struct emitter *e, cJSON *parent, const struct ir_lifecycle *lc)
+{
+    if (!lifecycle_set(lc))
+        return;
+    cJSON *obj = json_add_object(&e->doc, parent, "lifecycle");
+    if (lc->cold_after.set)
+        assign_number(e, obj, "move_to_cold_storage_after_days", lc->cold_after.v);
+    if (lc->delete_after.set)
+        assign_number(e, obj, "delete_after_days", lc->delete_after.v);
+    if (lc->archive.set)
+        assign_bool(e, obj, "opt_in_to_archive_for_supported_resources", lc->archive.v);
+}
+
+/* ---- rules -------------------------------------------------------- */
+
+static void emit_copy(struct emitter *e, cJSON *copies, const struct ir_plan *plan,
+                      const struct ir_copy *copy)
+{
+    const char *arn = vault_arn(e->a, copy->target, copy_region(plan, copy));
+    if (json_has_key(copies, arn))
+        return; /* the same target twice: one copy action says it */
+    cJSON *action = json_add_object(&e->doc, copies, arn);
+    assign_string(e, action, "target_backup_vault_arn", arn);
+    emit_lifecycle(e, action, &copy->lc);
+}
+
+static void emit_rule(struct emitter *e, cJSON *rules, const struct ir_plan *plan,
+                      const struct ir_rule *rule)
+{
+    cJSON *obj = json_add_object(&e->doc, rules, rule->name);
+    if (rule->cron)
+        assign_string(e, obj, "schedule_expression", rule->cron);
+    if (rule->start_within.set)
+        assign_number(e, obj, "start_backup_window_minutes", rule->start_within.v);
+    if (rule->complete_within.set)
+        assign_number(e, obj, "complete_backup_window_minutes", rule->complete_within.v);
+    if (rule->continuous.set)
+        assign_bool(e, obj, "enable_continuous_backup", rule->continuous.v);
+    emit_lifecycle(e, obj, &rule->lc);
+    if (rule->vault)
+        assign_string(e, obj, "target_backup_vault_name",
+                      rule->vault->aws_name.s ? rule->vault->aws_name.s : rule->vault->d.name);
+    emit_tags(e, obj, "recovery_point_tags", &rule->tags);
+    if (rule->copies.len) {
+        cJSON *copies = json_add_object(&e->doc, obj, "copy_actions");
+        for (size_t i = 0; i < rule->copies.len; i++)
+            emit_copy(e, copies, plan, VEC_GET(const struct ir_copy, rule->copies, i));
+    }
+}
+
+/* ---- selections --------------------------------------------------- */
+
+static const char *const cond_op_key[] = {
+    [COND_EQUALS] = "string_equals",
+    [COND_NOT_EQUALS] = "string_not_equals",
+    [COND_LIKE] = "string_like",
+    [COND_NOT_LIKE] = "string_not_like",
+};
+
+static void emit_condition_op(struct emitter *e, cJSON *conds, const struct vec *conditions,
+                              enum cond_op op)
+{
+    cJSON *map = NULL;
+    for (size_t i = 0; i < conditions->len; i++) {
+        const struct ir_condition *c = VEC_GET(const struct ir_condition, *conditions, i);
+        if (c->op != op)
+            continue;
+        if (!map)
+            map = json_add_object(&e->doc, conds, cond_op_key[op]);
+        cJSON *entry = json_add_object(&e->doc, map, unique_id(e, map, c->tag_key));
+        assign_string(e, entry, "condition_key", arena_printf(e->a, "aws:ResourceTag/%s", c->tag_key));
+        assign_string(e, entry, "condition_value", c->value);
+    }
+}
+
+static void emit_conditions(struct emitter *e, cJSON *parent, const struct vec *conditions)
+{
+    if (conditions->len == 0)
+        return;
+    cJSON *conds = json_add_object(&e->doc, parent, "conditions");
+    for (enum cond_op op = COND_EQUALS; op <= COND_NOT_LIKE; op++)
+        emit_condition_op(e, conds, conditions, op);
+}
+
+static bool contains_string(const struct vec *v, const char *s)
+{
+    for (size_t i = 0; i < v->len; i++)
+        if (strcmp(VEC_GET(const char, *v, i), s) == 0)
+            return true;
+    return false;
+}
+
+/* Every ARN pattern of every type, once each, in order (aurora,
+ * documentdb and neptune share one pattern). */
+static void emit_restypes(struct emitter *e, cJSON *parent, const char *key,
+                          const struct vec *types, const char *partition)
+{
+    struct vec arns = {0};
+    for (size_t i = 0; i < types->len; i++) {
+        const struct ir_restype *t = VEC_GET(const struct ir_restype, *types, i);
+        for (size_t j = 0; j < t->arns.len; j++) {
+            const char *arn = restype_arn(e->a, VEC_GET(const char, t->arns, j), partition);
+            if (!contains_string(&arns, arn))
+                vec_push(e->a, &arns, (void *)arn);
+        }
+    }
+    assign_strings(e, parent, key, &arns);
+}
+
+static void emit_resources_entry(struct emitter *e, cJSON *map, const struct ir_sel_entry *en,
+                                 const char *role, const char *partition)
+{
+    cJSON *obj = json_add_object(&e->doc, map, en->name);
+    assign_string(e, obj, "iam_role_arn", role);
+    emit_restypes(e, obj, "resource_types", &en->types, partition);
+    if (en->not_types.len)
+        emit_restypes(e, obj, "not_resource_types", &en->not_types, partition);
+    emit_conditions(e, obj, &en->conditions);
+}
+
+static void emit_tags_entry(struct emitter *e, cJSON *map, const struct ir_sel_entry *en,
+                            const char *role)
+{
+    cJSON *obj = json_add_object(&e->doc, map, en->name);
+    assign_string(e, obj, "iam_role_arn", role);
+    assign_string(e, obj, "tag_key", en->tag_key ? en->tag_key : "");
+    assign_strings(e, obj, "tag_value", &en->tag_values);
+    emit_conditions(e, obj, &en->conditions);
+}
+
+static void emit_selections(struct emitter *e, cJSON *plan_obj, const struct ir_plan *plan)
+{
+    const char *partition = plan_partition(plan);
+    cJSON *sels = json_add_object(&e->doc, plan_obj, "selections");
+    cJSON *tags = NULL, *resources = NULL;
+    for (size_t i = 0; i < plan->selections.len; i++) {
+        const struct ir_selection *sel = VEC_GET(const struct ir_selection, plan->selections, i);
+        const char *role = sel->role ? role_arn(e->a, sel->role, partition) : "";
+        for (size_t j = 0; j < sel->entries.len; j++) {
+            const struct ir_sel_entry *en = VEC_GET(const struct ir_sel_entry, sel->entries, j);
+            if (en->resources) {
+                if (!resources)
+                    resources = json_add_object(&e->doc, sels, "resources");
+                emit_resources_entry(e, resources, en, role, partition);
+            } else {
+                if (!tags)
+                    tags = json_add_object(&e->doc, sels, "tags");
+                emit_tags_entry(e, tags, en, role);
+            }
+        }
+    }
+}
+
+/* ---- plans -------------------------------------------------------- */
+
+static void emit_regions(struct emitter *e, cJSON *plan_obj, const struct ir_plan *plan)
+{
+    struct vec names = {0};
+    for (size_t i = 0; i < plan->regions.len; i++)
+        vec_push(e->a, &names, (void *)VEC_GET(const struct ir_region, plan->regions, i)->d.name);
+    assign_strings(e, plan_obj, "regions", &names);
+}
+
+static void emit_advanced(struct emitter *e, cJSON *plan_obj, const struct ir_plan *plan)
+{
+    bool s3 = plan->s3_backup_acls.set || plan->s3_backup_object_tags.set;
+    if (!plan->windows_vss.set && !s3)
+        return;
+    cJSON *adv = json_add_object(&e->doc, plan_obj, "advanced_backup_settings");
+    if (plan->windows_vss.set)
+        assign_enabled(e, json_add_object(&e->doc, adv, "ec2"), "windows_vss", plan->windows_vss.v);
+    if (s3) {
+        cJSON *obj = json_add_object(&e->doc, adv, "s3");
+        if (plan->s3_backup_acls.set)
+            assign_enabled(e, obj, "backup_acls", plan->s3_backup_acls.v);
+        if (plan->s3_backup_object_tags.set)
+            assign_enabled(e, obj, "backup_object_tags", plan->s3_backup_object_tags.v);
+    }
+}
+
+static void emit_plan(struct emitter *e, cJSON *plans, const struct ir_plan *plan)
+{
+    cJSON *obj = json_add_object(&e->doc, plans, plan->d.name);
+    emit_regions(e, obj, plan);
+    cJSON *rules = json_add_object(&e->doc, obj, "rules");
+    for (size_t i = 0; i < plan->rules.len; i++)
+        emit_rule(e, rules, plan, VEC_GET(const struct ir_rule, plan->rules, i));
+    emit_selections(e, obj, plan);
+    emit_advanced(e, obj, plan);
+    emit_tags(e, obj, "backup_plan_tags", &plan->tags);
+}
+
+struct cJSON *emit_policy(struct obc *cc, const struct ir_policy *pol)
+{
+    struct emitter e = {.a = &cc->arena};
+    cJSON *root = json_doc_init(&e.doc, e.a);
+    cJSON *plans = json_add_object(&e.doc, root, "plans");
+    for (size_t i = 0; i < pol->plans.len; i++)
+        emit_plan(&e, plans, VEC_GET(const struct ir_plan, pol->plans, i));
+    return root;
+}

@@ -1,0 +1,106 @@
+/*
+ * key_users.c - who uses each customer-managed KMS key, and what for.
+ *
+ * Owns: the list of key uses implied by the policies (spec sections
+ * 6.1-6.3 and 8): every account whose AWSServiceRoleForBackup writes
+ * into a vault encrypted with a key, and every destination account of a
+ * cross-account copy that must read the source vault's key. The manifest
+ * turns the uses into key-policy statements; the KMS checks compare them
+ * with what each key grants.
+ *
+ * A pure computation on the IR: reports nothing, changes nothing.
+ * Output order is program order (policies, plans, rules, copies), with
+ * repeated (kind, key, who) uses dropped after the first.
+ */
+#include "obc.h"
+
+#include <string.h>
+
+#define SERVICE_LINKED_ROLE "AWSServiceRoleForBackup"
+
+static bool key_is_customer_managed(const struct ir_key *k)
+{
+    return k && !k->aws_managed;
+}
+
+static bool already_listed(const struct vec *out, const struct key_use *u)
+{
+    for (size_t i = 0; i < out->len; i++) {
+        const struct key_use *o = VEC_GET(const struct key_use, *out, i);
+        if (o->kind == u->kind && o->key == u->key && ir_same_principal(&o->who, &u->who))
+            return true;
+    }
+    return false;
+}
+
+static void add_use(struct obc *cc, struct vec *out, const struct key_use *u)
+{
+    if (!key_is_customer_managed(u->key) || already_listed(out, u))
+        return;
+    struct key_use *copy = arena_alloc(&cc->arena, sizeof *copy);
+    *copy = *u;
+    vec_push(&cc->arena, out, copy);
+}
+
+/* The vault's owner writes into it: the key must let that account's
+ * service-linked role encrypt (rule targets and copy targets alike). */
+static void add_vault_write(struct obc *cc, const struct ir_program *prog, struct vec *out,
+                            struct ir_vault *v, struct ir_rule *rule)
+{
+    struct loc loc = v->key_loc.file ? v->key_loc : v->d.name_loc;
+    add_use(cc, out,
+            &(struct key_use){.kind = KEY_USE_VAULT_WRITE,
+                              .key = v->key,
+                              .who = ir_vault_owner(v),
+                              .role = SERVICE_LINKED_ROLE,
+                              .needs = prog->need_vault_writer,
+                              .vault = v,
+                              .rule = rule,
+                              .loc = loc});
+}
+
+/* A cross-account copy is done by the destination account's
+ * service-linked role, which must read the source recovery point. */
+static void add_copy_source(struct obc *cc, const struct ir_program *prog, struct vec *out,
+                            struct ir_rule *rule, const struct ir_copy *copy)
+{
+    struct ir_vault *source = rule->vault;
+    if (!ir_copy_cross_account(source, copy->target))
+        return;
+    add_use(cc, out,
+            &(struct key_use){.kind = KEY_USE_COPY_SOURCE,
+                              .key = source->key,
+                              .who = ir_vault_owner(copy->target),
+                              .role = SERVICE_LINKED_ROLE,
+                              .needs = prog->need_copy_source,
+                              .vault = source,
+                              .rule = rule,
+                              .loc = copy->loc});
+}
+
+static void rule_uses(struct obc *cc, const struct ir_program *prog, struct vec *out,
+                      struct ir_rule *rule)
+{
+    if (rule->vault)
+        add_vault_write(cc, prog, out, rule->vault, NULL);
+    for (size_t i = 0; i < rule->copies.len; i++) {
+        const struct ir_copy *copy = VEC_GET(const struct ir_copy, rule->copies, i);
+        if (!copy->target)
+            continue;
+        add_vault_write(cc, prog, out, copy->target, rule);
+        if (rule->vault)
+            add_copy_source(cc, prog, out, rule, copy);
+    }
+}
+
+void key_uses(struct obc *cc, const struct ir_program *prog, struct vec *out)
+{
+    for (size_t i = 0; i < prog->policies.len; i++) {
+        const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
+        for (size_t j = 0; j < pol->plans.len; j++) {
+            const struct ir_plan *plan = VEC_GET(const struct ir_plan, pol->plans, j);
+            for (size_t k = 0; k < plan->rules.len; k++)
+                rule_uses(cc, prog, out, VEC_GET(struct ir_rule, plan->rules, k));
+        }
+    }
+}

@@ -1,0 +1,334 @@
+/*
+ * test_emit.c - the emitters end to end on in-memory programs: exact
+ * bytes of a compiled policy, byte-identical output across runs, the
+ * copy-action key rule, and the key uses behind the manifest.
+ * Run from the repository root (the standard library is read from stdlib/).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "obc.h"
+
+static const char simple_src[] =
+    "import \"std/aws\"\n"
+    "root org_root = \"r-ab12\"\n"
+    "vault local { name = \"org-backup\" }\n"
+    "selection tagged {\n"
+    "  role  = default_backup_role\n"
+    "  match = tag(\"BackupEnabled\") in [\"True\", \"yes\"]\n"
+    "}\n"
+    "plan daily {\n"
+    "  regions = [eu-central-1]\n"
+    "  select  = [tagged]\n"
+    "  tags    = { \"Owner\" = \"platform\" }\n"
+    "  rule nightly {\n"
+    "    schedule     = daily at 05:50\n"
+    "    start_within = 1h\n"
+    "    vault        = local\n"
+    "    delete_after = 14d\n"
+    "  }\n"
+    "}\n"
+    "policy org_backup {\n"
+    "  plans  = [daily]\n"
+    "  attach = [org_root]\n"
+    "}\n";
+
+static const char simple_policy[] =
+    "{\n"
+    "  \"plans\": {\n"
+    "    \"daily\": {\n"
+    "      \"regions\": {\n"
+    "        \"@@assign\": [\n"
+    "          \"eu-central-1\"\n"
+    "        ]\n"
+    "      },\n"
+    "      \"rules\": {\n"
+    "        \"nightly\": {\n"
+    "          \"schedule_expression\": {\n"
+    "            \"@@assign\": \"cron(50 5 ? * * *)\"\n"
+    "          },\n"
+    "          \"start_backup_window_minutes\": {\n"
+    "            \"@@assign\": \"60\"\n"
+    "          },\n"
+    "          \"lifecycle\": {\n"
+    "            \"delete_after_days\": {\n"
+    "              \"@@assign\": \"14\"\n"
+    "            }\n"
+    "          },\n"
+    "          \"target_backup_vault_name\": {\n"
+    "            \"@@assign\": \"org-backup\"\n"
+    "          }\n"
+    "        }\n"
+    "      },\n"
+    "      \"selections\": {\n"
+    "        \"tags\": {\n"
+    "          \"tagged\": {\n"
+    "            \"iam_role_arn\": {\n"
+    "              \"@@assign\": \"arn:aws:iam::$account:role/service-role/AWSBackupDefaultServiceRole\"\n"
+    "            },\n"
+    "            \"tag_key\": {\n"
+    "              \"@@assign\": \"BackupEnabled\"\n"
+    "            },\n"
+    "            \"tag_value\": {\n"
+    "              \"@@assign\": [\n"
+    "                \"True\",\n"
+    "                \"yes\"\n"
+    "              ]\n"
+    "            }\n"
+    "          }\n"
+    "        }\n"
+    "      },\n"
+    "      \"backup_plan_tags\": {\n"
+    "        \"owner\": {\n"
+    "          \"tag_key\": {\n"
+    "            \"@@assign\": \"Owner\"\n"
+    "          },\n"
+    "          \"tag_value\": {\n"
+    "            \"@@assign\": \"platform\"\n"
+    "          }\n"
+    "        }\n"
+    "      }\n"
+    "    }\n"
+    "  }\n"
+    "}\n";
+
+/* A central vault in a named account that receives copies from member
+ * vaults encrypted with a member-side key. */
+static const char copy_src[] =
+    "import \"std/aws\"\n"
+    "account backup = \"222222222222\"\n"
+    "root org_root = \"r-ab12\"\n"
+    "organization { id = \"o-a1b2c3d4e5\" }\n"
+    "key member_key {\n"
+    "  alias  = \"alias/org-backup\"\n"
+    "  owner  = members\n"
+    "  region = eu-central-1\n"
+    "  grants = backup_vault_key\n"
+    "}\n"
+    "key central_key {\n"
+    "  arn    = \"arn:aws:kms:eu-central-1:222222222222:key/6a1f0c7e-8d3b-4c71-9a55-1e6f0b7d3c21\"\n"
+    "  grants = backup_vault_key\n"
+    "}\n"
+    "vault local { name = \"org-backup\"; key = member_key }\n"
+    "vault central {\n"
+    "  name   = \"org-backup-central\"\n"
+    "  owner  = backup\n"
+    "  region = eu-central-1\n"
+    "  key    = central_key\n"
+    "  accept_copies_from = organization\n"
+    "}\n"
+    "selection dbs {\n"
+    "  role  = default_backup_role\n"
+    "  match = type in [aurora, documentdb, neptune, rds] and tag(\"env\") == \"prod\"\n"
+    "}\n"
+    "plan daily {\n"
+    "  regions = [eu-central-1]\n"
+    "  select  = [dbs]\n"
+    "  rule nightly {\n"
+    "    schedule     = daily at 05:50\n"
+    "    vault        = local\n"
+    "    delete_after = 14d\n"
+    "    copy to central { delete_after = 30d }\n"
+    "  }\n"
+    "}\n"
+    "policy org_backup { plans = [daily]; attach = [org_root] }\n";
+
+struct run {
+    struct obc cc;
+    struct vec out;
+};
+
+static void compile_src(struct run *r, const char *src)
+{
+    memset(r, 0, sizeof *r);
+    obc_init(&r->cc, &(struct obc_options){.stdlib_dir = "stdlib"});
+    load_text(&r->cc, "t.ob", src, strlen(src));
+    assert_non_null(obc_analyze(&r->cc));
+    assert_int_equal(r->cc.diag.errors, 0);
+    assert_true(obc_emit(&r->cc, &r->out));
+}
+
+static const struct out_file *find_out(const struct run *r, const char *name)
+{
+    for (size_t i = 0; i < r->out.len; i++) {
+        const struct out_file *f = VEC_GET(const struct out_file, r->out, i);
+        if (strcmp(f->name, name) == 0)
+            return f;
+    }
+    fail_msg("no output file %s", name);
+    return NULL;
+}
+
+static void test_policy_bytes(void **state)
+{
+    (void)state;
+    struct run r;
+    compile_src(&r, simple_src);
+    assert_int_equal(r.out.len, 2);
+    assert_string_equal(VEC_GET(struct out_file, r.out, 0)->name, MANIFEST_FILE);
+    const struct out_file *f = find_out(&r, "org_backup.json");
+    assert_int_equal(f->len, strlen(simple_policy));
+    assert_string_equal(f->data, simple_policy);
+    obc_free(&r.cc);
+}
+
+static void test_two_runs_identical(void **state)
+{
+    (void)state;
+    const char *sources[] = {simple_src, copy_src};
+    for (size_t s = 0; s < 2; s++) {
+        struct run a, b;
+        compile_src(&a, sources[s]);
+        compile_src(&b, sources[s]);
+        assert_int_equal(a.out.len, b.out.len);
+        for (size_t i = 0; i < a.out.len; i++) {
+            const struct out_file *x = VEC_GET(const struct out_file, a.out, i);
+            const struct out_file *y = VEC_GET(const struct out_file, b.out, i);
+            assert_string_equal(x->name, y->name);
+            assert_int_equal(x->len, y->len);
+            assert_memory_equal(x->data, y->data, x->len);
+        }
+        obc_free(&a.cc);
+        obc_free(&b.cc);
+    }
+}
+
+static const cJSON *path(const cJSON *j, const char *const *keys)
+{
+    for (; *keys && j; keys++)
+        j = cJSON_GetObjectItemCaseSensitive(j, *keys);
+    assert_non_null(j);
+    return j;
+}
+
+static void test_copy_action_and_shared_arn(void **state)
+{
+    (void)state;
+    struct run r;
+    compile_src(&r, copy_src);
+    cJSON *doc = cJSON_Parse(find_out(&r, "org_backup.json")->data);
+    assert_non_null(doc);
+    const char *arn = "arn:aws:backup:eu-central-1:222222222222:backup-vault:org-backup-central";
+    const cJSON *copies = path(doc, (const char *[]){"plans", "daily", "rules", "nightly",
+                                                     "copy_actions", NULL});
+    assert_int_equal(cJSON_GetArraySize(copies), 1);
+    assert_string_equal(copies->child->string, arn);
+    const cJSON *target = path(copies->child, (const char *[]){"target_backup_vault_arn", "@@assign", NULL});
+    assert_string_equal(target->valuestring, arn);
+    /* aurora, documentdb and neptune share arn:aws:rds:*:*:cluster:* */
+    const cJSON *types = path(doc, (const char *[]){"plans", "daily", "selections", "resources",
+                                                   "dbs", "resource_types", "@@assign", NULL});
+    assert_int_equal(cJSON_GetArraySize(types), 2);
+    assert_string_equal(cJSON_GetArrayItem(types, 0)->valuestring, "arn:aws:rds:*:*:cluster:*");
+    assert_string_equal(cJSON_GetArrayItem(types, 1)->valuestring, "arn:aws:rds:*:*:db:*");
+    cJSON_Delete(doc);
+    obc_free(&r.cc);
+}
+
+static void test_key_uses(void **state)
+{
+    (void)state;
+    struct run r;
+    compile_src(&r, copy_src);
+    struct vec uses = {0};
+    key_uses(&r.cc, r.cc.prog, &uses);
+    assert_int_equal(uses.len, 3);
+    const struct key_use *u0 = VEC_GET(const struct key_use, uses, 0);
+    const struct key_use *u1 = VEC_GET(const struct key_use, uses, 1);
+    const struct key_use *u2 = VEC_GET(const struct key_use, uses, 2);
+    /* members write into their local vault */
+    assert_int_equal(u0->kind, KEY_USE_VAULT_WRITE);
+    assert_string_equal(u0->key->d.name, "member_key");
+    assert_int_equal(u0->who.kind, PRIN_MEMBERS);
+    assert_ptr_equal(u0->needs, r.cc.prog->need_vault_writer);
+    /* the backup account writes the copies into the central vault */
+    assert_int_equal(u1->kind, KEY_USE_VAULT_WRITE);
+    assert_string_equal(u1->key->d.name, "central_key");
+    assert_int_equal(u1->who.kind, PRIN_ACCOUNT);
+    assert_string_equal(u1->who.account->id, "222222222222");
+    /* ... and must be able to use the source key */
+    assert_int_equal(u2->kind, KEY_USE_COPY_SOURCE);
+    assert_string_equal(u2->key->d.name, "member_key");
+    assert_string_equal(u2->who.account->id, "222222222222");
+    assert_ptr_equal(u2->needs, r.cc.prog->need_copy_source);
+    assert_string_equal(u2->role, "AWSServiceRoleForBackup");
+    obc_free(&r.cc);
+}
+
+static void test_manifest_basics(void **state)
+{
+    (void)state;
+    struct run r;
+    compile_src(&r, copy_src);
+    cJSON *m = cJSON_Parse(find_out(&r, MANIFEST_FILE)->data);
+    assert_non_null(m);
+    assert_int_equal(path(m, (const char *[]){"manifest_version", NULL})->valueint, 1);
+    assert_true(cJSON_IsTrue(path(m, (const char *[]){"organization", "cross_account_backup", NULL})));
+    const cJSON *accounts = path(m, (const char *[]){"accounts", NULL});
+    assert_int_equal(cJSON_GetArraySize(accounts), 2);
+    assert_string_equal(path(cJSON_GetArrayItem(accounts, 0), (const char *[]){"account", NULL})->valuestring,
+                        "$account");
+    const cJSON *central = cJSON_GetArrayItem(accounts, 1);
+    assert_string_equal(path(central, (const char *[]){"account", NULL})->valuestring, "222222222222");
+    const cJSON *vault = cJSON_GetArrayItem(path(cJSON_GetArrayItem(path(central, (const char *[]){"regions", NULL}), 0),
+                                                 (const char *[]){"vaults", NULL}),
+                                            0);
+    const cJSON *org = path(vault, (const char *[]){"access_policy", "Statement", NULL})->child;
+    assert_string_equal(path(org, (const char *[]){"Condition", "StringEquals", "aws:PrincipalOrgID", NULL})->valuestring,
+                        "o-a1b2c3d4e5");
+    const cJSON *keys = path(m, (const char *[]){"keys", NULL});
+    assert_int_equal(cJSON_GetArraySize(keys), 2);
+    const cJSON *member_key = cJSON_GetArrayItem(keys, 0);
+    assert_string_equal(path(member_key, (const char *[]){"name", NULL})->valuestring, "member_key");
+    const cJSON *stmts = path(member_key, (const char *[]){"statements", NULL});
+    assert_int_equal(cJSON_GetArraySize(stmts), 2);
+    assert_string_equal(path(cJSON_GetArrayItem(stmts, 1), (const char *[]){"principal", NULL})->valuestring,
+                        "arn:aws:iam::222222222222:role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup");
+    cJSON_Delete(m);
+    obc_free(&r.cc);
+}
+
+static void test_minified_policy(void **state)
+{
+    (void)state;
+    struct run r;
+    compile_src(&r, simple_src);
+    cJSON *doc = emit_policy(&r.cc, VEC_GET(const struct ir_policy, r.cc.prog->policies, 0));
+    char *text = json_print(doc, false);
+    cJSON_Delete(doc);
+    assert_non_null(text);
+    assert_string_equal(
+        text,
+        "{\"plans\":{\"daily\":{\"regions\":{\"@@assign\":[\"eu-central-1\"]},\"rules\":{\"nightly\":"
+        "{\"schedule_expression\":{\"@@assign\":\"cron(50 5 ? * * *)\"},"
+        "\"start_backup_window_minutes\":{\"@@assign\":\"60\"},"
+        "\"lifecycle\":{\"delete_after_days\":{\"@@assign\":\"14\"}},"
+        "\"target_backup_vault_name\":{\"@@assign\":\"org-backup\"}}},"
+        "\"selections\":{\"tags\":{\"tagged\":{\"iam_role_arn\":{\"@@assign\":"
+        "\"arn:aws:iam::$account:role/service-role/AWSBackupDefaultServiceRole\"},"
+        "\"tag_key\":{\"@@assign\":\"BackupEnabled\"},\"tag_value\":{\"@@assign\":[\"True\",\"yes\"]}}}},"
+        "\"backup_plan_tags\":{\"owner\":{\"tag_key\":{\"@@assign\":\"Owner\"},"
+        "\"tag_value\":{\"@@assign\":\"platform\"}}}}}}");
+    free(text);
+    obc_free(&r.cc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_policy_bytes),
+        cmocka_unit_test(test_two_runs_identical),
+        cmocka_unit_test(test_copy_action_and_shared_arn),
+        cmocka_unit_test(test_key_uses),
+        cmocka_unit_test(test_manifest_basics),
+        cmocka_unit_test(test_minified_policy),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
