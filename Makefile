@@ -43,6 +43,12 @@ lib_objs = $(patsubst compiler/%.c,$(BUILD)/$1/%.o,$(LIB_SRCS)) \
 VARIANT_FLAGS_release :=
 VARIANT_FLAGS_asan    := $(SAN)
 VARIANT_FLAGS_cov     := --coverage -O0
+VARIANT_FLAGS_fuzz    := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -O1
+VARIANT_CC_release    := $(CC)
+VARIANT_CC_asan       := $(CC)
+VARIANT_CC_cov        := $(CC)
+VARIANT_CC_fuzz       := clang
+FUZZ_SECONDS          ?= 60
 
 .PHONY: all deps test-deps demo check install uninstall clean regen bench fuzz coverage \
         unit corpus schema valgrind fuzz-smoke
@@ -76,15 +82,16 @@ $(BUILD)/gen:
 
 define variant_rules
 $(BUILD)/$1/%.o: compiler/%.c $(GEN_H) | $(BUILD)/$1
-	$$(CC) $(WARN) $(DEFS) $(OPT) $(VARIANT_FLAGS_$1) $(INC) -MMD -MP -c -o $$@ $$<
+	$(VARIANT_CC_$1) $(WARN) $(DEFS) $(OPT) $(VARIANT_FLAGS_$1) $(INC) -MMD -MP -c -o $$@ $$<
 $(BUILD)/$1/gen_%.o: $(BUILD)/gen/%.c $(GEN_H) | $(BUILD)/$1
-	$$(CC) $(GEN_WARN) $(DEFS) $(OPT) $(VARIANT_FLAGS_$1) $(INC) -c -o $$@ $$<
+	$(VARIANT_CC_$1) $(GEN_WARN) $(DEFS) $(OPT) $(VARIANT_FLAGS_$1) $(INC) -c -o $$@ $$<
 $(BUILD)/$1:
 	mkdir -p $$@
 endef
 $(eval $(call variant_rules,release))
 $(eval $(call variant_rules,asan))
 $(eval $(call variant_rules,cov))
+$(eval $(call variant_rules,fuzz))
 
 $(BUILD)/obc: $(call lib_objs,release) $(BUILD)/release/main.o
 	$(CC) $(OPT) -o $@ $^ $(LDLIBS)
@@ -100,6 +107,9 @@ $(BUILD)/asan/test_%: tests/unit/test_%.c $(call lib_objs,asan)
 	$(CC) $(WARN) $(DEFS) $(OPT) $(SAN) $(INC) -o $@ $^ $(LDLIBS) -lcmocka
 $(BUILD)/cov/test_%: tests/unit/test_%.c $(call lib_objs,cov)
 	$(CC) $(WARN) $(DEFS) --coverage -O0 $(INC) -o $@ $^ $(LDLIBS) -lcmocka
+
+$(BUILD)/fuzz/fuzz_compile: tests/fuzz/fuzz_compile.c $(call lib_objs,fuzz)
+	clang $(WARN) $(DEFS) -g -O1 -fsanitize=fuzzer,address,undefined $(INC) -o $@ $^ $(LDLIBS)
 
 -include $(wildcard $(BUILD)/*/*.d)
 
@@ -136,8 +146,12 @@ schema:
 valgrind:
 	tests/run-valgrind.sh $(BUILD)/obc
 
-fuzz-smoke:
-	@if [ -x tests/fuzz/run.sh ]; then tests/fuzz/run.sh smoke; fi
+fuzz-smoke: $(BUILD)/fuzz/fuzz_compile
+	tests/fuzz/run.sh smoke $(FUZZ_SECONDS)
+
+fuzz: test-deps
+	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/fuzz/fuzz_compile
+	tests/fuzz/run.sh long $(if $(filter-out 60,$(FUZZ_SECONDS)),$(FUZZ_SECONDS),600)
 
 regen: $(BUILD)/obc
 	tests/run-corpus.sh --regen $(BUILD)/obc

@@ -82,7 +82,7 @@ static struct src_file *open_std(struct loader *L, const char *name)
         const char *path = arena_printf(&cc->arena, "%s/%s", cc->opts.stdlib_dir, file);
         char *text;
         size_t len;
-        if (src_read_file(&cc->arena, path, &text, &len) != 0)
+        if (src_read_file(&cc->arena, path, true, &text, &len) != 0)
             return NULL;
         f = src_add(cc, shown, "std", key, text, len);
     } else {
@@ -133,10 +133,10 @@ static struct src_file *resolve(struct loader *L, struct src_file *from, const s
         path = arena_printf(&cc->arena, "%s/%s", from->dir, spec);
     char *text = NULL;
     size_t len = 0;
-    int err = src_read_file(&cc->arena, path, &text, &len);
+    int err = src_read_file(&cc->arena, path, true, &text, &len);
     if (err == ENOENT && !has_extension(path)) {
         const char *p2 = arena_printf(&cc->arena, "%s.ob", path);
-        if (src_read_file(&cc->arena, p2, &text, &len) == 0) {
+        if (src_read_file(&cc->arena, p2, true, &text, &len) == 0) {
             path = p2;
             err = 0;
         }
@@ -149,6 +149,9 @@ static struct src_file *resolve(struct loader *L, struct src_file *from, const s
         if (err == EFBIG) {
             d = diag_emit(cc, OB1030, str->loc, "imported file '%s' is larger than %u bytes", path, LIMIT_FILE_BYTES);
             diag_help(cc, d, "split it into smaller files");
+        } else if (err == ENODEV || err == EISDIR) {
+            d = diag_emit(cc, OB1020, str->loc, "cannot import '%s': not a regular file", path);
+            diag_help(cc, d, "imports name .ob files");
         } else {
             d = diag_emit(cc, OB1020, str->loc, "cannot import '%s': %s", path, strerror(err));
             diag_help(cc, d, "import paths are relative to the importing file (%s)",
@@ -239,7 +242,7 @@ bool load_program(struct obc *cc, const char *const *paths, size_t npaths, FILE 
             dir = "";
             key = "<stdin>";
         } else {
-            e = src_read_file(&cc->arena, path, &text, &len);
+            e = src_read_file(&cc->arena, path, false, &text, &len);
             dir = dir_of(&cc->arena, path);
             key = real_key(&cc->arena, path);
         }
@@ -276,6 +279,11 @@ void load_text(struct obc *cc, const char *name, const char *text, size_t len)
     struct loader L = {0};
     L.cc = cc;
     L.state = arena_alloc(&cc->arena, LIMIT_FILES + 2);
+    if (len > LIMIT_FILE_BYTES) {
+        struct diag *d = diag_emit(cc, OB1030, LOC_NONE, "'%s' is larger than %u bytes", name, LIMIT_FILE_BYTES);
+        diag_help(cc, d, "split it into smaller files");
+        return;
+    }
     char *copy = arena_strndup(&cc->arena, text, len);
     for (size_t i = 0; i < cc->files.len; i++) /* files loaded earlier are done */
         L.state[VEC_GET(struct src_file, cc->files, i)->id] = DONE;

@@ -122,8 +122,9 @@ struct loc loc_span(struct loc a, struct loc b); /* from a's start to b's end */
 size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 
 /* Reading files from disk or stdin; returns 0 or an errno value
- * (EISDIR for directories, EFBIG past LIMIT_FILE_BYTES). */
-int src_read_file(struct arena *a, const char *path, char **text, size_t *len);
+ * (EISDIR for directories, EFBIG past LIMIT_FILE_BYTES, ENODEV for a
+ * device, pipe or socket when regular_only is set). */
+int src_read_file(struct arena *a, const char *path, bool regular_only, char **text, size_t *len);
 int src_read_stream(struct arena *a, FILE *fp, char **text, size_t *len);
 
 /* ------------------------------------------------------------------ */

@@ -66,7 +66,7 @@ void parse_syntax_error(struct parse_ctx *p, struct loc loc, const char *unexpec
         struct loc open = {p->file->id, ls->open_at[ls->nest_depth - 1], ls->open_at[ls->nest_depth - 1] + 1};
         diag_help(p->cc, d, "close the block with '}'");
         diag_note(p->cc, d, open, "the block opened here is never closed");
-    } else if (has(expected, nexpected, "']'") && ls->paren_depth > 0 &&
+    } else if (has(expected, nexpected, "']'") && ls->paren_depth > 0 && ls->nest_depth > 0 &&
                src_pos(p->file, loc.start).line != src_pos(p->file, ls->open_at[ls->nest_depth - 1]).line) {
         struct loc open = {p->file->id, ls->open_at[ls->nest_depth - 1], ls->open_at[ls->nest_depth - 1] + 1};
         diag_help(p->cc, d, "close the list with ']'");
@@ -77,6 +77,8 @@ void parse_syntax_error(struct parse_ctx *p, struct loc loc, const char *unexpec
         diag_help(p->cc, d, "lists are written in brackets: [a, b]");
     } else if (strcmp(unexpected, "','") == 0) {
         diag_help(p->cc, d, "write one item between two commas");
+    } else if (strcmp(unexpected, "'}'") == 0 && !has(expected, nexpected, "'}'")) {
+        diag_help(p->cc, d, "this '}' closes no block here: remove it, or look for a missing '{' or ']' above");
     } else if (strcmp(unexpected, "':'") == 0) {
         diag_help(p->cc, d, "attributes are written name = value");
     } else if (has(expected, nexpected, "end of line") && !has(expected, nexpected, "'='")) {

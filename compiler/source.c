@@ -110,13 +110,15 @@ int src_read_stream(struct arena *a, FILE *fp, char **text, size_t *len)
     return 0;
 }
 
-int src_read_file(struct arena *a, const char *path, char **text, size_t *len)
+int src_read_file(struct arena *a, const char *path, bool regular_only, char **text, size_t *len)
 {
     struct stat st;
     if (stat(path, &st) != 0)
         return errno;
     if (S_ISDIR(st.st_mode))
         return EISDIR;
+    if (regular_only && !S_ISREG(st.st_mode))
+        return ENODEV; /* a device or pipe: reading it could block forever */
     if (S_ISREG(st.st_mode) && st.st_size > (off_t)LIMIT_FILE_BYTES)
         return EFBIG;
     FILE *fp = fopen(path, "rb");
