@@ -51,7 +51,7 @@ VARIANT_CC_fuzz       := clang
 FUZZ_SECONDS          ?= 60
 
 .PHONY: all deps test-deps demo check install uninstall clean regen bench fuzz coverage \
-        unit corpus schema valgrind fuzz-smoke
+        unit stdlib-lint corpus schema valgrind fuzz-smoke
 
 all: $(BUILD)/obc
 
@@ -129,12 +129,15 @@ demo: deps
 check: test-deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc $(BUILD)/asan/obc \
 	    $(patsubst tests/unit/test_%.c,$(BUILD)/asan/test_%,$(UNIT_SRCS))
-	@$(MAKE) --no-print-directory unit corpus schema valgrind fuzz-smoke
+	@$(MAKE) --no-print-directory unit stdlib-lint corpus schema valgrind fuzz-smoke
 	@echo "make check: all passed"
 
 unit:
 	@set -e; for t in $(patsubst tests/unit/test_%.c,$(BUILD)/asan/test_%,$(UNIT_SRCS)); do \
 	    echo "== $$t"; $$t; done
+
+stdlib-lint:
+	tests/stdlib-lint.sh --self-test
 
 corpus:
 	tests/run-corpus.sh $(BUILD)/obc

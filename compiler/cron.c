@@ -152,15 +152,59 @@ static void help_takes(struct parser *p, struct diag *d, enum field f)
     help(p, d, "the %s field takes %s", specs[f].name, specs[f].takes);
 }
 
-static struct diag *unexpected(struct parser *p, enum field f, size_t pos, const struct item *it)
+/* An 'L' in day-of-week that is not 'L' alone or a day followed by 'L'. */
+static void report_misplaced_dow_l(struct parser *p, const struct item *it, size_t pos)
 {
+    struct diag *d = report(p, OB3001, pos, pos + 1, "misplaced 'L' in day-of-week '%.*s'",
+                            (int)(it->end - it->start), p->expr + it->start);
+    help(p, d, "'L' alone is Saturday, '6L' (or 'FRIL') the last Friday of the month; each stands alone in the field");
+}
+
+/* 'L', 'W' or '#' at pos where the field does not take it. Returns false
+ * (and reports nothing) for any other character. */
+static bool report_special_elsewhere(struct parser *p, enum field f, size_t pos, const struct item *it)
+{
+    char c = (char)toupper((unsigned char)p->expr[pos]);
+    int len = (int)(it->end - it->start);
+    const char *text = p->expr + it->start;
+    struct diag *d;
+    if (c == '#' && f != F_DOW) {
+        d = report(p, OB3001, pos, pos + 1, "'#' is only allowed in day-of-week");
+        if (f == F_DOM)
+            help(p, d, "move '%.*s' to the day-of-week field and write '?' in day-of-month", len, text);
+        else
+            help(p, d, "'2#1' (the first Monday of the month) goes in day-of-week, with '?' in day-of-month");
+        return true;
+    }
+    if (c == 'W' && f != F_DOM) {
+        d = report(p, OB3001, pos, pos + 1, "'W' is only allowed in day-of-month");
+        help(p, d, "'15W' (the weekday nearest the 15th) and 'LW' (the last weekday of the month) go in day-of-month, "
+                   "with '?' in day-of-week; for Monday to Friday write 'MON-FRI' in day-of-week");
+        return true;
+    }
+    if (c == 'L' && f == F_DOW) {
+        report_misplaced_dow_l(p, it, pos);
+        return true;
+    }
+    if (c == 'L' && f != F_DOM) {
+        d = report(p, OB3001, pos, pos + 1, "'L' is only allowed in day-of-month and day-of-week");
+        help(p, d, "'L' in day-of-month is the last day of the month; in day-of-week 'L' alone is Saturday "
+                   "and '6L' the last Friday of the month");
+        return true;
+    }
+    return false;
+}
+
+static void unexpected(struct parser *p, enum field f, size_t pos, const struct item *it)
+{
+    if (report_special_elsewhere(p, f, pos, it))
+        return;
     const char *e = p->expr;
     size_t len;
     const char *what = show_char(p, pos, &len);
     struct diag *d = report(p, OB3001, pos, pos + len, "unexpected %s in %s '%.*s'", what, specs[f].name,
                             (int)(it->end - it->start), e + it->start);
     help_takes(p, d, f);
-    return d;
 }
 
 /* ------------------------------------------------------------------ */
@@ -219,11 +263,13 @@ static const char *guess_name(struct parser *p, const struct field_spec *sp, con
     return suggest_name(word, sp->names, count);
 }
 
-static void report_unknown_name(struct parser *p, enum field f, size_t i, size_t j)
+static void report_unknown_name(struct parser *p, enum field f, const struct item *it, size_t i, size_t j)
 {
     const struct field_spec *sp = &specs[f];
     const char *s = p->expr + i;
     size_t n = j - i;
+    if (n == 1 && report_special_elsewhere(p, f, i, it))
+        return;
     if (!sp->names) {
         struct diag *d = report(p, OB3001, i, j, "'%.*s' is not valid in %s", (int)n, s, sp->name);
         help_takes(p, d, f);
@@ -289,7 +335,7 @@ static bool read_value(struct parser *p, enum field f, const struct item *it, si
                 j = i + 3;
         }
         if (v < 0) {
-            report_unknown_name(p, f, i, j);
+            report_unknown_name(p, f, it, i, j);
             return false;
         }
         *out = v;
@@ -432,8 +478,11 @@ static bool parse_dow_special(struct parser *p, struct item *it)
             if (v < 100000)
                 v = v * 10 + (e[j] - '0');
         if (j != it->end || j == i || v < 1 || v > 5) {
-            struct diag *d = report(p, OB3001, day.end, it->end, "'%.*s' needs a week number from 1 to 5 after '#'",
-                                    (int)n, s);
+            struct diag *d = j == it->end && j > i
+                                 ? report(p, OB3001, i, j, "week number %.*s in '%.*s' is out of range (1-5)",
+                                          (int)(j - i), e + i, (int)n, s)
+                                 : report(p, OB3001, day.end, it->end,
+                                          "'%.*s' needs a week number from 1 to 5 after '#'", (int)n, s);
             help(p, d, "'%.*s#1' is the first %s of the month, '%.*s#5' the fifth", (int)(day.end - it->start), s,
                  day_title(p, it->a), (int)(day.end - it->start), s);
             return false;
@@ -452,10 +501,7 @@ static bool parse_dow_special(struct parser *p, struct item *it)
             return true;
         }
     }
-    size_t bad = (size_t)(strpbrk(s, "Ll") - s);
-    struct diag *d = report(p, OB3001, it->start + bad, it->start + bad + 1, "misplaced 'L' in day-of-week '%.*s'",
-                            (int)n, s);
-    help(p, d, "'L' alone is Saturday, '6L' (or 'FRIL') the last Friday of the month; each stands alone in the field");
+    report_misplaced_dow_l(p, it, it->start + (size_t)(strpbrk(s, "Ll") - s));
     return false;
 }
 
@@ -483,8 +529,13 @@ static void report_backwards(struct parser *p, enum field f, size_t start, size_
     struct diag *d = report(p, OB3001, start, end, "range '%.*s' goes backwards", (int)(end - start), s + start);
     const char *max = named ? sp->names[sp->max - sp->min] : arena_printf(&p->cc->arena, "%d", sp->max);
     const char *min = named ? sp->names[0] : arena_printf(&p->cc->arena, "%d", sp->min);
-    help(p, d, "ranges go from the smaller value to the larger; for a range that wraps around, write two: '%.*s-%s,%s-%.*s'",
-         (int)(dash - start), s + start, max, min, (int)(end - dash - 1), s + dash + 1);
+    const char *lo = arena_strndup(&p->cc->arena, s + start, dash - start);
+    const char *hi = arena_strndup(&p->cc->arena, s + dash + 1, end - dash - 1);
+    /* "23-23" and "0-0" are just "23" and "0" */
+    const char *upper = strcasecmp(lo, max) == 0 ? lo : arena_printf(&p->cc->arena, "%s-%s", lo, max);
+    const char *lower = strcasecmp(hi, min) == 0 ? hi : arena_printf(&p->cc->arena, "%s-%s", min, hi);
+    help(p, d, "ranges go from the smaller value to the larger; for a range that wraps around, write two: '%s,%s'",
+         upper, lower);
 }
 
 /* A general item: '*', value, value-value, each with an optional /step. */
@@ -681,6 +732,39 @@ static size_t split_fields(struct parser *p, size_t *starts, size_t *ends)
     return n;
 }
 
+/* A Unix day-of-week field (0-7, 0 and 7 = Sunday; numbers, ',' and '-'
+ * only) as AWS day names: "1-5" is "MON-FRI". NULL if it is anything else
+ * or a range would go backwards in AWS order ("5-7"). */
+static const char *unix_days_as_names(struct parser *p, const char *text)
+{
+    size_t len = strlen(text);
+    if (!len || strspn(text, "0123456789,-") != len || !isdigit((unsigned char)text[len - 1]))
+        return NULL;
+    struct strbuf b = {0};
+    int prev = 0;            /* the AWS number of the value before */
+    bool after_dash = false; /* the value ends a range */
+    for (const char *c = text; *c;) {
+        if (!isdigit((unsigned char)*c)) {
+            if (c == text || !isdigit((unsigned char)c[-1]) || (*c == '-' && after_dash))
+                return NULL; /* not number (sep number)*, or a-b-c */
+            after_dash = *c == '-';
+            sb_putn(&p->cc->arena, &b, c++, 1);
+            continue;
+        }
+        int v = 0;
+        while (isdigit((unsigned char)*c) && v <= 7)
+            v = v * 10 + (*c++ - '0');
+        if (v > 7)
+            return NULL;
+        int aws = v % 7 + 1;
+        if (after_dash && aws < prev)
+            return NULL;
+        prev = aws;
+        sb_puts(&p->cc->arena, &b, dow_names[aws - 1]);
+    }
+    return sb_str(&p->cc->arena, &b);
+}
+
 static void report_field_count(struct parser *p, size_t n, const size_t *starts, const size_t *ends)
 {
     const char *s = p->expr;
@@ -693,17 +777,25 @@ static void report_field_count(struct parser *p, size_t n, const size_t *starts,
         for (size_t i = 0; i < 5; i++)
             f[i] = arena_strndup(&p->cc->arena, s + starts[i], ends[i] - starts[i]);
         f[5] = "*";
-        if (strcmp(f[2], "?") != 0 && strcmp(f[4], "?") != 0) {
+        const char *names = NULL;
+        if (strcmp(f[2], "?") != 0 && strcmp(f[4], "?") != 0) { /* Unix style: no '?' */
+            names = unix_days_as_names(p, f[4]);
             if (strcmp(f[4], "*") == 0)
                 f[4] = "?";
             else if (strcmp(f[2], "*") == 0)
                 f[2] = "?";
+            if (names)
+                f[4] = names;
         }
         if (strspn(f[0], "0123456789") != strlen(f[0]))
             f[0] = "0"; /* one minute: at most one backup an hour */
-        help(p, d, "add the year at the end: '%s %s %s %s %s %s'%s", f[0], f[1], f[2], f[3], f[4], f[5],
-             strpbrk(f[4], "0123456789") ? "; note that AWS numbers the days of the week 1-7 from Sunday, "
-                                            "not 0-6 as Unix cron does" : "");
+        const char *note = "";
+        if (names)
+            note = "; the days of the week are written as names because AWS numbers them 1-7 from Sunday, "
+                   "not 0-6 as Unix cron does";
+        else if (strpbrk(f[4], "0123456789"))
+            note = "; note that AWS numbers the days of the week 1-7 from Sunday, not 0-6 as Unix cron does";
+        help(p, d, "add the year at the end: '%s %s %s %s %s %s'%s", f[0], f[1], f[2], f[3], f[4], f[5], note);
     } else if (n == 7) {
         help(p, d, "AWS cron has no seconds field; remove the first field if it holds seconds, e.g. '0 5 ? * * *'");
     } else {
@@ -720,6 +812,7 @@ static const char *with_field(struct parser *p, enum field f, const char *text)
 }
 
 /* OB3002: exactly one of day-of-month and day-of-week is '?'. */
+#define BOTH_SET "day-of-month '%s' and day-of-week '%s' are both set; one of them must be '?'"
 static bool check_question_rule(struct parser *p)
 {
     if (p->any[F_DOM] && p->any[F_DOW]) {
@@ -732,16 +825,13 @@ static bool check_question_rule(struct parser *p)
         return true;
     const char *dom = p->text[F_DOM], *dow = p->text[F_DOW];
     if (strcmp(dow, "*") == 0) {
-        struct diag *d = report(p, OB3002, p->start[F_DOW], p->end[F_DOW],
-                                "day-of-month and day-of-week are both set; one of them must be '?'");
+        struct diag *d = report(p, OB3002, p->start[F_DOW], p->end[F_DOW], BOTH_SET, dom, dow);
         help(p, d, "turn day-of-week into '?': %s", with_field(p, F_DOW, "?"));
     } else if (strcmp(dom, "*") == 0) {
-        struct diag *d = report(p, OB3002, p->start[F_DOM], p->end[F_DOM],
-                                "day-of-month and day-of-week are both set; one of them must be '?'");
+        struct diag *d = report(p, OB3002, p->start[F_DOM], p->end[F_DOM], BOTH_SET, dom, dow);
         help(p, d, "turn day-of-month into '?': %s", with_field(p, F_DOM, "?"));
     } else {
-        struct diag *d = report(p, OB3002, p->start[F_DOM], p->end[F_DOW],
-                                "day-of-month '%s' and day-of-week '%s' are both set; one of them must be '?'", dom, dow);
+        struct diag *d = report(p, OB3002, p->start[F_DOM], p->end[F_DOW], BOTH_SET, dom, dow);
         help(p, d, "AWS cannot combine the two; write %s for the days of the week or %s for the days of the month",
              with_field(p, F_DOM, "?"), with_field(p, F_DOW, "?"));
     }

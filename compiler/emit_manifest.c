@@ -31,11 +31,6 @@
 #define MEMBERS_ACCOUNT "$account"
 #define DEFAULT_PARTITION "aws"
 
-/* Region-settings names that also have a management preference
- * (ResourceTypeManagementPreference): full AWS Backup management, which
- * DynamoDB needs for copies, cold storage and vault-key encryption
- * (spec section 7; the seed Terraform module sets both). */
-static const char *const managed_types[] = {"DynamoDB", "EFS"};
 
 /* Where one vault must exist, and why. */
 struct vault_place {
@@ -281,11 +276,16 @@ static void region_opt_ins(const struct manifest *m, const struct ir_region *reg
         qsort(names->items, names->len, sizeof *names->items, by_string);
 }
 
-static bool is_managed_type(const char *opt_in_name)
+/* Whether the type with this region-settings name also has a management
+ * preference (ResourceTypeManagementPreference, std: management_preference):
+ * full AWS Backup management, which DynamoDB needs for advanced backup. */
+static bool is_managed_type(const struct manifest *m, const char *opt_in_name)
 {
-    for (size_t i = 0; i < sizeof managed_types / sizeof managed_types[0]; i++)
-        if (strcmp(managed_types[i], opt_in_name) == 0)
+    for (size_t i = 0; i < m->prog->restypes.len; i++) {
+        const struct ir_restype *t = VEC_GET(const struct ir_restype, m->prog->restypes, i);
+        if (t->management_preference && t->opt_in_name && strcmp(t->opt_in_name, opt_in_name) == 0)
             return true;
+    }
     return false;
 }
 
@@ -303,7 +303,7 @@ static void emit_region_settings(struct manifest *m, cJSON *obj, const struct ir
     struct vec opt_in = {0}, managed = {0};
     region_opt_ins(m, region, &opt_in);
     for (size_t i = 0; i < opt_in.len; i++)
-        if (is_managed_type(VEC_GET(const char, opt_in, i)))
+        if (is_managed_type(m, VEC_GET(const char, opt_in, i)))
             vec_push(m->a, &managed, opt_in.items[i]);
     add_true_map(m, obj, "resource_type_opt_in", &opt_in);
     add_true_map(m, obj, "resource_type_management", &managed);

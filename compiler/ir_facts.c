@@ -2,7 +2,8 @@
  * ir_facts.c - facts derived from the policy IR that the checks and the
  * manifest share: who holds a vault or key, whether a copy leaves its
  * account, where a vault must exist, which resource types a plan can
- * back up, and how long a copy is kept. Pure functions over the IR.
+ * back up, how long a copy is kept, and which retention range a vault
+ * lock enforces. Pure functions over the IR.
  */
 #include "obc.h"
 
@@ -135,4 +136,25 @@ int64_t ir_copy_retention(const struct ir_rule *r, const struct ir_copy *c, bool
         return r->lc.delete_after.v;
     *forever = true;
     return 0;
+}
+
+/* 1..36500 days: the API's DeleteAfterDays bounds [X2, B1] and the lock's
+ * MinRetentionDays (at least 1) and MaxRetentionDays (at most 36500) [B7]. */
+bool ir_days_valid(const struct ir_num *n)
+{
+    return n->set && n->v >= 1 && n->v <= RETENTION_MAX_DAYS;
+}
+
+struct ir_lock_range ir_lock_range(const struct ir_lock *l)
+{
+    struct ir_lock_range r = {0};
+    if (!l)
+        return r;
+    r.has_min = ir_days_valid(&l->min_retention);
+    r.has_max = ir_days_valid(&l->max_retention);
+    r.min = l->min_retention.v;
+    r.max = l->max_retention.v;
+    if (r.has_min && r.has_max && r.min > r.max)
+        r.has_min = r.has_max = false;
+    return r;
 }

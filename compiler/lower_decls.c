@@ -196,6 +196,7 @@ void lower_restype(struct sema *s, const struct ast_item *it, struct ir_restype 
     t->cross_region_copy = flag_of(s, &b, "cross_region_copy");
     t->both_in_one_copy = flag_of(s, &b, "cross_account_and_region_copy");
     t->is_any = flag_of(s, &b, "any");
+    t->management_preference = flag_of(s, &b, "management_preference");
 }
 
 static bool known_partition(const char *p)

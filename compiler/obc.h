@@ -426,6 +426,7 @@ struct ir_restype {
     bool cross_region_copy;
     bool both_in_one_copy;    /* cross-account and cross-region in one copy action */
     bool is_any;              /* the wildcard type `any` */
+    bool management_preference; /* has a ResourceTypeManagementPreference setting */
 };
 
 struct ir_permissions {
@@ -831,6 +832,18 @@ void ir_plan_policies(const struct ir_program *prog, const struct ir_plan *p, st
 /* The retention a copy ends up with in days: its own delete_after, else
  * the rule's; `forever` is set when neither is given. */
 int64_t ir_copy_retention(const struct ir_rule *r, const struct ir_copy *c, bool *forever);
+/* Whether a set number of days lies in 1..36500, the range AWS accepts
+ * for delete_after and for a vault lock's min and max retention. */
+#define RETENTION_MAX_DAYS 36500
+bool ir_days_valid(const struct ir_num *n);
+/* The retention range a vault lock enforces. A bound counts only when it
+ * is set and valid, and neither counts when min > max (the lock itself
+ * is wrong then: OB4010, OB4016). */
+struct ir_lock_range {
+    bool has_min, has_max;
+    int64_t min, max;
+};
+struct ir_lock_range ir_lock_range(const struct ir_lock *l);
 
 /* ------------------------------------------------------------------ */
 /* key_users.c: who uses each KMS key, and what they need on it.

@@ -115,34 +115,98 @@ static int day_index(const char *word)
     return -1;
 }
 
-/* Reports a word that should be a day name. */
-static void report_not_a_day(struct reader *r, const struct ast_value *w)
+/* 0..6 for a day name cut short after at least three letters ("thurs",
+ * "tues"); -1 if none. */
+static int day_abbreviated(const char *word)
+{
+    size_t n = strlen(word);
+    for (int i = 0; i < 7; i++)
+        if (n >= 3 && n < strlen(day_long[i]) && strncasecmp(word, day_long[i], n) == 0)
+            return i;
+    return -1;
+}
+
+/* "sat, sun" for the days of a range word such as "sat-sun" (walking
+ * round the end of the week), or NULL if it is not one. */
+static const char *range_days(struct reader *r, const char *word)
+{
+    const char *dash = strchr(word, '-');
+    if (!dash || strchr(dash + 1, '-'))
+        return NULL;
+    int from = day_index(arena_strndup(r->s->a, word, (size_t)(dash - word)));
+    int to = day_index(dash + 1);
+    if (from < 0 || to < 0)
+        return NULL;
+    struct strbuf b = {0};
+    for (int i = from;; i = (i + 1) % 7) {
+        sb_printf(r->s->a, &b, "%s%s", b.len ? ", " : "", day_names[i]);
+        if (i == to)
+            break;
+    }
+    return sb_str(r->s->a, &b);
+}
+
+/* The time of day written later in the phrase as "M H" cron fields,
+ * or an example time. */
+static const char *time_ahead(const struct reader *r)
+{
+    for (size_t i = r->next; i < r->v->items.len; i++) {
+        const struct ast_value *w = VEC_GET(const struct ast_value, r->v->items, i);
+        if (w->kind == AST_TIME)
+            return arena_printf(r->s->a, "%lld %lld", (long long)(w->num % 60), (long long)(w->num / 60));
+    }
+    return "50 5";
+}
+
+/* Several days where a monthly phrase takes one ("last weekday"). */
+static void help_one_monthly_day(struct reader *r, struct diag *d, const char *after, bool weekday)
+{
+    if (weekday && strcmp(after, "last") == 0)
+        diag_help(r->s->cc, d, "for the last weekday (Monday to Friday) of the month write cron(\"%s LW * ? *\")",
+                  time_ahead(r));
+    else if (weekday && strcmp(after, "first") == 0)
+        diag_help(r->s->cc, d, "for the first weekday (Monday to Friday) of the month write cron(\"%s 1W * ? *\")",
+                  time_ahead(r));
+    else
+        diag_help(r->s->cc, d, "a monthly schedule names one day: 'monthly on %s mon at 05:50' (" DAYS ")", after);
+}
+
+/* Reports a word that should be a day name; `after` is the word before
+ * the days ("on" in weekly phrases, "first".."last" in monthly ones). */
+static void report_not_a_day(struct reader *r, const struct ast_value *w, const char *after)
 {
     if (w->kind != AST_IDENT) {
         struct diag *d = bad(r, w->loc, "expected a day of the week, found %s", describe(r, w));
         diag_help(r->s->cc, d, DAYS);
         return;
     }
-    if (strchr(w->text, '-') || strncmp(w->text, "weekday", 7) == 0) {
+    bool weekly = strcmp(after, "on") == 0;
+    const char *range = range_days(r, w->text);
+    bool weekday = strncmp(w->text, "weekday", 7) == 0;
+    bool weekend = strncmp(w->text, "weekend", 7) == 0;
+    if (range || weekday || weekend) {
         struct diag *d = bad(r, w->loc, "unknown day '%s'", w->text);
-        diag_help(r->s->cc, d, "list the days one by one: mon, tue, wed, thu, fri");
+        if (!weekly)
+            help_one_monthly_day(r, d, after, weekday);
+        else if (range)
+            diag_help(r->s->cc, d, "ranges of days are not supported; list the days one by one: %s", range);
+        else
+            diag_help(r->s->cc, d, "list the days one by one: %s", weekday ? "mon, tue, wed, thu, fri" : "sat, sun");
         return;
     }
-    if (strncmp(w->text, "weekend", 7) == 0) {
-        struct diag *d = bad(r, w->loc, "unknown day '%s'", w->text);
-        diag_help(r->s->cc, d, "list the days one by one: sat, sun");
-        return;
+    int day = day_abbreviated(w->text);
+    if (day < 0) {
+        const char *all[14];
+        for (int i = 0; i < 7; i++) {
+            all[i] = day_names[i];
+            all[7 + i] = day_long[i];
+        }
+        const char *guess = suggest_name(w->text, all, COUNT(all));
+        day = guess ? day_index(guess) : -1;
     }
-    const char *all[14];
-    for (int i = 0; i < 7; i++) {
-        all[i] = day_names[i];
-        all[7 + i] = day_long[i];
-    }
-    const char *guess = suggest_name(w->text, all, COUNT(all));
     struct diag *d = bad(r, w->loc, "unknown day '%s'", w->text);
-    if (guess)
-        diag_help(r->s->cc, d, "did you mean '%s'? " DAYS,
-                  day_names[day_index(guess)]);
+    if (day >= 0)
+        diag_help(r->s->cc, d, "did you mean '%s'? " DAYS, day_names[day]);
     else
         diag_help(r->s->cc, d, DAYS);
 }
@@ -158,7 +222,7 @@ static int read_day(struct reader *r, const char *after)
     }
     int day = w->kind == AST_IDENT ? day_index(w->text) : -1;
     if (day < 0)
-        report_not_a_day(r, w);
+        report_not_a_day(r, w, after);
     return day;
 }
 
@@ -328,7 +392,7 @@ static const char *lower_every(struct reader *r, struct cron *out)
         return NULL;
     const struct ast_value *w = VEC_GET(const struct ast_value, r->v->items, 0);
     if (minutes == 0) {
-        struct diag *d = bad(r, w->loc, "'every %s' is no interval", w->text);
+        struct diag *d = bad(r, w->loc, "the interval of 'every %s' is zero", w->text);
         diag_help(r->s->cc, d, "write 'hourly' or 'every Nh' with N from 1 to 24");
         return NULL;
     }
@@ -371,7 +435,7 @@ static const char *lower_every(struct reader *r, struct cron *out)
         return finish(r->s, r->v, "0 0 ? * * *", out);
     if (24 % hours) {
         struct diag *d = diag_emit(r->s->cc, OB3021, w->loc,
-                                   "every %lldh restarts at midnight, so the last interval of each day is %lldh",
+                                   "'every %lldh' restarts at midnight, so the last interval of each day is %lldh",
                                    (long long)hours, (long long)(24 % hours));
         diag_help(r->s->cc, d, "use a divisor of 24 (1, 2, 3, 4, 6, 8, 12) or a cron(\"...\") with the hours you want");
     }

@@ -109,6 +109,7 @@ static const struct attr_spec restype_attrs[] = {
     {"cross_account_and_region_copy", VT_BOOL, 0, 0, NULL, "both in one copy action"},
     {"role_policies", VT_STRINGS, 0, 0, NULL, "extra managed policies for the backup role"},
     {"any", VT_BOOL, 0, 0, NULL, "the wildcard type"},
+    {"management_preference", VT_BOOL, 0, 0, NULL, "listed in ResourceTypeManagementPreference"},
 };
 
 static const struct attr_spec role_attrs[] = {

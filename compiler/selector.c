@@ -206,6 +206,38 @@ static const char *lit_text(struct arena *a, const struct lit *l)
                         quoted(a, VEC_GET(const char, at->values, 0)));
 }
 
+/* Tag values as alternatives: tag("k") == "a" for one value, else
+ * (tag("k") == "a" or tag("k") == "b"), at most HELP_VALUES, then "or ...".
+ * This is how a help rewrites an `in` list that AWS cannot take. */
+static const char *alternatives_text(struct arena *a, const char *key, const struct vec *values)
+{
+    struct strbuf b = {0};
+    bool several = values->len > 1;
+    if (several)
+        sb_puts(a, &b, "(");
+    for (size_t i = 0; i < values->len && i < HELP_VALUES; i++) {
+        if (i)
+            sb_puts(a, &b, " or ");
+        sb_puts(a, &b, "tag(");
+        put_quoted(a, &b, key);
+        sb_puts(a, &b, ") == ");
+        put_quoted(a, &b, VEC_GET(const char, *values, i));
+    }
+    if (values->len > HELP_VALUES)
+        sb_puts(a, &b, " or ...");
+    if (several)
+        sb_puts(a, &b, ")");
+    return sb_str(a, &b);
+}
+
+/* Whether `not` turned the literal into the opposite of what was written
+ * (helps then show the literal as it is now, since the source shows the
+ * written form). */
+static bool is_negated(const struct lit *l)
+{
+    return l == l->atom->negated;
+}
+
 /* ------------------------------------------------------------------ */
 /* checking the comparisons                                            */
 
@@ -603,23 +635,53 @@ static void push_condition(struct selctx *c, struct ir_sel_entry *e, enum cond_o
     vec_push(c->a, &e->conditions, cond);
 }
 
+/* OB5003's help when `lit` and `key`, the list that gives a tags entry its
+ * tag_key, test the same tag: the values that both lists hold. */
+static void help_same_key_lists(struct selctx *c, struct diag *d, const struct lit *key, const struct lit *lit)
+{
+    struct vec common = {0};
+    for (size_t i = 0; i < key->atom->values.len; i++) {
+        const char *v = VEC_GET(const char, key->atom->values, i);
+        if (strings_have(&lit->atom->values, v))
+            vec_push(c->a, &common, (void *)v);
+    }
+    const char *k = quoted(c->a, lit->atom->key);
+    diag_note(c->cc, d, key->atom->loc, "the first list on tag %s gives the entry its tag values", k);
+    if (common.len == 0)
+        diag_help(c->cc, d, "no value is in both lists, so this group never matches: remove one of the tests");
+    else if (common.len == 1)
+        diag_help(c->cc, d, "both lists test tag %s: write the one value they share, tag(%s) == %s", k, k,
+                  quoted(c->a, VEC_GET(const char, common, 0)));
+    else
+        diag_help(c->cc, d, "both lists test tag %s: write one list of the values they share, tag(%s) in %s", k, k,
+                  values_text(c->a, &common));
+}
+
 /* OB5003: `lit` (a positive `in` with several values) would have to be one
- * condition. `context` is the rest of the group, for the example. */
-static void report_in_list_condition(struct selctx *c, const struct lit *lit, const char *context)
+ * condition. `key` is the literal that gives a tags entry its tag_key
+ * (NULL in a resources entry). */
+static void report_in_list_condition(struct selctx *c, const struct lit *lit, const struct lit *key)
 {
     const struct atom *at = lit->atom;
     struct diag *d = diag_emit(c->cc, OB5003, at->loc,
                                "tag(%s) in a list of %zu values cannot be an AWS condition, which takes one value",
                                quoted(c->a, at->key), at->values.len);
-    const char *k = quoted(c->a, at->key);
-    diag_help(c->cc, d, "split it with 'or' into separate groups, e.g. (%s and tag(%s) == %s) or (%s and tag(%s) == %s)",
-              context, k, quoted(c->a, VEC_GET(const char, at->values, 0)), context, k,
-              quoted(c->a, VEC_GET(const char, at->values, 1)));
+    if (key && strcmp(key->atom->key, at->key) == 0) {
+        help_same_key_lists(c, d, key, lit);
+        return;
+    }
+    const char *alternatives = alternatives_text(c->a, at->key, &at->values);
+    if (is_negated(lit))
+        diag_help(c->cc, d, "with 'not' pushed inwards this test is %s; write it as alternatives, %s: "
+                  "each becomes its own selection entry", lit_text(c->a, lit), alternatives);
+    else
+        diag_help(c->cc, d, "write it as alternatives, %s: each becomes its own selection entry", alternatives);
 }
 
 /* A tag literal as conditions: == != like `not like`, `in` with one value,
- * `not in` as one string_not_equals per value. */
-static bool add_conditions(struct selctx *c, struct ir_sel_entry *e, const struct lit *lit, const char *context)
+ * `not in` as one string_not_equals per value. `key` as for
+ * report_in_list_condition. */
+static bool add_conditions(struct selctx *c, struct ir_sel_entry *e, const struct lit *lit, const struct lit *key)
 {
     const struct atom *at = lit->atom;
     const char *first = VEC_GET(const char, at->values, 0);
@@ -637,7 +699,7 @@ static bool add_conditions(struct selctx *c, struct ir_sel_entry *e, const struc
             push_condition(c, e, COND_EQUALS, at, first);
             return true;
         }
-        report_in_list_condition(c, lit, context);
+        report_in_list_condition(c, lit, key);
         return false;
     }
     return false;
@@ -778,42 +840,63 @@ static bool lower_resources_group(struct selctx *c, const struct group *g, struc
     collect_not_types(c, g, e);
     if (!check_selects_something(c, g, e))
         return false;
-    const char *context = arena_printf(c->a, "type in [%s]", types_text(c->a, &e->types));
     bool ok = true;
     for (size_t i = 0; i < g->lits.len; i++) {
         const struct lit *l = GROUP_LIT(g, i);
         if (!l->atom->is_type)
-            ok &= add_conditions(c, e, l, context);
+            ok &= add_conditions(c, e, l, NULL);
     }
     return ok && check_condition_count(c, g, e);
 }
 
+/* "a", "b" and "c": the keys of the lists, for OB5002's message. */
+static const char *keys_text(struct arena *a, const struct lit *first, const struct vec *others)
+{
+    struct strbuf b = {0};
+    put_quoted(a, &b, first->atom->key);
+    for (size_t i = 0; i < others->len; i++) {
+        sb_puts(a, &b, i + 1 == others->len ? " and " : ", ");
+        put_quoted(a, &b, VEC_GET(const struct lit, *others, i)->atom->key);
+    }
+    return sb_str(a, &b);
+}
+
+/* OB5002: `others` are multi-value `in` lists on other keys than `key`'s.
+ * One diagnostic for the group, a note at each further list. */
+static void report_several_in_lists(struct selctx *c, const struct lit *key, const struct vec *others)
+{
+    struct diag *d = diag_emit(c->cc, OB5002, key->atom->loc,
+                               "this and-group tests tags %s with 'in' lists; an AWS tag selection "
+                               "takes one tag key with several values", keys_text(c->a, key, others));
+    for (size_t i = 0; i < others->len; i++) {
+        const struct lit *l = VEC_GET(const struct lit, *others, i);
+        diag_note(c->cc, d, l->atom->loc, "another 'in' list, on tag %s", quoted(c->a, l->atom->key));
+    }
+    const struct lit *l = VEC_GET(const struct lit, *others, 0);
+    diag_help(c->cc, d, "keep one list in the group and write the others as alternatives, e.g. %s in place of %s: "
+              "each alternative becomes its own selection entry",
+              alternatives_text(c->a, l->atom->key, &l->atom->values), lit_text(c->a, l));
+}
+
 /* The literal that becomes tag_key/tag_value of a tags entry: a
  * multi-value `in` if there is one, else the first positive test. OB5002
- * for each further multi-value `in` on another key. */
+ * when multi-value `in` lists test more than one key. */
 static const struct lit *choose_tag_key(struct selctx *c, const struct group *g, bool *ok)
 {
     const struct lit *key = NULL;
+    struct vec others = {0};
     for (size_t i = 0; i < g->lits.len; i++) {
         const struct lit *l = GROUP_LIT(g, i);
         if (!is_multi_in(l))
             continue;
-        if (!key) {
+        if (!key)
             key = l;
-            continue;
-        }
-        if (strcmp(key->atom->key, l->atom->key) == 0)
-            continue; /* the same key twice: OB5003 as a condition */
-        const char *k1 = quoted(c->a, key->atom->key), *k2 = quoted(c->a, l->atom->key);
-        const char *vals = values_text(c->a, &key->atom->values);
-        struct diag *d = diag_emit(c->cc, OB5002, key->atom->loc,
-                                   "this and-group tests tags %s and %s with 'in' lists; an AWS tag selection "
-                                   "takes one tag key with several values", k1, k2);
-        diag_note(c->cc, d, l->atom->loc, "second 'in' list, on tag %s", k2);
-        diag_help(c->cc, d, "split one list with 'or', e.g. (tag(%s) in %s and tag(%s) == %s) or "
-                  "(tag(%s) in %s and tag(%s) == %s)",
-                  k1, vals, k2, quoted(c->a, VEC_GET(const char, l->atom->values, 0)),
-                  k1, vals, k2, quoted(c->a, VEC_GET(const char, l->atom->values, 1)));
+        else if (strcmp(key->atom->key, l->atom->key) != 0)
+            vec_push(c->a, &others, (void *)l);
+        /* the same key twice: OB5003 as a condition */
+    }
+    if (others.len) {
+        report_several_in_lists(c, key, &others);
         *ok = false;
     }
     if (key)
@@ -826,19 +909,37 @@ static const struct lit *choose_tag_key(struct selctx *c, const struct group *g,
     return NULL;
 }
 
-/* OB5001: a group without `type in` and without a positive tag test. */
+/* The literals of a group as they are after `not` was pushed down:
+ * tag("a") != "x" and tag("b") like "y*". */
+static const char *group_text(struct arena *a, const struct group *g)
+{
+    struct strbuf b = {0};
+    for (size_t i = 0; i < g->lits.len; i++) {
+        if (i)
+            sb_puts(a, &b, " and ");
+        sb_puts(a, &b, lit_text(a, GROUP_LIT(g, i)));
+    }
+    return sb_str(a, &b);
+}
+
+/* OB5001: a group without `type in` and without a positive tag test (so
+ * only tag literals: a `type not in` is reported before). The help shows
+ * the group as it is after `not` was pushed down when that changed it,
+ * and the rewrite that keeps its meaning: type in [any] and the group. */
 static void report_no_positive_test(struct selctx *c, const struct group *g)
 {
-    bool has_like = false;
-    for (size_t i = 0; i < g->lits.len; i++)
-        has_like |= GROUP_LIT(g, i)->op == CMP_LIKE && !GROUP_LIT(g, i)->atom->is_type;
+    bool has_like = false, negated = false;
+    for (size_t i = 0; i < g->lits.len; i++) {
+        has_like |= GROUP_LIT(g, i)->op == CMP_LIKE;
+        negated |= is_negated(GROUP_LIT(g, i));
+    }
     struct diag *d = diag_emit(c->cc, OB5001, g->loc,
                                "this and-group has neither a positive tag test nor 'type in', so AWS cannot select by it");
-    if (has_like)
-        diag_help(c->cc, d, "in AWS 'like' is only a condition: add a positive test such as tag(\"backup\") == \"true\" "
-                  "or type in [any] to the group");
-    else
-        diag_help(c->cc, d, "add a positive test such as tag(\"backup\") == \"true\" or type in [any] to the group");
+    const char *text = group_text(c->a, g);
+    diag_help(c->cc, d, "%s%s%sadd a positive test such as tag(\"backup\") == \"true\", or write type in [any] and %s "
+              "to back up every resource that passes the group",
+              negated ? arena_printf(c->a, "with 'not' pushed inwards the group is %s; ", text) : "",
+              has_like ? "in AWS 'like' is only a condition" : "", has_like ? ": " : "", text);
 }
 
 /* OB5001: `type not in` in a group without `type in` (a tags entry has no
@@ -849,8 +950,12 @@ static bool check_no_type_exclusion(struct selctx *c, const struct group *g)
         const struct lit *l = GROUP_LIT(g, i);
         if (!l->atom->is_type)
             continue;
-        struct diag *d = diag_emit(c->cc, OB5001, l->atom->loc,
-                                   "'type not in' needs a 'type in' in the same and-group");
+        struct diag *d;
+        if (is_negated(l))
+            d = diag_emit(c->cc, OB5001, l->atom->loc,
+                          "'not' turns this into %s, which needs a 'type in' in the same and-group", lit_text(c->a, l));
+        else
+            d = diag_emit(c->cc, OB5001, l->atom->loc, "'type not in' needs a 'type in' in the same and-group");
         diag_help(c->cc, d, "AWS excludes types only from a resource-type selection: write type in [any] and %s",
                   lit_text(c->a, l));
         return false;
@@ -884,14 +989,13 @@ static bool lower_tags_group(struct selctx *c, const struct group *g, struct ir_
     for (size_t i = 0; i < key->atom->values.len; i++)
         vec_push(c->a, &e->tag_values, key->atom->values.items[i]);
     ok &= check_tag_value_count(c, key->atom);
-    const char *context = lit_text(c->a, key);
     for (size_t i = 0; i < g->lits.len; i++) {
         const struct lit *l = GROUP_LIT(g, i);
         if (l == key)
             continue;
         if (is_multi_in(l) && is_multi_in(key) && strcmp(l->atom->key, key->atom->key) != 0)
             continue; /* OB5002 already */
-        ok &= add_conditions(c, e, l, context);
+        ok &= add_conditions(c, e, l, key);
     }
     return ok && check_condition_count(c, g, e);
 }
@@ -990,17 +1094,27 @@ static void plan_entries(struct arena *a, const struct ir_plan *plan, struct vec
     }
 }
 
-/* The tags entry rewritten as a resources selection, for OB5004's help. */
+static const char *const cond_op_text[] = {
+    [COND_EQUALS] = "==", [COND_NOT_EQUALS] = "!=", [COND_LIKE] = "like", [COND_NOT_LIKE] = "not like",
+};
+
+/* A tags entry rewritten as a resources selection, conditions included,
+ * for OB5004's help: type in [any] and tag("k") == "v" and tag("c") != "x". */
 static const char *as_resources_text(struct arena *a, const struct ir_sel_entry *e)
 {
-    const char *k = quoted(a, e->tag_key);
-    if (e->tag_values.len == 1)
-        return arena_printf(a, "type in [any] and tag(%s) == %s", k, quoted(a, VEC_GET(const char, e->tag_values, 0)));
-    return arena_printf(a, "type in [any] and (tag(%s) == %s or tag(%s) == %s%s)", k,
-                        quoted(a, VEC_GET(const char, e->tag_values, 0)), k,
-                        quoted(a, VEC_GET(const char, e->tag_values, 1)), e->tag_values.len > 2 ? " or ..." : "");
+    struct strbuf b = {0};
+    sb_puts(a, &b, "type in [any] and ");
+    sb_puts(a, &b, alternatives_text(a, e->tag_key, &e->tag_values));
+    for (size_t i = 0; i < e->conditions.len; i++) {
+        const struct ir_condition *cond = VEC_GET(const struct ir_condition, e->conditions, i);
+        sb_puts(a, &b, arena_printf(a, " and tag(%s) %s %s", quoted(a, cond->tag_key), cond_op_text[cond->op],
+                                    quoted(a, cond->value)));
+    }
+    return sb_str(a, &b);
 }
 
+/* OB5004 at the plan's `select`, with a note at the first entry of each
+ * kind. */
 static void check_mixed_kinds(struct obc *cc, const struct ir_plan *plan, const struct vec *refs)
 {
     const struct entry_ref *tags = NULL, *res = NULL;
@@ -1013,12 +1127,27 @@ static void check_mixed_kinds(struct obc *cc, const struct ir_plan *plan, const 
     }
     if (!tags || !res)
         return;
-    struct diag *d = diag_emit(cc, OB5004, res->e->loc,
-                               "plan '%s' mixes resource-type selections (this one, from '%s') and tag selections",
-                               plan->d.name, res->sel->d.name);
-    diag_note(cc, d, tags->e->loc, "tag selection, from '%s'", tags->sel->d.name);
-    diag_help(cc, d, "AWS allows only one kind in a plan: rewrite the tag-only selection as %s",
-              as_resources_text(&cc->arena, tags->e));
+    struct diag *d = diag_emit(cc, OB5004, plan_select_loc(plan),
+                               "plan '%s' mixes tag-only and resource-type selection entries; AWS allows one kind in a plan",
+                               plan->d.name);
+    diag_note(cc, d, tags->e->loc, "tag-only entry, from selection '%s'", tags->sel->d.name);
+    diag_note(cc, d, res->e->loc, "resource-type entry, from selection '%s'", res->sel->d.name);
+    diag_help(cc, d, "make every entry a resource-type one: add type in [any] to each tag-only group, "
+              "e.g. write %s", as_resources_text(&cc->arena, tags->e));
+}
+
+/* A note per selection of the plan that contributes entries to a quota:
+ * "selection 's' gives 6 of them". Only tag-only entries if `tags_only`. */
+static void note_entries_per_selection(struct obc *cc, struct diag *d, const struct vec *refs, bool tags_only)
+{
+    for (size_t i = 0; i < refs->len;) {
+        const struct ir_selection *sel = VEC_GET(const struct entry_ref, *refs, i)->sel;
+        size_t n = 0;
+        for (; i < refs->len && VEC_GET(const struct entry_ref, *refs, i)->sel == sel; i++)
+            n += !tags_only || !VEC_GET(const struct entry_ref, *refs, i)->e->resources;
+        if (n)
+            diag_note(cc, d, sel->d.name_loc, "selection '%s' gives %zu of them", sel->d.name, n);
+    }
 }
 
 static void check_plan_quotas(struct obc *cc, const struct ir_plan *plan, const struct vec *refs)
@@ -1028,15 +1157,18 @@ static void check_plan_quotas(struct obc *cc, const struct ir_plan *plan, const 
         ntags += !VEC_GET(const struct entry_ref, *refs, i)->e->resources;
     if (ntags > AWS_MAX_TAG_SELECTIONS) {
         struct diag *d = diag_emit(cc, OB5005, plan_select_loc(plan),
-                                   "plan '%s' has %zu tag selections, AWS allows at most %d",
+                                   "plan '%s' has %zu tag-only selection entries, AWS allows at most %d",
                                    plan->d.name, ntags, AWS_MAX_TAG_SELECTIONS);
-        diag_help(cc, d, "test several values of one tag with tag(\"key\") in [...] (one selection), "
-                  "or move selections into another plan");
+        note_entries_per_selection(cc, d, refs, true);
+        diag_help(cc, d, "every and-group without 'type in' is one tag-only entry: test several values of one tag "
+                  "with tag(\"key\") in [...] (one entry), add type in [any] to every group (a plan takes %d "
+                  "resource-type entries), or move selections into another plan", AWS_MAX_ASSIGNMENTS);
     }
     if (refs->len > AWS_MAX_ASSIGNMENTS) {
         struct diag *d = diag_emit(cc, OB5005, plan_select_loc(plan),
                                    "plan '%s' has %zu selection entries, AWS allows at most %d",
                                    plan->d.name, refs->len, AWS_MAX_ASSIGNMENTS);
+        note_entries_per_selection(cc, d, refs, false);
         diag_help(cc, d, "every and-group of a match becomes one entry: simplify the matches, "
                   "or move selections into another plan");
     }

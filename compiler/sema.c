@@ -277,12 +277,18 @@ struct ir_program *sema_run(struct obc *cc)
     s->builtin_members = (struct ir_decl){.kind = DK_BUILTIN, .name = "members", .used = true, .from_stdlib = true};
     s->builtin_organization = (struct ir_decl){.kind = DK_BUILTIN, .name = "organization", .used = true, .from_stdlib = true};
 
-    for (size_t i = 0; i < cc->files.len; i++) {
-        struct src_file *f = VEC_GET(struct src_file, cc->files, i);
-        for (size_t j = 0; j < f->items.len; j++)
-            collect_item(s, f, VEC_GET(const struct ast_item, f->items, j));
-        for (size_t j = 0; j < f->imports.len; j++)
-            vec_push(s->a, &s->prog->imports, f->imports.items[j]);
+    /* The standard library first: when a program redeclares a std name,
+     * the program's declaration is the duplicate that gets reported. */
+    for (int std = 1; std >= 0; std--) {
+        for (size_t i = 0; i < cc->files.len; i++) {
+            struct src_file *f = VEC_GET(struct src_file, cc->files, i);
+            if (f->is_stdlib != (std == 1))
+                continue;
+            for (size_t j = 0; j < f->items.len; j++)
+                collect_item(s, f, VEC_GET(const struct ast_item, f->items, j));
+            for (size_t j = 0; j < f->imports.len; j++)
+                vec_push(s->a, &s->prog->imports, f->imports.items[j]);
+        }
     }
 
     static const enum decl_kind early[] = {DK_PARTITION, DK_REGION, DK_RESOURCE_TYPE, DK_PERMISSIONS,

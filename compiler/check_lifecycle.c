@@ -1,0 +1,218 @@
+/*
+ * check_lifecycle.c - lifecycles of rules and copy actions (OB4001,
+ * OB4002), continuous backup (OB4004-OB4006) and rules that keep their
+ * recovery points forever (OB9003). Source: backup-policy-spec.md 1.3,
+ * 1.3.2 and 9 (C9, C10) [S1, B1, B2, B21, X2].
+ *
+ * Owns: what a lifecycle may say by itself. Does not: compare retention
+ * with vault locks (check_lock.c) or look at the AST.
+ *
+ * One root cause, one diagnostic: a delete_after outside 1..36500 is not
+ * also compared with cold_after; on a continuous rule, cold storage is
+ * OB4005's case (not OB4002's), a long delete_after OB4004's (not
+ * OB4001's), and a missing one OB4004's (not OB9003's). A missing
+ * delete_after on a rule whose vault lock has a maximum is OB4014's case.
+ */
+#include "obc.h"
+
+#define COLD_MIN_DAYS 90       /* cold storage keeps a recovery point at least 90 days [S1, B2] */
+#define CONTINUOUS_MAX_DAYS 35 /* continuous backups are kept at most 35 days [S1, B21] */
+
+/* "rule 'nightly' of plan 'daily'" */
+static const char *rule_name(struct obc *cc, const struct ir_rule *r)
+{
+    return arena_printf(&cc->arena, "rule '%s' of plan '%s'", r->name, r->plan->d.name);
+}
+
+/* "the copy to 'central' in rule 'nightly' of plan 'daily'" */
+static const char *copy_name(struct obc *cc, const struct ir_rule *r, const struct ir_copy *c)
+{
+    if (!c->target)
+        return arena_printf(&cc->arena, "the copy in %s", rule_name(cc, r));
+    return arena_printf(&cc->arena, "the copy to '%s' in %s", c->target->d.name, rule_name(cc, r));
+}
+
+/* OB4001: delete_after outside 1..36500 days [X2, B1]. */
+static void report_delete_range(struct obc *cc, const struct ir_num *del, const char *what)
+{
+    struct diag *d;
+    if (del->v > RETENTION_MAX_DAYS)
+        d = diag_emit(cc, OB4001, del->loc, "delete_after of %s is over 36500 days, the 100 years AWS accepts at most", what);
+    else
+        d = diag_emit(cc, OB4001, del->loc, "delete_after of %s is %lld days; AWS keeps a recovery point at least 1 day",
+                      what, (long long)del->v);
+    diag_help(cc, d, "use a delete_after from 1d to 36500d (100 years)");
+}
+
+/* OB4002: cold storage keeps a recovery point at least 90 days, so
+ * delete_after must be at least cold_after + 90 [S1, B2]. */
+static void check_cold_minimum(struct obc *cc, const struct ir_lifecycle *lc, const char *what)
+{
+    const struct ir_num *del = &lc->delete_after, *cold = &lc->cold_after;
+    if (!del->set || !cold->set || cold->v > RETENTION_MAX_DAYS)
+        return;
+    long long need = (long long)cold->v + COLD_MIN_DAYS;
+    if (del->v >= need)
+        return;
+    struct diag *d = diag_emit(cc, OB4002, del->loc,
+                               "delete_after of %s is %lld days, under cold_after + 90 = %lld days; "
+                               "cold storage keeps recovery points at least 90 days",
+                               what, (long long)del->v, need);
+    diag_note(cc, d, cold->loc, "recovery points move to cold storage after %lld days here", (long long)cold->v);
+    if (del->v > COLD_MIN_DAYS)
+        diag_help(cc, d, "make delete_after at least %lldd, or cold_after at most %lldd", need,
+                  (long long)del->v - COLD_MIN_DAYS);
+    else
+        diag_help(cc, d, "make delete_after at least %lldd, or remove cold_after: a retention under 91 days "
+                         "leaves no time in cold storage", need);
+}
+
+static void check_lifecycle_values(struct obc *cc, const struct ir_lifecycle *lc, const char *what)
+{
+    if (lc->delete_after.set && !ir_days_valid(&lc->delete_after))
+        report_delete_range(cc, &lc->delete_after, what);
+    else
+        check_cold_minimum(cc, lc, what);
+}
+
+/* OB4004: continuous backups are kept at most 35 days; no delete_after
+ * means forever [S1, B21]. */
+static void check_continuous_retention(struct obc *cc, const struct ir_rule *r, const char *what)
+{
+    const struct ir_num *del = &r->lc.delete_after;
+    if (!del->set) {
+        struct diag *d = diag_emit(cc, OB4004, r->continuous.loc,
+                                   "%s has continuous backup but no delete_after, so it would keep recovery points "
+                                   "forever; AWS keeps continuous backups at most 35 days", what);
+        diag_help(cc, d, "add delete_after = 35d (or less), or remove continuous = true to keep snapshots longer");
+        return;
+    }
+    if (del->v <= CONTINUOUS_MAX_DAYS)
+        return;
+    struct diag *d = diag_emit(cc, OB4004, del->loc,
+                               "delete_after of %s is %lld days, but AWS keeps continuous backups at most 35 days",
+                               what, (long long)del->v);
+    diag_note(cc, d, r->continuous.loc, "continuous backup is turned on here");
+    diag_help(cc, d, "make delete_after at most 35d, or remove continuous = true (snapshot backups can be kept up to "
+                     "100 years); to have both, use two rules");
+}
+
+/* OB4005: continuous backup has no cold storage tier: cold storage needs
+ * 90 days, continuous backups last at most 35 [S1, B21, S1L]. One
+ * diagnostic even when both cold_after and archive ask for it. */
+static void check_continuous_cold(struct obc *cc, const struct ir_rule *r, const char *what)
+{
+    const struct ir_num *cold = &r->lc.cold_after;
+    const struct ir_flag *archive = &r->lc.archive;
+    bool archived = archive->set && archive->v;
+    if (!cold->set && !archived)
+        return;
+    struct diag *d;
+    if (cold->set) {
+        d = diag_emit(cc, OB4005, cold->loc,
+                      "%s has continuous backup and cold_after; continuous backups cannot move to cold storage", what);
+        if (archived)
+            diag_note(cc, d, archive->loc, "archive = true asks for cold storage too");
+    } else {
+        d = diag_emit(cc, OB4005, archive->loc,
+                      "%s has continuous backup and archive = true; continuous backups cannot move to the archive tier",
+                      what);
+    }
+    diag_note(cc, d, r->continuous.loc, "continuous backup is turned on here");
+    diag_help(cc, d, "%s, or remove continuous = true: cold storage needs at least 90 days and continuous backups "
+                     "last at most 35", cold->set && archived ? "remove cold_after and archive"
+                                                              : cold->set ? "remove cold_after" : "remove archive");
+}
+
+/* "a, b and c" */
+static const char *join_names(struct obc *cc, const struct vec *types)
+{
+    struct strbuf b = {0};
+    for (size_t i = 0; i < types->len; i++) {
+        if (i)
+            sb_puts(&cc->arena, &b, i + 1 == types->len ? " and " : ", ");
+        sb_puts(&cc->arena, &b, VEC_GET(const struct ir_restype, *types, i)->d.name);
+    }
+    return sb_str(&cc->arena, &b);
+}
+
+/* OB4006: continuous backup on a plan that names, with `type in`,
+ * resource types that have no continuous backup [B21]. AWS takes
+ * snapshots of those instead, which is why it is only a warning, and why
+ * tag-only and `any` selections stay quiet: they are meant to catch
+ * whatever carries the tag, and AWS simply snapshots the rest. */
+static void check_continuous_types(struct obc *cc, const struct ir_program *prog, const struct ir_rule *r,
+                                   const char *what)
+{
+    struct vec types = {0}, lacking = {0}, known = {0};
+    bool any;
+    ir_plan_types(prog, r->plan, &types, &any, &cc->arena);
+    if (any)
+        return;
+    for (size_t i = 0; i < types.len; i++) {
+        struct ir_restype *t = types.items[i];
+        if (!t->continuous)
+            vec_push(&cc->arena, &lacking, t);
+    }
+    if (!lacking.len)
+        return;
+    for (size_t i = 0; i < prog->restypes.len; i++) {
+        struct ir_restype *t = prog->restypes.items[i];
+        if (t->continuous && !t->is_any)
+            vec_push(&cc->arena, &known, t);
+    }
+    const char *names = join_names(cc, &lacking);
+    struct diag *d = diag_emit(cc, OB4006, r->continuous.loc,
+                               "%s asks for continuous backup, which %s cannot do; AWS takes snapshots of %s instead",
+                               what, names, lacking.len == 1 ? "it" : "them");
+    if (r->plan->select_loc.file)
+        diag_note(cc, d, r->plan->select_loc, "plan '%s' selects %s here", r->plan->d.name, names);
+    if (known.len)
+        diag_help(cc, d, "continuous backup works for %s: move %s to a plan without continuous backup, "
+                         "or remove continuous = true", join_names(cc, &known), names);
+    else
+        diag_help(cc, d, "move %s to a plan without continuous backup, or remove continuous = true", names);
+}
+
+/* OB9003: no delete_after keeps recovery points forever [B1, B2]. */
+static void check_forever(struct obc *cc, const struct ir_rule *r, const char *what)
+{
+    if (r->lc.delete_after.set)
+        return;
+    if (r->vault && ir_lock_range(r->vault->lock).has_max)
+        return; /* the lock's maximum makes it an error: OB4014 */
+    struct diag *d = diag_emit(cc, OB9003, r->name_loc,
+                               "%s has no delete_after, so AWS keeps its recovery points forever", what);
+    diag_help(cc, d, "add delete_after = <days> (at most 36500d) to bound how long recovery points are kept and paid for");
+}
+
+static void check_rule(struct obc *cc, const struct ir_program *prog, const struct ir_rule *r)
+{
+    const char *what = rule_name(cc, r);
+    bool continuous = r->continuous.set && r->continuous.v;
+    if (continuous) {
+        check_continuous_retention(cc, r, what);
+        check_continuous_cold(cc, r, what);
+        check_continuous_types(cc, prog, r, what);
+        if (r->lc.delete_after.set && r->lc.delete_after.v < 1) /* too long: OB4004 */
+            report_delete_range(cc, &r->lc.delete_after, what);
+    } else {
+        check_lifecycle_values(cc, &r->lc, what);
+        check_forever(cc, r, what);
+    }
+    /* A copy of a continuous backup is a snapshot [B17]: only the
+     * lifecycle limits apply to copies. */
+    for (size_t i = 0; i < r->copies.len; i++) {
+        const struct ir_copy *c = VEC_GET(const struct ir_copy, r->copies, i);
+        check_lifecycle_values(cc, &c->lc, copy_name(cc, r, c));
+    }
+}
+
+void check_lifecycle(struct obc *cc, struct ir_program *prog)
+{
+    for (size_t i = 0; i < prog->plans.len; i++) {
+        const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
+        for (size_t j = 0; j < p->rules.len; j++)
+            check_rule(cc, prog, VEC_GET(const struct ir_rule, p->rules, j));
+    }
+}

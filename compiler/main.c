@@ -1,0 +1,634 @@
+/*
+ * main.c - the obc command line: parses the arguments, runs one
+ * compilation, reports its diagnostics and writes the output files.
+ *
+ *   obc compile [OPTIONS] FILE...     compile; write DIR/<policy>.json and the manifest
+ *   obc check [OPTIONS] FILE...       everything compile does, writing nothing
+ *   obc explain [CODE]                describe one diagnostic code, or list them all
+ *   obc help [COMMAND] | obc version
+ *
+ * Exit status: 0 clean (warnings below --fail-level allowed), 1 a
+ * diagnostic at or above --fail-level, 2 usage, I/O or internal error
+ * (including running out of memory).
+ *
+ * Owns: the process (this is the only file that exits), the standard
+ * streams and the out-of-memory recovery point. Everything below it
+ * returns errors instead of exiting. docs/cli.md documents what this
+ * file accepts; keep the two in step.
+ */
+#include "obc.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { EXIT_CLEAN = 0, EXIT_DIAGNOSTICS = 1, EXIT_TROUBLE = 2 };
+
+#define DEFAULT_OUTPUT_DIR "obc-out"
+#define CODES_DOC_DIR "docs/codes"
+
+/* ------------------------------------------------------------------ */
+/* Commands and options                                                 */
+
+enum command { CMD_COMPILE, CMD_CHECK, CMD_EXPLAIN, CMD_HELP, CMD_VERSION, CMD_COUNT };
+
+/* Options, as bits so a command can say which ones it takes. */
+enum option_id {
+    OPT_OUTPUT = 1u << 0,
+    OPT_FORMAT = 1u << 1,
+    OPT_COLOR = 1u << 2,
+    OPT_FAIL_LEVEL = 1u << 3,
+    OPT_NO_MANIFEST = 1u << 4,
+    OPT_STDLIB = 1u << 5,
+    OPT_HELP = 1u << 6,
+};
+
+struct command_spec {
+    enum command id;
+    const char *name;
+    const char *args;     /* after "obc NAME [OPTIONS]" in the usage line */
+    const char *summary;  /* one line for the command list */
+    const char *about;    /* paragraph for 'obc help NAME' */
+    unsigned options;     /* enum option_id bits */
+};
+
+#define DIAG_OPTIONS (OPT_FORMAT | OPT_COLOR | OPT_FAIL_LEVEL | OPT_STDLIB)
+
+static const struct command_spec commands[CMD_COUNT] = {
+    {CMD_COMPILE, "compile", "FILE...",
+     "compile .ob files to BACKUP_POLICY documents and a setup manifest",
+     "Compiles the program made of FILE... and everything they import ('-' reads\n"
+     "standard input) into one BACKUP_POLICY document per policy, DIR/<policy>.json,\n"
+     "and the account-side setup manifest DIR/" MANIFEST_FILE ". Nothing is written\n"
+     "when a diagnostic at or above the fail level is reported; otherwise every file\n"
+     "is replaced at once.",
+     OPT_OUTPUT | DIAG_OPTIONS | OPT_NO_MANIFEST | OPT_HELP},
+    {CMD_CHECK, "check", "FILE...",
+     "run every check of compile, writing nothing",
+     "Reads FILE... and everything they import ('-' reads standard input) and runs\n"
+     "every check that compile runs, including the size of the rendered documents,\n"
+     "without writing any file.",
+     DIAG_OPTIONS | OPT_NO_MANIFEST | OPT_HELP},
+    {CMD_EXPLAIN, "explain", "[CODE]",
+     "describe a diagnostic code, or list them all",
+     "With CODE (OB2001, ob2001 or 2001), prints its severity and title and where\n"
+     "its explanation is documented. Without CODE, lists every code.",
+     OPT_HELP},
+    {CMD_HELP, "help", "[COMMAND]",
+     "show help for obc or for one command",
+     "Shows the commands of obc, or the usage and options of COMMAND.",
+     OPT_HELP},
+    {CMD_VERSION, "version", "",
+     "print the version",
+     "Prints \"obc VERSION\".",
+     OPT_HELP},
+};
+
+struct option_spec {
+    enum option_id id;
+    char short_name;      /* 0: none */
+    const char *long_name;
+    const char *arg;      /* NULL: takes no value */
+    const char *help;     /* NULL: hidden from 'obc help' (docs/cli.md has it) */
+};
+
+static const struct option_spec options[] = {
+    {OPT_OUTPUT, 'o', "output", "DIR", "write the output files to DIR (default: " DEFAULT_OUTPUT_DIR ")"},
+    {OPT_FORMAT, 0, "format", "text|json", "diagnostics as text on stderr (default) or as JSON on stdout"},
+    {OPT_COLOR, 0, "color", "auto|always|never", "color the text diagnostics (default: auto)"},
+    {OPT_FAIL_LEVEL, 0, "fail-level", "error|warning",
+     "exit 1 on diagnostics at or above this level (default: error)"},
+    {OPT_NO_MANIFEST, 0, "no-manifest", NULL, "do not produce " MANIFEST_FILE},
+    {OPT_STDLIB, 0, "stdlib", "DIR", NULL},
+    {OPT_HELP, 'h', "help", NULL, "show this help"},
+};
+#define NOPTIONS (sizeof options / sizeof options[0])
+
+enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+struct cli {
+    const struct command_spec *cmd;
+    const char *output_dir;
+    enum diag_format format;
+    enum color_mode color;
+    enum severity fail_level;
+    bool no_manifest;
+    const char *stdlib_dir;
+    bool help;
+    const char **args;    /* operands: files, a code or a command name */
+    size_t nargs;
+};
+
+/* ------------------------------------------------------------------ */
+/* Usage errors and help                                                */
+
+static int usage_error(const struct command_spec *cmd, const char *fmt, ...) OBC_PRINTF(2, 3);
+
+/* Prints "obc: error: ..." and the pointer to the help; returns 2. */
+static int usage_error(const struct command_spec *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("obc: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    if (cmd)
+        fprintf(stderr, "run 'obc help %s' for usage\n", cmd->name);
+    else
+        fputs("run 'obc help' for usage\n", stderr);
+    return EXIT_TROUBLE;
+}
+
+static void print_general_help(FILE *out)
+{
+    fputs("obc - compiler and validator for AWS Organizations backup policies\n\n"
+          "usage: obc COMMAND [OPTIONS] [FILE...]\n\n"
+          "commands:\n",
+          out);
+    for (size_t i = 0; i < CMD_COUNT; i++)
+        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fputs("\nexit status: 0 clean, 1 diagnostics at or above the fail level,\n"
+          "2 usage, I/O or internal error\n\n"
+          "run 'obc help COMMAND' for the options of one command\n",
+          out);
+}
+
+static void print_option(FILE *out, const struct option_spec *o)
+{
+    enum { WIDTH = 18 };
+    char left[64];
+    if (o->short_name)
+        snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->long_name,
+                 o->arg ? " " : "", o->arg ? o->arg : "");
+    else
+        snprintf(left, sizeof left, "    --%s%s%s", o->long_name, o->arg ? " " : "",
+                 o->arg ? o->arg : "");
+    if (strlen(left) <= WIDTH)
+        fprintf(out, "  %-*s  %s\n", WIDTH, left, o->help);
+    else
+        fprintf(out, "  %s\n          %s\n", left, o->help);
+}
+
+static void print_command_help(FILE *out, const struct command_spec *cmd)
+{
+    fprintf(out, "usage: obc %s%s%s%s\n\n%s\n", cmd->name,
+            cmd->options & ~OPT_HELP ? " [OPTIONS]" : "", cmd->args[0] ? " " : "", cmd->args,
+            cmd->about);
+    fputs("\noptions:\n", out);
+    for (size_t i = 0; i < NOPTIONS; i++)
+        if ((cmd->options & options[i].id) && options[i].help)
+            print_option(out, &options[i]);
+}
+
+/* ------------------------------------------------------------------ */
+/* Argument parsing                                                     */
+
+static const struct command_spec *find_command(const char *name)
+{
+    for (size_t i = 0; i < CMD_COUNT; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static const char *suggest_command(const char *name)
+{
+    const char *names[CMD_COUNT];
+    for (size_t i = 0; i < CMD_COUNT; i++)
+        names[i] = commands[i].name;
+    return suggest_name(name, names, CMD_COUNT);
+}
+
+static int unknown_command(const char *name)
+{
+    const char *s = suggest_command(name);
+    if (s)
+        return usage_error(NULL, "unknown command '%s'; did you mean '%s'?", name, s);
+    return usage_error(NULL, "unknown command '%s'", name);
+}
+
+/* The option spelt arg[0..len): "--output" (what precedes any '=') or "-o". */
+static const struct option_spec *find_option(const char *arg, size_t len)
+{
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        const struct option_spec *o = &options[i];
+        if (len == 2 && arg[1] != '-' && arg[1] == o->short_name)
+            return o;
+        if (len > 2 && arg[1] == '-' && strlen(o->long_name) == len - 2 &&
+            memcmp(arg + 2, o->long_name, len - 2) == 0)
+            return o;
+    }
+    return NULL;
+}
+
+/* "did you mean" for a misspelt option: the long option with the same
+ * name ("-output") or the closest one; NULL if none is close. */
+static const char *suggest_option(const char *arg, size_t len)
+{
+    while (len > 0 && arg[0] == '-')
+        arg++, len--;
+    char name[64];
+    snprintf(name, sizeof name, "%.*s", (int)(len < 60 ? len : 60), arg);
+    const char *names[NOPTIONS];
+    size_t n = 0;
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        if (!options[i].help)
+            continue; /* hidden */
+        if (strcmp(options[i].long_name, name) == 0)
+            return options[i].long_name;
+        names[n++] = options[i].long_name;
+    }
+    return len > 1 ? suggest_name(name, names, n) : NULL;
+}
+
+static int unknown_option(const struct command_spec *cmd, const char *arg, size_t len)
+{
+    const char *s = suggest_option(arg, len);
+    if (s)
+        return usage_error(cmd, "unknown option '%.*s'; did you mean '--%s'?", (int)len, arg, s);
+    return usage_error(cmd, "unknown option '%.*s'", (int)len, arg);
+}
+
+/* Parses the value of a choice option; returns the index in `choices`
+ * (NULL-terminated) or -1 after reporting the usage error. */
+static int parse_choice(const struct command_spec *cmd, const struct option_spec *o,
+                        const char *value, const char *const *choices)
+{
+    size_t n = 0;
+    for (; choices[n]; n++)
+        if (strcmp(choices[n], value) == 0)
+            return (int)n;
+    const char *s = suggest_name(value, choices, n);
+    if (s)
+        usage_error(cmd, "invalid value '%s' for '--%s'; did you mean '%s'?", value, o->long_name, s);
+    else
+        usage_error(cmd, "invalid value '%s' for '--%s'; expected %s", value, o->long_name, o->arg);
+    return -1;
+}
+
+/* Stores one option's effect in `cli`. Returns 0 or 2 (usage error). */
+static int apply_option(struct cli *cli, const struct option_spec *o, const char *value)
+{
+    static const char *const formats[] = {"text", "json", NULL};
+    static const char *const colors[] = {"auto", "always", "never", NULL};
+    static const char *const levels[] = {"error", "warning", NULL};
+    const struct command_spec *cmd = cli->cmd;
+    int k;
+    if (o->arg && value[0] == '\0')
+        return usage_error(cmd, "option '--%s' needs a value (%s), not an empty one", o->long_name, o->arg);
+    switch (o->id) {
+    case OPT_OUTPUT:
+        cli->output_dir = value;
+        break;
+    case OPT_FORMAT:
+        if ((k = parse_choice(cmd, o, value, formats)) < 0)
+            return EXIT_TROUBLE;
+        cli->format = k == 0 ? DIAG_FORMAT_TEXT : DIAG_FORMAT_JSON;
+        break;
+    case OPT_COLOR:
+        if ((k = parse_choice(cmd, o, value, colors)) < 0)
+            return EXIT_TROUBLE;
+        cli->color = k == 0 ? COLOR_AUTO : k == 1 ? COLOR_ALWAYS : COLOR_NEVER;
+        break;
+    case OPT_FAIL_LEVEL:
+        if ((k = parse_choice(cmd, o, value, levels)) < 0)
+            return EXIT_TROUBLE;
+        cli->fail_level = k == 0 ? SEV_ERROR : SEV_WARNING;
+        break;
+    case OPT_NO_MANIFEST:
+        cli->no_manifest = true;
+        break;
+    case OPT_STDLIB:
+        cli->stdlib_dir = value;
+        break;
+    case OPT_HELP:
+        cli->help = true;
+        break;
+    }
+    return EXIT_CLEAN;
+}
+
+/* Parses the option at argv[*i] (which starts with '-'), taking its value
+ * from the same word or the next one. Returns 0 or 2 (usage error). */
+static int parse_option(struct cli *cli, int argc, char **argv, int *i)
+{
+    const char *arg = argv[*i];
+    const char *eq = arg[1] == '-' ? strchr(arg, '=') : NULL;
+    size_t len = eq ? (size_t)(eq - arg) : arg[1] == '-' ? strlen(arg) : 2;
+    const struct option_spec *o = find_option(arg, len);
+    if (!o || (arg[1] != '-' && arg[2] && !o->arg)) /* "-hx" */
+        return unknown_option(cli->cmd, arg, arg[1] == '-' ? len : strlen(arg));
+    if (!(cli->cmd->options & o->id)) {
+        if (!o->help)
+            return unknown_option(cli->cmd, arg, len);
+        return usage_error(cli->cmd, "option '%.*s' does not apply to 'obc %s'", (int)len, arg,
+                           cli->cmd->name);
+    }
+    const char *value = NULL;
+    if (eq)
+        value = eq + 1;
+    else if (arg[1] != '-' && arg[2])
+        value = arg + 2; /* -oDIR */
+    if (!o->arg) {
+        if (value)
+            return usage_error(cli->cmd, "option '--%s' takes no value", o->long_name);
+        return apply_option(cli, o, "");
+    }
+    if (!value) {
+        if (*i + 1 >= argc)
+            return usage_error(cli->cmd, "option '%s' needs a value (%s)", arg, o->arg);
+        value = argv[++*i];
+    }
+    return apply_option(cli, o, value);
+}
+
+/* The command word (or --help / --version in its place). */
+static int parse_command(struct cli *cli, const char *word)
+{
+    if (strcmp(word, "--help") == 0 || strcmp(word, "-h") == 0)
+        cli->cmd = &commands[CMD_HELP];
+    else if (strcmp(word, "--version") == 0)
+        cli->cmd = &commands[CMD_VERSION];
+    else if (word[0] == '-' && word[1] != '\0')
+        return usage_error(NULL, "expected a command before '%s'", word);
+    else if ((cli->cmd = find_command(word)) == NULL)
+        return unknown_command(word);
+    return EXIT_CLEAN;
+}
+
+/* Checks the number of operands the command takes. */
+static int check_operands(const struct cli *cli)
+{
+    const struct command_spec *cmd = cli->cmd;
+    switch (cmd->id) {
+    case CMD_COMPILE:
+    case CMD_CHECK:
+        if (cli->nargs == 0)
+            return usage_error(cmd, "no input files");
+        break;
+    case CMD_EXPLAIN:
+    case CMD_HELP:
+        if (cli->nargs > 1)
+            return usage_error(cmd, "unexpected argument '%s'; 'obc %s' takes at most one",
+                               cli->args[1], cmd->name);
+        break;
+    case CMD_VERSION:
+        if (cli->nargs > 0)
+            return usage_error(cmd, "unexpected argument '%s'", cli->args[0]);
+        break;
+    case CMD_COUNT:
+        break;
+    }
+    return EXIT_CLEAN;
+}
+
+/* Fills `cli` from argv; cli->args must have room for argc pointers.
+ * Options may come anywhere after the command; "--" ends them. */
+static int parse_args(struct cli *cli, int argc, char **argv)
+{
+    int rc = parse_command(cli, argv[1]);
+    if (rc)
+        return rc;
+    bool operands_only = false;
+    for (int i = 2; i < argc; i++) {
+        const char *arg = argv[i];
+        if (!operands_only && strcmp(arg, "--") == 0) {
+            operands_only = true;
+        } else if (!operands_only && arg[0] == '-' && arg[1] != '\0') {
+            if ((rc = parse_option(cli, argc, argv, &i)) != 0)
+                return rc;
+            if (cli->help)
+                return EXIT_CLEAN; /* the rest does not matter */
+        } else {
+            cli->args[cli->nargs++] = arg;
+        }
+    }
+    return check_operands(cli);
+}
+
+/* ------------------------------------------------------------------ */
+/* help, version, explain                                               */
+
+static int run_help(const struct cli *cli)
+{
+    if (cli->nargs == 0) {
+        print_general_help(stdout);
+        return EXIT_CLEAN;
+    }
+    const struct command_spec *cmd = find_command(cli->args[0]);
+    if (!cmd)
+        return unknown_command(cli->args[0]);
+    print_command_help(stdout, cmd);
+    return EXIT_CLEAN;
+}
+
+static const char *severity_name(enum severity s)
+{
+    return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "note";
+}
+
+/* One line per code: "OB1001 error   title". */
+static void explain_list(FILE *out)
+{
+    for (size_t i = 0; i < DIAG_CODE_COUNT; i++) {
+        const struct diag_code_info *info = diag_info((enum diag_code)i);
+        fprintf(out, "%s %-7s %s\n", info->id, severity_name(info->sev), info->title);
+    }
+}
+
+/* What obc knows about one code; the full text lives in docs/codes/. */
+static void explain_code(FILE *out, enum diag_code code)
+{
+    const struct diag_code_info *info = diag_info(code);
+    fprintf(out, "%s (%s): %s\n", info->id, severity_name(info->sev), info->title);
+    fprintf(out, "explanation: %s/%s.md\n", CODES_DOC_DIR, info->id);
+}
+
+static int unknown_code(const struct cli *cli, const char *arg)
+{
+    const char *ids[DIAG_CODE_COUNT];
+    for (size_t i = 0; i < DIAG_CODE_COUNT; i++)
+        ids[i] = diag_info((enum diag_code)i)->id;
+    const char *s = suggest_name(arg, ids, DIAG_CODE_COUNT);
+    if (s)
+        return usage_error(cli->cmd, "unknown diagnostic code '%s'; did you mean '%s'?", arg, s);
+    return usage_error(cli->cmd, "unknown diagnostic code '%s'", arg);
+}
+
+static int run_explain(const struct cli *cli)
+{
+    if (cli->nargs == 0) {
+        explain_list(stdout);
+        return EXIT_CLEAN;
+    }
+    enum diag_code code;
+    if (!diag_code_parse(cli->args[0], &code))
+        return unknown_code(cli, cli->args[0]);
+    explain_code(stdout, code);
+    return EXIT_CLEAN;
+}
+
+/* ------------------------------------------------------------------ */
+/* compile and check                                                    */
+
+/* auto: stderr is a terminal, TERM is not "dumb" and NO_COLOR is unset
+ * or empty (https://no-color.org). */
+static bool use_color(enum color_mode mode)
+{
+    if (mode != COLOR_AUTO)
+        return mode == COLOR_ALWAYS;
+    const char *no_color = getenv("NO_COLOR");
+    if (no_color && no_color[0])
+        return false;
+    const char *term = getenv("TERM");
+    if (term && strcmp(term, "dumb") == 0)
+        return false;
+    return isatty(STDERR_FILENO);
+}
+
+/* Renders the diagnostics and returns the exit status they call for. */
+static int report(struct obc *cc, const struct cli *cli)
+{
+    diag_sort(cc);
+    if (cli->format == DIAG_FORMAT_JSON) {
+        diag_render_json(cc, stdout);
+    } else {
+        bool color = use_color(cli->color);
+        diag_render_text(cc, stderr, color);
+        diag_render_summary(cc, stderr, color);
+    }
+    if (cc->diag.errors > 0 || (cli->fail_level == SEV_WARNING && cc->diag.warnings > 0))
+        return EXIT_DIAGNOSTICS;
+    return EXIT_CLEAN;
+}
+
+static int write_outputs(struct obc *cc, const struct cli *cli, const struct vec *out)
+{
+    size_t n = out->len;
+    struct out_file *files = arena_alloc(&cc->arena, (n ? n : 1) * sizeof *files);
+    for (size_t i = 0; i < n; i++)
+        files[i] = *VEC_GET(struct out_file, *out, i);
+    const char *dir = cli->output_dir;
+    const char *failed = NULL;
+    int err = out_write_all(dir, files, n, &failed);
+    if (!err)
+        return EXIT_CLEAN;
+    if (!failed)
+        fprintf(stderr, "obc: error: cannot create directory '%s': %s\n", dir, strerror(err));
+    else
+        fprintf(stderr, "obc: error: cannot write '%s%s%s': %s\n", dir,
+                dir[strlen(dir) - 1] == '/' ? "" : "/", failed, strerror(err));
+    return EXIT_TROUBLE;
+}
+
+/* Loads, analyses and renders the program; reports the diagnostics and
+ * writes the files (compile only, and only when the run is clean). */
+static int compile_program(struct obc *cc, const struct cli *cli)
+{
+    if (!load_program(cc, cli->args, cli->nargs, stderr))
+        return EXIT_TROUBLE;
+    struct vec out = {0};
+    bool emitted = obc_analyze(cc) != NULL && obc_emit(cc, &out);
+    int rc = report(cc, cli);
+    if (!emitted && cc->diag.errors == 0) {
+        fputs("obc: error: internal error: the program was not compiled and no "
+              "diagnostic says why\n", stderr);
+        return EXIT_TROUBLE;
+    }
+    if (rc != EXIT_CLEAN || cli->cmd->id != CMD_COMPILE)
+        return rc;
+    return write_outputs(cc, cli, &out);
+}
+
+/* Runs compile_program with a recovery point for a failed allocation. */
+static int compile_guarded(struct obc *cc, const struct cli *cli)
+{
+    jmp_buf oom;
+    if (setjmp(oom)) {
+        cc->arena.oom = NULL;
+        fflush(stdout);
+        fputs("obc: error: out of memory\n", stderr);
+        return EXIT_TROUBLE;
+    }
+    cc->arena.oom = &oom;
+    int rc = compile_program(cc, cli);
+    cc->arena.oom = NULL;
+    return rc;
+}
+
+static int run_compilation(const struct cli *cli)
+{
+    struct obc_options opts = {0};
+    opts.stdlib_dir = cli->stdlib_dir;
+    opts.no_manifest = cli->no_manifest;
+    struct obc cc;
+    obc_init(&cc, &opts);
+    int rc = compile_guarded(&cc, cli);
+    obc_free(&cc);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+
+static int run(const struct cli *cli)
+{
+    if (cli->help) {
+        print_command_help(stdout, cli->cmd);
+        return EXIT_CLEAN;
+    }
+    switch (cli->cmd->id) {
+    case CMD_COMPILE:
+    case CMD_CHECK:
+        return run_compilation(cli);
+    case CMD_EXPLAIN:
+        return run_explain(cli);
+    case CMD_HELP:
+        return run_help(cli);
+    case CMD_VERSION:
+        printf("obc %s\n", OBC_VERSION);
+        return EXIT_CLEAN;
+    case CMD_COUNT:
+        break;
+    }
+    return EXIT_TROUBLE;
+}
+
+/* A failed write to stdout (a full disk, a closed pipe) is an error too. */
+static int check_stdout(int rc)
+{
+    int err = fflush(stdout) != 0 ? errno : 0;
+    if (err || ferror(stdout)) {
+        fprintf(stderr, "obc: error: cannot write to standard output: %s\n", strerror(err ? err : EIO));
+        return EXIT_TROUBLE;
+    }
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    /* Past the file size limit, let write() fail with EFBIG (reported
+     * like a full disk) instead of being killed. */
+    signal(SIGXFSZ, SIG_IGN);
+    if (argc < 2) {
+        print_general_help(stderr);
+        return EXIT_TROUBLE;
+    }
+    struct cli cli = {0};
+    cli.output_dir = DEFAULT_OUTPUT_DIR;
+    cli.format = DIAG_FORMAT_TEXT;
+    cli.color = COLOR_AUTO;
+    cli.fail_level = SEV_ERROR;
+    cli.args = calloc((size_t)argc, sizeof *cli.args);
+    if (!cli.args) {
+        fputs("obc: error: out of memory\n", stderr);
+        return EXIT_TROUBLE;
+    }
+    int rc = parse_args(&cli, argc, argv);
+    if (rc == EXIT_CLEAN)
+        rc = run(&cli);
+    free(cli.args);
+    return check_stdout(rc);
+}
