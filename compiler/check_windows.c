@@ -17,21 +17,33 @@ static void check_rule(struct obc *cc, const struct ir_rule *r)
         diag_help(cc, d, "make start_within at least 60min (1h); AWS retries failed starts within this window");
     }
     if (start->set && start->v > WINDOW_MAX) {
-        struct diag *d = diag_emit(cc, OB3012, start->loc, "start window of rule '%s' is over 52,560,000 minutes (100 years)", r->name);
-        diag_help(cc, d, "use a shorter start_within");
+        struct diag *d = diag_emit(cc, OB3012, start->loc,
+                                   "start window of rule '%s' is %lld minutes, over the 52,560,000 (100 years) AWS allows",
+                                   r->name, (long long)start->v);
+        diag_help(cc, d, "make start_within at most 100y (52560000min)");
     }
     if (done->set && done->v > WINDOW_MAX) {
-        struct diag *d = diag_emit(cc, OB3012, done->loc, "completion window of rule '%s' is over 52,560,000 minutes (100 years)", r->name);
-        diag_help(cc, d, "use a shorter complete_within");
+        struct diag *d = diag_emit(cc, OB3012, done->loc,
+                                   "completion window of rule '%s' is %lld minutes, over the 52,560,000 (100 years) AWS allows",
+                                   r->name, (long long)done->v);
+        diag_help(cc, d, "make complete_within at most 100y (52560000min)");
     }
     long long start_min = start->set ? start->v : 480; /* AWS's default start window: 8 hours */
     if (done->set && done->v <= WINDOW_MAX && done->v < start_min + 60) {
-        struct diag *d = diag_emit(cc, OB3011, done->loc,
-                                   "completion window of rule '%s' (%lld minutes) is not at least 60 minutes longer than its start window (%lld minutes)",
-                                   r->name, (long long)done->v, start_min);
-        if (start->set)
+        struct diag *d;
+        if (start->set) {
+            d = diag_emit(cc, OB3011, done->loc,
+                          "completion window of rule '%s' (%lld minutes) is not at least 60 minutes longer than its "
+                          "start window (%lld minutes)", r->name, (long long)done->v, start_min);
             diag_note(cc, d, start->loc, "the start window is set here");
-        diag_help(cc, d, "make complete_within at least %lldmin, or shorten start_within", start_min + 60);
+            diag_help(cc, d, "make complete_within at least %lldmin, or shorten start_within", start_min + 60);
+        } else {
+            d = diag_emit(cc, OB3011, done->loc,
+                          "completion window of rule '%s' (%lld minutes) is not at least 60 minutes longer than its "
+                          "start window (480 minutes, the AWS default when start_within is not set)",
+                          r->name, (long long)done->v);
+            diag_help(cc, d, "make complete_within at least 540min (9h), or set a shorter start_within");
+        }
     }
 }
 

@@ -914,6 +914,8 @@ static void fill(const struct parser *p, struct cron *c)
     }
 }
 
+static bool fires_ever(const struct cron *c);
+
 bool cron_parse(struct obc *cc, const char *expr, struct loc loc, uint32_t raw_base, struct cron *out)
 {
     struct parser p = {.cc = cc, .expr = expr, .loc = loc, .raw_base = raw_base};
@@ -943,6 +945,14 @@ bool cron_parse(struct obc *cc, const char *expr, struct loc loc, uint32_t raw_b
     fill(&p, &c);
     c.text = arena_printf(&cc->arena, "%s %s %s %s %s %s", p.text[0], p.text[1], p.text[2], p.text[3], p.text[4],
                           p.text[5]);
+    if (!fires_ever(&c)) {
+        struct diag *d = report(&p, OB3001, p.start[F_DOM], p.end[F_YEAR], "'%s' never fires: no date from 1970 to 2199 "
+                                "has day-of-month '%s' and day-of-week '%s' in month '%s' of year '%s'", c.text,
+                                p.text[F_DOM], p.text[F_DOW], p.text[F_MONTH], p.text[F_YEAR]);
+        help(&p, d, "check the day-of-month against the month (February has 28 or 29 days; April, June, "
+                    "September and November 30)");
+        return false;
+    }
     *out = c;
     return true;
 }
@@ -1026,4 +1036,23 @@ bool cron_fires_on(const struct cron *c, int year, int month, int day)
 int cron_firings_per_day(const struct cron *c)
 {
     return popcount64(c->hours) * popcount64(c->minutes);
+}
+
+/* Whether the schedule fires on any date of the years AWS accepts; it
+ * stops at the first date that fires, so a working schedule costs a few
+ * iterations and only an impossible one (31 February) scans them all. */
+static bool fires_ever(const struct cron *c)
+{
+    for (int y = 1970; y <= 2199; y++) {
+        if (!((c->years[(y - 1970) / 64] >> ((y - 1970) % 64)) & 1u))
+            continue;
+        for (int m = 1; m <= 12; m++) {
+            if (!((c->months >> m) & 1u))
+                continue;
+            for (int d = 1; d <= days_in_month(y, m); d++)
+                if (cron_fires_on(c, y, m, d))
+                    return true;
+        }
+    }
+    return false;
 }

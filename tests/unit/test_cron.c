@@ -234,7 +234,21 @@ static void test_field_count(void **state)
     d = parse_bad(cc, "0 5 * * *", OB3001, 0, 9);
     assert_string_equal(d->help, "add the year at the end: '0 5 * * ? *'");
     d = parse_bad(cc, "*/5 * * * 1-5", OB3001, 0, 13);
-    assert_string_equal(d->help, "add the year at the end: '0 * ? * 1-5 *'; note that AWS numbers the days of the "
+    assert_string_equal(d->help, "add the year at the end: '0 * ? * MON-FRI *'; the days of the week are written as "
+                                 "names because AWS numbers them 1-7 from Sunday, not 0-6 as Unix cron does");
+    d = parse_bad(cc, "0 5 * * 0,6", OB3001, 0, 11);
+    assert_string_equal(d->help, "add the year at the end: '0 5 ? * SUN,SAT *'; the days of the week are written as "
+                                 "names because AWS numbers them 1-7 from Sunday, not 0-6 as Unix cron does");
+    /* Unix 5-7 (Friday to Sunday) would go backwards as names */
+    d = parse_bad(cc, "0 5 * * 5-7", OB3001, 0, 11);
+    assert_string_equal(d->help, "add the year at the end: '0 5 ? * 5-7 *'; note that AWS numbers the days of the "
+                                 "week 1-7 from Sunday, not 0-6 as Unix cron does");
+    d = parse_bad(cc, "0 5 * * 1-3-5", OB3001, 0, 13);
+    assert_string_equal(d->help, "add the year at the end: '0 5 ? * 1-3-5 *'; note that AWS numbers the days of the "
+                                 "week 1-7 from Sunday, not 0-6 as Unix cron does");
+    /* a '?' means AWS numbering: the day numbers stay */
+    d = parse_bad(cc, "0 5 ? * 2", OB3001, 0, 9);
+    assert_string_equal(d->help, "add the year at the end: '0 5 ? * 2 *'; note that AWS numbers the days of the "
                                  "week 1-7 from Sunday, not 0-6 as Unix cron does");
     d = parse_bad(cc, " 0 0 5 ? * * * ", OB3001, 1, 14);
     assert_string_equal(d->msg, "cron has 7 fields, AWS needs 6: minutes hours day-of-month month day-of-week year");
@@ -321,6 +335,12 @@ static void test_syntax_errors(void **state)
     d = parse_bad(cc, "0 5 ? * 3,FRI-MON *", OB3001, 10, 17);
     assert_string_equal(d->help, "ranges go from the smaller value to the larger; for a range that wraps around, "
                                  "write two: 'FRI-SAT,SUN-MON'");
+    d = parse_bad(cc, "0 23-1 ? * * *", OB3001, 2, 6);
+    assert_string_equal(d->help, "ranges go from the smaller value to the larger; for a range that wraps around, "
+                                 "write two: '23,0-1'");
+    d = parse_bad(cc, "0 5 ? * sat-sun *", OB3001, 8, 15);
+    assert_string_equal(d->help, "ranges go from the smaller value to the larger; for a range that wraps around, "
+                                 "write two: 'sat,sun'");
 }
 
 static void test_question_mark_errors(void **state)
@@ -362,10 +382,12 @@ static void test_special_form_errors(void **state)
     assert_string_equal(d->msg, "only one '#' expression is allowed in day-of-week");
     d = parse_bad(cc, "0 5 ? * 2#1,3 *", OB3001, 8, 11);
     assert_string_equal(d->msg, "'2#1' cannot be combined with other day-of-week values");
-    d = parse_bad(cc, "0 5 ? * 2#6 *", OB3001, 9, 11);
-    assert_string_equal(d->msg, "'2#6' needs a week number from 1 to 5 after '#'");
+    d = parse_bad(cc, "0 5 ? * 2#6 *", OB3001, 10, 11);
+    assert_string_equal(d->msg, "week number 6 in '2#6' is out of range (1-5)");
     assert_string_equal(d->help, "'2#1' is the first Monday of the month, '2#5' the fifth");
-    parse_bad(cc, "0 5 ? * 2#0 *", OB3001, 9, 11);
+    parse_bad(cc, "0 5 ? * 2#0 *", OB3001, 10, 11);
+    d = parse_bad(cc, "0 5 ? * 2#x *", OB3001, 9, 11);
+    assert_string_equal(d->msg, "'2#x' needs a week number from 1 to 5 after '#'");
     parse_bad(cc, "0 5 ? * 2# *", OB3001, 9, 10);
     parse_bad(cc, "0 5 ? * 2#1#2 *", OB3001, 9, 13);
     parse_bad(cc, "0 5 ? * #2 *", OB3001, 8, 9);
@@ -373,6 +395,27 @@ static void test_special_form_errors(void **state)
     parse_bad(cc, "0 5 ? * 1-5L *", OB3001, 11, 12);
     parse_bad(cc, "0 5 ? * 6L,2 *", OB3001, 8, 10);
     parse_bad(cc, "0 5 ? * L,2 *", OB3001, 8, 9);
+
+    /* L, W and # in fields that do not take them */
+    d = parse_bad(cc, "0 5 2#1 * ? *", OB3001, 5, 6);
+    assert_string_equal(d->msg, "'#' is only allowed in day-of-week");
+    assert_string_equal(d->help, "move '2#1' to the day-of-week field and write '?' in day-of-month");
+    d = parse_bad(cc, "0 5#1 ? * * *", OB3001, 3, 4);
+    assert_string_equal(d->msg, "'#' is only allowed in day-of-week");
+    d = parse_bad(cc, "0 5 ? * 2W *", OB3001, 9, 10);
+    assert_string_equal(d->msg, "'W' is only allowed in day-of-month");
+    d = parse_bad(cc, "0 5 ? W * *", OB3001, 6, 7);
+    assert_string_equal(d->msg, "'W' is only allowed in day-of-month");
+    d = parse_bad(cc, "0 L ? * * *", OB3001, 2, 3);
+    assert_string_equal(d->msg, "'L' is only allowed in day-of-month and day-of-week");
+    d = parse_bad(cc, "0 5 ? * * 2026L", OB3001, 14, 15);
+    assert_string_equal(d->msg, "'L' is only allowed in day-of-month and day-of-week");
+    d = parse_bad(cc, "0 5 ? * L6 *", OB3001, 8, 9);
+    assert_string_equal(d->msg, "misplaced 'L' in day-of-week 'L6'");
+    d = parse_bad(cc, "0 5 ? * 2L3 *", OB3001, 9, 10);
+    assert_string_equal(d->msg, "misplaced 'L' in day-of-week '2L3'");
+    d = parse_bad(cc, "0 5 ? JUL,LW * *", OB3001, 10, 12);
+    assert_string_equal(d->msg, "unknown month name 'LW'");
 }
 
 static void test_more_than_hourly(void **state)
@@ -643,7 +686,7 @@ static void test_sched_uneven_interval(void **state)
     struct diag *d = diag_at(cc, 0);
     assert_int_equal(d->code, OB3021);
     assert_int_equal(d->sev, SEV_WARNING);
-    assert_string_equal(d->msg, "every 5h restarts at midnight, so the last interval of each day is 4h");
+    assert_string_equal(d->msg, "'every 5h' restarts at midnight, so the last interval of each day is 4h");
     assert_int_equal(d->loc.start, 17);
     assert_int_equal(d->loc.end, 19);
     assert_int_equal(cron_firings_per_day(&c), 5);
@@ -702,6 +745,10 @@ static void test_sched_phrase_errors(void **state)
     d = lower_bad(cc, "schedule = weekly on mnday at 05:50", OB3001, "mnday");
     assert_string_equal(d->msg, "unknown day 'mnday'");
     assert_string_equal(d->help, "did you mean 'mon'? days are mon, tue, wed, thu, fri, sat and sun");
+    d = lower_bad(cc, "schedule = weekly on mon, thurs at 05:50", OB3001, "thurs");
+    assert_string_equal(d->help, "did you mean 'thu'? days are mon, tue, wed, thu, fri, sat and sun");
+    d = lower_bad(cc, "schedule = monthly on last Tues at 05:50", OB3001, "Tues");
+    assert_string_equal(d->help, "did you mean 'tue'? days are mon, tue, wed, thu, fri, sat and sun");
     d = lower_bad(cc, "schedule = weekly on mon, tue, Monday at 05:50", OB3001, "Monday");
     assert_string_equal(d->msg, "'mon' is given twice");
     assert_non_null(d->notes);
@@ -714,6 +761,19 @@ static void test_sched_phrase_errors(void **state)
     assert_string_equal(d->help, "write 'monthly on last fri at 05:50'");
     d = lower_bad(cc, "schedule = weekly on weekdays at 05:50", OB3001, "weekdays");
     assert_string_equal(d->help, "list the days one by one: mon, tue, wed, thu, fri");
+    d = lower_bad(cc, "schedule = weekly on sat-sun at 05:50", OB3001, "sat-sun");
+    assert_string_equal(d->help, "ranges of days are not supported; list the days one by one: sat, sun");
+    d = lower_bad(cc, "schedule = weekly on fri-Monday at 05:50", OB3001, "fri-Monday");
+    assert_string_equal(d->help, "ranges of days are not supported; list the days one by one: fri, sat, sun, mon");
+    d = lower_bad(cc, "schedule = monthly on last weekday at 22:15", OB3001, "weekday");
+    assert_string_equal(d->help, "for the last weekday (Monday to Friday) of the month write cron(\"15 22 LW * ? *\")");
+    d = lower_bad(cc, "schedule = monthly on first weekday", OB3001, "weekday");
+    assert_string_equal(d->help, "for the first weekday (Monday to Friday) of the month write cron(\"50 5 1W * ? *\")");
+    d = lower_bad(cc, "schedule = monthly on second weekend at 05:50", OB3001, "weekend");
+    assert_string_equal(d->help, "a monthly schedule names one day: 'monthly on second mon at 05:50' (days are mon, "
+                                 "tue, wed, thu, fri, sat and sun)");
+    d = lower_bad(cc, "schedule = every 0h", OB3001, "0h");
+    assert_string_equal(d->msg, "the interval of 'every 0h' is zero");
     lower_bad(cc, "schedule = monthly on the first mon at 05:50", OB3001, "the");
     d = lower_bad(cc, "schedule = weekly on mon, thu", OB3001, "thu");
     assert_string_equal(d->help, "add 'at HH:MM' (UTC): 'weekly on mon, thu at 05:00'");
