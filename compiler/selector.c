@@ -712,8 +712,9 @@ static bool check_condition_count(struct selctx *c, const struct group *g, const
     struct diag *d = diag_emit(c->cc, OB5005, g->loc,
                                "this and-group needs %zu conditions, AWS allows at most %d in one selection",
                                e->conditions.len, AWS_MAX_CONDITIONS);
-    diag_help(c->cc, d, "test fewer tags in this group (every value of a 'not in' list is one condition), "
-              "or split the selection");
+    diag_help(c->cc, d, "conditions must all hold, so they cannot be spread over several entries: test fewer "
+              "values (every value of a 'not in' list is one condition), e.g. give the resources to leave out "
+              "one tag and test it with !=");
     return false;
 }
 
@@ -1218,7 +1219,11 @@ void sel_check_plan(struct sema *s, struct ir_plan *plan)
     if (plan->selections.len == 0) {
         struct diag *d = diag_emit(cc, OB5006, plan_select_loc(plan), "plan '%s' selects no resources",
                                    plan->d.name);
-        diag_help(cc, d, "name at least one selection, e.g. select = [tagged]");
+        if (s->prog->selections.len)
+            diag_help(cc, d, "name at least one selection, e.g. select = [%s]",
+                      VEC_GET(const struct ir_selection, s->prog->selections, 0)->d.name);
+        else
+            diag_help(cc, d, "declare a selection and name it here, e.g. select = [tagged]");
         return;
     }
     struct vec refs = {0};

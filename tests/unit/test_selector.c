@@ -439,6 +439,27 @@ static void test_no_positive_test_is_ob5001(void **state)
         assert_contains(d->help, "type in [any]");
         done(&r);
     }
+
+    /* the help gives the rewrite that keeps the meaning, and says what
+     * 'not' made of the group */
+    struct run r;
+    run_match(&r, "tag(\"env\") != \"dev\" and tag(\"x\") not like \"y\"");
+    const struct diag *d = assert_only_error(&r, OB5001);
+    assert_string_equal(d->help, "add a positive test such as tag(\"backup\") == \"true\", or write type in [any] and "
+                                 "tag(\"env\") != \"dev\" and tag(\"x\") not like \"y\" to back up every resource "
+                                 "that passes the group");
+    done(&r);
+
+    run_match(&r, "not (tag(\"env\") == \"dev\" or tag(\"x\") in [\"1\", \"2\"])");
+    d = assert_only_error(&r, OB5001);
+    assert_contains(d->help, "with 'not' pushed inwards the group is tag(\"env\") != \"dev\" and "
+                             "tag(\"x\") not in [\"1\", \"2\"]; ");
+    done(&r);
+
+    run_match(&r, "tag(\"env\") like \"prod*\"");
+    d = assert_only_error(&r, OB5001);
+    assert_contains(d->help, "in AWS 'like' is only a condition: add a positive test");
+    done(&r);
 }
 
 static void test_type_not_in_without_type_in_is_ob5001(void **state)
@@ -454,6 +475,14 @@ static void test_type_not_in_without_type_in_is_ob5001(void **state)
     run_match(&r, "tag(\"a\") == \"b\" and type not in [s3]");
     d = assert_only_error(&r, OB5001);
     assert_string_equal(loc_text(&r, d->loc), "type not in [s3]");
+    assert_string_equal(d->msg, "'type not in' needs a 'type in' in the same and-group");
+    done(&r);
+
+    /* a `type not in` that 'not' made */
+    run_match(&r, "tag(\"a\") == \"b\" and not (type in [s3])");
+    d = assert_only_error(&r, OB5001);
+    assert_string_equal(loc_text(&r, d->loc), "type in [s3]");
+    assert_string_equal(d->msg, "'not' turns this into type not in [s3], which needs a 'type in' in the same and-group");
     done(&r);
 
     /* near miss */
@@ -472,7 +501,18 @@ static void test_two_in_lists_on_different_keys_is_ob5002(void **state)
     assert_string_equal(loc_text(&r, d->loc), "tag(\"a\") in [\"1\", \"2\"]");
     assert_non_null(d->notes);
     assert_string_equal(loc_text(&r, d->notes->loc), "tag(\"b\") in [\"3\", \"4\"]");
-    assert_contains(d->help, "tag(\"b\") == \"3\"");
+    assert_contains(d->help, "(tag(\"b\") == \"3\" or tag(\"b\") == \"4\") in place of tag(\"b\") in [\"3\", \"4\"]");
+    done(&r);
+
+    /* three keys: one error for the group, a note at each further list */
+    run_match(&r, "tag(\"a\") in [\"1\", \"2\"] and tag(\"b\") in [\"3\", \"4\"] and tag(\"c\") in [\"5\", \"6\"]");
+    d = assert_only_error(&r, OB5002);
+    assert_contains(d->msg, "tags \"a\", \"b\" and \"c\"");
+    assert_non_null(d->notes);
+    assert_string_equal(loc_text(&r, d->notes->loc), "tag(\"b\") in [\"3\", \"4\"]");
+    assert_non_null(d->notes->next);
+    assert_string_equal(loc_text(&r, d->notes->next->loc), "tag(\"c\") in [\"5\", \"6\"]");
+    assert_null(d->notes->next->next);
     done(&r);
 
     /* near miss: the second list has one value, so it is a condition */
@@ -495,13 +535,35 @@ static void test_in_list_as_condition_is_ob5003(void **state)
     run_match(&r, "type in [rds] and tag(\"env\") in [\"a\", \"b\"]");
     const struct diag *d = assert_only_error(&r, OB5003);
     assert_string_equal(loc_text(&r, d->loc), "tag(\"env\") in [\"a\", \"b\"]");
-    assert_contains(d->help, "(type in [rds] and tag(\"env\") == \"a\") or (type in [rds] and tag(\"env\") == \"b\")");
+    assert_string_equal(d->help, "write it as alternatives, (tag(\"env\") == \"a\" or tag(\"env\") == \"b\"): "
+                                 "each becomes its own selection entry");
     done(&r);
 
-    /* the same key in two lists of a tags entry */
+    /* a list that 'not' made: the help shows it as it is now */
+    run_match(&r, "type in [rds] and not (tag(\"env\") not in [\"a\", \"b\", \"c\", \"d\"])");
+    d = assert_only_error(&r, OB5003);
+    assert_string_equal(loc_text(&r, d->loc), "tag(\"env\") not in [\"a\", \"b\", \"c\", \"d\"]");
+    assert_contains(d->help, "this test is tag(\"env\") in [\"a\", \"b\", \"c\", ...]");
+    assert_contains(d->help, "(tag(\"env\") == \"a\" or tag(\"env\") == \"b\" or tag(\"env\") == \"c\" or ...)");
+    done(&r);
+
+    /* the same key in two lists of a tags entry: the values both hold */
     run_match(&r, "tag(\"env\") in [\"a\", \"b\"] and tag(\"env\") in [\"b\", \"c\"]");
     d = assert_only_error(&r, OB5003);
     assert_string_equal(loc_text(&r, d->loc), "tag(\"env\") in [\"b\", \"c\"]");
+    assert_non_null(d->notes);
+    assert_string_equal(loc_text(&r, d->notes->loc), "tag(\"env\") in [\"a\", \"b\"]");
+    assert_contains(d->help, "write the one value they share, tag(\"env\") == \"b\"");
+    done(&r);
+
+    run_match(&r, "tag(\"env\") in [\"a\", \"b\", \"c\"] and tag(\"env\") in [\"c\", \"b\"]");
+    d = assert_only_error(&r, OB5003);
+    assert_contains(d->help, "tag(\"env\") in [\"b\", \"c\"]");
+    done(&r);
+
+    run_match(&r, "tag(\"env\") in [\"a\", \"b\"] and tag(\"env\") in [\"c\", \"d\"]");
+    d = assert_only_error(&r, OB5003);
+    assert_contains(d->help, "never matches");
     done(&r);
 
     /* near miss: the rewrite the help suggests */
@@ -786,6 +848,7 @@ static void test_condition_and_value_quotas(void **state)
     run_match(&r, m);
     const struct diag *d = assert_only_error(&r, OB5005);
     assert_contains(d->msg, "31 conditions");
+    assert_contains(d->help, "every value of a 'not in' list is one condition");
     done(&r);
 
     snprintf(m, sizeof m, "type in [rds] and tag(\"k\") not in %s", l30);
@@ -822,6 +885,7 @@ static void test_plan_without_selection_is_ob5006(void **state)
     const struct diag *d = first_diag(&r, OB5006);
     assert_string_equal(loc_text(&r, d->loc), "[]");
     assert_int_equal(count_code(&r, OB5006), 1);
+    assert_string_equal(d->help, "name at least one selection, e.g. select = [s]");
     done(&r);
 
     /* near miss */
@@ -839,10 +903,23 @@ static void test_plan_mixing_tags_and_resources_is_ob5004(void **state)
                    SEL("dbs", "type in [rds] and tag(\"env\") == \"prod\""),
                    "[tagged, dbs]");
     const struct diag *d = assert_only_error(&r, OB5004);
-    assert_string_equal(loc_text(&r, d->loc), "type in [rds] and tag(\"env\") == \"prod\"");
+    assert_string_equal(loc_text(&r, d->loc), "[tagged, dbs]");
     assert_non_null(d->notes);
     assert_string_equal(loc_text(&r, d->notes->loc), "tag(\"backup\") == \"true\"");
-    assert_contains(d->help, "type in [any] and tag(\"backup\") == \"true\"");
+    assert_non_null(d->notes->next);
+    assert_string_equal(loc_text(&r, d->notes->next->loc), "type in [rds] and tag(\"env\") == \"prod\"");
+    assert_contains(d->help, "write type in [any] and tag(\"backup\") == \"true\"");
+    done(&r);
+
+    /* the help keeps the tag entry's values and conditions */
+    run_selections(&r,
+                   SEL("tagged", "tag(\"backup\") in [\"true\", \"yes\"] and tag(\"env\") != \"dev\" and "
+                                 "tag(\"app\") not like \"tmp*\"")
+                   SEL("dbs", "type in [rds]"),
+                   "[tagged, dbs]");
+    d = assert_only_error(&r, OB5004);
+    assert_contains(d->help, "write type in [any] and (tag(\"backup\") == \"true\" or tag(\"backup\") == \"yes\") "
+                             "and tag(\"env\") != \"dev\" and tag(\"app\") not like \"tmp*\"");
     done(&r);
 
     /* within one selection too */
@@ -889,7 +966,9 @@ static void test_plan_quotas_are_ob5005(void **state)
     run_selections(&r, sel, "[s]");
     const struct diag *d = assert_only_error(&r, OB5005);
     assert_string_equal(loc_text(&r, d->loc), "[s]");
-    assert_contains(d->msg, "11 tag selections");
+    assert_string_equal(d->msg, "plan 'p' has 11 tag-only selection entries, AWS allows at most 10");
+    assert_non_null(d->notes);
+    assert_string_equal(d->notes->msg, "selection 's' gives 11 of them");
     done(&r);
     free(m);
 
@@ -909,14 +988,18 @@ static void test_plan_quotas_are_ob5005(void **state)
     done(&r);
     free(m);
 
-    /* 11 x 10 resource entries, in two factors */
+    /* 11 x 10 resource entries, in two factors (so many entries also make
+     * the policy too large, OB8001, which is not this file's concern) */
     char *a = or_chain(11, ""), *b = or_chain(10, "");
     snprintf(sel, sizeof sel, "selection s {\n role = default_backup_role\n match = type in [rds] and (%s) and (%s)\n}\n",
              a, b);
     run_selections(&r, sel, "[s]");
-    d = assert_only_error(&r, OB5005);
+    assert_int_equal(count_code(&r, OB5005), 1);
+    d = first_diag(&r, OB5005);
     assert_string_equal(loc_text(&r, d->loc), "[s]");
-    assert_contains(d->msg, "110 selection entries");
+    assert_string_equal(d->msg, "plan 'p' has 110 selection entries, AWS allows at most 100");
+    assert_non_null(d->notes);
+    assert_string_equal(d->notes->msg, "selection 's' gives 110 of them");
     done(&r);
     free(a);
 
@@ -924,7 +1007,8 @@ static void test_plan_quotas_are_ob5005(void **state)
     snprintf(sel, sizeof sel, "selection s {\n role = default_backup_role\n match = type in [rds] and (%s) and (%s)\n}\n",
              a, b);
     run_selections(&r, sel, "[s]");
-    assert_clean(&r);
+    assert_int_equal(count_code(&r, OB5005), 0);
+    assert_non_null(r.p);
     assert_int_equal(entry_count(&r, "s"), 100);
     assert_string_equal(entry(&r, "s", 99)->name, "s-100");
     done(&r);
