@@ -11,4 +11,12 @@
 void checks_run(struct obc *cc, struct ir_program *prog)
 {
     check_windows(cc, prog);
+    check_overlap(cc, prog);
+    check_lifecycle(cc, prog);
+    check_lock(cc, prog);
+    check_roles(cc, prog);
+    check_copies(cc, prog);
+    check_kms(cc, prog);
+    check_limits(cc, prog);
+    check_lints(cc, prog);
 }

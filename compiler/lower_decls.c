@@ -222,31 +222,52 @@ static bool role_name_ok(const char *n, size_t len)
     return true;
 }
 
+/* IAM role path characters: printable ASCII without empty segments. */
+static bool role_path_ok(const char *path, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (path[i] < 0x21 || path[i] > 0x7E || (path[i] == '/' && i + 1 < n && path[i + 1] == '/'))
+            return false;
+    return true;
+}
+
 bool lower_role_arn(struct sema *s, const char *arn, struct loc loc)
 {
     struct arn_parts p;
-    const char *why = NULL;
-    if (strstr(arn, "$region"))
+    const char *why = NULL, *fix = NULL;
+    if (strstr(arn, "$region")) {
         why = "it uses $region, which AWS substitutes only in air-gapped vault ARNs";
-    else if (!arn_split(s->a, arn, &p) || strcmp(p.service, "iam") != 0 || p.region[0] ||
-             strncmp(p.resource, "role/", 5) != 0)
+        fix = "a role is global to its account: drop the region";
+    } else if (!strchr(arn, ':') && role_name_ok(arn, strlen(arn))) {
+        why = "it is a role name, not an ARN";
+        fix = arena_printf(s->a, "write \"arn:aws:iam::$account:role/%s\"", arn);
+    } else if (!arn_split(s->a, arn, &p) || strcmp(p.service, "iam") != 0 || strncmp(p.resource, "role/", 5) != 0) {
         why = "an IAM role ARN looks like arn:aws:iam::$account:role/NAME";
-    else if (!known_partition(p.partition))
+    } else if (p.region[0]) {
+        why = "IAM ARNs have no region (the fourth field must be empty)";
+        fix = arena_printf(s->a, "write \"arn:%s:iam::%s:%s\"", p.partition, p.account, p.resource);
+    } else if (!known_partition(p.partition)) {
         why = "its partition is not an AWS partition (aws, aws-cn, aws-us-gov, ...)";
-    else if (strcmp(p.account, "$account") != 0 && !id_account_ok(p.account))
+    } else if (strcmp(p.account, "$account") != 0 && !id_account_ok(p.account)) {
         why = "its account must be 12 digits or $account";
-    else {
+    } else {
         const char *name = strrchr(p.resource, '/') + 1;
+        size_t path_len = (size_t)(name - p.resource) - 4; /* "/.../" after "role" */
         if (!role_name_ok(name, strlen(name)))
             why = "its role name must be 1 to 64 of A-Z a-z 0-9 + = , . @ _ -";
+        else if (!role_path_ok(p.resource + 4, path_len))
+            why = "its path has an empty segment or a character IAM does not allow";
         else if (strstr(p.resource, "aws-service-role/"))
             why = "it is a service-linked role, which AWS Backup cannot use to run a plan's selections";
     }
     if (!why)
         return true;
     struct diag *d = diag_emit(s->cc, OB5007, loc, "'%s' is not a usable backup role ARN: %s", arn, why);
-    diag_help(s->cc, d, "use role \"arn:aws:iam::$account:role/NAME\" (the same role in every account) or "
-                        "default_backup_role from std/aws");
+    if (fix)
+        diag_help(s->cc, d, "%s", fix);
+    else
+        diag_help(s->cc, d, "write arn:aws:iam::$account:role/NAME (the same role in every account), or use "
+                            "default_backup_role from std/aws");
     return false;
 }
 
@@ -279,9 +300,14 @@ void lower_role(struct sema *s, const struct ast_item *it, struct ir_role *r)
     r->path = "/";
     if ((v = blk_value(&b, "path")) && val_string(s, v, &t)) {
         size_t n = strlen(t.s);
-        if (n == 0 || t.s[0] != '/' || t.s[n - 1] != '/') {
-            struct diag *d = diag_emit(s->cc, OB5007, v->loc, "role path '%s' must start and end with '/'", t.s);
-            diag_help(s->cc, d, "write \"/\" or \"/service-role/\"");
+        if (n == 0 || t.s[0] != '/' || t.s[n - 1] != '/' || !role_path_ok(t.s, n)) {
+            struct diag *d = diag_emit(s->cc, OB5007, v->loc, "role path '%s' must start and end with '/' and have "
+                                       "no empty segment", t.s);
+            diag_help(s->cc, d, "write a path like \"/\", \"/service-role/\" or \"/backup/\"");
+        } else if (strstr(t.s, "/aws-service-role/")) {
+            struct diag *d = diag_emit(s->cc, OB5007, v->loc, "role path '%s' is the service-linked role path", t.s);
+            diag_help(s->cc, d, "AWS Backup cannot run selections with a service-linked role: use default_backup_role "
+                                "or a role of your own");
         } else
             r->path = t.s;
     }

@@ -832,6 +832,16 @@ void ir_plan_policies(const struct ir_program *prog, const struct ir_plan *p, st
 /* The retention a copy ends up with in days: its own delete_after, else
  * the rule's; `forever` is set when neither is given. */
 int64_t ir_copy_retention(const struct ir_rule *r, const struct ir_copy *c, bool *forever);
+/* The vault is AWS's `Default` vault (by its AWS name), whose key cannot
+ * be shared with other accounts. */
+bool ir_vault_is_default(const struct ir_vault *v);
+/* A region of plan `p` in another partition than the region copy `c`
+ * lands in (copies never cross partitions), or NULL. */
+const struct ir_region *ir_copy_foreign_region(const struct ir_plan *p, const struct ir_copy *c);
+/* For a cross-account copy of rule `r`: the partition of one of the
+ * plan's regions that has no cross-account copy (aws-cn), or NULL. */
+const struct ir_partition *ir_copy_account_barrier(const struct ir_plan *p, const struct ir_rule *r,
+                                                   const struct ir_copy *c);
 /* Whether a set number of days lies in 1..36500, the range AWS accepts
  * for delete_after and for a vault lock's min and max retention. */
 #define RETENTION_MAX_DAYS 36500
@@ -872,6 +882,25 @@ void key_uses(struct obc *cc, const struct ir_program *prog, struct vec *out);
 
 void checks_run(struct obc *cc, struct ir_program *prog);
 void check_windows(struct obc *cc, struct ir_program *prog);   /* OB3010-OB3012 */
+void check_overlap(struct obc *cc, struct ir_program *prog);   /* OB3020 */
+void check_roles(struct obc *cc, struct ir_program *prog);     /* OB5007 partitions, OB5008, OB6010 */
+void check_lifecycle(struct obc *cc, struct ir_program *prog); /* OB4001-OB4006, OB9003 */
+void check_lock(struct obc *cc, struct ir_program *prog);      /* OB4010-OB4016 */
+void check_copies(struct obc *cc, struct ir_program *prog);    /* OB6001-OB6009 */
+void check_kms(struct obc *cc, struct ir_program *prog);       /* OB7001-OB7004 */
+void check_limits(struct obc *cc, struct ir_program *prog);    /* OB8001-OB8007 */
+void check_lints(struct obc *cc, struct ir_program *prog);     /* OB9001, OB9002 */
+/* Helpers shared by the checks (check_copies.c): the names of a list of
+ * declarations (struct ir_decl* heads), at most `shown` of them and then
+ * "and N more"; and a principal as a phrase ("account 'backup'"). */
+const char *check_names(struct arena *a, const struct vec *decls, size_t shown);
+const char *check_principal_words(struct arena *a, const struct ir_principal *p);
+/* One diagnostic per root cause: whether (code, a, b) is new to `seen`
+ * (a vector the caller keeps); records it. */
+bool check_first_time(struct arena *ar, struct vec *seen, enum diag_code code, const void *a, const void *b);
+/* Whether an error was reported inside `loc`: sema lowers a list without
+ * the entries it rejects, so a check must not judge what is left. */
+bool check_errors_within(const struct obc *cc, struct loc loc);
 
 /* ------------------------------------------------------------------ */
 /* emit_policy.c, emit_manifest.c, json_out.c                         */
