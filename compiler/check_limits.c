@@ -1,0 +1,728 @@
+/*
+ * check_limits.c - AWS limits on compiled policies and on the names and
+ * tags in them (OB8001-OB8007): document size, attachments per target,
+ * names AWS rejects, rules per plan, tag quotas, keys that differ only in
+ * case, and policies attached nowhere. Sources: backup-policy-spec.md
+ * sections 1.1-1.4, 3.1 and 3.2 [S1, S1L, S4, S9, B1, B3, B4, B12, B28, T1].
+ *
+ * Owns: those limits and how their diagnostics read. Measures a policy by
+ * building it with emit_policy(); does not change the IR, emit files, or
+ * look at the AST. Clashes between selection entry names of one plan are
+ * selector.c's (OB8003, OB8006 there); this file checks each entry name
+ * on its own.
+ */
+#include "obc.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define POLICY_MAX_CHARS 10000 /* a backup policy document [S4, spec 3.1] */
+#define ATTACH_MAX       10    /* policies attached directly to one target [S4] */
+#define POLICY_NAME_MAX  128   /* [S9] */
+#define AWS_NAME_MAX     50    /* plan, rule, selection: [A-Za-z0-9-_.]{1,50} [B1, B3, B4] */
+#define VAULT_NAME_MIN   2     /* vault: [A-Za-z0-9-_]{2,50} [B1] */
+#define VAULT_NAME_MAX   50
+#define RULES_MAX        10    /* rules in a plan [B12] */
+#define RULE_TAGS_MAX    10    /* tags added to a recovery point [B12] */
+#define PLAN_TAGS_MAX    50    /* tags on one resource, the backup plan [B28] */
+#define TAG_KEY_MAX      128   /* Unicode characters [T1] */
+#define TAG_VALUE_MAX    256   /* [T1] */
+#define SHOWN_MAX        40    /* characters of a long key or value quoted in a message */
+
+/* ---- text helpers --------------------------------------------------- */
+
+/* Unicode characters (code points) in UTF-8 text: what AWS counts. */
+static size_t chars(const char *s)
+{
+    size_t count = 0;
+    for (; *s; s++)
+        count += ((unsigned char)*s & 0xC0) != 0x80;
+    return count;
+}
+
+/* 10412 -> "10,412" */
+static const char *thousands(struct arena *a, size_t n)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%zu", n);
+    struct strbuf b = {0};
+    for (int i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            sb_puts(a, &b, ",");
+        sb_putn(a, &b, digits + i, 1);
+    }
+    return sb_str(a, &b);
+}
+
+/* s itself, or its first SHOWN_MAX characters and "..." when longer. */
+static const char *shown(struct arena *a, const char *s)
+{
+    size_t i = 0, n = 0;
+    for (; s[i]; i++) {
+        if (((unsigned char)s[i] & 0xC0) != 0x80 && n++ == SHOWN_MAX)
+            return arena_printf(a, "%.*s...", (int)i, s);
+    }
+    return s;
+}
+
+/* 11 -> "11th", 21 -> "21st" */
+static const char *ordinal(struct arena *a, size_t n)
+{
+    const char *suffix = "th";
+    if (n % 100 < 11 || n % 100 > 13)
+        suffix = n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
+    return arena_printf(a, "%zu%s", n, suffix);
+}
+
+static const char *plural(size_t n, const char *one, const char *many)
+{
+    return n == 1 ? one : many;
+}
+
+/* ---- OB8003: names AWS rejects ------------------------------------- */
+
+struct name_rule {
+    const char *what;  /* "plan names" */
+    bool dot;          /* '.' allowed */
+    size_t min, max;   /* characters */
+};
+
+static const struct name_rule plan_names = {"plan names", true, 1, AWS_NAME_MAX};
+static const struct name_rule rule_names = {"rule names", true, 1, AWS_NAME_MAX};
+static const struct name_rule entry_names = {"selection names", true, 1, AWS_NAME_MAX};
+static const struct name_rule vault_names = {"vault names", false, VAULT_NAME_MIN, VAULT_NAME_MAX};
+
+static bool name_char_ok(uint32_t cp, bool dot)
+{
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') ||
+           cp == '-' || cp == '_' || (dot && cp == '.');
+}
+
+/* One character as a message shows it: 'x', or U+000A for controls. */
+static void put_char(struct arena *a, struct strbuf *b, const char *s, size_t len, uint32_t cp)
+{
+    if (cp < 0x20 || cp == 0x7F)
+        sb_printf(a, b, "U+%04X", (unsigned)cp);
+    else {
+        sb_puts(a, b, "'");
+        sb_putn(a, b, s, len);
+        sb_puts(a, b, "'");
+    }
+}
+
+/* The code point at name[i] (an invalid byte stands for itself) and
+ * the length of its UTF-8 sequence. */
+static size_t next_char(const char *name, size_t n, size_t i, uint32_t *cp)
+{
+    size_t len = utf8_decode((const unsigned char *)name + i, n - i, cp);
+    if (len == 0) {
+        *cp = (unsigned char)name[i];
+        len = 1;
+    }
+    return len;
+}
+
+/* Whether code point cp occurs in name[0..end). */
+static bool char_before(const char *name, size_t n, size_t end, uint32_t cp)
+{
+    uint32_t other;
+    for (size_t i = 0; i < end;) {
+        i += next_char(name, n, i, &other);
+        if (other == cp)
+            return true;
+    }
+    return false;
+}
+
+/* The characters of `name` that `rule` forbids, each once, in order:
+ * "' ', '!'"; NULL when there are none. */
+static const char *bad_chars(struct arena *a, const char *name, const struct name_rule *rule)
+{
+    struct strbuf b = {0};
+    size_t n = strlen(name), count = 0;
+    uint32_t cp;
+    for (size_t i = 0, len; i < n; i += len) {
+        len = next_char(name, n, i, &cp);
+        if (name_char_ok(cp, rule->dot) || char_before(name, n, i, cp))
+            continue;
+        if (count++)
+            sb_puts(a, &b, ", ");
+        put_char(a, &b, name + i, len, cp);
+    }
+    return count ? sb_str(a, &b) : NULL;
+}
+
+/* What is wrong with `name` under `rule`, as a clause ("is 51 characters
+ * long"), or NULL when AWS accepts it. */
+static const char *name_problem(struct arena *a, const char *name, const struct name_rule *rule)
+{
+    size_t n = chars(name);
+    const char *bad = bad_chars(a, name, rule);
+    const char *length = NULL;
+    if (n < rule->min)
+        length = n == 0 ? "is empty" : arena_printf(a, "is %zu %s long", n, plural(n, "character", "characters"));
+    else if (n > rule->max)
+        length = arena_printf(a, "is %zu characters long", n);
+    if (bad && length)
+        return arena_printf(a, "%s and has characters that are not allowed (%s)", length, bad);
+    if (bad)
+        return arena_printf(a, "has characters that are not allowed (%s)", bad);
+    return length;
+}
+
+static void name_help(struct obc *cc, struct diag *d, const struct name_rule *rule)
+{
+    diag_help(cc, d, "AWS %s are %zu to %zu letters, digits, %s: rename it", rule->what, rule->min, rule->max,
+              rule->dot ? "'-', '_' or '.'" : "'-' or '_'");
+}
+
+static bool plan_in_a_policy(const struct ir_program *prog, const struct ir_plan *p)
+{
+    for (size_t i = 0; i < prog->policies.len; i++) {
+        const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
+        for (size_t j = 0; j < pol->plans.len; j++)
+            if (pol->plans.items[j] == p)
+                return true;
+    }
+    return false;
+}
+
+static void check_entry_names(struct obc *cc, const struct ir_plan *p)
+{
+    for (size_t i = 0; i < p->selections.len; i++) {
+        const struct ir_selection *sel = VEC_GET(const struct ir_selection, p->selections, i);
+        for (size_t j = 0; j < sel->entries.len; j++) {
+            const struct ir_sel_entry *en = VEC_GET(const struct ir_sel_entry, sel->entries, j);
+            const char *why = en->name ? name_problem(&cc->arena, en->name, &entry_names) : NULL;
+            if (!why)
+                continue;
+            struct diag *d = diag_emit(cc, OB8003, sel->d.name_loc,
+                                       "selection entry name '%s' of selection '%s' %s, so AWS rejects it",
+                                       en->name, sel->d.name, why);
+            name_help(cc, d, &entry_names);
+        }
+    }
+}
+
+/* Plan, rule and selection entry names of the plans that go into a
+ * policy: they become keys of the document [S1L]. */
+static void check_plan_names(struct obc *cc, const struct ir_program *prog)
+{
+    for (size_t i = 0; i < prog->plans.len; i++) {
+        const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
+        if (!plan_in_a_policy(prog, p))
+            continue;
+        const char *why = name_problem(&cc->arena, p->d.name, &plan_names);
+        if (why) {
+            struct diag *d = diag_emit(cc, OB8003, p->d.name_loc, "plan name '%s' %s, so AWS rejects it", p->d.name, why);
+            name_help(cc, d, &plan_names);
+        }
+        for (size_t j = 0; j < p->rules.len; j++) {
+            const struct ir_rule *r = VEC_GET(const struct ir_rule, p->rules, j);
+            if (!(why = name_problem(&cc->arena, r->name, &rule_names)))
+                continue;
+            struct diag *d = diag_emit(cc, OB8003, r->name_loc, "rule name '%s' of plan '%s' %s, so AWS rejects it",
+                                       r->name, p->d.name, why);
+            name_help(cc, d, &rule_names);
+        }
+        check_entry_names(cc, p);
+    }
+}
+
+/* Where a vault is first written to: a rule's vault or a copy's target. */
+struct vault_use {
+    const struct ir_rule *rule;
+    struct loc loc;
+    bool copy;
+};
+
+static bool first_vault_use(const struct ir_program *prog, const struct ir_vault *v, struct vault_use *out)
+{
+    for (size_t i = 0; i < prog->plans.len; i++) {
+        const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
+        for (size_t j = 0; j < p->rules.len; j++) {
+            const struct ir_rule *r = VEC_GET(const struct ir_rule, p->rules, j);
+            if (r->vault == v) {
+                *out = (struct vault_use){r, r->vault_loc, false};
+                return true;
+            }
+            for (size_t k = 0; k < r->copies.len; k++) {
+                const struct ir_copy *c = VEC_GET(const struct ir_copy, r->copies, k);
+                if (c->target == v) {
+                    *out = (struct vault_use){r, c->target_loc, true};
+                    return true;
+                }
+            }
+        }
+    }
+    return false;
+}
+
+/* The AWS names of vaults that some rule or copy uses [B1]. */
+static void check_vault_names(struct obc *cc, const struct ir_program *prog)
+{
+    for (size_t i = 0; i < prog->vaults.len; i++) {
+        const struct ir_vault *v = VEC_GET(const struct ir_vault, prog->vaults, i);
+        struct vault_use use;
+        if (!first_vault_use(prog, v, &use))
+            continue;
+        const char *name = v->aws_name.s ? v->aws_name.s : v->d.name;
+        const char *why = name_problem(&cc->arena, name, &vault_names);
+        if (!why)
+            continue;
+        /* without `name`, the AWS name is the declared name, at its place */
+        bool written = v->aws_name.loc.file != v->d.name_loc.file || v->aws_name.loc.start != v->d.name_loc.start;
+        struct loc at = v->aws_name.s ? v->aws_name.loc : v->d.name_loc;
+        struct diag *d = strcmp(name, v->d.name) == 0
+                             ? diag_emit(cc, OB8003, at, "vault name '%s' %s, so AWS rejects it", name, why)
+                             : diag_emit(cc, OB8003, at, "vault name '%s' of vault '%s' %s, so AWS rejects it", name,
+                                         v->d.name, why);
+        diag_note(cc, d, use.loc, "%s '%s' of plan '%s' uses the vault here", use.copy ? "a copy of rule" : "rule",
+                  use.rule->name, use.rule->plan->d.name);
+        if (written)
+            name_help(cc, d, &vault_names);
+        else
+            diag_help(cc, d, "the AWS name defaults to the declared name: give the vault name = \"...\" with %d to %d "
+                             "letters, digits, '-' or '_'", VAULT_NAME_MIN, VAULT_NAME_MAX);
+    }
+}
+
+static void check_policy_names(struct obc *cc, const struct ir_program *prog)
+{
+    for (size_t i = 0; i < prog->policies.len; i++) {
+        const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
+        size_t n = chars(pol->d.name);
+        if (n <= POLICY_NAME_MAX)
+            continue;
+        struct diag *d = diag_emit(cc, OB8003, pol->d.name_loc,
+                                   "policy name '%s' is %zu characters long, so AWS rejects it", pol->d.name, n);
+        diag_help(cc, d, "AWS policy names are 1 to %d characters: rename it", POLICY_NAME_MAX);
+    }
+}
+
+/* ---- OB8001: size of the compiled policy ---------------------------- */
+
+struct plan_share {
+    const struct ir_plan *plan;
+    size_t index;  /* in the policy, for a stable order */
+    size_t chars;  /* characters that leave the document with the plan */
+};
+
+/* A copy whose target did not resolve cannot be emitted (its ARN needs
+ * the vault); the error that says so is enough. */
+static bool policy_emittable(const struct ir_policy *pol)
+{
+    for (size_t i = 0; i < pol->plans.len; i++) {
+        const struct ir_plan *p = VEC_GET(const struct ir_plan, pol->plans, i);
+        for (size_t j = 0; j < p->rules.len; j++) {
+            const struct ir_rule *r = VEC_GET(const struct ir_rule, p->rules, j);
+            for (size_t k = 0; k < r->copies.len; k++)
+                if (!VEC_GET(const struct ir_copy, r->copies, k)->target)
+                    return false;
+        }
+    }
+    return true;
+}
+
+/* Characters of `node` printed minified. `doc` is the document it is
+ * part of, freed before failing when printing runs out of memory. */
+static size_t minified_chars(struct obc *cc, cJSON *doc, const cJSON *node)
+{
+    char *text = json_print(node, false);
+    if (!text) {
+        cJSON_Delete(doc);
+        arena_fail(&cc->arena);
+    }
+    size_t n = chars(text);
+    free(text);
+    return n;
+}
+
+/* Builds the policy and measures it and each of its plans (shares[i]
+ * for pol->plans[i]). Returns the document's size. No arena allocation
+ * happens while the document is alive. */
+static size_t measure_policy(struct obc *cc, const struct ir_policy *pol, struct plan_share *shares)
+{
+    cJSON *doc = emit_policy(cc, pol);
+    if (!doc)
+        return 0;
+    size_t total = minified_chars(cc, doc, doc);
+    const cJSON *plans = cJSON_GetObjectItemCaseSensitive(doc, "plans");
+    size_t i = 0;
+    for (const cJSON *p = plans ? plans->child : NULL; p && i < pol->plans.len; p = p->next, i++) {
+        /* "name":{...} and the comma between it and a neighbour; plan
+         * names are identifiers, which JSON writes without escapes. */
+        shares[i].chars = strlen(p->string) + 3 + minified_chars(cc, doc, p) + (pol->plans.len > 1);
+    }
+    cJSON_Delete(doc);
+    return total;
+}
+
+static int by_share(const void *x, const void *y)
+{
+    const struct plan_share *a = x, *b = y;
+    if (a->chars != b->chars)
+        return a->chars > b->chars ? -1 : 1;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* "'a'", "'a' and 'b'", "'a', 'b' and 'c'" */
+static const char *plan_list(struct arena *a, const struct plan_share *s, size_t n)
+{
+    struct strbuf b = {0};
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            sb_puts(a, &b, i + 1 == n ? " and " : ", ");
+        sb_printf(a, &b, "'%s'", s[i].plan->d.name);
+    }
+    return sb_str(a, &b);
+}
+
+/* Characters of a policy that holds only this plan. */
+static size_t alone_chars(const struct plan_share *s, size_t nplans)
+{
+    return strlen("{\"plans\":{}}") + s->chars - (nplans > 1);
+}
+
+/* The smallest set of plans whose removal brings the document under the
+ * limit: the largest first. Sorts `s`; returns how many of its first
+ * entries to move, or 0 when even one plan alone is too large. */
+static size_t plans_to_move(struct plan_share *s, size_t n, size_t total)
+{
+    qsort(s, n, sizeof *s, by_share);
+    if (n < 2 || alone_chars(&s[0], n) > POLICY_MAX_CHARS)
+        return 0;
+    size_t moved = 0;
+    while (total > POLICY_MAX_CHARS && moved + 1 < n)
+        total -= s[moved++].chars;
+    return total > POLICY_MAX_CHARS ? 0 : moved;
+}
+
+static void report_size(struct obc *cc, const struct ir_policy *pol, size_t total, struct plan_share *s)
+{
+    struct arena *a = &cc->arena;
+    size_t n = pol->plans.len;
+    struct diag *d = diag_emit(cc, OB8001, pol->d.name_loc,
+                               "policy '%s' is %s characters (minified JSON), %s over the %s AWS accepts for one "
+                               "backup policy",
+                               pol->d.name, thousands(a, total), thousands(a, total - POLICY_MAX_CHARS),
+                               thousands(a, POLICY_MAX_CHARS));
+    size_t move = plans_to_move(s, n, total);
+    if (move) {
+        for (size_t i = 0; i < move; i++)
+            diag_note(cc, d, s[i].plan->d.name_loc, "plan '%s' takes %s characters of it", s[i].plan->d.name,
+                      thousands(a, s[i].chars));
+        diag_help(cc, d, "move %s %s into another policy with the same attachments; the count is of the "
+                         "minified JSON, which is what AWS measures",
+                  plural(move, "plan", "plans"), plan_list(a, s, move));
+        return;
+    }
+    diag_note(cc, d, s[0].plan->d.name_loc, "a policy of plan '%s' alone is %s characters", s[0].plan->d.name,
+              thousands(a, alone_chars(&s[0], n)));
+    diag_help(cc, d, "split plan '%s': move some of its rules into a new plan in another policy; the count is of "
+                     "the minified JSON, which is what AWS measures",
+              s[0].plan->d.name);
+}
+
+static void check_sizes(struct obc *cc, const struct ir_program *prog)
+{
+    for (size_t i = 0; i < prog->policies.len; i++) {
+        const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
+        if (pol->plans.len == 0 || !policy_emittable(pol))
+            continue;
+        struct plan_share *shares = arena_alloc(&cc->arena, pol->plans.len * sizeof *shares);
+        for (size_t j = 0; j < pol->plans.len; j++)
+            shares[j] = (struct plan_share){VEC_GET(const struct ir_plan, pol->plans, j), j, 0};
+        size_t total = measure_policy(cc, pol, shares);
+        if (total > POLICY_MAX_CHARS)
+            report_size(cc, pol, total, shares);
+    }
+}
+
+/* ---- OB8002, OB8007: attachments ------------------------------------ */
+
+static const char *target_kind_name(enum target_kind k)
+{
+    return k == TARGET_ROOT ? "root" : k == TARGET_OU ? "OU" : "account";
+}
+
+/* One policy attached to one target id. */
+struct attachment {
+    const struct ir_policy *policy;
+    const struct ir_target *target;
+};
+
+static bool attached_already(const struct vec *list, const struct ir_policy *pol, const char *id)
+{
+    for (size_t i = 0; i < list->len; i++) {
+        const struct attachment *at = VEC_GET(const struct attachment, *list, i);
+        if (at->policy == pol && strcmp(at->target->id, id) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void report_attachments(struct obc *cc, const struct vec *list, const char *id)
+{
+    size_t count = 0;
+    struct diag *d = NULL;
+    for (size_t i = 0; i < list->len; i++) {
+        const struct attachment *at = VEC_GET(const struct attachment, *list, i);
+        if (strcmp(at->target->id, id) != 0 || ++count <= ATTACH_MAX)
+            continue;
+        const struct ir_target *t = at->target;
+        if (!d) {
+            d = diag_emit(cc, OB8002, t->loc,
+                          "policy '%s' is the %s backup policy attached directly to %s '%s' (%s); AWS allows %d "
+                          "per root, OU or account",
+                          at->policy->d.name, ordinal(&cc->arena, count), target_kind_name(t->kind), t->decl->name,
+                          t->id, ATTACH_MAX);
+            if (t->kind == TARGET_ROOT)
+                diag_help(cc, d, "merge plans into fewer policies; a policy can hold several plans");
+            else
+                diag_help(cc, d, "merge plans into fewer policies, or attach some of them to a parent OU or the root "
+                                 "instead (inherited policies do not count toward the %d)", ATTACH_MAX);
+        } else {
+            diag_note(cc, d, t->loc, "policy '%s' is attached to it here as well, the %s", at->policy->d.name,
+                      ordinal(&cc->arena, count));
+        }
+    }
+}
+
+/* Counts the policies attached directly to each target id [S4]. */
+static void check_attachments(struct obc *cc, const struct ir_program *prog)
+{
+    struct vec list = {0}; /* struct attachment*, in program order */
+    struct vec ids = {0};  /* const char*: each target id once */
+    for (size_t i = 0; i < prog->policies.len; i++) {
+        const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
+        for (size_t j = 0; j < pol->attach.len; j++) {
+            const struct ir_target *t = VEC_GET(const struct ir_target, pol->attach, j);
+            if (!t->id || attached_already(&list, pol, t->id))
+                continue;
+            struct attachment *at = arena_alloc(&cc->arena, sizeof *at);
+            *at = (struct attachment){pol, t};
+            vec_push(&cc->arena, &list, at);
+            bool known = false;
+            for (size_t k = 0; k < ids.len && !known; k++)
+                known = strcmp(VEC_GET(const char, ids, k), t->id) == 0;
+            if (!known)
+                vec_push(&cc->arena, &ids, (void *)t->id);
+        }
+    }
+    for (size_t k = 0; k < ids.len; k++)
+        report_attachments(cc, &list, VEC_GET(const char, ids, k));
+}
+
+/* Whether an error was already reported inside `loc` (a reference in
+ * the attach list that did not resolve). */
+static bool error_inside(const struct obc *cc, struct loc loc)
+{
+    for (size_t i = 0; i < cc->diag.list.len; i++) {
+        const struct diag *d = VEC_GET(const struct diag, cc->diag.list, i);
+        if (d->sev == SEV_ERROR && d->loc.file == loc.file && d->loc.start >= loc.start && d->loc.end <= loc.end)
+            return true;
+    }
+    return false;
+}
+
+static void check_unattached(struct obc *cc, const struct ir_program *prog)
+{
+    for (size_t i = 0; i < prog->policies.len; i++) {
+        const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
+        if (pol->attach.len || (pol->attach_loc.file && error_inside(cc, pol->attach_loc)))
+            continue;
+        struct diag *d = diag_emit(cc, OB8007, pol->d.name_loc,
+                                   "policy '%s' is attached nowhere, so no account receives its plans", pol->d.name);
+        if (pol->attach_loc.file)
+            diag_note(cc, d, pol->attach_loc, "its attach list is empty");
+        diag_help(cc, d, "attach it to a root, OU or account: attach = [org_root]");
+    }
+}
+
+/* ---- OB8004: rules per plan ----------------------------------------- */
+
+static void check_rule_counts(struct obc *cc, const struct ir_program *prog)
+{
+    for (size_t i = 0; i < prog->plans.len; i++) {
+        const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
+        if (p->rules.len <= RULES_MAX)
+            continue;
+        const struct ir_rule *first = VEC_GET(const struct ir_rule, p->rules, RULES_MAX);
+        struct diag *d = diag_emit(cc, OB8004, first->name_loc,
+                                   "plan '%s' has %zu rules, %zu over the %d AWS allows in one plan", p->d.name,
+                                   p->rules.len, p->rules.len - RULES_MAX, RULES_MAX);
+        for (size_t j = RULES_MAX + 1; j < p->rules.len; j++) {
+            const struct ir_rule *r = VEC_GET(const struct ir_rule, p->rules, j);
+            diag_note(cc, d, r->name_loc, "rule '%s' is over the limit too", r->name);
+        }
+        diag_help(cc, d, "move rules into another plan; a policy can hold several plans");
+    }
+}
+
+/* ---- OB8005, OB8006: tags ------------------------------------------- */
+
+/* One tag map and whose it is, for messages. */
+struct tag_map {
+    const struct vec *tags;  /* struct ir_tag* */
+    const char *owner;       /* "rule 'nightly' of plan 'daily'" */
+    const char *kind;        /* "recovery-point tags" */
+    size_t max;
+    const char *why;         /* why AWS limits the count */
+};
+
+static void check_tag_count(struct obc *cc, const struct tag_map *m)
+{
+    if (m->tags->len <= m->max)
+        return;
+    const struct ir_tag *t = VEC_GET(const struct ir_tag, *m->tags, m->max);
+    struct diag *d = diag_emit(cc, OB8005, t->loc, "%s has %zu %s, over the %zu %s", m->owner, m->tags->len,
+                               m->kind, m->max, m->why);
+    diag_help(cc, d, "keep at most %zu %s", m->max, m->kind);
+}
+
+static void check_tag(struct obc *cc, const struct tag_map *m, const struct ir_tag *t)
+{
+    struct arena *a = &cc->arena;
+    size_t klen = chars(t->key), vlen = t->value ? chars(t->value) : 0;
+    if (klen == 0) {
+        struct diag *d = diag_emit(cc, OB8005, t->loc, "a tag key of %s is empty; AWS tag keys are 1 to %d characters",
+                                   m->owner, TAG_KEY_MAX);
+        diag_help(cc, d, "give the tag a key");
+    } else if (klen > TAG_KEY_MAX) {
+        struct diag *d = diag_emit(cc, OB8005, t->loc, "tag key '%s' of %s is %zu characters; AWS tag keys are 1 to %d",
+                                   shown(a, t->key), m->owner, klen, TAG_KEY_MAX);
+        diag_help(cc, d, "use a key of 1 to %d characters", TAG_KEY_MAX);
+    }
+    if (vlen > TAG_VALUE_MAX) {
+        struct diag *d = diag_emit(cc, OB8005, t->loc,
+                                   "value of tag '%s' of %s is %zu characters; AWS tag values are at most %d",
+                                   shown(a, t->key), m->owner, vlen, TAG_VALUE_MAX);
+        diag_help(cc, d, "shorten the value to at most %d characters", TAG_VALUE_MAX);
+    }
+    if (strncasecmp(t->key, "aws:", 4) == 0) {
+        struct diag *d = diag_emit(cc, OB8005, t->loc,
+                                   "tag key '%s' of %s starts with '%.4s', which AWS reserves for its own tags",
+                                   shown(a, t->key), m->owner, t->key);
+        diag_help(cc, d, "rename the key; a key may not start with aws: in any case");
+    }
+}
+
+/* Keys that differ only in case: AWS takes the id of a tag entry as the
+ * key in lower case and does not tell such ids apart [S1L]. */
+static void check_tag_case(struct obc *cc, const struct tag_map *m)
+{
+    for (size_t j = 1; j < m->tags->len; j++) {
+        const struct ir_tag *t = VEC_GET(const struct ir_tag, *m->tags, j);
+        for (size_t i = 0; i < j; i++) {
+            const struct ir_tag *first = VEC_GET(const struct ir_tag, *m->tags, i);
+            if (strcasecmp(first->key, t->key) != 0)
+                continue;
+            struct diag *d = diag_emit(cc, OB8006, t->loc,
+                                       "tag keys '%s' and '%s' of %s differ only in case, and AWS tells tag entries "
+                                       "apart by the key in lower case",
+                                       shown(&cc->arena, first->key), shown(&cc->arena, t->key), m->owner);
+            diag_note(cc, d, first->loc, "'%s' is given here", shown(&cc->arena, first->key));
+            diag_help(cc, d, "keep one of them");
+            break;
+        }
+    }
+}
+
+static void check_tag_map(struct obc *cc, const struct tag_map *m)
+{
+    check_tag_count(cc, m);
+    for (size_t i = 0; i < m->tags->len; i++)
+        check_tag(cc, m, VEC_GET(const struct ir_tag, *m->tags, i));
+    check_tag_case(cc, m);
+}
+
+static void check_tags(struct obc *cc, const struct ir_program *prog)
+{
+    for (size_t i = 0; i < prog->plans.len; i++) {
+        const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
+        struct tag_map plan_map = {&p->tags, arena_printf(&cc->arena, "plan '%s'", p->d.name), "plan tags",
+                                   PLAN_TAGS_MAX, "AWS allows on a backup plan"};
+        check_tag_map(cc, &plan_map);
+        for (size_t j = 0; j < p->rules.len; j++) {
+            const struct ir_rule *r = VEC_GET(const struct ir_rule, p->rules, j);
+            struct tag_map rule_map = {&r->tags, arena_printf(&cc->arena, "rule '%s' of plan '%s'", r->name, p->d.name),
+                                       "recovery-point tags", RULE_TAGS_MAX, "AWS adds to a recovery point"};
+            check_tag_map(cc, &rule_map);
+        }
+    }
+}
+
+/* ---- OB8006: plan and rule names that differ only in case ----------- */
+
+static bool pair_seen(const struct vec *pairs, const void *a, const void *b)
+{
+    for (size_t i = 0; i + 1 < pairs->len; i += 2)
+        if (pairs->items[i] == a && pairs->items[i + 1] == b)
+            return true;
+    return false;
+}
+
+/* Plans of one document become sibling keys, which AWS lowercases [S1,
+ * S7]; a pair is reported once even when several policies hold it. */
+static void check_plan_case(struct obc *cc, const struct ir_program *prog)
+{
+    struct vec pairs = {0}; /* first, second, first, second, ... */
+    for (size_t i = 0; i < prog->policies.len; i++) {
+        const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
+        for (size_t k = 1; k < pol->plans.len; k++) {
+            const struct ir_plan *b = VEC_GET(const struct ir_plan, pol->plans, k);
+            for (size_t j = 0; j < k; j++) {
+                const struct ir_plan *a = VEC_GET(const struct ir_plan, pol->plans, j);
+                if (strcasecmp(a->d.name, b->d.name) != 0 || pair_seen(&pairs, a, b))
+                    continue;
+                vec_push(&cc->arena, &pairs, (void *)a);
+                vec_push(&cc->arena, &pairs, (void *)b);
+                struct diag *d = diag_emit(cc, OB8006, b->d.name_loc,
+                                           "plans '%s' and '%s' of policy '%s' differ only in case, and AWS "
+                                           "lowercases plan names",
+                                           a->d.name, b->d.name, pol->d.name);
+                diag_note(cc, d, a->d.name_loc, "plan '%s' is declared here", a->d.name);
+                diag_help(cc, d, "rename one of the plans, or put them in different policies");
+            }
+        }
+    }
+}
+
+static void check_rule_case(struct obc *cc, const struct ir_program *prog)
+{
+    for (size_t i = 0; i < prog->plans.len; i++) {
+        const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
+        for (size_t k = 1; k < p->rules.len; k++) {
+            const struct ir_rule *b = VEC_GET(const struct ir_rule, p->rules, k);
+            for (size_t j = 0; j < k; j++) {
+                const struct ir_rule *a = VEC_GET(const struct ir_rule, p->rules, j);
+                if (strcasecmp(a->name, b->name) != 0)
+                    continue;
+                struct diag *d = diag_emit(cc, OB8006, b->name_loc,
+                                           "rules '%s' and '%s' of plan '%s' differ only in case, and AWS lowercases "
+                                           "rule names",
+                                           a->name, b->name, p->d.name);
+                diag_note(cc, d, a->name_loc, "rule '%s' is declared here", a->name);
+                diag_help(cc, d, "rename one of the rules");
+                break;
+            }
+        }
+    }
+}
+
+void check_limits(struct obc *cc, struct ir_program *prog)
+{
+    check_sizes(cc, prog);
+    check_attachments(cc, prog);
+    check_policy_names(cc, prog);
+    check_plan_names(cc, prog);
+    check_vault_names(cc, prog);
+    check_rule_counts(cc, prog);
+    check_tags(cc, prog);
+    check_plan_case(cc, prog);
+    check_rule_case(cc, prog);
+    check_unattached(cc, prog);
+}

@@ -1,0 +1,209 @@
+/*
+ * check_lints.c - warnings about parts of a program that do nothing:
+ * declarations of the user's that nothing uses (OB9001) and imports none
+ * of whose names are used (OB9002).
+ *
+ * Owns: what "used" means for a declaration (ir_decl.used, set by name
+ * resolution; policies are the program's roots and the organization's
+ * management account counts as used) and for a file (a declaration in it
+ * or in the files it imports is used, or it declares a policy or the
+ * organization block). Does not look at the AST or change the IR.
+ *
+ * Both lints stay quiet after a name or type error (OB2xxx): a reference
+ * that did not resolve makes the declaration it meant look unused.
+ * A file that is itself unused is reported once, at its import; the
+ * declarations and imports inside it are not reported again.
+ */
+#include "obc.h"
+
+#include <stdlib.h>
+
+/* ---- what is used ---------------------------------------------------- */
+
+/* Whether a name or type error (OB2xxx) was reported: an unresolved,
+ * missing, misspelt or ill-typed reference leaves the declaration it
+ * meant looking unused. */
+static bool reference_failed(const struct obc *cc)
+{
+    for (size_t i = 0; i < cc->diag.list.len; i++) {
+        const struct diag *d = VEC_GET(const struct diag, cc->diag.list, i);
+        if (d->sev == SEV_ERROR && diag_info(d->code)->number / 1000 == 2)
+            return true;
+    }
+    return false;
+}
+
+/* Every declaration of the program (struct ir_decl*), policies included. */
+static void all_decls(const struct ir_program *prog, struct vec *out, struct arena *a)
+{
+    const struct vec *kinds[] = {&prog->partitions, &prog->regions, &prog->restypes, &prog->permissions,
+                                 &prog->roles,      &prog->accounts, &prog->ous,     &prog->roots,
+                                 &prog->keys,       &prog->vaults,  &prog->selections, &prog->plans,
+                                 &prog->policies};
+    for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
+        for (size_t i = 0; i < kinds[k]->len; i++)
+            vec_push(a, out, kinds[k]->items[i]);
+}
+
+/* A declaration written in a file (not one made up for an account id or
+ * an inline role or permission set). */
+static bool named(const struct ir_decl *d)
+{
+    return d->name && d->name_loc.file && d->file;
+}
+
+/* Who refers to `d` among the references the standard library itself
+ * makes: every std region names its partition, and the std key names its
+ * permission set. Such a reference sets `used` just like one of the
+ * user's, so for these the user's own references are looked at. */
+static void refs_to(const struct ir_program *prog, const struct ir_decl *d, bool *by_std, bool *by_user)
+{
+    for (size_t i = 0; i < prog->regions.len; i++) {
+        const struct ir_region *r = VEC_GET(const struct ir_region, prog->regions, i);
+        if (r->partition && &r->partition->d == d)
+            *(r->d.from_stdlib ? by_std : by_user) = true;
+    }
+    for (size_t i = 0; i < prog->keys.len; i++) {
+        const struct ir_key *k = VEC_GET(const struct ir_key, prog->keys, i);
+        bool refers = k->grants && &k->grants->d == d;
+        for (size_t j = 0; j < k->regions.len && !refers; j++)
+            refers = k->regions.items[j] == d;
+        if (refers)
+            *(k->d.from_stdlib ? by_std : by_user) = true;
+    }
+}
+
+static bool decl_used(const struct ir_program *prog, const struct ir_decl *d)
+{
+    if (prog->org.management && &prog->org.management->d == d)
+        return true;
+    if (!d->used || !d->from_stdlib)
+        return d->used;
+    bool by_std = false, by_user = false;
+    refs_to(prog, d, &by_std, &by_user);
+    return by_user || !by_std;
+}
+
+/* ---- files ----------------------------------------------------------- */
+
+enum file_state { FILE_UNKNOWN, FILE_VISITING, FILE_USED, FILE_UNUSED };
+
+struct lint {
+    struct obc *cc;
+    const struct ir_program *prog;
+    struct vec decls;          /* every declaration */
+    enum file_state *state;    /* by file id */
+    bool *imported;            /* by file id: some file imports it */
+};
+
+static bool file_declares_used(const struct lint *L, const struct src_file *f)
+{
+    if (L->prog->org.declared && L->prog->org.loc.file == f->id)
+        return true;
+    for (size_t i = 0; i < L->decls.len; i++) {
+        const struct ir_decl *d = VEC_GET(const struct ir_decl, L->decls, i);
+        if (d->file == f && (d->kind == DK_POLICY || decl_used(L->prog, d)))
+            return true;
+    }
+    return false;
+}
+
+/* A file is used when it declares something used, a policy or the
+ * organization, or imports (transitively) a file that is used. */
+static bool file_used(struct lint *L, const struct src_file *f)
+{
+    enum file_state *st = &L->state[f->id];
+    if (*st == FILE_USED || *st == FILE_UNUSED || *st == FILE_VISITING)
+        return *st == FILE_USED;
+    *st = FILE_VISITING;
+    bool used = file_declares_used(L, f);
+    for (size_t i = 0; i < f->imports.len && !used; i++)
+        used = file_used(L, VEC_GET(const struct ir_import, f->imports, i)->target);
+    *st = used ? FILE_USED : FILE_UNUSED;
+    return used;
+}
+
+/* An imported file of the user's that nothing uses: its import is
+ * reported, nothing inside it is. */
+static bool file_dead(struct lint *L, const struct src_file *f)
+{
+    return f && !f->is_stdlib && L->imported[f->id] && !file_used(L, f);
+}
+
+/* ---- OB9001 ---------------------------------------------------------- */
+
+/* Where a declaration of each kind is used, for the help text. */
+static const char *used_where(enum decl_kind k)
+{
+    switch (k) {
+    case DK_ACCOUNT: return "name it in a policy's attach, as an owner, in accept_copies_from or grant_to";
+    case DK_OU: return "name it in a policy's attach";
+    case DK_ROOT: return "name it in a policy's attach";
+    case DK_PARTITION: return "name it as a region's partition";
+    case DK_REGION: return "name it in a plan's, vault's, key's or the organization's regions";
+    case DK_RESOURCE_TYPE: return "name it in a selection's match (type in [...])";
+    case DK_PERMISSIONS: return "name it as a key's grants";
+    case DK_ROLE: return "name it as a selection's role";
+    case DK_KEY: return "name it as a vault's key";
+    case DK_VAULT: return "name it as a rule's vault or a copy's target";
+    case DK_SELECTION: return "name it in a plan's select";
+    case DK_PLAN: return "name it in a policy's plans";
+    default: return "refer to it";
+    }
+}
+
+static int by_position(const void *x, const void *y)
+{
+    const struct ir_decl *a = *(const struct ir_decl *const *)x, *b = *(const struct ir_decl *const *)y;
+    if (a->name_loc.file != b->name_loc.file)
+        return a->name_loc.file < b->name_loc.file ? -1 : 1;
+    return a->name_loc.start < b->name_loc.start ? -1 : a->name_loc.start > b->name_loc.start;
+}
+
+static void check_unused_decls(struct lint *L)
+{
+    struct vec unused = {0};
+    for (size_t i = 0; i < L->decls.len; i++) {
+        struct ir_decl *d = VEC_GET(struct ir_decl, L->decls, i);
+        if (d->kind == DK_POLICY || d->from_stdlib || !named(d) || decl_used(L->prog, d) || file_dead(L, d->file))
+            continue;
+        vec_push(&L->cc->arena, &unused, d);
+    }
+    if (unused.len > 1)
+        qsort(unused.items, unused.len, sizeof *unused.items, by_position);
+    for (size_t i = 0; i < unused.len; i++) {
+        const struct ir_decl *d = VEC_GET(const struct ir_decl, unused, i);
+        struct diag *diag = diag_emit(L->cc, OB9001, d->name_loc, "%s '%s' is declared but never used",
+                                      decl_kind_name(d->kind), d->name);
+        diag_help(L->cc, diag, "remove it, or use it: %s", used_where(d->kind));
+    }
+}
+
+/* ---- OB9002 ---------------------------------------------------------- */
+
+static void check_unused_imports(struct lint *L)
+{
+    const struct vec *imports = &L->prog->imports;
+    for (size_t i = 0; i < imports->len; i++) {
+        const struct ir_import *imp = VEC_GET(const struct ir_import, *imports, i);
+        if (imp->from->is_stdlib || file_dead(L, imp->from) || file_used(L, imp->target))
+            continue;
+        struct diag *d = diag_emit(L->cc, OB9002, imp->loc, "nothing that '%s' declares is used", imp->target->path);
+        diag_help(L->cc, d, "remove the import");
+    }
+}
+
+void check_lints(struct obc *cc, struct ir_program *prog)
+{
+    if (reference_failed(cc))
+        return;
+    struct lint L = {cc, prog, {0}, NULL, NULL};
+    size_t nfiles = cc->files.len + 1; /* file ids are 1-based */
+    L.state = arena_alloc(&cc->arena, nfiles * sizeof *L.state);
+    L.imported = arena_alloc(&cc->arena, nfiles * sizeof *L.imported);
+    for (size_t i = 0; i < prog->imports.len; i++)
+        L.imported[VEC_GET(const struct ir_import, prog->imports, i)->target->id] = true;
+    all_decls(prog, &L.decls, &cc->arena);
+    check_unused_decls(&L);
+    check_unused_imports(&L);
+}
