@@ -111,6 +111,7 @@ static const char copy_src[] =
     "  owner  = members\n"
     "  region = eu-central-1\n"
     "  grants = backup_vault_key\n"
+    "  grant_to = [backup]\n"
     "}\n"
     "key central_key {\n"
     "  arn    = \"arn:aws:kms:eu-central-1:222222222222:key/6a1f0c7e-8d3b-4c71-9a55-1e6f0b7d3c21\"\n"

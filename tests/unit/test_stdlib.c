@@ -21,7 +21,6 @@
 /* The smallest complete program that uses the library. */
 static const char program[] =
     "import \"std/aws\"\n"
-    "account central = \"222222222222\"\n"
     "root org_root = \"r-ab12\"\n"
     "selection tagged { role = default_backup_role; match = tag(\"backup\") == \"true\" }\n"
     "vault local { }\n"
