@@ -140,6 +140,7 @@ stdlib-lint:
 	tests/stdlib-lint.sh --self-test
 
 corpus:
+	tests/check-code-coverage.sh
 	tests/run-corpus.sh $(BUILD)/obc
 	OBC_SANITIZED=1 tests/run-corpus.sh $(BUILD)/asan/obc
 

@@ -51,6 +51,8 @@ _Noreturn void arena_fail(struct arena *a)
 
 void *arena_alloc(struct arena *a, size_t n)
 {
+    if (n > SIZE_MAX - _Alignof(max_align_t))
+        arena_fail(a); /* rounding up would wrap */
     n = ALIGN_UP(n ? n : 1);
     struct arena_chunk *c = a->head;
     if (!c || c->size - c->used < n) {

@@ -885,6 +885,10 @@ void check_windows(struct obc *cc, struct ir_program *prog);   /* OB3010-OB3012 
 void check_overlap(struct obc *cc, struct ir_program *prog);   /* OB3020 */
 void check_roles(struct obc *cc, struct ir_program *prog);     /* OB5007 partitions, OB5008, OB6010 */
 void check_lifecycle(struct obc *cc, struct ir_program *prog); /* OB4001-OB4006, OB9003 */
+/* Whether sema rejected a value inside `loc` (an OB2xxx error): the IR
+ * leaves a rejected attribute unset, so a check must not read its
+ * absence as "not given" (check_lifecycle.c). */
+bool check_value_rejected_within(const struct obc *cc, struct loc loc);
 void check_lock(struct obc *cc, struct ir_program *prog);      /* OB4010-OB4016 */
 void check_copies(struct obc *cc, struct ir_program *prog);    /* OB6001-OB6009 */
 void check_kms(struct obc *cc, struct ir_program *prog);       /* OB7001-OB7004 */
@@ -895,6 +899,7 @@ void check_lints(struct obc *cc, struct ir_program *prog);     /* OB9001, OB9002
  * "and N more"; and a principal as a phrase ("account 'backup'"). */
 const char *check_names(struct arena *a, const struct vec *decls, size_t shown);
 const char *check_principal_words(struct arena *a, const struct ir_principal *p);
+const char *check_rule_words(struct arena *a, const struct ir_rule *r); /* "rule 'r' of plan 'p'" */
 /* One diagnostic per root cause: whether (code, a, b) is new to `seen`
  * (a vector the caller keeps); records it. */
 bool check_first_time(struct arena *ar, struct vec *seen, enum diag_code code, const void *a, const void *b);

@@ -1,0 +1,195 @@
+/*
+ * test_arena.c - the compilation arena (compiler/arena.c): alignment and
+ * zeroing, growth past one chunk, big blocks, the string functions,
+ * vec_push, struct strbuf, and the out-of-memory jump.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "obc.h"
+
+#define CHUNK (64u * 1024u) /* arena.c's smallest chunk */
+
+static int arena_setup(void **state)
+{
+    struct arena *a = malloc(sizeof *a);
+    if (!a)
+        return -1;
+    arena_init(a);
+    *state = a;
+    return 0;
+}
+
+static int arena_teardown(void **state)
+{
+    struct arena *a = *state;
+    arena_free(a);
+    free(a);
+    return 0;
+}
+
+static bool all_zero(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return false;
+    return true;
+}
+
+static void test_alignment_and_zeroing(void **state)
+{
+    struct arena *a = *state;
+    static const size_t sizes[] = {1, 3, 8, 17, 0, 100, 2};
+    unsigned char *prev = NULL;
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        unsigned char *p = arena_alloc(a, sizes[i]);
+        assert_non_null(p);
+        assert_int_equal((uintptr_t)p % _Alignof(max_align_t), 0);
+        assert_true(all_zero(p, sizes[i]));
+        if (prev)
+            assert_true(p != prev); /* even a zero-byte request gets its own address */
+        memset(p, 0xAB, sizes[i]);
+        prev = p;
+    }
+}
+
+static void test_growth_keeps_earlier_blocks(void **state)
+{
+    struct arena *a = *state;
+    enum { N = 5000, SIZE = 40 }; /* 200 KB: several chunks */
+    unsigned char *blocks[N];
+    for (int i = 0; i < N; i++) {
+        blocks[i] = arena_alloc(a, SIZE);
+        memset(blocks[i], i & 0xFF, SIZE);
+    }
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < SIZE; j++)
+            assert_int_equal(blocks[i][j], i & 0xFF);
+    assert_true(a->total >= (size_t)N * SIZE);
+    assert_true(a->total < (size_t)N * SIZE + 2 * CHUNK);
+}
+
+static void test_big_block_does_not_waste_current_chunk(void **state)
+{
+    struct arena *a = *state;
+    unsigned char *small = arena_alloc(a, 16);
+    assert_int_equal(a->total, CHUNK);
+    size_t big_size = 1u << 20;
+    unsigned char *big = arena_alloc(a, big_size);
+    assert_true(all_zero(big, big_size));
+    memset(big, 1, big_size);
+    assert_int_equal(a->total, CHUNK + big_size);
+    /* later small blocks still come from the first chunk */
+    unsigned char *small2 = arena_alloc(a, 16);
+    assert_int_equal(a->total, CHUNK + big_size);
+    assert_int_equal(small2 - small, 16);
+}
+
+static void test_strndup_and_strdup(void **state)
+{
+    struct arena *a = *state;
+    char *s = arena_strndup(a, "abcdef", 3);
+    assert_string_equal(s, "abc");
+    assert_string_equal(arena_strndup(a, "xyz", 0), "");
+    /* embedded NUL bytes are copied, the copy is NUL-terminated */
+    char *t = arena_strndup(a, "a\0b", 3);
+    assert_memory_equal(t, "a\0b\0", 4);
+    const char *orig = "hello";
+    char *u = arena_strdup(a, orig);
+    assert_string_equal(u, "hello");
+    assert_ptr_not_equal(u, orig);
+}
+
+static void test_printf(void **state)
+{
+    struct arena *a = *state;
+    assert_string_equal(arena_printf(a, "%d-%s-%c", 42, "x", 'y'), "42-x-y");
+    assert_string_equal(arena_printf(a, "%s", ""), "");
+    char *long_text = arena_printf(a, "%5000d|", 7);
+    assert_int_equal(strlen(long_text), 5001);
+    assert_string_equal(long_text + 4999, "7|");
+}
+
+static void test_grow_copies(void **state)
+{
+    struct arena *a = *state;
+    char *p = arena_alloc(a, 4);
+    memcpy(p, "abcd", 4);
+    char *q = arena_grow(a, p, 4, 100);
+    assert_memory_equal(q, "abcd", 4);
+    assert_true(all_zero((unsigned char *)q + 4, 96));
+    assert_ptr_equal(arena_grow(a, q, 100, 50), q); /* shrinking keeps the block */
+}
+
+static void test_vec_push_keeps_order(void **state)
+{
+    struct arena *a = *state;
+    struct vec v = {0};
+    static int values[1000];
+    for (int i = 0; i < 1000; i++) {
+        values[i] = i;
+        vec_push(a, &v, &values[i]);
+    }
+    assert_int_equal(v.len, 1000);
+    assert_true(v.cap >= 1000);
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(*VEC_GET(int, v, i), i);
+}
+
+static void test_strbuf(void **state)
+{
+    struct arena *a = *state;
+    struct strbuf b = {0};
+    assert_string_equal(sb_str(a, &b), ""); /* empty, never NULL */
+    sb_puts(a, &b, "ab");
+    sb_putn(a, &b, "cdef", 2);
+    sb_printf(a, &b, "[%d]", 12);
+    assert_string_equal(sb_str(a, &b), "abcd[12]");
+    assert_int_equal(b.len, 8);
+    for (int i = 0; i < 100; i++)
+        sb_puts(a, &b, "0123456789");
+    assert_int_equal(b.len, 1008);
+    assert_int_equal(strlen(sb_str(a, &b)), 1008);
+    assert_memory_equal(sb_str(a, &b) + 998, "0123456789", 10);
+}
+
+static void test_impossible_size_jumps_to_oom(void **state)
+{
+    struct arena *a = *state;
+    jmp_buf oom;
+    volatile int jumped = 0;
+    a->oom = &oom;
+    /* so large that arena.c refuses it before asking malloc */
+    if (setjmp(oom) == 0)
+        arena_alloc(a, SIZE_MAX - 20);
+    else
+        jumped = 1;
+    a->oom = NULL;
+    assert_int_equal(jumped, 1);
+    /* the arena is still usable and can be freed */
+    assert_non_null(arena_alloc(a, 8));
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, arena_setup, arena_teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_alignment_and_zeroing),
+        T(test_growth_keeps_earlier_blocks),
+        T(test_big_block_does_not_waste_current_chunk),
+        T(test_strndup_and_strdup),
+        T(test_printf),
+        T(test_grow_copies),
+        T(test_vec_push_keeps_order),
+        T(test_strbuf),
+        T(test_impossible_size_jumps_to_oom),
+    };
+    return cmocka_run_group_tests_name("arena", tests, NULL, NULL);
+}
