@@ -185,8 +185,8 @@ static void test_malformed_unicode_escapes(void **state)
     struct parsed *p = PARSE(state, "a = \"\\u12\"\nb = \"\\u{}\"\nc = \"\\u{1234567}\"\nd = \"\\u{12\"\n");
     assert_int_equal(ndiags(p), 4);
     expect_diag(p, 0, OB1003, 5, 7, "malformed unicode escape");   /* \u without { */
-    expect_diag(p, 1, OB1003, 16, 19, "malformed unicode escape");  /* no digits */
-    expect_diag(p, 2, OB1003, 27, 37, "malformed unicode escape");  /* 7 digits */
+    expect_diag(p, 1, OB1003, 16, 20, "malformed unicode escape");  /* no digits */
+    expect_diag(p, 2, OB1003, 27, 38, "malformed unicode escape");  /* 7 digits */
     expect_diag(p, 3, OB1003, 45, 50, "malformed unicode escape");  /* no closing } */
 }
 
