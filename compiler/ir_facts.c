@@ -158,3 +158,45 @@ struct ir_lock_range ir_lock_range(const struct ir_lock *l)
         r.has_min = r.has_max = false;
     return r;
 }
+
+bool ir_vault_is_default(const struct ir_vault *v)
+{
+    const char *name = v->aws_name.s ? v->aws_name.s : v->d.name;
+    return name && strcmp(name, "Default") == 0;
+}
+
+static const struct ir_partition *partition_of(const struct ir_region *r)
+{
+    return r ? r->partition : NULL;
+}
+
+/* Backups are never copied from one partition to another; China and
+ * GovCloud Regions pair only with each other [B17], which is the same
+ * rule since each of those partitions holds just those two Regions. */
+const struct ir_region *ir_copy_foreign_region(const struct ir_plan *p, const struct ir_copy *c)
+{
+    if (!c->target)
+        return NULL;
+    const struct ir_partition *to = partition_of(copy_region(p, c));
+    if (!to)
+        return NULL;
+    for (size_t i = 0; i < p->regions.len; i++) {
+        const struct ir_region *r = VEC_GET(const struct ir_region, p->regions, i);
+        if (partition_of(r) && partition_of(r) != to)
+            return r;
+    }
+    return NULL;
+}
+
+const struct ir_partition *ir_copy_account_barrier(const struct ir_plan *p, const struct ir_rule *r,
+                                                   const struct ir_copy *c)
+{
+    if (!r->vault || !c->target || !ir_copy_cross_account(r->vault, c->target))
+        return NULL;
+    for (size_t i = 0; i < p->regions.len; i++) {
+        const struct ir_partition *part = partition_of(VEC_GET(const struct ir_region, p->regions, i));
+        if (part && !part->cross_account_copy)
+            return part;
+    }
+    return NULL;
+}

@@ -1,0 +1,144 @@
+/*
+ * test_check_kms.c - the IAM action patterns OB7001 accepts in a key's
+ * grants, swept over a table: exact names, '*' at the start, middle and
+ * end, a '*' that matches nothing, case-insensitive action names, other
+ * services, and prefixes that must not match. For each row the exact
+ * list of missing actions (in the order std backup_vault_writer names
+ * them) is asserted, or that OB7001 stays quiet. Also check_names, the
+ * list wording the checks share, at every length around its cut-off.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "obc.h"
+
+struct row {
+    const char *grants;  /* the list written in the key */
+    const char *missing; /* what OB7001 lists, or NULL when quiet */
+};
+
+static const struct row rows[] = {
+    {"[\"kms:*\"]", NULL},
+    {"[\"kms:*e*\"]", NULL},
+    {"[\"kms:CreateGrant\", \"kms:GenerateDataKey\", \"kms:Decrypt\", \"kms:DescribeKey\", \"kms:RetireGrant\"]", NULL},
+    {"[\"kms:creategrant\", \"kms:GENERATEDATAKEY\", \"kms:decrypt\", \"kms:describekey\", \"kms:retiregrant\"]", NULL},
+    {"[\"kms:*Grant\", \"kms:*Key\", \"kms:Decrypt*\"]", NULL},
+    {"[\"kms:Create*\", \"kms:Generate*Key\", \"kms:De*\", \"kms:Retire*\"]", NULL},
+    {"[\"kms:Decrypt\"]", "kms:CreateGrant, kms:GenerateDataKey, kms:DescribeKey and kms:RetireGrant"},
+    {"[\"kms:*Grant\"]", "kms:GenerateDataKey, kms:Decrypt and kms:DescribeKey"},
+    {"[\"kms:Describe\", \"kms:*Grant\", \"kms:GenerateDataKey\", \"kms:Decrypt\"]", "kms:DescribeKey"},
+    {"[\"kms:CreateGrants\", \"kms:GenerateDataKey\", \"kms:Decrypt\", \"kms:DescribeKey\", \"kms:RetireGrant\"]",
+     "kms:CreateGrant"},
+    {"[\"ec2:*\", \"kms:Encrypt\"]",
+     "kms:CreateGrant, kms:GenerateDataKey, kms:Decrypt, kms:DescribeKey and kms:RetireGrant"},
+    {"[\"kms:*Data*\", \"kms:*Grant\", \"kms:Decrypt\", \"kms:Describe*Key\"]", NULL},
+    {"[\"kms:Generate*Pair\", \"kms:*Grant\", \"kms:Decrypt\", \"kms:DescribeKey\"]", "kms:GenerateDataKey"},
+};
+#define NROWS (sizeof rows / sizeof rows[0])
+
+static void run_grants(struct obc *cc, const char *grants)
+{
+    char *src = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&src, &n);
+    assert_non_null(f);
+    fprintf(f,
+            "import \"std/aws\"\n"
+            "root org_root = \"r-ab12\"\n"
+            "key member_key {\n  alias = \"alias/org-backup\"\n  owner = members\n  grants = %s\n}\n"
+            "vault local {\n  name = \"org-backup\"\n  key = member_key\n}\n"
+            "selection s {\n  role = default_backup_role\n  match = tag(\"b\") == \"t\"\n}\n"
+            "plan p {\n  regions = [eu-west-1]\n  select = [s]\n"
+            "  rule nightly {\n    schedule = daily at 05:00\n    vault = local\n    delete_after = 14d\n  }\n"
+            "}\n"
+            "policy pol {\n  plans = [p]\n  attach = [org_root]\n}\n",
+            grants);
+    fclose(f);
+    obc_init(cc, &(struct obc_options){.stdlib_dir = "stdlib"});
+    load_text(cc, "t.ob", src, strlen(src));
+    free(src);
+    assert_non_null(obc_analyze(cc));
+}
+
+static const struct diag *find_code(const struct obc *cc, enum diag_code code, size_t *count)
+{
+    const struct diag *found = NULL;
+    *count = 0;
+    for (size_t i = 0; i < cc->diag.list.len; i++) {
+        const struct diag *d = VEC_GET(const struct diag, cc->diag.list, i);
+        if (d->code == code) {
+            found = found ? found : d;
+            (*count)++;
+        }
+    }
+    return found;
+}
+
+static void test_grant_patterns(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < NROWS; i++) {
+        struct obc cc;
+        run_grants(&cc, rows[i].grants);
+        size_t count;
+        const struct diag *d = find_code(&cc, OB7001, &count);
+        if (!rows[i].missing) {
+            if (d)
+                fail_msg("grants %s: unexpected OB7001: %s", rows[i].grants, d->msg);
+        } else {
+            char want[512];
+            snprintf(want, sizeof want,
+                     "key 'member_key' does not grant %s, which the backup principals that use it need: "
+                     "without them AWS Backup cannot use the key",
+                     rows[i].missing);
+            if (!d)
+                fail_msg("grants %s: OB7001 missing", rows[i].grants);
+            assert_int_equal(count, 1);
+            assert_string_equal(d->msg, want);
+            assert_non_null(d->notes); /* the vault that uses the key */
+            assert_null(d->notes->next);
+        }
+        if (cc.diag.errors != (rows[i].missing ? 1u : 0u))
+            fail_msg("grants %s: %zu errors", rows[i].grants, cc.diag.errors);
+        obc_free(&cc);
+    }
+}
+
+static void test_check_names(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"ebs", "ec2", "efs", "fsx", "rds"};
+    static const char *const want[] = {"", "ebs", "ebs and ec2", "ebs, ec2 and efs", "ebs, ec2, efs and 1 more",
+                                       "ebs, ec2, efs and 2 more"};
+    struct arena a;
+    arena_init(&a);
+    struct ir_decl decls[5];
+    for (size_t n = 0; n <= 5; n++) {
+        struct vec v = {0};
+        for (size_t i = 0; i < n; i++) {
+            decls[i] = (struct ir_decl){.kind = DK_RESOURCE_TYPE, .name = names[i]};
+            vec_push(&a, &v, &decls[i]);
+        }
+        assert_string_equal(check_names(&a, &v, 3), want[n]);
+        if (n)
+            assert_string_equal(check_names(&a, &v, SIZE_MAX),
+                                n == 5 ? "ebs, ec2, efs, fsx and rds" : n == 4 ? "ebs, ec2, efs and fsx" : want[n]);
+    }
+    arena_free(&a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_grant_patterns),
+        cmocka_unit_test(test_check_names),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
