@@ -33,7 +33,8 @@ LDLIBS    := -lcjson
 SRCS      := $(sort $(wildcard compiler/*.c))
 LIB_SRCS  := $(filter-out compiler/main.c,$(SRCS))
 STDLIB    := $(sort $(wildcard stdlib/*.ob))
-GEN_C     := $(BUILD)/gen/lexer.c $(BUILD)/gen/parser.c $(BUILD)/gen/stdlib_data.c
+EXPLAIN   := $(sort $(wildcard docs/codes/OB*.md))
+GEN_C     := $(BUILD)/gen/lexer.c $(BUILD)/gen/parser.c $(BUILD)/gen/stdlib_data.c $(BUILD)/gen/explain_data.c
 GEN_H     := $(BUILD)/gen/lexer.h $(BUILD)/gen/parser.h
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 
@@ -70,7 +71,10 @@ $(BUILD)/gen/lexer.c $(BUILD)/gen/lexer.h: grammar/lexer.l | $(BUILD)/gen
 	flex --header-file=$(BUILD)/gen/lexer.h -o $(BUILD)/gen/lexer.c $<
 
 $(BUILD)/gen/stdlib_data.c: $(STDLIB) $(BUILD)/embed | $(BUILD)/gen
-	$(BUILD)/embed $@ $(STDLIB)
+	$(BUILD)/embed $@ stdlib_files $(STDLIB)
+
+$(BUILD)/gen/explain_data.c: $(EXPLAIN) $(BUILD)/embed | $(BUILD)/gen
+	$(BUILD)/embed $@ explain_files $(EXPLAIN)
 
 $(BUILD)/embed: tools/embed.c | $(BUILD)/gen
 	$(CC) $(WARN) -O2 -o $@ $<

@@ -22,6 +22,18 @@ const struct diag_code_info *diag_info(enum diag_code code)
     return &code_table[code];
 }
 
+const char *diag_explanation(enum diag_code code)
+{
+    const char *id = code_table[code].id;
+    size_t n = strlen(id);
+    for (size_t i = 0; i < explain_files_count; i++) {
+        const char *name = explain_files[i].name;
+        if (strncmp(name, id, n) == 0 && strcmp(name + n, ".md") == 0)
+            return explain_files[i].text;
+    }
+    return NULL;
+}
+
 bool diag_code_parse(const char *s, enum diag_code *out)
 {
     for (size_t i = 0; i < DIAG_CODE_COUNT; i++) {

@@ -86,7 +86,7 @@ static struct src_file *open_std(struct loader *L, const char *name)
             return NULL;
         f = src_add(cc, shown, "std", key, text, len);
     } else {
-        for (size_t i = 0; i < stdlib_file_count; i++) {
+        for (size_t i = 0; i < stdlib_files_count; i++) {
             if (strcmp(stdlib_files[i].name, file) == 0) {
                 f = src_add(cc, shown, "std", key, stdlib_files[i].text, stdlib_files[i].len);
                 break;
@@ -101,7 +101,7 @@ static struct src_file *open_std(struct loader *L, const char *name)
 
 static void std_names(struct obc *cc, struct vec *out)
 {
-    for (size_t i = 0; i < stdlib_file_count; i++) {
+    for (size_t i = 0; i < stdlib_files_count; i++) {
         const char *n = stdlib_files[i].name;
         const char *dot = strrchr(n, '.');
         vec_push(&cc->arena, out, arena_printf(&cc->arena, "std/%.*s", (int)(dot ? dot - n : (long)strlen(n)), n));

@@ -27,7 +27,6 @@
 enum { EXIT_CLEAN = 0, EXIT_DIAGNOSTICS = 1, EXIT_TROUBLE = 2 };
 
 #define DEFAULT_OUTPUT_DIR "obc-out"
-#define CODES_DOC_DIR "docs/codes"
 
 /* ------------------------------------------------------------------ */
 /* Commands and options                                                 */
@@ -439,12 +438,16 @@ static void explain_list(FILE *out)
     }
 }
 
-/* What obc knows about one code; the full text lives in docs/codes/. */
+/* The long explanation of one code (docs/codes/OBxxxx.md, embedded). */
 static void explain_code(FILE *out, enum diag_code code)
 {
     const struct diag_code_info *info = diag_info(code);
+    const char *text = diag_explanation(code);
+    if (text) {
+        fputs(text, out);
+        return;
+    }
     fprintf(out, "%s (%s): %s\n", info->id, severity_name(info->sev), info->title);
-    fprintf(out, "explanation: %s/%s.md\n", CODES_DOC_DIR, info->id);
 }
 
 static int unknown_code(const struct cli *cli, const char *arg)

@@ -172,6 +172,9 @@ struct diag_engine {
 };
 
 const struct diag_code_info *diag_info(enum diag_code code);
+/* The long explanation of a code (docs/codes/OBxxxx.md, embedded), or
+ * NULL; shared by `obc explain` and machine formats. */
+const char *diag_explanation(enum diag_code code);
 bool diag_code_parse(const char *s, enum diag_code *out);
 struct diag *diag_emit(struct obc *cc, enum diag_code code, struct loc loc,
                        const char *fmt, ...) OBC_PRINTF(4, 5);
@@ -328,14 +331,17 @@ bool load_program(struct obc *cc, const char *const *paths, size_t npaths, FILE 
  * diagnostics and relative imports resolve against its directory. */
 void load_text(struct obc *cc, const char *name, const char *text, size_t len);
 
-/* stdlib_data.c (generated from stdlib/ at build time) */
-struct stdlib_file {
-    const char *name;  /* "aws.ob" */
+/* Files embedded at build time by tools/embed: stdlib_data.c (stdlib/)
+ * and explain_data.c (docs/codes/). */
+struct embedded_file {
+    const char *name;  /* "aws.ob", "OB4002.md" */
     const char *text;
     size_t len;
 };
-extern const struct stdlib_file stdlib_files[];
-extern const size_t stdlib_file_count;
+extern const struct embedded_file stdlib_files[];
+extern const size_t stdlib_files_count;
+extern const struct embedded_file explain_files[];
+extern const size_t explain_files_count;
 
 /* ------------------------------------------------------------------ */
 /* suggest.c: "did you mean"                                           */
