@@ -12,24 +12,34 @@
  * OB4005's case (not OB4002's), a long delete_after OB4004's (not
  * OB4001's), and a missing one OB4004's (not OB9003's). A missing
  * delete_after on a rule whose vault lock has a maximum is OB4014's case.
+ * An attribute that sema rejected is unset in the IR but was given: a
+ * rule with such an error is not called one without delete_after.
  */
 #include "obc.h"
 
 #define COLD_MIN_DAYS 90       /* cold storage keeps a recovery point at least 90 days [S1, B2] */
 #define CONTINUOUS_MAX_DAYS 35 /* continuous backups are kept at most 35 days [S1, B21] */
 
-/* "rule 'nightly' of plan 'daily'" */
-static const char *rule_name(struct obc *cc, const struct ir_rule *r)
+bool check_value_rejected_within(const struct obc *cc, struct loc loc)
 {
-    return arena_printf(&cc->arena, "rule '%s' of plan '%s'", r->name, r->plan->d.name);
+    if (!loc.file)
+        return false;
+    for (size_t i = 0; i < cc->diag.list.len; i++) {
+        const struct diag *d = VEC_GET(const struct diag, cc->diag.list, i);
+        int n = diag_info(d->code)->number;
+        if (d->sev == SEV_ERROR && n >= 2000 && n < 3000 && d->loc.file == loc.file && d->loc.start >= loc.start &&
+            d->loc.end <= loc.end)
+            return true;
+    }
+    return false;
 }
 
 /* "the copy to 'central' in rule 'nightly' of plan 'daily'" */
 static const char *copy_name(struct obc *cc, const struct ir_rule *r, const struct ir_copy *c)
 {
     if (!c->target)
-        return arena_printf(&cc->arena, "the copy in %s", rule_name(cc, r));
-    return arena_printf(&cc->arena, "the copy to '%s' in %s", c->target->d.name, rule_name(cc, r));
+        return arena_printf(&cc->arena, "the copy in %s", check_rule_words(&cc->arena, r));
+    return arena_printf(&cc->arena, "the copy to '%s' in %s", c->target->d.name, check_rule_words(&cc->arena, r));
 }
 
 /* OB4001: delete_after outside 1..36500 days [X2, B1]. */
@@ -63,8 +73,8 @@ static void check_cold_minimum(struct obc *cc, const struct ir_lifecycle *lc, co
         diag_help(cc, d, "make delete_after at least %lldd, or cold_after at most %lldd", need,
                   (long long)del->v - COLD_MIN_DAYS);
     else
-        diag_help(cc, d, "make delete_after at least %lldd, or remove cold_after: a retention under 91 days "
-                         "leaves no time in cold storage", need);
+        diag_help(cc, d, "make delete_after at least %lldd, or remove cold_after: %lld days is too short for "
+                         "cold storage", need, (long long)del->v);
 }
 
 static void check_lifecycle_values(struct obc *cc, const struct ir_lifecycle *lc, const char *what)
@@ -81,6 +91,8 @@ static void check_continuous_retention(struct obc *cc, const struct ir_rule *r, 
 {
     const struct ir_num *del = &r->lc.delete_after;
     if (!del->set) {
+        if (check_value_rejected_within(cc, r->loc)) /* a delete_after sema rejected */
+            return;
         struct diag *d = diag_emit(cc, OB4004, r->continuous.loc,
                                    "%s has continuous backup but no delete_after, so it would keep recovery points "
                                    "forever; AWS keeps continuous backups at most 35 days", what);
@@ -120,20 +132,8 @@ static void check_continuous_cold(struct obc *cc, const struct ir_rule *r, const
     }
     diag_note(cc, d, r->continuous.loc, "continuous backup is turned on here");
     diag_help(cc, d, "%s, or remove continuous = true: cold storage needs at least 90 days and continuous backups "
-                     "last at most 35", cold->set && archived ? "remove cold_after and archive"
-                                                              : cold->set ? "remove cold_after" : "remove archive");
-}
-
-/* "a, b and c" */
-static const char *join_names(struct obc *cc, const struct vec *types)
-{
-    struct strbuf b = {0};
-    for (size_t i = 0; i < types->len; i++) {
-        if (i)
-            sb_puts(&cc->arena, &b, i + 1 == types->len ? " and " : ", ");
-        sb_puts(&cc->arena, &b, VEC_GET(const struct ir_restype, *types, i)->d.name);
-    }
-    return sb_str(&cc->arena, &b);
+                     "last at most 35", cold->set && archived ? "remove cold_after and archive = true"
+                                                              : cold->set ? "remove cold_after" : "remove archive = true");
 }
 
 /* OB4006: continuous backup on a plan that names, with `type in`,
@@ -144,6 +144,11 @@ static const char *join_names(struct obc *cc, const struct vec *types)
 static void check_continuous_types(struct obc *cc, const struct ir_program *prog, const struct ir_rule *r,
                                    const char *what)
 {
+    for (size_t i = 0; i < r->plan->selections.len; i++) {
+        const struct ir_selection *sel = VEC_GET(const struct ir_selection, r->plan->selections, i);
+        if (check_errors_within(cc, sel->match_loc)) /* its entries are incomplete */
+            return;
+    }
     struct vec types = {0}, lacking = {0}, known = {0};
     bool any;
     ir_plan_types(prog, r->plan, &types, &any, &cc->arena);
@@ -161,7 +166,7 @@ static void check_continuous_types(struct obc *cc, const struct ir_program *prog
         if (t->continuous && !t->is_any)
             vec_push(&cc->arena, &known, t);
     }
-    const char *names = join_names(cc, &lacking);
+    const char *names = check_names(&cc->arena, &lacking, SIZE_MAX);
     struct diag *d = diag_emit(cc, OB4006, r->continuous.loc,
                                "%s asks for continuous backup, which %s cannot do; AWS takes snapshots of %s instead",
                                what, names, lacking.len == 1 ? "it" : "them");
@@ -169,7 +174,7 @@ static void check_continuous_types(struct obc *cc, const struct ir_program *prog
         diag_note(cc, d, r->plan->select_loc, "plan '%s' selects %s here", r->plan->d.name, names);
     if (known.len)
         diag_help(cc, d, "continuous backup works for %s: move %s to a plan without continuous backup, "
-                         "or remove continuous = true", join_names(cc, &known), names);
+                         "or remove continuous = true", check_names(&cc->arena, &known, SIZE_MAX), names);
     else
         diag_help(cc, d, "move %s to a plan without continuous backup, or remove continuous = true", names);
 }
@@ -177,8 +182,8 @@ static void check_continuous_types(struct obc *cc, const struct ir_program *prog
 /* OB9003: no delete_after keeps recovery points forever [B1, B2]. */
 static void check_forever(struct obc *cc, const struct ir_rule *r, const char *what)
 {
-    if (r->lc.delete_after.set)
-        return;
+    if (r->lc.delete_after.set || check_value_rejected_within(cc, r->loc))
+        return; /* given, or given and rejected (and continuous may have been) */
     if (r->vault && ir_lock_range(r->vault->lock).has_max)
         return; /* the lock's maximum makes it an error: OB4014 */
     struct diag *d = diag_emit(cc, OB9003, r->name_loc,
@@ -188,7 +193,7 @@ static void check_forever(struct obc *cc, const struct ir_rule *r, const char *w
 
 static void check_rule(struct obc *cc, const struct ir_program *prog, const struct ir_rule *r)
 {
-    const char *what = rule_name(cc, r);
+    const char *what = check_rule_words(&cc->arena, r);
     bool continuous = r->continuous.set && r->continuous.v;
     if (continuous) {
         check_continuous_retention(cc, r, what);
