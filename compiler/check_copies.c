@@ -9,7 +9,7 @@
  *
  * Also owns small helpers the checks share (check_names,
  * check_principal_words, check_rule_words, check_first_time,
- * check_errors_within). Works on the IR only and reports each root cause
+ * diag_rejected_within). Works on the IR only and reports each root cause
  * once: a copy whose target sema rejected (not exactly one region) or
  * that cannot leave its partition is not checked any further. What a key
  * grants, and to whom, is check_kms.c's.
@@ -90,18 +90,6 @@ bool check_first_time(struct arena *ar, struct vec *seen, enum diag_code code, c
     *x = (struct check_seen){code, a, b};
     vec_push(ar, seen, x);
     return true;
-}
-
-bool check_errors_within(const struct obc *cc, struct loc loc)
-{
-    if (!loc.file)
-        return false;
-    for (size_t i = 0; i < cc->diag.list.len; i++) {
-        const struct diag *d = VEC_GET(const struct diag, cc->diag.list, i);
-        if (d->sev == SEV_ERROR && d->loc.file == loc.file && d->loc.start >= loc.start && d->loc.end <= loc.end)
-            return true;
-    }
-    return false;
 }
 
 /* ---- small helpers --------------------------------------------------- */
@@ -217,7 +205,7 @@ static void check_vault_holder(struct copies *c, const struct ir_plan *p, const 
 static void check_vault_regions(struct copies *c, const struct ir_plan *p, const struct ir_rule *r)
 {
     const struct ir_vault *v = r->vault;
-    if (!v || !v->regions.len || check_errors_within(c->cc, v->regions_loc))
+    if (!v || !v->regions.len || diag_rejected_within(c->cc, v->regions_loc))
         return;
     struct vec missing = {0};
     items_missing(c->a, &p->regions, &v->regions, &missing);
@@ -242,8 +230,8 @@ static void check_vault_regions(struct copies *c, const struct ir_plan *p, const
 static void check_key_region(struct copies *c, const struct ir_vault *v)
 {
     const struct ir_key *k = v->key;
-    if (!k || k->aws_managed || k->multi_region || !k->regions.len || check_errors_within(c->cc, k->regions_loc) ||
-        check_errors_within(c->cc, v->regions_loc))
+    if (!k || k->aws_managed || k->multi_region || !k->regions.len || diag_rejected_within(c->cc, k->regions_loc) ||
+        diag_rejected_within(c->cc, v->regions_loc))
         return;
     struct vec where = {0}, missing = {0};
     ir_vault_regions(c->prog, v, &where, c->a);
@@ -427,7 +415,7 @@ static void check_accepts(struct copies *c, const struct ir_plan *p, const struc
                           const struct ir_copy *cp)
 {
     const struct ir_vault *t = cp->target;
-    if (check_errors_within(c->cc, t->accept_loc)) /* lowered without the bad entries */
+    if (diag_rejected_within(c->cc, t->accept_loc)) /* lowered without the bad entries */
         return;
     struct vec sources = {0}, refused = {0};
     copy_sources(c, p, r, &sources);

@@ -146,7 +146,7 @@ static const char *use_words(struct arena *a, const struct key_use *u, const cha
 static void check_key_grants(struct kms *m, const struct ir_key *k)
 {
     /* a `grants` value sema rejected in part was lowered without that part */
-    if (k->grants_loc.file && (!k->grants || check_errors_within(m->cc, k->grants_loc)))
+    if (k->grants_loc.file && (!k->grants || diag_rejected_within(m->cc, k->grants_loc)))
         return;
     struct vec missing = {0};
     for (size_t i = 0; i < m->uses.len; i++) {
@@ -206,7 +206,7 @@ static void check_key_share(struct kms *m, const struct key_use *u)
     const struct ir_key *k = u->key;
     struct ir_principal owner = ir_key_owner(k);
     if (ir_principal_covered(&u->who, &owner, &k->grant_to) || use_of_rejected_copy(u) ||
-        check_errors_within(m->cc, k->grant_to_loc))
+        diag_rejected_within(m->cc, k->grant_to_loc))
         return;
     const void *who = u->who.kind == PRIN_ACCOUNT ? (const void *)u->who.account : NULL;
     if (!check_first_time(m->a, &m->reported, OB7004, k, who))

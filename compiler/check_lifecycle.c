@@ -20,20 +20,6 @@
 #define COLD_MIN_DAYS 90       /* cold storage keeps a recovery point at least 90 days [S1, B2] */
 #define CONTINUOUS_MAX_DAYS 35 /* continuous backups are kept at most 35 days [S1, B21] */
 
-bool check_value_rejected_within(const struct obc *cc, struct loc loc)
-{
-    if (!loc.file)
-        return false;
-    for (size_t i = 0; i < cc->diag.list.len; i++) {
-        const struct diag *d = VEC_GET(const struct diag, cc->diag.list, i);
-        int n = diag_info(d->code)->number;
-        if (d->sev == SEV_ERROR && n >= 2000 && n < 3000 && d->loc.file == loc.file && d->loc.start >= loc.start &&
-            d->loc.end <= loc.end)
-            return true;
-    }
-    return false;
-}
-
 /* "the copy to 'central' in rule 'nightly' of plan 'daily'" */
 static const char *copy_name(struct obc *cc, const struct ir_rule *r, const struct ir_copy *c)
 {
@@ -91,7 +77,7 @@ static void check_continuous_retention(struct obc *cc, const struct ir_rule *r, 
 {
     const struct ir_num *del = &r->lc.delete_after;
     if (!del->set) {
-        if (check_value_rejected_within(cc, r->loc)) /* a delete_after sema rejected */
+        if (diag_rejected_within(cc, r->loc)) /* a delete_after sema rejected */
             return;
         struct diag *d = diag_emit(cc, OB4004, r->continuous.loc,
                                    "%s has continuous backup but no delete_after, so it would keep recovery points "
@@ -146,7 +132,7 @@ static void check_continuous_types(struct obc *cc, const struct ir_program *prog
 {
     for (size_t i = 0; i < r->plan->selections.len; i++) {
         const struct ir_selection *sel = VEC_GET(const struct ir_selection, r->plan->selections, i);
-        if (check_errors_within(cc, sel->match_loc)) /* its entries are incomplete */
+        if (diag_rejected_within(cc, sel->match_loc)) /* its entries are incomplete */
             return;
     }
     struct vec types = {0}, lacking = {0}, known = {0};
@@ -182,7 +168,7 @@ static void check_continuous_types(struct obc *cc, const struct ir_program *prog
 /* OB9003: no delete_after keeps recovery points forever [B1, B2]. */
 static void check_forever(struct obc *cc, const struct ir_rule *r, const char *what)
 {
-    if (r->lc.delete_after.set || check_value_rejected_within(cc, r->loc))
+    if (r->lc.delete_after.set || diag_rejected_within(cc, r->loc))
         return; /* given, or given and rejected (and continuous may have been) */
     if (r->vault && ir_lock_range(r->vault->lock).has_max)
         return; /* the lock's maximum makes it an error: OB4014 */

@@ -51,7 +51,7 @@ static void check_order(struct obc *cc, const struct ir_vault *v, const struct i
 static void check_grace(struct obc *cc, const struct ir_vault *v, const struct ir_lock *l)
 {
     const struct ir_num *g = &l->grace;
-    if (!l->mode_loc.file || check_value_rejected_within(cc, v->d.loc)) /* no mode, or a rejected value */
+    if (!l->mode_loc.file || diag_rejected_within(cc, v->d.loc)) /* no mode, or a rejected value */
         return;
     if (l->mode == LOCK_GOVERNANCE) {
         if (!g->set)
@@ -111,7 +111,7 @@ static void check_rule_retention(struct obc *cc, const struct ir_rule *r)
     bool continuous = r->continuous.set && r->continuous.v;
     if (!del->set) {
         /* continuous without delete_after: OB4004; a rejected one: OB2xxx */
-        if (!lr.has_max || continuous || check_value_rejected_within(cc, r->loc))
+        if (!lr.has_max || continuous || diag_rejected_within(cc, r->loc))
             return;
         struct diag *d = diag_emit(cc, OB4014, r->vault_loc,
                                    "%s has no delete_after, so it keeps recovery points forever, over the %lld-day "
@@ -177,7 +177,7 @@ static void check_copy_retention(struct obc *cc, const struct ir_rule *r, const 
     int64_t days = ir_copy_retention(r, c, &forever);
     if (forever) {
         bool continuous = r->continuous.set && r->continuous.v; /* the rule's missing delete_after: OB4004 */
-        if (lr.has_max && !continuous && !check_value_rejected_within(cc, r->loc))
+        if (lr.has_max && !continuous && !diag_rejected_within(cc, r->loc))
             report_copy(cc, r, c,
                         arena_printf(&cc->arena, "keeps recovery points forever (no delete_after), over the lock's "
                                                  "%lld-day maximum", (long long)lr.max),

@@ -169,6 +169,7 @@ struct diag_engine {
     size_t warnings;
     size_t max;          /* at most this many are stored */
     size_t dropped;      /* emitted past `max` */
+    size_t before_checks; /* entries of `list` emitted before checks_run */
 };
 
 const struct diag_code_info *diag_info(enum diag_code code);
@@ -182,6 +183,10 @@ void diag_note(struct obc *cc, struct diag *d, struct loc loc, const char *fmt, 
     OBC_PRINTF(4, 5);
 void diag_help(struct obc *cc, struct diag *d, const char *fmt, ...) OBC_PRINTF(3, 4);
 void diag_sort(struct obc *cc); /* by file, offset, emission order */
+/* Whether the front end or sema reported an error inside `loc`. The IR
+ * leaves out values they rejected, so a check must not judge what is left
+ * (a rejected delete_after is not a missing one). */
+bool diag_rejected_within(const struct obc *cc, struct loc loc);
 
 /* diag_render.c: text (gcc/clang shape) and JSON renderings */
 enum diag_format { DIAG_FORMAT_TEXT, DIAG_FORMAT_JSON };
@@ -891,10 +896,6 @@ void check_windows(struct obc *cc, struct ir_program *prog);   /* OB3010-OB3012 
 void check_overlap(struct obc *cc, struct ir_program *prog);   /* OB3020 */
 void check_roles(struct obc *cc, struct ir_program *prog);     /* OB5007 partitions, OB5008, OB6010 */
 void check_lifecycle(struct obc *cc, struct ir_program *prog); /* OB4001-OB4006, OB9003 */
-/* Whether sema rejected a value inside `loc` (an OB2xxx error): the IR
- * leaves a rejected attribute unset, so a check must not read its
- * absence as "not given" (check_lifecycle.c). */
-bool check_value_rejected_within(const struct obc *cc, struct loc loc);
 void check_lock(struct obc *cc, struct ir_program *prog);      /* OB4010-OB4016 */
 void check_copies(struct obc *cc, struct ir_program *prog);    /* OB6001-OB6009 */
 void check_kms(struct obc *cc, struct ir_program *prog);       /* OB7001-OB7004 */
@@ -909,9 +910,6 @@ const char *check_rule_words(struct arena *a, const struct ir_rule *r); /* "rule
 /* One diagnostic per root cause: whether (code, a, b) is new to `seen`
  * (a vector the caller keeps); records it. */
 bool check_first_time(struct arena *ar, struct vec *seen, enum diag_code code, const void *a, const void *b);
-/* Whether an error was reported inside `loc`: sema lowers a list without
- * the entries it rejects, so a check must not judge what is left. */
-bool check_errors_within(const struct obc *cc, struct loc loc);
 
 /* ------------------------------------------------------------------ */
 /* emit_policy.c, emit_manifest.c, json_out.c                         */
