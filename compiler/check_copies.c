@@ -24,12 +24,6 @@
 
 /* One attachment of a policy that contains a plan: the plan runs in the
  * accounts it reaches. */
-struct receiver {
-    struct ir_principal who;         /* PRIN_MEMBERS for a root or an OU */
-    const struct ir_policy *policy;
-    const struct ir_target *target;
-};
-
 struct copies {
     struct obc *cc;
     struct arena *a;
@@ -136,31 +130,7 @@ static void note_if(struct obc *cc, struct diag *d, struct loc loc, const char *
         diag_note(cc, d, loc, "%s", msg);
 }
 
-/* Every attachment of every policy that contains plan `p`. */
-static void plan_receivers(struct copies *c, const struct ir_plan *p, struct vec *out)
-{
-    struct vec policies = {0};
-    ir_plan_policies(c->prog, p, &policies, c->a);
-    for (size_t i = 0; i < policies.len; i++) {
-        const struct ir_policy *pol = policies.items[i];
-        for (size_t j = 0; j < pol->attach.len; j++) {
-            const struct ir_target *t = pol->attach.items[j];
-            struct receiver *r = arena_alloc(c->a, sizeof *r);
-            r->policy = pol;
-            r->target = t;
-            r->who.loc = t->loc;
-            if (t->kind == TARGET_ACCOUNT) {
-                r->who.kind = PRIN_ACCOUNT;
-                r->who.account = (struct ir_account *)t->decl;
-            } else {
-                r->who.kind = PRIN_MEMBERS;
-            }
-            vec_push(c->a, out, r);
-        }
-    }
-}
-
-static const char *receiver_words(struct arena *a, const struct receiver *r, const struct ir_plan *p)
+static const char *receiver_words(struct arena *a, const struct ir_receiver *r, const struct ir_plan *p)
 {
     const struct ir_decl *d = r->target->decl;
     if (r->target->kind == TARGET_ACCOUNT)
@@ -178,10 +148,10 @@ static void check_vault_holder(struct copies *c, const struct ir_plan *p, const 
     if (!v || v->owner.kind != PRIN_ACCOUNT || !v->owner.account)
         return;
     struct vec receivers = {0};
-    plan_receivers(c, p, &receivers);
-    const struct receiver *other = NULL;
+    ir_plan_receivers(c->prog, p, &receivers, c->a);
+    const struct ir_receiver *other = NULL;
     for (size_t i = 0; i < receivers.len && !other; i++) {
-        const struct receiver *x = receivers.items[i];
+        const struct ir_receiver *x = receivers.items[i];
         if (!ir_same_principal(&x->who, &v->owner))
             other = x;
     }
@@ -379,12 +349,12 @@ static void copy_sources(struct copies *c, const struct ir_plan *p, const struct
 {
     struct ir_principal holder = ir_vault_owner(r->vault);
     if (holder.kind == PRIN_ACCOUNT) {
-        struct receiver *x = arena_alloc(c->a, sizeof *x);
+        struct ir_receiver *x = arena_alloc(c->a, sizeof *x);
         x->who = holder;
         vec_push(c->a, out, x);
         return;
     }
-    plan_receivers(c, p, out);
+    ir_plan_receivers(c->prog, p, out, c->a);
 }
 
 /* `organization` and `members` (every account that receives a policy,
@@ -421,7 +391,7 @@ static void check_accepts(struct copies *c, const struct ir_plan *p, const struc
     copy_sources(c, p, r, &sources);
     struct strbuf who = {0};
     for (size_t i = 0; i < sources.len; i++) {
-        const struct receiver *x = sources.items[i];
+        const struct ir_receiver *x = sources.items[i];
         const void *id = x->who.kind == PRIN_ACCOUNT ? (const void *)x->who.account : NULL;
         if (accepts(t, &x->who) || !first_report(c, OB6005, t, id))
             continue;
@@ -430,7 +400,7 @@ static void check_accepts(struct copies *c, const struct ir_plan *p, const struc
     }
     if (!refused.len)
         return;
-    const struct receiver *first = refused.items[0];
+    const struct ir_receiver *first = refused.items[0];
     struct diag *d = diag_emit(c->cc, OB6005, cp->target_loc,
                                "vault '%s' does not accept copies from %s, where %s runs: its access policy must "
                                "allow backup:CopyIntoBackupVault",

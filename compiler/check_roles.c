@@ -66,12 +66,45 @@ static void check_role_partition(struct obc *cc, const struct ir_plan *p, const 
                      "each plan's partition", plan_part);
 }
 
+/* OB5008: a role ARN with a fixed account id, in a plan that runs in
+ * accounts other than that one: AWS Backup in those accounts cannot pass
+ * a role of another account [S1: the role must exist in every account]. */
+static void check_role_account(struct obc *cc, const struct ir_program *prog, const struct ir_plan *p,
+                               const struct ir_selection *sel, struct vec *seen)
+{
+    const struct ir_role *role = sel->role;
+    struct arn_parts parts;
+    if (!role || !role->arn.s || !arn_split(&cc->arena, role->arn.s, &parts) || strcmp(parts.account, "$account") == 0)
+        return;
+    for (size_t i = 0; i < seen->len; i++)
+        if (seen->items[i] == role)
+            return;
+    struct vec receivers = {0};
+    ir_plan_receivers(prog, p, &receivers, &cc->arena);
+    for (size_t i = 0; i < receivers.len; i++) {
+        const struct ir_receiver *r = receivers.items[i];
+        if (r->who.kind == PRIN_ACCOUNT && r->who.account && r->who.account->id &&
+            strcmp(r->who.account->id, parts.account) == 0)
+            continue;
+        vec_push(&cc->arena, seen, (void *)role);
+        struct diag *d = diag_emit(cc, OB5008, role->arn.loc, "role ARN names account %s, but plan '%s' also runs in "
+                                   "other accounts, where AWS Backup cannot use it", parts.account, p->d.name);
+        diag_note(cc, d, r->target->loc, "policy '%s' is attached here", r->policy->d.name);
+        diag_help(cc, d, "write $account in place of %s: the same role must exist in every account that runs the plan",
+                  parts.account);
+        return;
+    }
+}
+
 void check_roles(struct obc *cc, struct ir_program *prog)
 {
     check_one_partition(cc, prog);
+    struct vec seen = {0}; /* roles already reported for OB5008 */
     for (size_t i = 0; i < prog->plans.len; i++) {
         const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
-        for (size_t j = 0; j < p->selections.len; j++)
+        for (size_t j = 0; j < p->selections.len; j++) {
             check_role_partition(cc, p, VEC_GET(const struct ir_selection, p->selections, j));
+            check_role_account(cc, prog, p, VEC_GET(const struct ir_selection, p->selections, j), &seen);
+        }
     }
 }

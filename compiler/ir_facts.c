@@ -200,3 +200,27 @@ const struct ir_partition *ir_copy_account_barrier(const struct ir_plan *p, cons
     }
     return NULL;
 }
+
+void ir_plan_receivers(const struct ir_program *prog, const struct ir_plan *p, struct vec *out,
+                       struct arena *a)
+{
+    struct vec policies = {0};
+    ir_plan_policies(prog, p, &policies, a);
+    for (size_t i = 0; i < policies.len; i++) {
+        const struct ir_policy *pol = policies.items[i];
+        for (size_t j = 0; j < pol->attach.len; j++) {
+            const struct ir_target *t = pol->attach.items[j];
+            struct ir_receiver *r = arena_alloc(a, sizeof *r);
+            r->policy = pol;
+            r->target = t;
+            r->who.loc = t->loc;
+            if (t->kind == TARGET_ACCOUNT) {
+                r->who.kind = PRIN_ACCOUNT;
+                r->who.account = (struct ir_account *)t->decl;
+            } else {
+                r->who.kind = PRIN_MEMBERS;
+            }
+            vec_push(a, out, r);
+        }
+    }
+}

@@ -837,6 +837,16 @@ void ir_vault_regions(const struct ir_program *prog, const struct ir_vault *v, s
  * whether it can back up anything (tag-only selections or `any`). */
 void ir_plan_types(const struct ir_program *prog, const struct ir_plan *p, struct vec *out,
                    bool *any, struct arena *a);
+/* Where a plan runs: one entry per attachment of every policy that
+ * contains it (struct ir_receiver*); `who` is the account for an account
+ * target and PRIN_MEMBERS for a root or an OU. */
+struct ir_receiver {
+    struct ir_principal who;
+    const struct ir_policy *policy;
+    const struct ir_target *target;
+};
+void ir_plan_receivers(const struct ir_program *prog, const struct ir_plan *p, struct vec *out,
+                       struct arena *a);
 /* The policies that contain a plan (struct ir_policy*). */
 void ir_plan_policies(const struct ir_program *prog, const struct ir_plan *p, struct vec *out,
                       struct arena *a);
