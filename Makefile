@@ -52,7 +52,7 @@ VARIANT_CC_fuzz       := clang
 FUZZ_SECONDS          ?= 60
 
 .PHONY: all deps test-deps demo check install uninstall clean regen bench fuzz coverage \
-        unit stdlib-lint corpus schema valgrind fuzz-smoke
+        unit stdlib-lint explanations corpus schema valgrind fuzz-smoke
 
 all: $(BUILD)/obc
 
@@ -131,9 +131,9 @@ demo: deps
 	$(PY) tests/validate-policies.py $(DEMO_OUT)
 
 check: test-deps
-	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc $(BUILD)/asan/obc \
+	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc $(BUILD)/asan/obc $(BUILD)/fuzz/fuzz_compile \
 	    $(patsubst tests/unit/test_%.c,$(BUILD)/asan/test_%,$(UNIT_SRCS))
-	@$(MAKE) --no-print-directory unit stdlib-lint corpus schema valgrind fuzz-smoke
+	@$(MAKE) --no-print-directory unit stdlib-lint explanations corpus schema valgrind fuzz-smoke
 	@echo "make check: all passed"
 
 unit:
@@ -142,6 +142,9 @@ unit:
 
 stdlib-lint:
 	tests/stdlib-lint.sh --self-test
+
+explanations:
+	tests/check-explanations.sh $(BUILD)/obc
 
 corpus:
 	tests/check-code-coverage.sh
@@ -164,6 +167,18 @@ fuzz: test-deps
 regen: $(BUILD)/obc
 	tests/run-corpus.sh --regen $(BUILD)/obc
 	@echo "goldens rewritten: review them with 'git diff corpus/' before committing"
+
+# Coverage of compiler/ by the unit tests, the corpus and the CLI tests.
+COV_TESTS := $(patsubst tests/unit/test_%.c,$(BUILD)/cov/test_%,$(UNIT_SRCS))
+coverage: test-deps
+	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/cov/obc $(COV_TESTS)
+	@rm -f $(BUILD)/cov/*.gcda
+	@set -e; for t in $(COV_TESTS); do $$t >/dev/null 2>&1 || { echo "coverage: $$t failed"; exit 1; }; done
+	tests/run-corpus.sh $(BUILD)/cov/obc
+	@if [ -x tests/cli/run.sh ]; then tests/cli/run.sh $(BUILD)/cov/obc >/dev/null; fi
+	gcovr --root . --object-directory $(BUILD)/cov --filter 'compiler/' --exclude-unreachable-branches \
+	    --print-summary --txt $(BUILD)/coverage.txt --sort-percentage
+	@cat $(BUILD)/coverage.txt
 
 install: $(BUILD)/obc
 	install -d $(DESTDIR)$(PREFIX)/bin

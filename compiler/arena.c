@@ -171,3 +171,16 @@ const char *sb_str(struct arena *a, struct strbuf *b)
         return arena_strdup(a, "");
     return b->s;
 }
+
+const char *arena_thousands(struct arena *a, size_t n)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%zu", n);
+    struct strbuf b = {0};
+    for (int i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            sb_puts(a, &b, ",");
+        sb_putn(a, &b, digits + i, 1);
+    }
+    return sb_str(a, &b);
+}

@@ -18,7 +18,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define POLICY_MAX_CHARS 10000 /* a backup policy document [S4, spec 3.1] */
 #define ATTACH_MAX       10    /* policies attached directly to one target [S4] */
 #define POLICY_NAME_MAX  128   /* [S9] */
 #define AWS_NAME_MAX     50    /* plan, rule, selection: [A-Za-z0-9-_.]{1,50} [B1, B3, B4] */
@@ -32,29 +31,6 @@
 #define SHOWN_MAX        40    /* characters of a long key or value quoted in a message */
 
 /* ---- text helpers --------------------------------------------------- */
-
-/* Unicode characters (code points) in UTF-8 text: what AWS counts. */
-static size_t chars(const char *s)
-{
-    size_t count = 0;
-    for (; *s; s++)
-        count += ((unsigned char)*s & 0xC0) != 0x80;
-    return count;
-}
-
-/* 10412 -> "10,412" */
-static const char *thousands(struct arena *a, size_t n)
-{
-    char digits[32];
-    int len = snprintf(digits, sizeof digits, "%zu", n);
-    struct strbuf b = {0};
-    for (int i = 0; i < len; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            sb_puts(a, &b, ",");
-        sb_putn(a, &b, digits + i, 1);
-    }
-    return sb_str(a, &b);
-}
 
 /* s itself, or its first SHOWN_MAX characters and "..." when longer. */
 static const char *shown(struct arena *a, const char *s)
@@ -158,7 +134,7 @@ static const char *bad_chars(struct arena *a, const char *name, const struct nam
  * long"), or NULL when AWS accepts it. */
 static const char *name_problem(struct arena *a, const char *name, const struct name_rule *rule)
 {
-    size_t n = chars(name);
+    size_t n = utf8_chars(name);
     const char *bad = bad_chars(a, name, rule);
     const char *length = NULL;
     if (n < rule->min)
@@ -293,7 +269,7 @@ static void check_policy_names(struct obc *cc, const struct ir_program *prog)
 {
     for (size_t i = 0; i < prog->policies.len; i++) {
         const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
-        size_t n = chars(pol->d.name);
+        size_t n = utf8_chars(pol->d.name);
         if (n <= POLICY_NAME_MAX)
             continue;
         struct diag *d = diag_emit(cc, OB8003, pol->d.name_loc,
@@ -335,7 +311,7 @@ static size_t minified_chars(struct obc *cc, cJSON *doc, const cJSON *node)
         cJSON_Delete(doc);
         arena_fail(&cc->arena);
     }
-    size_t n = chars(text);
+    size_t n = utf8_chars(text);
     free(text);
     return n;
 }
@@ -407,20 +383,20 @@ static void report_size(struct obc *cc, const struct ir_policy *pol, size_t tota
     struct diag *d = diag_emit(cc, OB8001, pol->d.name_loc,
                                "policy '%s' is %s characters (minified JSON), %s over the %s AWS accepts for one "
                                "backup policy",
-                               pol->d.name, thousands(a, total), thousands(a, total - POLICY_MAX_CHARS),
-                               thousands(a, POLICY_MAX_CHARS));
+                               pol->d.name, arena_thousands(a, total), arena_thousands(a, total - POLICY_MAX_CHARS),
+                               arena_thousands(a, POLICY_MAX_CHARS));
     size_t move = plans_to_move(s, n, total);
     if (move) {
         for (size_t i = 0; i < move; i++)
             diag_note(cc, d, s[i].plan->d.name_loc, "plan '%s' takes %s characters of it", s[i].plan->d.name,
-                      thousands(a, s[i].chars));
+                      arena_thousands(a, s[i].chars));
         diag_help(cc, d, "move %s %s into another policy with the same attachments; the count is of the "
                          "minified JSON, which is what AWS measures",
                   plural(move, "plan", "plans"), plan_list(a, s, move));
         return;
     }
     diag_note(cc, d, s[0].plan->d.name_loc, "a policy of plan '%s' alone is %s characters", s[0].plan->d.name,
-              thousands(a, alone_chars(&s[0], n)));
+              arena_thousands(a, alone_chars(&s[0], n)));
     diag_help(cc, d, "split plan '%s': move some of its rules into a new plan in another policy; the count is of "
                      "the minified JSON, which is what AWS measures",
               s[0].plan->d.name);
@@ -586,7 +562,7 @@ static void check_tag_count(struct obc *cc, const struct tag_map *m)
 static void check_tag(struct obc *cc, const struct tag_map *m, const struct ir_tag *t)
 {
     struct arena *a = &cc->arena;
-    size_t klen = chars(t->key), vlen = t->value ? chars(t->value) : 0;
+    size_t klen = utf8_chars(t->key), vlen = t->value ? utf8_chars(t->value) : 0;
     if (klen == 0) {
         struct diag *d = diag_emit(cc, OB8005, t->loc, "a tag key of %s is empty; AWS tag keys are 1 to %d characters",
                                    m->owner, TAG_KEY_MAX);

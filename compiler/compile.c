@@ -40,10 +40,33 @@ struct ir_program *obc_analyze(struct obc *cc)
     return prog;
 }
 
-static struct out_file *render(struct obc *cc, const char *name, cJSON *doc)
+/* OB8008: the console strips whitespace, but the CLI, the API,
+ * CloudFormation and Terraform send the text as it is [S4, S10], so a
+ * pretty file can be refused although its minified form fits. */
+static void check_written_size(struct obc *cc, const struct ir_policy *pol, const char *pretty, cJSON *doc)
 {
-    char *text = json_print(doc, true);
-    cJSON_Delete(doc);
+    size_t written = utf8_chars(pretty);
+    if (written <= POLICY_MAX_CHARS)
+        return;
+    char *min = json_print(doc, false);
+    if (!min)
+        return;
+    size_t minified = utf8_chars(min);
+    free(min);
+    if (minified > POLICY_MAX_CHARS) /* OB8001 already says it */
+        return;
+    struct diag *d = diag_emit(cc, OB8008, pol->d.name_loc,
+                               "policy '%s' is written pretty-printed as %s characters; AWS counts the whitespace when "
+                               "the file is sent through the CLI, the API, CloudFormation or Terraform",
+                               pol->d.name, arena_thousands(&cc->arena, written));
+    diag_help(cc, d, "compile with --minify (%s characters, under the 10,000 limit), or paste the policy into the "
+                     "console, which strips whitespace", arena_thousands(&cc->arena, minified));
+}
+
+/* The document as written (pretty, or minified with --minify). */
+static struct out_file *render_keep(struct obc *cc, const char *name, const cJSON *doc)
+{
+    char *text = json_print(doc, !cc->opts.minify);
     if (!text)
         arena_fail(&cc->arena);
     struct out_file *f = arena_alloc(&cc->arena, sizeof *f);
@@ -71,12 +94,18 @@ bool obc_emit(struct obc *cc, struct vec *out)
         cJSON *doc = emit_policy(cc, pol);
         if (!doc)
             continue;
-        vec_push(&cc->arena, out, render(cc, arena_printf(&cc->arena, "%s.json", pol->d.name), doc));
+        struct out_file *f = render_keep(cc, arena_printf(&cc->arena, "%s.json", pol->d.name), doc);
+        if (!cc->opts.minify)
+            check_written_size(cc, pol, f->data, doc);
+        cJSON_Delete(doc);
+        vec_push(&cc->arena, out, f);
     }
     if (!cc->opts.no_manifest) {
         cJSON *m = emit_manifest(cc, prog);
-        if (m)
-            vec_push(&cc->arena, out, render(cc, MANIFEST_FILE, m));
+        if (m) {
+            vec_push(&cc->arena, out, render_keep(cc, MANIFEST_FILE, m));
+            cJSON_Delete(m);
+        }
     }
     if (out->len > 1)
         qsort(out->items, out->len, sizeof *out->items, by_name);

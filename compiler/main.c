@@ -42,6 +42,7 @@ enum option_id {
     OPT_NO_MANIFEST = 1u << 4,
     OPT_STDLIB = 1u << 5,
     OPT_HELP = 1u << 6,
+    OPT_MINIFY = 1u << 7,
 };
 
 struct command_spec {
@@ -63,13 +64,13 @@ static const struct command_spec commands[CMD_COUNT] = {
      "and the account-side setup manifest DIR/" MANIFEST_FILE ". Nothing is written\n"
      "when a diagnostic at or above the fail level is reported; otherwise every file\n"
      "is replaced at once.",
-     OPT_OUTPUT | DIAG_OPTIONS | OPT_NO_MANIFEST | OPT_HELP},
+     OPT_OUTPUT | DIAG_OPTIONS | OPT_NO_MANIFEST | OPT_MINIFY | OPT_HELP},
     {CMD_CHECK, "check", "FILE...",
      "run every check of compile, writing nothing",
      "Reads FILE... and everything they import ('-' reads standard input) and runs\n"
      "every check that compile runs, including the size of the rendered documents,\n"
      "without writing any file.",
-     DIAG_OPTIONS | OPT_NO_MANIFEST | OPT_HELP},
+     DIAG_OPTIONS | OPT_NO_MANIFEST | OPT_MINIFY | OPT_HELP},
     {CMD_EXPLAIN, "explain", "[CODE]",
      "describe a diagnostic code, or list them all",
      "With CODE (OB2001, ob2001 or 2001), prints its severity and title and where\n"
@@ -100,6 +101,7 @@ static const struct option_spec options[] = {
     {OPT_FAIL_LEVEL, 0, "fail-level", "error|warning",
      "exit 1 on diagnostics at or above this level (default: error)"},
     {OPT_NO_MANIFEST, 0, "no-manifest", NULL, "do not produce " MANIFEST_FILE},
+    {OPT_MINIFY, 0, "minify", NULL, "write JSON without whitespace: the form AWS counts toward 10,000 characters"},
     {OPT_STDLIB, 0, "stdlib", "DIR", NULL},
     {OPT_HELP, 'h', "help", NULL, "show this help"},
 };
@@ -114,6 +116,7 @@ struct cli {
     enum color_mode color;
     enum severity fail_level;
     bool no_manifest;
+    bool minify;
     const char *stdlib_dir;
     bool help;
     const char **args;    /* operands: files, a code or a command name */
@@ -299,6 +302,9 @@ static int apply_option(struct cli *cli, const struct option_spec *o, const char
         break;
     case OPT_NO_MANIFEST:
         cli->no_manifest = true;
+        break;
+    case OPT_MINIFY:
+        cli->minify = true;
         break;
     case OPT_STDLIB:
         cli->stdlib_dir = value;
@@ -567,6 +573,7 @@ static int run_compilation(const struct cli *cli)
     struct obc_options opts = {0};
     opts.stdlib_dir = cli->stdlib_dir;
     opts.no_manifest = cli->no_manifest;
+    opts.minify = cli->minify;
     struct obc cc;
     obc_init(&cc, &opts);
     int rc = compile_guarded(&cc, cli);

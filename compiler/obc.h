@@ -78,6 +78,7 @@ void sb_putn(struct arena *a, struct strbuf *b, const char *s, size_t n);
 void sb_puts(struct arena *a, struct strbuf *b, const char *s);
 void sb_printf(struct arena *a, struct strbuf *b, const char *fmt, ...) OBC_PRINTF(3, 4);
 const char *sb_str(struct arena *a, struct strbuf *b); /* NUL-terminated, never NULL */
+const char *arena_thousands(struct arena *a, size_t n);  /* 10412 -> "10,412" */
 
 /* ------------------------------------------------------------------ */
 /* source.c: source files, locations, the line map                     */
@@ -120,6 +121,8 @@ struct loc loc_span(struct loc a, struct loc b); /* from a's start to b's end */
 /* Length (1..4) of the UTF-8 sequence at s, or 0 if it is invalid
  * (overlong, surrogate, out of range, truncated). *cp gets the code point. */
 size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+/* Characters (code points) of a UTF-8 string: what AWS counts. */
+size_t utf8_chars(const char *s);
 
 /* Reading files from disk or stdin; returns 0 or an errno value
  * (EISDIR for directories, EFBIG past LIMIT_FILE_BYTES, ENODEV for a
@@ -201,6 +204,7 @@ struct obc_options {
     const char *stdlib_dir;  /* read std/... from here instead of the
                                 embedded copy (NULL: embedded) */
     bool no_manifest;
+    bool minify;             /* write policies without whitespace */
 };
 
 struct ir_program;
@@ -224,6 +228,7 @@ struct ir_program *obc_analyze(struct obc *cc);
  * may report policy-level errors itself (e.g. size). */
 bool obc_emit(struct obc *cc, struct vec *out);
 #define MANIFEST_FILE "obc.manifest.json"
+#define POLICY_MAX_CHARS 10000 /* characters in one backup policy document [S4, spec 3.1] */
 
 /* ------------------------------------------------------------------ */
 /* ast.c: the syntax tree built by grammar/parser.y                     */

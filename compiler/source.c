@@ -161,3 +161,11 @@ size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
         *cp = v;
     return len;
 }
+
+size_t utf8_chars(const char *s)
+{
+    size_t count = 0;
+    for (; *s; s++)
+        count += ((unsigned char)*s & 0xC0) != 0x80;
+    return count;
+}

@@ -42,8 +42,8 @@ if [ "$failed" -ne 0 ]; then
     exit 1
 fi
 cat build/fuzz/worker-*.log | awk -F: '
-    /^stat::number_of_executed_units/ {runs += $2}
-    /^stat::average_exec_per_sec/ {rate += $2}
-    /^stat::peak_rss_mb/ {if ($2 > rss) rss = $2}
+    /^stat::number_of_executed_units/ {runs += $NF}
+    /^stat::average_exec_per_sec/ {rate += $NF}
+    /^stat::peak_rss_mb/ {if ($NF > rss) rss = $NF}
     END {printf "fuzz: %d executions, %d per second (all workers), peak RSS %d MB\n", runs, rate, rss}'
 echo "fuzz: $mode run of ${seconds}s on $jobs workers: no crash, leak or timeout"
