@@ -24,40 +24,46 @@ static bool id_string(struct sema *s, const struct ast_item *it, const char *wha
     return val_string(s, v, out);
 }
 
-void lower_account(struct sema *s, const struct ast_item *it, struct ir_account *acc)
+/* How one kind of id is written, for OB2007. */
+struct id_format {
+    const char *what;          /* "account id" */
+    bool (*ok)(const char *);
+    const char *not_one;       /* "an AWS account id" */
+    const char *looks_like;    /* help text */
+};
+
+static const char *lower_id(struct sema *s, const struct ast_item *it, const struct id_format *f)
 {
     struct ir_text id;
-    if (!id_string(s, it, "account id", &id))
-        return;
-    acc->id = id.s;
-    if (!id_account_ok(id.s)) {
-        struct diag *d = diag_emit(s->cc, OB2007, id.loc, "'%s' is not an AWS account id", id.s);
-        diag_help(s->cc, d, "an account id is exactly 12 digits: \"123456789012\"");
+    if (!id_string(s, it, f->what, &id))
+        return NULL;
+    if (!f->ok(id.s)) {
+        struct diag *d = diag_emit(s->cc, OB2007, id.loc, "'%s' is not %s", id.s, f->not_one);
+        diag_help(s->cc, d, "%s", f->looks_like);
     }
+    return id.s;
+}
+
+void lower_account(struct sema *s, const struct ast_item *it, struct ir_account *acc)
+{
+    static const struct id_format f = {"account id", id_account_ok, "an AWS account id",
+                                       "an account id is exactly 12 digits: \"123456789012\""};
+    acc->id = lower_id(s, it, &f);
 }
 
 void lower_ou(struct sema *s, const struct ast_item *it, struct ir_ou *ou)
 {
-    struct ir_text id;
-    if (!id_string(s, it, "OU id", &id))
-        return;
-    ou->id = id.s;
-    if (!id_ou_ok(id.s)) {
-        struct diag *d = diag_emit(s->cc, OB2007, id.loc, "'%s' is not an organizational unit id", id.s);
-        diag_help(s->cc, d, "an OU id looks like \"ou-ab12-34cd56ef\": ou-, 4 to 32 lower-case letters or digits, -, 8 to 32 more");
-    }
+    static const struct id_format f = {"OU id", id_ou_ok, "an organizational unit id",
+                                       "an OU id looks like \"ou-ab12-34cd56ef\": ou-, 4 to 32 lower-case letters "
+                                       "or digits, -, 8 to 32 more"};
+    ou->id = lower_id(s, it, &f);
 }
 
 void lower_root(struct sema *s, const struct ast_item *it, struct ir_root *root)
 {
-    struct ir_text id;
-    if (!id_string(s, it, "root id", &id))
-        return;
-    root->id = id.s;
-    if (!id_root_ok(id.s)) {
-        struct diag *d = diag_emit(s->cc, OB2007, id.loc, "'%s' is not an organization root id", id.s);
-        diag_help(s->cc, d, "a root id looks like \"r-ab12\": r- and 4 to 32 lower-case letters or digits");
-    }
+    static const struct id_format f = {"root id", id_root_ok, "an organization root id",
+                                       "a root id looks like \"r-ab12\": r- and 4 to 32 lower-case letters or digits"};
+    root->id = lower_id(s, it, &f);
 }
 
 /* service:Action, e.g. kms:Decrypt or kms:* */
