@@ -126,7 +126,8 @@ demo: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc
 	@rm -rf $(DEMO_OUT)
 	$(BUILD)/obc compile $(DEMO_SRC) -o $(DEMO_OUT)
-	@for f in $(DEMO_OUT)/*.json; do echo "== $$f"; cat "$$f"; done
+	@for f in $(DEMO_OUT)/*.json; do [ "$${f##*/}" = obc.manifest.json ] || { echo "== $$f"; cat "$$f"; }; done
+	@echo "== $(DEMO_OUT)/obc.manifest.json: what must exist in the accounts ($$(wc -l < $(DEMO_OUT)/obc.manifest.json) lines; see docs/manifest.md)"
 	@tools/ensure-deps.sh python3 python3-jsonschema
 	$(PY) tests/validate-policies.py $(DEMO_OUT)
 
