@@ -181,6 +181,11 @@ coverage: test-deps
 	    --print-summary --txt $(BUILD)/coverage.txt --sort-percentage
 	@cat $(BUILD)/coverage.txt
 
+# Speed and memory (tests/bench/budgets.txt): BENCH_FLAGS=--quick or --scaling.
+BENCH_FLAGS ?=
+bench: deps
+	tests/bench/run.sh $(BENCH_FLAGS)
+
 install: $(BUILD)/obc
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BUILD)/obc $(DESTDIR)$(PREFIX)/bin/obc

@@ -31,10 +31,9 @@ const char *ast_word_text(const struct ast_item *it, size_t i)
     return VEC_GET(struct ast_word, it->words, i)->text;
 }
 
+/* i < it->words.len: every caller checks the head's length first. */
 struct loc ast_word_loc(const struct ast_item *it, size_t i)
 {
-    if (i >= it->words.len)
-        return it->loc;
     return VEC_GET(struct ast_word, it->words, i)->loc;
 }
 
@@ -70,17 +69,11 @@ const char *ast_describe(struct arena *a, const struct ast_value *v)
         return "a list";
     case AST_MAP:
         return "a tag map";
-    case AST_PAIR:
-        return "a map entry";
     case AST_CALL:
         return arena_printf(a, "call %s(...)", v->text);
     case AST_PHRASE:
         return arena_printf(a, "'%s ...'", v->text);
-    case AST_AND:
-    case AST_OR:
-    case AST_NOT:
-    case AST_CMP:
+    default: /* AND, OR, NOT, CMP; a map entry (PAIR) is never a value of its own */
         return "a match expression";
     }
-    return "a value";
 }

@@ -24,8 +24,9 @@ struct kms {
     struct obc *cc;
     struct arena *a;
     const struct ir_program *prog;
-    struct vec uses;     /* struct key_use* */
-    struct vec reported; /* for check_first_time */
+    struct vec uses;       /* struct key_use* */
+    struct strmap uses_of; /* key name -> struct vec* of its uses, in the order of `uses` */
+    struct vec reported;   /* for check_first_time */
 };
 
 /* A vault that names no key uses the AWS managed aws/backup key; one
@@ -148,10 +149,13 @@ static void check_key_grants(struct kms *m, const struct ir_key *k)
     /* a `grants` value sema rejected in part was lowered without that part */
     if (k->grants_loc.file && (!k->grants || diag_rejected_within(m->cc, k->grants_loc)))
         return;
+    const struct vec *uses = strmap_get(&m->uses_of, k->d.name);
+    if (!uses) /* nothing uses it: nothing is missing */
+        return;
     struct vec missing = {0};
-    for (size_t i = 0; i < m->uses.len; i++) {
-        const struct key_use *u = m->uses.items[i];
-        if (u->key == k && !use_of_rejected_copy(u))
+    for (size_t i = 0; i < uses->len; i++) {
+        const struct key_use *u = uses->items[i];
+        if (!use_of_rejected_copy(u))
             actions_missing(m->a, u, &missing);
     }
     if (!missing.len)
@@ -174,10 +178,10 @@ static void check_key_grants(struct kms *m, const struct ir_key *k)
                       k->d.name, list);
         diag_help(m->cc, d, "add grants = backup_vault_key (std), or the list of actions its key policy grants");
     }
-    for (size_t i = 0; i < m->uses.len; i++) {
-        const struct key_use *u = m->uses.items[i];
+    for (size_t i = 0; i < uses->len; i++) {
+        const struct key_use *u = uses->items[i];
         struct vec mine = {0};
-        if (u->key != k || use_of_rejected_copy(u))
+        if (use_of_rejected_copy(u))
             continue;
         actions_missing(m->a, u, &mine);
         if (mine.len && u->loc.file)
@@ -307,6 +311,15 @@ void check_kms(struct obc *cc, struct ir_program *prog)
 {
     struct kms m = {.cc = cc, .a = &cc->arena, .prog = prog};
     key_uses(cc, prog, &m.uses);
+    for (size_t i = 0; i < m.uses.len; i++) {
+        struct key_use *u = m.uses.items[i];
+        struct vec *of_key = strmap_get(&m.uses_of, u->key->d.name);
+        if (!of_key) {
+            of_key = arena_alloc(m.a, sizeof *of_key);
+            strmap_put_new(m.a, &m.uses_of, u->key->d.name, of_key);
+        }
+        vec_push(m.a, of_key, u);
+    }
     for (size_t i = 0; i < prog->keys.len; i++)
         check_key_grants(&m, prog->keys.items[i]);
     for (size_t i = 0; i < m.uses.len; i++)

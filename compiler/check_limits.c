@@ -209,40 +209,47 @@ static void check_plan_names(struct obc *cc, const struct ir_program *prog)
 
 /* Where a vault is first written to: a rule's vault or a copy's target. */
 struct vault_use {
+    const struct ir_vault *vault;
     const struct ir_rule *rule;
     struct loc loc;
     bool copy;
 };
 
-static bool first_vault_use(const struct ir_program *prog, const struct ir_vault *v, struct vault_use *out)
+static void note_vault_use(struct arena *a, struct strmap *uses, const struct ir_vault *v, struct vault_use use)
+{
+    if (!v || strmap_get(uses, v->d.name))
+        return;
+    struct vault_use *u = arena_alloc(a, sizeof *u);
+    *u = use;
+    strmap_put_new(a, uses, v->d.name, u);
+}
+
+/* The first use of every vault that has one, by vault name: rules in
+ * program order, each rule's vault before its copies. */
+static void first_vault_uses(struct arena *a, const struct ir_program *prog, struct strmap *uses)
 {
     for (size_t i = 0; i < prog->plans.len; i++) {
         const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
         for (size_t j = 0; j < p->rules.len; j++) {
             const struct ir_rule *r = VEC_GET(const struct ir_rule, p->rules, j);
-            if (r->vault == v) {
-                *out = (struct vault_use){r, r->vault_loc, false};
-                return true;
-            }
+            note_vault_use(a, uses, r->vault, (struct vault_use){r->vault, r, r->vault_loc, false});
             for (size_t k = 0; k < r->copies.len; k++) {
                 const struct ir_copy *c = VEC_GET(const struct ir_copy, r->copies, k);
-                if (c->target == v) {
-                    *out = (struct vault_use){r, c->target_loc, true};
-                    return true;
-                }
+                note_vault_use(a, uses, c->target, (struct vault_use){c->target, r, c->target_loc, true});
             }
         }
     }
-    return false;
 }
 
 /* The AWS names of vaults that some rule or copy uses [B1]. */
 static void check_vault_names(struct obc *cc, const struct ir_program *prog)
 {
+    struct strmap uses = {0}; /* vault name -> its first struct vault_use */
+    first_vault_uses(&cc->arena, prog, &uses);
     for (size_t i = 0; i < prog->vaults.len; i++) {
         const struct ir_vault *v = VEC_GET(const struct ir_vault, prog->vaults, i);
-        struct vault_use use;
-        if (!first_vault_use(prog, v, &use))
+        const struct vault_use *use = strmap_get(&uses, v->d.name);
+        if (!use || use->vault != v) /* unused, or a second declaration of the name */
             continue;
         const char *name = v->aws_name.s ? v->aws_name.s : v->d.name;
         const char *why = name_problem(&cc->arena, name, &vault_names);
@@ -255,8 +262,8 @@ static void check_vault_names(struct obc *cc, const struct ir_program *prog)
                              ? diag_emit(cc, OB8003, at, "vault name '%s' %s, so AWS rejects it", name, why)
                              : diag_emit(cc, OB8003, at, "vault name '%s' of vault '%s' %s, so AWS rejects it", name,
                                          v->d.name, why);
-        diag_note(cc, d, use.loc, "%s '%s' of plan '%s' uses the vault here", use.copy ? "a copy of rule" : "rule",
-                  use.rule->name, use.rule->plan->d.name);
+        diag_note(cc, d, use->loc, "%s '%s' of plan '%s' uses the vault here", use->copy ? "a copy of rule" : "rule",
+                  use->rule->name, use->rule->plan->d.name);
         if (written)
             name_help(cc, d, &vault_names);
         else
@@ -321,9 +328,7 @@ static size_t minified_chars(struct obc *cc, cJSON *doc, const cJSON *node)
  * happens while the document is alive. */
 static size_t measure_policy(struct obc *cc, const struct ir_policy *pol, struct plan_share *shares)
 {
-    cJSON *doc = emit_policy(cc, pol);
-    if (!doc)
-        return 0;
+    cJSON *doc = emit_policy(cc, pol); /* never NULL: out of memory jumps through arena_fail */
     size_t total = minified_chars(cc, doc, doc);
     const cJSON *plans = cJSON_GetObjectItemCaseSensitive(doc, "plans");
     size_t i = 0;
@@ -430,23 +435,15 @@ struct attachment {
     const struct ir_target *target;
 };
 
-static bool attached_already(const struct vec *list, const struct ir_policy *pol, const char *id)
-{
-    for (size_t i = 0; i < list->len; i++) {
-        const struct attachment *at = VEC_GET(const struct attachment, *list, i);
-        if (at->policy == pol && strcmp(at->target->id, id) == 0)
-            return true;
-    }
-    return false;
-}
-
-static void report_attachments(struct obc *cc, const struct vec *list, const char *id)
+/* Reports the policies attached to one target id past ATTACH_MAX; `list`
+ * holds the attachments to that id, in program order. */
+static void report_attachments(struct obc *cc, const struct vec *list)
 {
     size_t count = 0;
     struct diag *d = NULL;
     for (size_t i = 0; i < list->len; i++) {
         const struct attachment *at = VEC_GET(const struct attachment, *list, i);
-        if (strcmp(at->target->id, id) != 0 || ++count <= ATTACH_MAX)
+        if (++count <= ATTACH_MAX)
             continue;
         const struct ir_target *t = at->target;
         if (!d) {
@@ -470,26 +467,29 @@ static void report_attachments(struct obc *cc, const struct vec *list, const cha
 /* Counts the policies attached directly to each target id [S4]. */
 static void check_attachments(struct obc *cc, const struct ir_program *prog)
 {
-    struct vec list = {0}; /* struct attachment*, in program order */
-    struct vec ids = {0};  /* const char*: each target id once */
+    struct arena *a = &cc->arena;
+    struct vec lists = {0};      /* struct vec* of struct attachment*: one per target id, first seen first */
+    struct strmap of_id = {0};   /* target id -> its entry in `lists` */
+    struct strmap pairs = {0};   /* "policy\nid" -> the policy: each pair once */
     for (size_t i = 0; i < prog->policies.len; i++) {
         const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
         for (size_t j = 0; j < pol->attach.len; j++) {
             const struct ir_target *t = VEC_GET(const struct ir_target, pol->attach, j);
-            if (!t->id || attached_already(&list, pol, t->id))
+            if (!t->id || strmap_put_new(a, &pairs, arena_printf(a, "%s\n%s", pol->d.name, t->id), (void *)pol))
                 continue;
-            struct attachment *at = arena_alloc(&cc->arena, sizeof *at);
+            struct attachment *at = arena_alloc(a, sizeof *at);
             *at = (struct attachment){pol, t};
-            vec_push(&cc->arena, &list, at);
-            bool known = false;
-            for (size_t k = 0; k < ids.len && !known; k++)
-                known = strcmp(VEC_GET(const char, ids, k), t->id) == 0;
-            if (!known)
-                vec_push(&cc->arena, &ids, (void *)t->id);
+            struct vec *list = strmap_get(&of_id, t->id);
+            if (!list) {
+                list = arena_alloc(a, sizeof *list);
+                strmap_put_new(a, &of_id, t->id, list);
+                vec_push(a, &lists, list);
+            }
+            vec_push(a, list, at);
         }
     }
-    for (size_t k = 0; k < ids.len; k++)
-        report_attachments(cc, &list, VEC_GET(const char, ids, k));
+    for (size_t k = 0; k < lists.len; k++)
+        report_attachments(cc, VEC_GET(const struct vec, lists, k));
 }
 
 /* Whether an error was already reported inside `loc` (a reference in
@@ -590,20 +590,18 @@ static void check_tag(struct obc *cc, const struct tag_map *m, const struct ir_t
  * key in lower case and does not tell such ids apart [S1L]. */
 static void check_tag_case(struct obc *cc, const struct tag_map *m)
 {
-    for (size_t j = 1; j < m->tags->len; j++) {
+    struct strmap seen = {.fold = true}; /* key -> its first struct ir_tag */
+    for (size_t j = 0; j < m->tags->len; j++) {
         const struct ir_tag *t = VEC_GET(const struct ir_tag, *m->tags, j);
-        for (size_t i = 0; i < j; i++) {
-            const struct ir_tag *first = VEC_GET(const struct ir_tag, *m->tags, i);
-            if (strcasecmp(first->key, t->key) != 0)
-                continue;
-            struct diag *d = diag_emit(cc, OB8006, t->loc,
-                                       "tag keys '%s' and '%s' of %s differ only in case, and AWS tells tag entries "
-                                       "apart by the key in lower case",
-                                       shown(&cc->arena, first->key), shown(&cc->arena, t->key), m->owner);
-            diag_note(cc, d, first->loc, "'%s' is given here", shown(&cc->arena, first->key));
-            diag_help(cc, d, "keep one of them");
-            break;
-        }
+        const struct ir_tag *first = strmap_put_new(&cc->arena, &seen, t->key, (void *)t);
+        if (!first)
+            continue;
+        struct diag *d = diag_emit(cc, OB8006, t->loc,
+                                   "tag keys '%s' and '%s' of %s differ only in case, and AWS tells tag entries "
+                                   "apart by the key in lower case",
+                                   shown(&cc->arena, first->key), shown(&cc->arena, t->key), m->owner);
+        diag_note(cc, d, first->loc, "'%s' is given here", shown(&cc->arena, first->key));
+        diag_help(cc, d, "keep one of them");
     }
 }
 
@@ -648,11 +646,17 @@ static void check_plan_case(struct obc *cc, const struct ir_program *prog)
     struct vec pairs = {0}; /* first, second, first, second, ... */
     for (size_t i = 0; i < prog->policies.len; i++) {
         const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
-        for (size_t k = 1; k < pol->plans.len; k++) {
+        struct strmap same = {.fold = true}; /* name -> struct vec* of the plans so far with it */
+        for (size_t k = 0; k < pol->plans.len; k++) {
             const struct ir_plan *b = VEC_GET(const struct ir_plan, pol->plans, k);
-            for (size_t j = 0; j < k; j++) {
-                const struct ir_plan *a = VEC_GET(const struct ir_plan, pol->plans, j);
-                if (strcasecmp(a->d.name, b->d.name) != 0 || pair_seen(&pairs, a, b))
+            struct vec *earlier = strmap_get(&same, b->d.name);
+            if (!earlier) {
+                earlier = arena_alloc(&cc->arena, sizeof *earlier);
+                strmap_put_new(&cc->arena, &same, b->d.name, earlier);
+            }
+            for (size_t j = 0; j < earlier->len; j++) {
+                const struct ir_plan *a = VEC_GET(const struct ir_plan, *earlier, j);
+                if (pair_seen(&pairs, a, b))
                     continue;
                 vec_push(&cc->arena, &pairs, (void *)a);
                 vec_push(&cc->arena, &pairs, (void *)b);
@@ -663,6 +667,7 @@ static void check_plan_case(struct obc *cc, const struct ir_program *prog)
                 diag_note(cc, d, a->d.name_loc, "plan '%s' is declared here", a->d.name);
                 diag_help(cc, d, "rename one of the plans, or put them in different policies");
             }
+            vec_push(&cc->arena, earlier, (void *)b);
         }
     }
 }
@@ -671,20 +676,18 @@ static void check_rule_case(struct obc *cc, const struct ir_program *prog)
 {
     for (size_t i = 0; i < prog->plans.len; i++) {
         const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
-        for (size_t k = 1; k < p->rules.len; k++) {
+        struct strmap seen = {.fold = true}; /* name -> its first struct ir_rule */
+        for (size_t k = 0; k < p->rules.len; k++) {
             const struct ir_rule *b = VEC_GET(const struct ir_rule, p->rules, k);
-            for (size_t j = 0; j < k; j++) {
-                const struct ir_rule *a = VEC_GET(const struct ir_rule, p->rules, j);
-                if (strcasecmp(a->name, b->name) != 0)
-                    continue;
-                struct diag *d = diag_emit(cc, OB8006, b->name_loc,
-                                           "rules '%s' and '%s' of plan '%s' differ only in case, and AWS lowercases "
-                                           "rule names",
-                                           a->name, b->name, p->d.name);
-                diag_note(cc, d, a->name_loc, "rule '%s' is declared here", a->name);
-                diag_help(cc, d, "rename one of the rules");
-                break;
-            }
+            const struct ir_rule *a = strmap_put_new(&cc->arena, &seen, b->name, (void *)b);
+            if (!a)
+                continue;
+            struct diag *d = diag_emit(cc, OB8006, b->name_loc,
+                                       "rules '%s' and '%s' of plan '%s' differ only in case, and AWS lowercases "
+                                       "rule names",
+                                       a->name, b->name, p->d.name);
+            diag_note(cc, d, a->name_loc, "rule '%s' is declared here", a->name);
+            diag_help(cc, d, "rename one of the rules");
         }
     }
 }

@@ -132,24 +132,25 @@ static bool file_dead(struct lint *L, const struct src_file *f)
 
 /* ---- OB9001 ---------------------------------------------------------- */
 
-/* Where a declaration of each kind is used, for the help text. */
+/* Where a declaration of each kind is used, for the help text (policies
+ * are roots of the program and never unused). */
 static const char *used_where(enum decl_kind k)
 {
-    switch (k) {
-    case DK_ACCOUNT: return "name it in a policy's attach, as an owner, in accept_copies_from or grant_to";
-    case DK_OU: return "name it in a policy's attach";
-    case DK_ROOT: return "name it in a policy's attach";
-    case DK_PARTITION: return "name it as a region's partition";
-    case DK_REGION: return "name it in a plan's, vault's, key's or the organization's regions";
-    case DK_RESOURCE_TYPE: return "name it in a selection's match (type in [...])";
-    case DK_PERMISSIONS: return "name it as a key's grants";
-    case DK_ROLE: return "name it as a selection's role";
-    case DK_KEY: return "name it as a vault's key";
-    case DK_VAULT: return "name it as a rule's vault or a copy's target";
-    case DK_SELECTION: return "name it in a plan's select";
-    case DK_PLAN: return "name it in a policy's plans";
-    default: return "refer to it";
-    }
+    static const char *const where[DK_COUNT] = {
+        [DK_ACCOUNT] = "name it in a policy's attach, as an owner, in accept_copies_from or grant_to",
+        [DK_OU] = "name it in a policy's attach",
+        [DK_ROOT] = "name it in a policy's attach",
+        [DK_PARTITION] = "name it as a region's partition",
+        [DK_REGION] = "name it in a plan's, vault's, key's or the organization's regions",
+        [DK_RESOURCE_TYPE] = "name it in a selection's match (type in [...])",
+        [DK_PERMISSIONS] = "name it as a key's grants",
+        [DK_ROLE] = "name it as a selection's role",
+        [DK_KEY] = "name it as a vault's key",
+        [DK_VAULT] = "name it as a rule's vault or a copy's target",
+        [DK_SELECTION] = "name it in a plan's select",
+        [DK_PLAN] = "name it in a policy's plans",
+    };
+    return where[k];
 }
 
 static int by_position(const void *x, const void *y)

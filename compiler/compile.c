@@ -33,8 +33,6 @@ struct ir_program *obc_analyze(struct obc *cc)
     if (cc->diag.errors) /* lexical, syntax or import errors: no cascades */
         return NULL;
     struct ir_program *prog = sema_run(cc);
-    if (!prog)
-        return NULL;
     cc->prog = prog;
     checks_run(cc, prog);
     return prog;
@@ -51,10 +49,8 @@ static void check_written_size(struct obc *cc, const struct ir_policy *pol, cons
     char *min = json_print(doc, false);
     if (!min)
         return;
-    size_t minified = utf8_chars(min);
+    size_t minified = utf8_chars(min); /* fits: over the limit it is OB8001, an error, and nothing is emitted */
     free(min);
-    if (minified > POLICY_MAX_CHARS) /* OB8001 already says it */
-        return;
     struct diag *d = diag_emit(cc, OB8008, pol->d.name_loc,
                                "policy '%s' is written pretty-printed as %s characters; AWS counts the whitespace when "
                                "the file is sent through the CLI, the API, CloudFormation or Terraform",
@@ -63,12 +59,15 @@ static void check_written_size(struct obc *cc, const struct ir_policy *pol, cons
                      "console, which strips whitespace", arena_thousands(&cc->arena, minified));
 }
 
-/* The document as written (pretty, or minified with --minify). */
-static struct out_file *render_keep(struct obc *cc, const char *name, const cJSON *doc)
+/* The document as written (pretty, or minified with --minify). Out of
+ * memory, frees `doc` before the jump, which skips the caller's free. */
+static struct out_file *render_keep(struct obc *cc, const char *name, cJSON *doc)
 {
     char *text = json_print(doc, !cc->opts.minify);
-    if (!text)
+    if (!text) {
+        cJSON_Delete(doc);
         arena_fail(&cc->arena);
+    }
     struct out_file *f = arena_alloc(&cc->arena, sizeof *f);
     f->name = name;
     f->len = strlen(text);
@@ -91,9 +90,7 @@ bool obc_emit(struct obc *cc, struct vec *out)
         return false;
     for (size_t i = 0; i < prog->policies.len; i++) {
         const struct ir_policy *pol = VEC_GET(struct ir_policy, prog->policies, i);
-        cJSON *doc = emit_policy(cc, pol);
-        if (!doc)
-            continue;
+        cJSON *doc = emit_policy(cc, pol); /* never NULL: out of memory jumps through arena_fail */
         struct out_file *f = render_keep(cc, arena_printf(&cc->arena, "%s.json", pol->d.name), doc);
         if (!cc->opts.minify)
             check_written_size(cc, pol, f->data, doc);
@@ -102,10 +99,8 @@ bool obc_emit(struct obc *cc, struct vec *out)
     }
     if (!cc->opts.no_manifest) {
         cJSON *m = emit_manifest(cc, prog);
-        if (m) {
-            vec_push(&cc->arena, out, render_keep(cc, MANIFEST_FILE, m));
-            cJSON_Delete(m);
-        }
+        vec_push(&cc->arena, out, render_keep(cc, MANIFEST_FILE, m));
+        cJSON_Delete(m);
     }
     if (out->len > 1)
         qsort(out->items, out->len, sizeof *out->items, by_name);

@@ -54,42 +54,55 @@ bool diag_code_parse(const char *s, enum diag_code *out)
 struct diag *diag_emit(struct obc *cc, enum diag_code code, struct loc loc, const char *fmt, ...)
 {
     struct diag_engine *e = &cc->diag;
-    struct diag *d = arena_alloc(&cc->arena, sizeof *d);
-    d->code = code;
-    d->sev = code_table[code].sev;
-    d->loc = loc;
-    va_list ap;
-    va_start(ap, fmt);
-    d->msg = arena_vprintf(&cc->arena, fmt, ap);
-    va_end(ap);
+    bool shown = e->list.len < e->max;
+    /* Past the limit only the count matters: callers get the engine's
+     * `hidden` record to attach notes and help to, which nothing stores,
+     * so a flood of errors costs no memory. */
+    struct diag *d = shown ? arena_alloc(&cc->arena, sizeof *d) : &e->hidden;
+    *d = (struct diag){.code = code, .sev = code_table[code].sev, .loc = loc, .msg = ""};
     d->seq = e->errors + e->warnings;
     if (d->sev == SEV_ERROR)
         e->errors++;
     else
         e->warnings++;
-    if (e->list.len < e->max)
-        vec_push(&cc->arena, &e->list, d);
-    else
-        e->dropped++; /* still returned, so callers can attach notes */
+    if (!shown) {
+        e->dropped++;
+        return d;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    d->msg = arena_vprintf(&cc->arena, fmt, ap);
+    va_end(ap);
+    vec_push(&cc->arena, &e->list, d);
     return d;
+}
+
+bool diag_next_hidden(const struct obc *cc)
+{
+    return cc->diag.list.len >= cc->diag.max;
 }
 
 void diag_note(struct obc *cc, struct diag *d, struct loc loc, const char *fmt, ...)
 {
+    if (d == &cc->diag.hidden)
+        return;
     struct diag_note *n = arena_alloc(&cc->arena, sizeof *n);
     n->loc = loc;
     va_list ap;
     va_start(ap, fmt);
     n->msg = arena_vprintf(&cc->arena, fmt, ap);
     va_end(ap);
-    struct diag_note **p = &d->notes;
-    while (*p)
-        p = &(*p)->next;
-    *p = n;
+    if (d->last_note)
+        d->last_note->next = n;
+    else
+        d->notes = n;
+    d->last_note = n;
 }
 
 void diag_help(struct obc *cc, struct diag *d, const char *fmt, ...)
 {
+    if (d == &cc->diag.hidden)
+        return;
     va_list ap;
     va_start(ap, fmt);
     d->help = arena_vprintf(&cc->arena, fmt, ap);

@@ -15,6 +15,11 @@
  * attached policy's plan writes into (or that name their regions), the
  * keys of those vaults, the roles of those plans' selections.
  * Deterministic: program order everywhere, names where a map is built.
+ * Linear in the size of the program: what is looked up per account, key
+ * or vault (its place, its vaults, its uses) is indexed once, in string
+ * maps keyed by declaration name (unique per kind: the manifest is only
+ * built for a program without errors); the maps only find things and
+ * never decide an order.
  * Works on the IR only; reports nothing.
  */
 #include "obc.h"
@@ -47,6 +52,21 @@ struct role_use {
     const char *arn;
     struct vec policies;  /* const char*: managed policy ARNs */
     struct vec users;     /* const char*: "plan/selection" */
+    struct strmap user_set; /* the strings of `users` */
+};
+
+/* What one owner (an account, or the members) holds. */
+struct holdings {
+    struct vec places; /* struct vault_place* of its vaults, in order of first use */
+    struct vec vaults; /* struct ir_vault* it owns that have a place, in program order */
+    bool owns_keys;    /* a customer-managed key that the manifest lists */
+};
+
+/* What refers to one key. */
+struct key_refs {
+    struct vec places; /* struct vault_place* of the vaults it encrypts, order of first use */
+    struct vec vaults; /* struct ir_vault* it encrypts that have a place, program order */
+    struct vec uses;   /* struct key_use* of the key, in the order of key_uses() */
 };
 
 struct manifest {
@@ -58,6 +78,13 @@ struct manifest {
     struct vec places;       /* struct vault_place*, in order of first use */
     struct vec roles;        /* struct role_use* */
     struct vec uses;         /* struct key_use* (key_users.c) */
+    /* Indexes, by declaration name unless said otherwise: */
+    struct strmap plan_set;  /* plan -> itself, for the plans in `plans` */
+    struct strmap place_of;  /* vault -> struct vault_place */
+    struct strmap role_of;   /* role ARN -> struct role_use */
+    struct strmap held_by;   /* account -> struct holdings */
+    struct holdings members; /* what the members hold */
+    struct strmap key_refs;  /* key -> struct key_refs */
 };
 
 /* ---- small helpers ------------------------------------------------ */
@@ -110,13 +137,6 @@ static const char *vault_name(const struct ir_vault *v)
     return v->aws_name.s ? v->aws_name.s : v->d.name;
 }
 
-static bool owned_by(const struct ir_principal *owner, const struct ir_account *acc)
-{
-    if (!acc)
-        return owner->kind != PRIN_ACCOUNT;
-    return owner->kind == PRIN_ACCOUNT && owner->account == acc;
-}
-
 static const char *managed_policy_arn(struct arena *a, const char *partition, const char *path)
 {
     return arena_printf(a, "arn:%s:iam::aws:policy/%s", partition, path);
@@ -139,16 +159,15 @@ static void add_region_names(struct manifest *m, cJSON *parent, const char *key,
 
 static struct vault_place *place_of(struct manifest *m, const struct ir_vault *v)
 {
-    for (size_t i = 0; i < m->places.len; i++) {
-        struct vault_place *p = VEC_GET(struct vault_place, m->places, i);
-        if (p->v == v)
-            return p;
-    }
-    struct vault_place *p = arena_alloc(m->a, sizeof *p);
+    struct vault_place *p = strmap_get(&m->place_of, v->d.name);
+    if (p)
+        return p;
+    p = arena_alloc(m->a, sizeof *p);
     p->v = v;
     for (size_t i = 0; i < v->regions.len; i++) /* named regions: exactly those */
         vec_push(m->a, &p->regions, v->regions.items[i]);
     vec_push(m->a, &m->places, p);
+    strmap_put_new(m->a, &m->place_of, v->d.name, p);
     return p;
 }
 
@@ -193,7 +212,7 @@ static void collect_plans(struct manifest *m)
         const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
         for (size_t j = 0; j < pol->plans.len; j++) {
             const struct ir_plan *plan = VEC_GET(const struct ir_plan, pol->plans, j);
-            if (vec_has(&m->plans, plan))
+            if (strmap_put_new(m->a, &m->plan_set, plan->d.name, (void *)plan))
                 continue;
             vec_push(m->a, &m->plans, (void *)plan);
             for (size_t k = 0; k < plan->regions.len; k++)
@@ -205,12 +224,95 @@ static void collect_plans(struct manifest *m)
 
 static const struct vault_place *find_place(const struct manifest *m, const struct ir_vault *v)
 {
-    for (size_t i = 0; i < m->places.len; i++) {
-        const struct vault_place *p = VEC_GET(const struct vault_place, m->places, i);
-        if (p->v == v)
-            return p;
+    return strmap_get(&m->place_of, v->d.name);
+}
+
+/* ---- who holds what ----------------------------------------------- */
+
+static bool key_is_customer_managed(const struct ir_key *k)
+{
+    return k && !k->aws_managed;
+}
+
+/* Who holds what `owner` owns: the members for any principal but an
+ * account (members, organization, none), else that account; NULL for an
+ * account principal without an account, which is no one's. */
+static struct holdings *holdings_of(struct manifest *m, const struct ir_principal *owner)
+{
+    if (owner->kind != PRIN_ACCOUNT)
+        return &m->members;
+    if (!owner->account)
+        return NULL;
+    struct holdings *h = strmap_get(&m->held_by, owner->account->d.name);
+    if (!h) {
+        h = arena_alloc(m->a, sizeof *h);
+        strmap_put_new(m->a, &m->held_by, owner->account->d.name, h);
     }
-    return NULL;
+    return h;
+}
+
+static struct key_refs *refs_of(struct manifest *m, const struct ir_key *k)
+{
+    struct key_refs *r = strmap_get(&m->key_refs, k->d.name);
+    if (!r) {
+        r = arena_alloc(m->a, sizeof *r);
+        strmap_put_new(m->a, &m->key_refs, k->d.name, r);
+    }
+    return r;
+}
+
+/* A key is listed when it is customer managed and encrypts a vault the
+ * policies use. */
+static bool key_listed(const struct manifest *m, const struct ir_key *k)
+{
+    if (!key_is_customer_managed(k))
+        return false;
+    const struct key_refs *r = strmap_get(&m->key_refs, k->d.name);
+    return r && r->places.len > 0;
+}
+
+/* Indexes places, placed vaults, listed keys and key uses by owner and by
+ * key, each list in the order the manifest prints it. Run after
+ * collect_plans and key_uses. */
+static void index_holdings(struct manifest *m)
+{
+    for (size_t i = 0; i < m->places.len; i++) {
+        struct vault_place *p = VEC_GET(struct vault_place, m->places, i);
+        struct holdings *h = holdings_of(m, &p->v->owner);
+        if (h)
+            vec_push(m->a, &h->places, p);
+        if (p->v->key)
+            vec_push(m->a, &refs_of(m, p->v->key)->places, p);
+    }
+    for (size_t i = 0; i < m->prog->vaults.len; i++) {
+        struct ir_vault *v = VEC_GET(struct ir_vault, m->prog->vaults, i);
+        if (!find_place(m, v))
+            continue;
+        struct holdings *h = holdings_of(m, &v->owner);
+        if (h)
+            vec_push(m->a, &h->vaults, v);
+        if (v->key)
+            vec_push(m->a, &refs_of(m, v->key)->vaults, v);
+    }
+    for (size_t i = 0; i < m->prog->keys.len; i++) {
+        const struct ir_key *k = VEC_GET(const struct ir_key, m->prog->keys, i);
+        if (key_listed(m, k) && k->owner.kind == PRIN_ACCOUNT && k->owner.account)
+            holdings_of(m, &k->owner)->owns_keys = true;
+    }
+    for (size_t i = 0; i < m->uses.len; i++) {
+        struct key_use *u = VEC_GET(struct key_use, m->uses, i);
+        vec_push(m->a, &refs_of(m, u->key)->uses, u);
+    }
+}
+
+/* The holdings of `acc` (NULL: the members); never NULL. */
+static const struct holdings *holdings_for(const struct manifest *m, const struct ir_account *acc)
+{
+    static const struct holdings none;
+    if (!acc)
+        return &m->members;
+    const struct holdings *h = strmap_get(&m->held_by, acc->d.name);
+    return h ? h : &none;
 }
 
 /* ---- resource types ----------------------------------------------- */
@@ -315,12 +417,10 @@ static struct role_use *role_use_of(struct manifest *m, const struct ir_role *ro
                                     const char *partition)
 {
     const char *arn = role_arn(m->a, role, partition);
-    for (size_t i = 0; i < m->roles.len; i++) {
-        struct role_use *u = VEC_GET(struct role_use, m->roles, i);
-        if (strcmp(u->arn, arn) == 0)
-            return u;
-    }
-    struct role_use *u = arena_alloc(m->a, sizeof *u);
+    struct role_use *u = strmap_get(&m->role_of, arn);
+    if (u)
+        return u;
+    u = arena_alloc(m->a, sizeof *u);
     u->role = role;
     u->partition = partition;
     u->arn = arn;
@@ -328,6 +428,7 @@ static struct role_use *role_use_of(struct manifest *m, const struct ir_role *ro
         push_string(m->a, &u->policies,
                     managed_policy_arn(m->a, partition, VEC_GET(const char, role->managed_policies, i)));
     vec_push(m->a, &m->roles, u);
+    strmap_put_new(m->a, &m->role_of, arn, u);
     return u;
 }
 
@@ -341,7 +442,9 @@ static void collect_roles(struct manifest *m)
             if (!sel->role)
                 continue;
             struct role_use *u = role_use_of(m, sel->role, partition);
-            push_string(m->a, &u->users, arena_printf(m->a, "%s/%s", plan->d.name, sel->d.name));
+            const char *user = arena_printf(m->a, "%s/%s", plan->d.name, sel->d.name);
+            if (!strmap_put_new(m->a, &u->user_set, user, (void *)user))
+                vec_push(m->a, &u->users, (void *)user);
             struct vec types = {0};
             selection_types(m, sel, &types);
             for (size_t k = 0; k < types.len; k++) {
@@ -388,11 +491,6 @@ static void emit_role(struct manifest *m, cJSON *list, const struct role_use *u)
 }
 
 /* ---- vaults ------------------------------------------------------- */
-
-static bool key_is_customer_managed(const struct ir_key *k)
-{
-    return k && !k->aws_managed;
-}
 
 /* The key as CreateBackupVault takes it in `region`: "aws/backup" for
  * the default; its ARN (a multi-region key's replica ARN in another
@@ -449,11 +547,14 @@ static void emit_access_policy(struct manifest *m, cJSON *vault, const struct ir
 {
     bool org = false;
     struct vec accounts = {0};
+    struct strmap listed = {0}; /* the ARNs in `accounts`: a long list stays linear */
     for (size_t i = 0; i < v->accept_from.len; i++) {
         const struct ir_principal *p = VEC_GET(const struct ir_principal, v->accept_from, i);
-        if (p->kind == PRIN_ACCOUNT && p->account && p->account->id)
-            push_string(m->a, &accounts, arena_printf(m->a, "arn:%s:iam::%s:root", partition, p->account->id));
-        else if (p->kind == PRIN_ORGANIZATION || p->kind == PRIN_MEMBERS)
+        if (p->kind == PRIN_ACCOUNT && p->account && p->account->id) {
+            const char *arn = arena_printf(m->a, "arn:%s:iam::%s:root", partition, p->account->id);
+            if (!strmap_put_new(m->a, &listed, arn, (void *)arn))
+                vec_push(m->a, &accounts, (void *)arn);
+        } else if (p->kind == PRIN_ORGANIZATION || p->kind == PRIN_MEMBERS)
             org = true;
     }
     cJSON *doc = json_add_object(&m->doc, vault, "access_policy");
@@ -492,16 +593,6 @@ static void emit_vault(struct manifest *m, cJSON *list, const struct ir_vault *v
 
 /* ---- keys --------------------------------------------------------- */
 
-static bool key_listed(const struct manifest *m, const struct ir_key *k)
-{
-    if (!key_is_customer_managed(k))
-        return false;
-    for (size_t i = 0; i < m->places.len; i++)
-        if (VEC_GET(const struct vault_place, m->places, i)->v->key == k)
-            return true;
-    return false;
-}
-
 /* Where a key must exist: its ARN's region or its `region` list; for a
  * key without either (and for a multi-region key's replicas) the regions
  * of the vaults it encrypts. */
@@ -513,10 +604,9 @@ static void key_regions(const struct manifest *m, const struct ir_key *k, struct
         push_unique(m->a, out, k->regions.items[i]);
     if (out->len && !k->multi_region)
         return;
-    for (size_t i = 0; i < m->places.len; i++) {
-        const struct vault_place *p = VEC_GET(const struct vault_place, m->places, i);
-        if (p->v->key != k)
-            continue;
+    const struct key_refs *r = strmap_get(&m->key_refs, k->d.name);
+    for (size_t i = 0; r && i < r->places.len; i++) {
+        const struct vault_place *p = VEC_GET(const struct vault_place, r->places, i);
         for (size_t j = 0; j < p->regions.len; j++)
             push_unique(m->a, out, p->regions.items[j]);
     }
@@ -602,18 +692,13 @@ static void emit_key(struct manifest *m, cJSON *list, const struct ir_key *k)
             json_add_string(&m->doc, grants, "permission_set", k->grants->d.name);
         json_add_strings(&m->doc, grants, "actions", &k->grants->actions);
     }
+    const struct key_refs *r = strmap_get(&m->key_refs, k->d.name); /* a listed key has some */
     cJSON *vaults = json_add_array(&m->doc, obj, "vaults");
-    for (size_t i = 0; i < m->prog->vaults.len; i++) {
-        const struct ir_vault *v = VEC_GET(const struct ir_vault, m->prog->vaults, i);
-        if (v->key == k && find_place(m, v))
-            json_add_string(&m->doc, vaults, NULL, v->d.name);
-    }
+    for (size_t i = 0; r && i < r->vaults.len; i++)
+        json_add_string(&m->doc, vaults, NULL, VEC_GET(const struct ir_vault, r->vaults, i)->d.name);
     cJSON *statements = json_add_array(&m->doc, obj, "statements");
-    for (size_t i = 0; i < m->uses.len; i++) {
-        const struct key_use *u = VEC_GET(const struct key_use, m->uses, i);
-        if (u->key == k)
-            emit_statement(m, statements, u, partition);
-    }
+    for (size_t i = 0; r && i < r->uses.len; i++)
+        emit_statement(m, statements, VEC_GET(const struct key_use, r->uses, i), partition);
 }
 
 static void emit_keys(struct manifest *m, cJSON *root)
@@ -642,21 +727,16 @@ static void view_regions(struct manifest *m, struct account_view *av)
     if (!av->acc || av->management)
         for (size_t i = 0; i < m->plan_regions.len; i++)
             push_unique(m->a, &av->regions, m->plan_regions.items[i]);
-    for (size_t i = 0; i < m->places.len; i++) {
-        const struct vault_place *p = VEC_GET(const struct vault_place, m->places, i);
-        if (!owned_by(&p->v->owner, av->acc))
-            continue;
+    const struct holdings *h = holdings_for(m, av->acc);
+    for (size_t i = 0; i < h->places.len; i++) {
+        const struct vault_place *p = VEC_GET(const struct vault_place, h->places, i);
         av->owns_vaults = true;
         av->rule_vaults |= p->rule_target;
         av->copy_vaults |= p->copy_target;
         for (size_t j = 0; j < p->regions.len; j++)
             push_unique(m->a, &av->regions, p->regions.items[j]);
     }
-    for (size_t i = 0; i < m->prog->keys.len; i++) {
-        const struct ir_key *k = VEC_GET(const struct ir_key, m->prog->keys, i);
-        if (key_listed(m, k) && av->acc && owned_by(&k->owner, av->acc))
-            av->owns_keys = true;
-    }
+    av->owns_keys = av->acc && h->owns_keys;
 }
 
 static void emit_slr(struct manifest *m, cJSON *obj, const struct account_view *av,
@@ -693,10 +773,10 @@ static void emit_account_region(struct manifest *m, cJSON *list, const struct ac
     if ((!av->acc || av->management) && vec_has(&m->plan_regions, region))
         emit_region_settings(m, obj, region);
     cJSON *vaults = NULL;
-    for (size_t i = 0; i < m->prog->vaults.len; i++) {
-        const struct ir_vault *v = VEC_GET(const struct ir_vault, m->prog->vaults, i);
-        const struct vault_place *p = find_place(m, v);
-        if (!p || !owned_by(&v->owner, av->acc) || !vec_has(&p->regions, region))
+    const struct holdings *h = holdings_for(m, av->acc);
+    for (size_t i = 0; i < h->vaults.len; i++) {
+        const struct ir_vault *v = VEC_GET(const struct ir_vault, h->vaults, i);
+        if (!vec_has(&find_place(m, v)->regions, region))
             continue;
         if (!vaults)
             vaults = json_add_array(&m->doc, obj, "vaults");
@@ -766,15 +846,8 @@ static bool account_listed(struct manifest *m, const struct ir_account *acc)
 {
     if (m->prog->org.management == acc)
         return true;
-    for (size_t i = 0; i < m->places.len; i++)
-        if (owned_by(&VEC_GET(const struct vault_place, m->places, i)->v->owner, acc))
-            return true;
-    for (size_t i = 0; i < m->prog->keys.len; i++) {
-        const struct ir_key *k = VEC_GET(const struct ir_key, m->prog->keys, i);
-        if (key_listed(m, k) && owned_by(&k->owner, acc))
-            return true;
-    }
-    return false;
+    const struct holdings *h = holdings_for(m, acc);
+    return h->places.len > 0 || h->owns_keys;
 }
 
 static void emit_accounts(struct manifest *m, cJSON *root)
@@ -868,6 +941,7 @@ struct cJSON *emit_manifest(struct obc *cc, const struct ir_program *prog)
     collect_plans(&m);
     collect_roles(&m);
     key_uses(cc, prog, &m.uses);
+    index_holdings(&m);
     cJSON *root = json_doc_init(&m.doc, m.a);
     json_add_int(&m.doc, root, "manifest_version", MANIFEST_VERSION);
     emit_organization(&m, root);

@@ -76,21 +76,43 @@ static const char *first_chars(struct arena *a, const char *s, size_t max)
     return s[i] ? arena_strndup(a, s, i) : s;
 }
 
-/* A key of `object` derived from `base`: at most MAX_ID_CHARS
- * characters, never starting with "@@" (reserved for operators), and
- * not yet used in `object` (else "-2", "-3", ... is appended). */
-static const char *unique_id(struct emitter *e, const cJSON *object, const char *base)
+/* The keys of one JSON object, compared ignoring case (AWS lowercases
+ * the keys of a policy), and per base the suffix to try next, so that a
+ * map with many entries of one base stays linear. */
+struct id_set {
+    struct strmap used;      /* id -> itself */
+    struct strmap next;      /* base -> unsigned*: the next suffix number */
+};
+
+static void id_set_init(struct id_set *ids)
+{
+    *ids = (struct id_set){.used = {.fold = true}, .next = {.fold = true}};
+}
+
+/* A key derived from `base` and not yet in `ids` (which now holds it): at
+ * most MAX_ID_CHARS characters, never starting with "@@" (reserved for
+ * operators); when taken, "-2", "-3", ... is appended (the smallest free
+ * one: suffixes of one base are only ever taken in increasing order). */
+static const char *unique_id(struct emitter *e, struct id_set *ids, const char *base)
 {
     if (!base[0])
         base = "tag";
     else if (strncmp(base, "@@", 2) == 0)
         base = arena_printf(e->a, "tag-%s", base);
     const char *id = first_chars(e->a, base, MAX_ID_CHARS);
-    for (unsigned n = 2; json_has_key(object, id); n++) {
-        const char *suffix = arena_printf(e->a, "-%u", n);
+    if (!strmap_put_new(e->a, &ids->used, id, (void *)id))
+        return id;
+    unsigned *n = strmap_get(&ids->next, base);
+    if (!n) {
+        n = arena_alloc(e->a, sizeof *n);
+        *n = 2;
+        strmap_put_new(e->a, &ids->next, base, n);
+    }
+    do {
+        const char *suffix = arena_printf(e->a, "-%u", (*n)++);
         id = arena_printf(e->a, "%s%s", first_chars(e->a, base, MAX_ID_CHARS - strlen(suffix)),
                           suffix);
-    }
+    } while (strmap_put_new(e->a, &ids->used, id, (void *)id));
     return id;
 }
 
@@ -110,9 +132,11 @@ static void emit_tags(struct emitter *e, cJSON *parent, const char *key, const s
     if (tags->len == 0)
         return;
     cJSON *map = json_add_object(&e->doc, parent, key);
+    struct id_set ids;
+    id_set_init(&ids);
     for (size_t i = 0; i < tags->len; i++) {
         const struct ir_tag *t = VEC_GET(const struct ir_tag, *tags, i);
-        cJSON *entry = json_add_object(&e->doc, map, unique_id(e, map, ascii_lower(e->a, t->key)));
+        cJSON *entry = json_add_object(&e->doc, map, unique_id(e, &ids, ascii_lower(e->a, t->key)));
         assign_string(e, entry, "tag_key", t->key);
         assign_string(e, entry, "tag_value", t->value);
     }
@@ -138,11 +162,12 @@ static void emit_lifecycle(struct emitter *e, cJSON *parent, const struct ir_lif
 
 /* ---- rules -------------------------------------------------------- */
 
-static void emit_copy(struct emitter *e, cJSON *copies, const struct ir_plan *plan,
+/* `arns`: the keys of `copies` so far, compared ignoring case. */
+static void emit_copy(struct emitter *e, cJSON *copies, struct strmap *arns, const struct ir_plan *plan,
                       const struct ir_copy *copy)
 {
     const char *arn = vault_arn(e->a, copy->target, copy_region(plan, copy));
-    if (json_has_key(copies, arn))
+    if (strmap_put_new(e->a, arns, arn, (void *)arn))
         return; /* the same target twice: one copy action says it */
     cJSON *action = json_add_object(&e->doc, copies, arn);
     assign_string(e, action, "target_backup_vault_arn", arn);
@@ -168,8 +193,9 @@ static void emit_rule(struct emitter *e, cJSON *rules, const struct ir_plan *pla
     emit_tags(e, obj, "recovery_point_tags", &rule->tags);
     if (rule->copies.len) {
         cJSON *copies = json_add_object(&e->doc, obj, "copy_actions");
+        struct strmap arns = {.fold = true};
         for (size_t i = 0; i < rule->copies.len; i++)
-            emit_copy(e, copies, plan, VEC_GET(const struct ir_copy, rule->copies, i));
+            emit_copy(e, copies, &arns, plan, VEC_GET(const struct ir_copy, rule->copies, i));
     }
 }
 
@@ -186,13 +212,15 @@ static void emit_condition_op(struct emitter *e, cJSON *conds, const struct vec 
                               enum cond_op op)
 {
     cJSON *map = NULL;
+    struct id_set ids;
+    id_set_init(&ids);
     for (size_t i = 0; i < conditions->len; i++) {
         const struct ir_condition *c = VEC_GET(const struct ir_condition, *conditions, i);
         if (c->op != op)
             continue;
         if (!map)
             map = json_add_object(&e->doc, conds, cond_op_key[op]);
-        cJSON *entry = json_add_object(&e->doc, map, unique_id(e, map, c->tag_key));
+        cJSON *entry = json_add_object(&e->doc, map, unique_id(e, &ids, c->tag_key));
         assign_string(e, entry, "condition_key", arena_printf(e->a, "aws:ResourceTag/%s", c->tag_key));
         assign_string(e, entry, "condition_value", c->value);
     }

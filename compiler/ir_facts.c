@@ -175,8 +175,6 @@ static const struct ir_partition *partition_of(const struct ir_region *r)
  * rule since each of those partitions holds just those two Regions. */
 const struct ir_region *ir_copy_foreign_region(const struct ir_plan *p, const struct ir_copy *c)
 {
-    if (!c->target)
-        return NULL;
     const struct ir_partition *to = partition_of(copy_region(p, c));
     if (!to)
         return NULL;

@@ -41,15 +41,11 @@ static void put_n(struct out *o, const char *s, size_t n)
 {
     if (o->failed)
         return;
-    if (o->len + n + 1 > o->cap) {
+    size_t need = o->len + n + 1;
+    if (need > o->cap) {
         size_t cap = o->cap ? o->cap : 256;
-        while (cap < o->len + n + 1) {
-            if (cap > SIZE_MAX / 2) {
-                o->failed = true;
-                return;
-            }
-            cap *= 2;
-        }
+        while (cap < need) /* doubles, or takes just what is needed where doubling would wrap */
+            cap = cap > SIZE_MAX / 2 ? need : cap * 2;
         char *p = realloc(o->s, cap);
         if (!p) {
             o->failed = true;

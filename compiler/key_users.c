@@ -10,7 +10,8 @@
  *
  * A pure computation on the IR: reports nothing, changes nothing.
  * Output order is program order (policies, plans, rules, copies), with
- * repeated (kind, key, who) uses dropped after the first.
+ * repeated (kind, key, who) uses dropped after the first (found in a
+ * string map, so the list is built in linear time).
  */
 #include "obc.h"
 
@@ -23,84 +24,97 @@ static bool key_is_customer_managed(const struct ir_key *k)
     return k && !k->aws_managed;
 }
 
-static bool already_listed(const struct vec *out, const struct key_use *u)
+/* The uses found so far. */
+struct uses {
+    struct obc *cc;
+    const struct ir_program *prog;
+    struct vec *out;    /* struct key_use* */
+    struct strmap seen; /* same_use() of each use in `out` -> the use */
+};
+
+/* A string that two uses share exactly when they have the same kind, the
+ * same key and principals that ir_same_principal() calls the same: the
+ * same kind and, for accounts, the same account (the same declaration,
+ * or two with the same id). Declaration names are unique per kind. */
+static const char *same_use(struct arena *a, const struct key_use *u)
 {
-    for (size_t i = 0; i < out->len; i++) {
-        const struct key_use *o = VEC_GET(const struct key_use, *out, i);
-        if (o->kind == u->kind && o->key == u->key && ir_same_principal(&o->who, &u->who))
-            return true;
-    }
-    return false;
+    const struct ir_account *acc = u->who.kind == PRIN_ACCOUNT ? u->who.account : NULL;
+    const char *who = !acc ? "" : acc->id ? acc->id : acc->d.name;
+    return arena_printf(a, "%d %s %d %s %s", (int)u->kind, u->key->d.name, (int)u->who.kind,
+                        acc && acc->id ? "id" : "name", who);
 }
 
-static void add_use(struct obc *cc, struct vec *out, const struct key_use *u)
+static void add_use(struct uses *c, const struct key_use *u)
 {
-    if (!key_is_customer_managed(u->key) || already_listed(out, u))
+    if (!key_is_customer_managed(u->key))
         return;
-    struct key_use *copy = arena_alloc(&cc->arena, sizeof *copy);
+    struct arena *a = &c->cc->arena;
+    const char *same = same_use(a, u);
+    if (strmap_get(&c->seen, same))
+        return;
+    struct key_use *copy = arena_alloc(a, sizeof *copy);
     *copy = *u;
-    vec_push(&cc->arena, out, copy);
+    strmap_put_new(a, &c->seen, same, copy);
+    vec_push(a, c->out, copy);
 }
 
 /* The vault's owner writes into it: the key must let that account's
  * service-linked role encrypt (rule targets and copy targets alike). */
-static void add_vault_write(struct obc *cc, const struct ir_program *prog, struct vec *out,
-                            struct ir_vault *v, struct ir_rule *rule)
+static void add_vault_write(struct uses *c, struct ir_vault *v, struct ir_rule *rule)
 {
     struct loc loc = v->key_loc.file ? v->key_loc : v->d.name_loc;
-    add_use(cc, out,
-            &(struct key_use){.kind = KEY_USE_VAULT_WRITE,
-                              .key = v->key,
-                              .who = ir_vault_owner(v),
-                              .role = SERVICE_LINKED_ROLE,
-                              .needs = prog->need_vault_writer,
-                              .vault = v,
-                              .rule = rule,
-                              .loc = loc});
+    add_use(c, &(struct key_use){.kind = KEY_USE_VAULT_WRITE,
+                                 .key = v->key,
+                                 .who = ir_vault_owner(v),
+                                 .role = SERVICE_LINKED_ROLE,
+                                 .needs = c->prog->need_vault_writer,
+                                 .vault = v,
+                                 .rule = rule,
+                                 .loc = loc});
 }
 
 /* A cross-account copy is done by the destination account's
  * service-linked role, which must read the source recovery point. */
-static void add_copy_source(struct obc *cc, const struct ir_program *prog, struct vec *out,
-                            struct ir_rule *rule, const struct ir_copy *copy)
+static void add_copy_source(struct uses *c, struct ir_rule *rule, const struct ir_copy *copy)
 {
     struct ir_vault *source = rule->vault;
     if (!ir_copy_cross_account(source, copy->target))
         return;
-    add_use(cc, out,
-            &(struct key_use){.kind = KEY_USE_COPY_SOURCE,
-                              .key = source->key,
-                              .who = ir_vault_owner(copy->target),
-                              .role = SERVICE_LINKED_ROLE,
-                              .needs = prog->need_copy_source,
-                              .vault = source,
-                              .rule = rule,
-                              .loc = copy->loc});
+    add_use(c, &(struct key_use){.kind = KEY_USE_COPY_SOURCE,
+                                 .key = source->key,
+                                 .who = ir_vault_owner(copy->target),
+                                 .role = SERVICE_LINKED_ROLE,
+                                 .needs = c->prog->need_copy_source,
+                                 .vault = source,
+                                 .rule = rule,
+                                 .loc = copy->loc});
 }
 
-static void rule_uses(struct obc *cc, const struct ir_program *prog, struct vec *out,
-                      struct ir_rule *rule)
+static void rule_uses(struct uses *c, struct ir_rule *rule)
 {
     if (rule->vault)
-        add_vault_write(cc, prog, out, rule->vault, NULL);
+        add_vault_write(c, rule->vault, NULL);
     for (size_t i = 0; i < rule->copies.len; i++) {
         const struct ir_copy *copy = VEC_GET(const struct ir_copy, rule->copies, i);
         if (!copy->target)
             continue;
-        add_vault_write(cc, prog, out, copy->target, rule);
+        add_vault_write(c, copy->target, rule);
         if (rule->vault)
-            add_copy_source(cc, prog, out, rule, copy);
+            add_copy_source(c, rule, copy);
     }
 }
 
 void key_uses(struct obc *cc, const struct ir_program *prog, struct vec *out)
 {
+    struct uses c = {.cc = cc, .prog = prog, .out = out};
+    for (size_t i = 0; i < out->len; i++) /* uses listed before this call */
+        strmap_put_new(&cc->arena, &c.seen, same_use(&cc->arena, out->items[i]), out->items[i]);
     for (size_t i = 0; i < prog->policies.len; i++) {
         const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
         for (size_t j = 0; j < pol->plans.len; j++) {
             const struct ir_plan *plan = VEC_GET(const struct ir_plan, pol->plans, j);
             for (size_t k = 0; k < plan->rules.len; k++)
-                rule_uses(cc, prog, out, VEC_GET(struct ir_rule, plan->rules, k));
+                rule_uses(&c, VEC_GET(struct ir_rule, plan->rules, k));
         }
     }
 }

@@ -61,21 +61,20 @@ static void lower_copy(struct sema *s, const struct ast_item *it, struct ir_rule
     vec_push(s->a, &r->copies, c);
 }
 
-static void lower_rule(struct sema *s, const struct ast_item *it, struct ir_plan *p)
+/* `names`: the rules of the plan so far, by name. */
+static void lower_rule(struct sema *s, const struct ast_item *it, struct ir_plan *p, struct strmap *names)
 {
     struct ir_rule *r = arena_alloc(s->a, sizeof *r);
     r->name = ast_word_text(it, 1);
     r->name_loc = ast_word_loc(it, 1);
     r->loc = it->loc;
     r->plan = p;
-    for (size_t i = 0; i < p->rules.len; i++) {
-        struct ir_rule *o = VEC_GET(struct ir_rule, p->rules, i);
-        if (strcmp(o->name, r->name) == 0) {
-            struct diag *d = diag_emit(s->cc, OB2002, r->name_loc, "plan '%s' has two rules named '%s'", p->d.name, r->name);
-            diag_note(s->cc, d, o->name_loc, "first declared here");
-            diag_help(s->cc, d, "rename one of them; rule names are keys in the policy document");
-            return;
-        }
+    const struct ir_rule *o = strmap_put_new(s->a, names, r->name, r);
+    if (o) {
+        struct diag *d = diag_emit(s->cc, OB2002, r->name_loc, "plan '%s' has two rules named '%s'", p->d.name, r->name);
+        diag_note(s->cc, d, o->name_loc, "first declared here");
+        diag_help(s->cc, d, "rename one of them; rule names are keys in the policy document");
+        return;
     }
     struct block b;
     sema_block(s, it, BK_RULE, &b);
@@ -156,6 +155,7 @@ void lower_plan(struct sema *s, const struct ast_item *it, struct ir_plan *p)
         p->tags_loc = v->loc;
     }
     size_t nrules = 0;
+    struct strmap rule_names = {0};
     for (size_t i = 0; i < it->body.len; i++) {
         const struct ast_item *c = VEC_GET(const struct ast_item, it->body, i);
         if (c->form != ITEM_BLOCK || strcmp(ast_word_text(c, 0), "rule") != 0)
@@ -170,7 +170,7 @@ void lower_plan(struct sema *s, const struct ast_item *it, struct ir_plan *p)
             diag_help(s->cc, d, "write: rule NAME { schedule = ...; vault = ... }");
             continue;
         }
-        lower_rule(s, c, p);
+        lower_rule(s, c, p, &rule_names);
     }
     if (nrules == 0) {
         struct diag *d = diag_emit(s->cc, OB2004, p->d.name_loc, "plan '%s' has no rules", p->d.name);
@@ -194,10 +194,11 @@ void lower_policy(struct sema *s, const struct ast_item *it, struct ir_policy *p
     if ((v = blk_value(&b, "attach"))) {
         p->attach_loc = v->loc;
         size_t n = v->kind == AST_LIST ? v->items.len : 1;
+        struct strmap listed = {0};
         for (size_t i = 0; i < n; i++) {
             const struct ast_value *x = v->kind == AST_LIST ? VEC_GET(const struct ast_value, v->items, i) : v;
             struct ir_decl *d = val_ref(s, x, KIND(DK_ROOT) | KIND(DK_OU) | KIND(DK_ACCOUNT));
-            if (!d)
+            if (!d || val_listed_twice(s, &listed, d, x))
                 continue;
             struct ir_target *t = arena_alloc(s->a, sizeof *t);
             t->decl = d;

@@ -533,6 +533,23 @@ static int write_outputs(struct obc *cc, const struct cli *cli, const struct vec
     return EXIT_TROUBLE;
 }
 
+/* Flushes stdout: 0, or why a write to it failed (EIO when the reason
+ * of an earlier failure is gone). */
+static int flush_stdout(void)
+{
+    if (fflush(stdout) != 0)
+        return errno ? errno : EIO;
+    return ferror(stdout) ? EIO : 0;
+}
+
+/* Reports a failed write to stdout once: later flushes stay quiet. */
+static int stdout_error(int err)
+{
+    fprintf(stderr, "obc: error: cannot write to standard output: %s\n", strerror(err));
+    clearerr(stdout);
+    return EXIT_TROUBLE;
+}
+
 /* Loads, analyses and renders the program; reports the diagnostics and
  * writes the files (compile only, and only when the run is clean). */
 static int compile_program(struct obc *cc, const struct cli *cli)
@@ -549,6 +566,11 @@ static int compile_program(struct obc *cc, const struct cli *cli)
     }
     if (rc != EXIT_CLEAN || cli->cmd->id != CMD_COMPILE)
         return rc;
+    /* The JSON report must be out before any file changes: a run that
+     * exits 2 leaves the output directory as it was. */
+    int err = flush_stdout();
+    if (err)
+        return stdout_error(err);
     return write_outputs(cc, cli, &out);
 }
 
@@ -609,12 +631,8 @@ static int run(const struct cli *cli)
 /* A failed write to stdout (a full disk, a closed pipe) is an error too. */
 static int check_stdout(int rc)
 {
-    int err = fflush(stdout) != 0 ? errno : 0;
-    if (err || ferror(stdout)) {
-        fprintf(stderr, "obc: error: cannot write to standard output: %s\n", strerror(err ? err : EIO));
-        return EXIT_TROUBLE;
-    }
-    return rc;
+    int err = flush_stdout();
+    return err ? stdout_error(err) : rc;
 }
 
 int main(int argc, char **argv)

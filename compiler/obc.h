@@ -36,7 +36,6 @@
 #define LIMIT_FILE_BYTES     (8u * 1024u * 1024u) /* one source file */
 #define LIMIT_NESTING        64    /* nested (), [], {} in one file */
 #define LIMIT_EXPR_DEPTH     64    /* depth of one value expression tree */
-#define LIMIT_LIST_ITEMS     10000 /* items in one list or tag map */
 #define LIMIT_IMPORT_DEPTH   32    /* import chain length */
 #define LIMIT_FILES          1000  /* files in one program */
 #define LIMIT_DIAGNOSTICS    200   /* diagnostics shown per run */
@@ -162,6 +161,7 @@ struct diag {
     const char *msg;         /* lower case, no final period */
     const char *help;        /* what to change; may be NULL */
     struct diag_note *notes; /* secondary locations, in order */
+    struct diag_note *last_note; /* the end of `notes`, where diag_note appends */
     size_t seq;              /* emission order, for stable sorting */
 };
 
@@ -172,6 +172,7 @@ struct diag_engine {
     size_t warnings;
     size_t max;          /* at most this many are stored */
     size_t dropped;      /* emitted past `max` */
+    struct diag hidden;  /* what diag_emit returns past `max`: never stored or shown */
     size_t before_checks; /* entries of `list` emitted before checks_run */
 };
 
@@ -186,6 +187,10 @@ void diag_note(struct obc *cc, struct diag *d, struct loc loc, const char *fmt, 
     OBC_PRINTF(4, 5);
 void diag_help(struct obc *cc, struct diag *d, const char *fmt, ...) OBC_PRINTF(3, 4);
 void diag_sort(struct obc *cc); /* by file, offset, emission order */
+/* Whether the next diagnostic will be past the display limit (counted
+ * but never shown), so work that only words it (a "did you mean"
+ * search) can be skipped. */
+bool diag_next_hidden(const struct obc *cc);
 /* Whether the front end or sema reported an error inside `loc`. The IR
  * leaves out values they rejected, so a check must not judge what is left
  * (a rejected delete_after is not a missing one). */
@@ -293,7 +298,7 @@ struct ast_item {
 struct ast_value *ast_value_new(struct arena *a, enum ast_kind kind, struct loc loc);
 struct ast_item *ast_item_new(struct arena *a, enum item_form form, struct loc loc);
 const char *ast_word_text(const struct ast_item *it, size_t i); /* NULL past the end */
-struct loc ast_word_loc(const struct ast_item *it, size_t i);
+struct loc ast_word_loc(const struct ast_item *it, size_t i); /* i < words.len */
 const char *ast_describe(struct arena *a, const struct ast_value *v); /* "string \"x\"" */
 const char *cmp_op_text(enum cmp_op op);
 const char *dur_unit_text(enum dur_unit u);
@@ -641,7 +646,6 @@ struct ir_program {
 enum vtype {
     VT_STRING,     /* "..." */
     VT_BOOL,       /* true | false */
-    VT_INT,        /* 12 */
     VT_DAYS,       /* a duration that is a whole number of days */
     VT_MINUTES,    /* a duration that is a whole number of minutes */
     VT_SCHEDULE,   /* schedule phrase or cron("...") */
@@ -700,6 +704,21 @@ struct symtab {
 struct ir_decl *sym_lookup(const struct symtab *t, const char *name);
 void sym_insert(struct arena *a, struct symtab *t, struct ir_decl *d); /* name must be new */
 
+/* A map from strings to values (pointers, not NULL) in the arena, for
+ * duplicate checks that must stay linear in the length of a list. With
+ * `fold` set (before the first put) keys are compared ignoring ASCII
+ * case. Keys are not copied; nothing is ever removed. */
+struct strmap {
+    const char **keys;
+    void **values;
+    size_t cap, count;
+    bool fold;
+};
+void *strmap_get(const struct strmap *m, const char *key); /* NULL: absent */
+/* Stores `value` under `key` unless the key is there already. Returns the
+ * value found there, or NULL when the key was new. */
+void *strmap_put_new(struct arena *a, struct strmap *m, const char *key, void *value);
+
 /* The state of one semantic analysis. */
 struct sema {
     struct obc *cc;
@@ -722,19 +741,21 @@ struct block {
 void sema_block(struct sema *s, const struct ast_item *item, enum block_kind kind,
                 struct block *out);
 const struct ast_value *blk_value(const struct block *b, const char *name);
-struct loc blk_loc(const struct block *b, const char *name); /* value loc or LOC_NONE */
 
 /* sema_values.c: typed readers; each reports OB2003 on a type mismatch
  * and returns false (the output is left unset). */
 bool val_string(struct sema *s, const struct ast_value *v, struct ir_text *out);
 bool val_bool(struct sema *s, const struct ast_value *v, struct ir_flag *out);
-bool val_int(struct sema *s, const struct ast_value *v, struct ir_num *out);
 bool val_days(struct sema *s, const struct ast_value *v, struct ir_num *out);
 bool val_minutes(struct sema *s, const struct ast_value *v, struct ir_num *out);
 bool val_strings(struct sema *s, const struct ast_value *v, struct vec *out);
 bool val_tagmap(struct sema *s, const struct ast_value *v, struct vec *out);
 struct ir_decl *val_ref(struct sema *s, const struct ast_value *v, unsigned kinds);
 bool val_refs(struct sema *s, const struct ast_value *v, unsigned kinds, struct vec *out);
+/* For lists of references read one by one: reports OB2006 ("listed
+ * twice") and returns true when `d` is in `listed` already (by name: one
+ * name in one list resolves to one declaration); else adds it. */
+bool val_listed_twice(struct sema *s, struct strmap *listed, struct ir_decl *d, const struct ast_value *item);
 bool val_principal(struct sema *s, const struct ast_value *v, struct ir_principal *out);
 bool val_principals(struct sema *s, const struct ast_value *v, struct vec *out);
 bool val_regions(struct sema *s, const struct ast_value *v, struct vec *out);
@@ -862,7 +883,8 @@ int64_t ir_copy_retention(const struct ir_rule *r, const struct ir_copy *c, bool
  * be shared with other accounts. */
 bool ir_vault_is_default(const struct ir_vault *v);
 /* A region of plan `p` in another partition than the region copy `c`
- * lands in (copies never cross partitions), or NULL. */
+ * lands in (copies never cross partitions), or NULL. c->target must be
+ * set: the checks skip copies whose target sema rejected. */
 const struct ir_region *ir_copy_foreign_region(const struct ir_plan *p, const struct ir_copy *c);
 /* For a cross-account copy of rule `r`: the partition of one of the
  * plan's regions that has no cross-account copy (aws-cn), or NULL. */

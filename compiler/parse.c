@@ -51,15 +51,10 @@ void parse_syntax_error(struct parse_ctx *p, struct loc loc, const char *unexpec
     struct arena *a = &p->cc->arena;
     struct strbuf msg = {0};
     sb_printf(a, &msg, "unexpected %s", describe_token(p, loc, unexpected));
-    for (int i = 0; i < nexpected; i++) {
-        bool dup = false;
-        for (int j = 0; j < i; j++)
-            dup |= strcmp(expected[i], expected[j]) == 0;
-        if (dup)
-            continue;
+    /* every token the parser can expect has its own spelling: no repeats */
+    for (int i = 0; i < nexpected; i++)
         sb_printf(a, &msg, "%s%s", i == 0 ? ", expected " : i == nexpected - 1 ? " or " : ", ",
                   expected[i]);
-    }
     struct diag *d = diag_emit(p->cc, OB1010, loc, "%s", sb_str(a, &msg));
 
     if (strcmp(unexpected, "end of file") == 0 && has(expected, nexpected, "'}'") && ls->nest_depth > 0) {

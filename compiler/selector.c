@@ -78,15 +78,11 @@ static bool is_positive(enum cmp_op op)
 
 static enum cmp_op negate_op(enum cmp_op op)
 {
-    switch (op) {
-    case CMP_EQ: return CMP_NE;
-    case CMP_NE: return CMP_EQ;
-    case CMP_IN: return CMP_NOT_IN;
-    case CMP_NOT_IN: return CMP_IN;
-    case CMP_LIKE: return CMP_NOT_LIKE;
-    case CMP_NOT_LIKE: return CMP_LIKE;
-    }
-    return op;
+    static const enum cmp_op negated[] = {
+        [CMP_EQ] = CMP_NE,         [CMP_NE] = CMP_EQ,       [CMP_IN] = CMP_NOT_IN,
+        [CMP_NOT_IN] = CMP_IN,     [CMP_LIKE] = CMP_NOT_LIKE, [CMP_NOT_LIKE] = CMP_LIKE,
+    };
+    return negated[op];
 }
 
 static bool vec_has(const struct vec *v, const void *item)
@@ -113,12 +109,11 @@ static bool types_have_any(const struct vec *types)
     return false;
 }
 
-/* The source text of a range (for help texts that repeat what was written). */
+/* The source text of a range (for help texts that repeat what was
+ * written); the ranges are those of values the parser read from a file. */
 static const char *src_text(struct selctx *c, struct loc loc)
 {
     struct src_file *f = src_get(c->cc, loc.file);
-    if (!f || loc.end > f->len || loc.start > loc.end)
-        return "";
     return arena_strndup(c->a, f->text + loc.start, loc.end - loc.start);
 }
 
@@ -128,13 +123,11 @@ static bool is_blank(char ch)
 }
 
 /* The range of the operator of a comparison: the text between its two
- * operands, without the surrounding blanks. */
+ * operands (never empty: the operator is there), without the blanks. */
 static struct loc op_loc(struct selctx *c, const struct ast_value *cmp)
 {
     struct src_file *f = src_get(c->cc, cmp->loc.file);
     uint32_t start = cmp->lhs->loc.end, end = cmp->rhs->loc.start;
-    if (!f || start >= end || end > f->len)
-        return cmp->loc;
     while (start < end && is_blank(f->text[start]))
         start++;
     while (end > start && is_blank(f->text[end - 1]))
@@ -340,6 +333,7 @@ static bool check_tag_list(struct selctx *c, const struct ast_value *cmp, const 
         return false;
     }
     bool ok = true;
+    struct strmap seen = {0}; /* the values in at->values, a new atom's */
     for (size_t i = 0; i < rhs->items.len; i++) {
         const struct ast_value *v = VEC_GET(struct ast_value, rhs->items, i);
         if (v->kind != AST_STRING) {
@@ -347,7 +341,7 @@ static bool check_tag_list(struct selctx *c, const struct ast_value *cmp, const 
                                        ast_describe(c->a, v));
             diag_help(c->cc, d, "quote the value: %s", as_string_text(c, v));
             ok = false;
-        } else if (!strings_have(&at->values, v->text)) {
+        } else if (!strmap_put_new(c->a, &seen, v->text, (void *)v->text)) {
             vec_push(c->a, &at->values, (void *)v->text);
         }
     }
@@ -568,8 +562,7 @@ static bool dnf(struct selctx *c, const struct bexpr *e, bool neg, struct vec *o
         return true;
     case BX_NOT:
         return dnf(c, e->l, !neg, out);
-    case BX_AND:
-    case BX_OR: {
+    default: { /* BX_AND, BX_OR */
         bool product = (e->kind == BX_AND) != neg; /* De Morgan swaps and/or */
         struct vec l = {0}, r = {0};
         if (!dnf(c, e->l, neg, &l) || !dnf(c, e->r, neg, &r))
@@ -590,7 +583,6 @@ static bool dnf(struct selctx *c, const struct bexpr *e, bool neg, struct vec *o
         return true;
     }
     }
-    return false;
 }
 
 /* The literals of one group, left to right, into `out`. */
@@ -694,7 +686,7 @@ static bool add_conditions(struct selctx *c, struct ir_sel_entry *e, const struc
         for (size_t i = 0; i < at->values.len; i++)
             push_condition(c, e, COND_NOT_EQUALS, at, VEC_GET(const char, at->values, i));
         return true;
-    case CMP_IN:
+    default: /* CMP_IN */
         if (at->values.len == 1) {
             push_condition(c, e, COND_EQUALS, at, first);
             return true;
@@ -702,7 +694,6 @@ static bool add_conditions(struct selctx *c, struct ir_sel_entry *e, const struc
         report_in_list_condition(c, lit, key);
         return false;
     }
-    return false;
 }
 
 static bool check_condition_count(struct selctx *c, const struct group *g, const struct ir_sel_entry *e)
@@ -1031,8 +1022,6 @@ static const char *entry_name(struct arena *a, const char *name, size_t index, s
 
 bool sel_lower(struct sema *s, const struct ast_value *match, struct ir_selection *sel)
 {
-    if (!match)
-        return false;
     sel->match_loc = match->loc;
     struct selctx c = {s, s->cc, s->a, match};
     const struct bexpr *e = check_expr(&c, match);

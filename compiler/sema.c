@@ -176,10 +176,10 @@ static void declare(struct sema *s, struct src_file *f, const struct ast_item *i
     vec_push(s->a, &s->decl_items, (void *)it);
 }
 
+/* Only programs without syntax errors get here (obc_analyze), so every
+ * item has its head words. */
 static void collect_item(struct sema *s, struct src_file *f, const struct ast_item *it)
 {
-    if (it->form == ITEM_ERROR || it->words.len == 0)
-        return;
     const char *w = ast_word_text(it, 0);
     if (strcmp(w, "import") == 0) {
         check_form(s, it, ITEM_STRING, 1, "import \"std/aws\"");
@@ -206,58 +206,16 @@ static void collect_item(struct sema *s, struct src_file *f, const struct ast_it
         declare(s, f, it, form);
 }
 
-/* The vector of the program that holds declarations of kind k. */
-static struct vec *kind_vec(struct ir_program *p, enum decl_kind k)
-{
-    switch (k) {
-    case DK_ACCOUNT: return &p->accounts;
-    case DK_OU: return &p->ous;
-    case DK_ROOT: return &p->roots;
-    case DK_PARTITION: return &p->partitions;
-    case DK_REGION: return &p->regions;
-    case DK_RESOURCE_TYPE: return &p->restypes;
-    case DK_PERMISSIONS: return &p->permissions;
-    case DK_ROLE: return &p->roles;
-    case DK_KEY: return &p->keys;
-    case DK_VAULT: return &p->vaults;
-    case DK_SELECTION: return &p->selections;
-    case DK_PLAN: return &p->plans;
-    case DK_POLICY: return &p->policies;
-    default: return NULL;
+/* Lowers every declaration of kind `k`, in declaration order, into the
+ * program's vector `vec` with `lower`, which takes the IR struct `type`. */
+#define LOWER_ALL(s, k, vec, lower, type)                                                  \
+    for (size_t i_ = 0; i_ < (s)->all_decls.len; i_++) {                                   \
+        struct ir_decl *d_ = VEC_GET(struct ir_decl, (s)->all_decls, i_);                  \
+        if (d_->kind != (k))                                                               \
+            continue;                                                                      \
+        vec_push((s)->a, &(s)->prog->vec, d_);                                             \
+        lower((s), VEC_GET(const struct ast_item, (s)->decl_items, i_), (type *)d_);       \
     }
-}
-
-static void lower_decl(struct sema *s, struct ir_decl *d, const struct ast_item *it)
-{
-    switch (d->kind) {
-    case DK_ACCOUNT: lower_account(s, it, (struct ir_account *)d); break;
-    case DK_OU: lower_ou(s, it, (struct ir_ou *)d); break;
-    case DK_ROOT: lower_root(s, it, (struct ir_root *)d); break;
-    case DK_PARTITION: lower_partition(s, it, (struct ir_partition *)d); break;
-    case DK_REGION: lower_region(s, it, (struct ir_region *)d); break;
-    case DK_RESOURCE_TYPE: lower_restype(s, it, (struct ir_restype *)d); break;
-    case DK_PERMISSIONS: lower_permissions(s, it, (struct ir_permissions *)d); break;
-    case DK_ROLE: lower_role(s, it, (struct ir_role *)d); break;
-    case DK_KEY: lower_key(s, it, (struct ir_key *)d); break;
-    case DK_VAULT: lower_vault(s, it, (struct ir_vault *)d); break;
-    case DK_SELECTION: lower_selection(s, it, (struct ir_selection *)d); break;
-    case DK_PLAN: lower_plan(s, it, (struct ir_plan *)d); break;
-    case DK_POLICY: lower_policy(s, it, (struct ir_policy *)d); break;
-    default: break;
-    }
-}
-
-/* Lowers every declaration of one kind, in declaration order. */
-static void lower_kind(struct sema *s, enum decl_kind k)
-{
-    for (size_t i = 0; i < s->all_decls.len; i++) {
-        struct ir_decl *d = VEC_GET(struct ir_decl, s->all_decls, i);
-        if (d->kind != k)
-            continue;
-        vec_push(s->a, kind_vec(s->prog, k), d);
-        lower_decl(s, d, VEC_GET(const struct ast_item, s->decl_items, i));
-    }
-}
 
 /* A std permission set the checks use, found by its well-known name. */
 static struct ir_permissions *std_permissions(struct sema *s, const char *name)
@@ -291,16 +249,23 @@ struct ir_program *sema_run(struct obc *cc)
         }
     }
 
-    static const enum decl_kind early[] = {DK_PARTITION, DK_REGION, DK_RESOURCE_TYPE, DK_PERMISSIONS,
-                                           DK_ROLE, DK_ACCOUNT, DK_OU, DK_ROOT};
-    static const enum decl_kind late[] = {DK_KEY, DK_VAULT, DK_SELECTION, DK_PLAN, DK_POLICY};
-    for (size_t i = 0; i < sizeof early / sizeof early[0]; i++)
-        lower_kind(s, early[i]);
+    /* In dependency order: what a declaration refers to is lowered first. */
+    LOWER_ALL(s, DK_PARTITION, partitions, lower_partition, struct ir_partition);
+    LOWER_ALL(s, DK_REGION, regions, lower_region, struct ir_region);
+    LOWER_ALL(s, DK_RESOURCE_TYPE, restypes, lower_restype, struct ir_restype);
+    LOWER_ALL(s, DK_PERMISSIONS, permissions, lower_permissions, struct ir_permissions);
+    LOWER_ALL(s, DK_ROLE, roles, lower_role, struct ir_role);
+    LOWER_ALL(s, DK_ACCOUNT, accounts, lower_account, struct ir_account);
+    LOWER_ALL(s, DK_OU, ous, lower_ou, struct ir_ou);
+    LOWER_ALL(s, DK_ROOT, roots, lower_root, struct ir_root);
     if (s->org_item)
         lower_organization(s, s->org_item);
     s->prog->need_vault_writer = std_permissions(s, "backup_vault_writer");
     s->prog->need_copy_source = std_permissions(s, "cross_account_copy_source");
-    for (size_t i = 0; i < sizeof late / sizeof late[0]; i++)
-        lower_kind(s, late[i]);
+    LOWER_ALL(s, DK_KEY, keys, lower_key, struct ir_key);
+    LOWER_ALL(s, DK_VAULT, vaults, lower_vault, struct ir_vault);
+    LOWER_ALL(s, DK_SELECTION, selections, lower_selection, struct ir_selection);
+    LOWER_ALL(s, DK_PLAN, plans, lower_plan, struct ir_plan);
+    LOWER_ALL(s, DK_POLICY, policies, lower_policy, struct ir_policy);
     return s->prog;
 }

@@ -11,14 +11,12 @@
 
 #include <string.h>
 
+/* "vault 'v'", "copy 'central'"; "lock" and "organization", whose heads
+ * are checked to be one word before their blocks get here. */
 static const char *block_title(struct sema *s, const struct ast_item *block, const struct block_spec *spec)
 {
-    const char *name = ast_word_text(block, 1);
-    if (spec->kind == BK_COPY)
-        name = ast_word_text(block, 2);
-    if (name && spec->kind != BK_LOCK && spec->kind != BK_ORGANIZATION)
-        return arena_printf(s->a, "%s '%s'", spec->word, name);
-    return spec->word;
+    const char *name = ast_word_text(block, spec->kind == BK_COPY ? 2 : 1);
+    return name ? arena_printf(s->a, "%s '%s'", spec->word, name) : spec->word;
 }
 
 static void unknown_attribute(struct sema *s, const struct ast_item *child, const struct block_spec *spec,
@@ -79,8 +77,6 @@ void sema_block(struct sema *s, const struct ast_item *item, enum block_kind kin
     const char *title = block_title(s, item, spec);
     for (size_t i = 0; i < item->body.len; i++) {
         const struct ast_item *child = VEC_GET(const struct ast_item, item->body, i);
-        if (child->form == ITEM_ERROR || child->words.len == 0)
-            continue;
         const char *w = ast_word_text(child, 0);
         if (child->form == ITEM_BLOCK) {
             if (!allows_child(spec, w))
@@ -124,10 +120,4 @@ const struct ast_value *blk_value(const struct block *b, const char *name)
     if (idx < 0 || !b->attr[idx])
         return NULL;
     return b->attr[idx]->value;
-}
-
-struct loc blk_loc(const struct block *b, const char *name)
-{
-    const struct ast_value *v = blk_value(b, name);
-    return v ? v->loc : LOC_NONE;
 }

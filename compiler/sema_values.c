@@ -46,18 +46,6 @@ bool val_bool(struct sema *s, const struct ast_value *v, struct ir_flag *out)
     return false;
 }
 
-bool val_int(struct sema *s, const struct ast_value *v, struct ir_num *out)
-{
-    if (v->kind == AST_INT) {
-        out->v = v->num;
-        out->loc = v->loc;
-        out->set = true;
-        return true;
-    }
-    type_error(s, v, "a number");
-    return false;
-}
-
 /* The duration in minutes, saturating instead of overflowing. */
 static int64_t duration_minutes(const struct ast_value *v)
 {
@@ -145,6 +133,7 @@ bool val_tagmap(struct sema *s, const struct ast_value *v, struct vec *out)
         return false;
     }
     bool ok = true;
+    struct strmap seen = {0}; /* key -> struct ir_tag* (the tags in `out`) */
     for (size_t i = 0; i < v->items.len; i++) {
         const struct ast_value *pair = VEC_GET(const struct ast_value, v->items, i);
         struct ir_text val = {0};
@@ -152,23 +141,18 @@ bool val_tagmap(struct sema *s, const struct ast_value *v, struct vec *out)
             ok = false;
             continue;
         }
-        bool dup = false;
-        for (size_t j = 0; j < out->len; j++) {
-            struct ir_tag *t = VEC_GET(struct ir_tag, *out, j);
-            if (strcmp(t->key, pair->lhs->text) == 0) {
-                struct diag *d = diag_emit(s->cc, OB2006, pair->lhs->loc, "tag '%s' is given twice", t->key);
-                diag_note(s->cc, d, t->loc, "first given here");
-                diag_help(s->cc, d, "keep one of them");
-                dup = true;
-                ok = false;
-            }
-        }
-        if (dup)
-            continue;
         struct ir_tag *t = arena_alloc(s->a, sizeof *t);
         t->key = pair->lhs->text;
         t->value = val.s;
         t->loc = pair->loc;
+        const struct ir_tag *first = strmap_put_new(s->a, &seen, t->key, t);
+        if (first) {
+            struct diag *d = diag_emit(s->cc, OB2006, pair->lhs->loc, "tag '%s' is given twice", first->key);
+            diag_note(s->cc, d, first->loc, "first given here");
+            diag_help(s->cc, d, "keep one of them");
+            ok = false;
+            continue;
+        }
         vec_push(s->a, out, t);
     }
     return ok;
@@ -182,7 +166,9 @@ static bool std_loaded(struct sema *s)
     return false;
 }
 
-static void unknown_name(struct sema *s, const char *name, struct loc loc, unsigned kinds)
+/* The declared name of an acceptable kind closest to `name`, or NULL.
+ * Costs a pass over every declaration. */
+static const char *closest_name(struct sema *s, const char *name, unsigned kinds)
 {
     struct vec candidates = {0};
     for (size_t i = 0; i < s->all_decls.len; i++) {
@@ -190,12 +176,19 @@ static void unknown_name(struct sema *s, const char *name, struct loc loc, unsig
         if (kinds & KIND(d->kind))
             vec_push(s->a, &candidates, (void *)d->name);
     }
-    if (kinds & KIND(DK_BUILTIN)) {
+    if (kinds & KIND(DK_BUILTIN)) { /* principals: accounts and the built-in ones */
         vec_push(s->a, &candidates, "members");
-        if (kinds & KIND(DK_ACCOUNT))
-            vec_push(s->a, &candidates, "organization");
+        vec_push(s->a, &candidates, "organization");
     }
-    const char *guess = suggest_from_vec(name, &candidates);
+    return suggest_from_vec(name, &candidates);
+}
+
+static void unknown_name(struct sema *s, const char *name, struct loc loc, unsigned kinds)
+{
+    /* Past the display limit nobody reads the suggestion; searching for it
+     * anyway would make many unknown names times many declarations
+     * quadratic. */
+    const char *guess = diag_next_hidden(s->cc) ? NULL : closest_name(s, name, kinds);
     bool one_kind = (kinds & (kinds - 1)) == 0;
     enum diag_code code = kinds == KIND(DK_REGION) ? OB2008 : OB2001;
     const char *what = "name";
@@ -272,17 +265,13 @@ struct ir_decl *val_ref(struct sema *s, const struct ast_value *v, unsigned kind
     return NULL;
 }
 
-/* Reports an item listed twice; true if `d` is already in `out`. */
-static bool listed_twice(struct sema *s, const struct vec *out, const void *d, const struct ast_value *item)
+bool val_listed_twice(struct sema *s, struct strmap *listed, struct ir_decl *d, const struct ast_value *item)
 {
-    for (size_t i = 0; i < out->len; i++) {
-        if (out->items[i] == d) {
-            struct diag *e = diag_emit(s->cc, OB2006, item->loc, "'%s' is listed twice", item->text);
-            diag_help(s->cc, e, "remove the repetition");
-            return true;
-        }
-    }
-    return false;
+    if (!strmap_put_new(s->a, listed, d->name, d))
+        return false;
+    struct diag *e = diag_emit(s->cc, OB2006, item->loc, "'%s' is listed twice", item->text);
+    diag_help(s->cc, e, "remove the repetition");
+    return true;
 }
 
 bool val_refs(struct sema *s, const struct ast_value *v, unsigned kinds, struct vec *out)
@@ -294,10 +283,11 @@ bool val_refs(struct sema *s, const struct ast_value *v, unsigned kinds, struct 
         return d != NULL;
     }
     bool ok = true;
+    struct strmap listed = {0};
     for (size_t i = 0; i < v->items.len; i++) {
         const struct ast_value *it = VEC_GET(const struct ast_value, v->items, i);
         struct ir_decl *d = val_ref(s, it, kinds);
-        if (!d || listed_twice(s, out, d, it)) {
+        if (!d || val_listed_twice(s, &listed, d, it)) {
             ok = false;
             continue;
         }

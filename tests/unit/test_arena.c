@@ -1,7 +1,9 @@
 /*
  * test_arena.c - the compilation arena (compiler/arena.c): alignment and
  * zeroing, growth past one chunk, big blocks, the string functions,
- * vec_push, struct strbuf, and the out-of-memory jump.
+ * vec_push, struct strbuf, the out-of-memory jump (for sizes arena.c
+ * refuses and for a malloc that fails), the abort without a jump target,
+ * and arena_printf when vsnprintf fails.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,12 +11,24 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <wchar.h>
 
 #include <cmocka.h>
 
 #include "obc.h"
 
 #define CHUNK (64u * 1024u) /* arena.c's smallest chunk */
+
+/* Under AddressSanitizer a malloc too large to serve returns NULL, as
+ * glibc's does, instead of stopping the test. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+    return "allocator_may_return_null=1";
+}
 
 static int arena_setup(void **state)
 {
@@ -176,6 +190,51 @@ static void test_impossible_size_jumps_to_oom(void **state)
     assert_non_null(arena_alloc(a, 8));
 }
 
+/* Jumps to a->oom from arena_alloc(a, n); true when it did. */
+static bool alloc_jumps(struct arena *a, size_t n)
+{
+    jmp_buf oom;
+    volatile bool jumped = false;
+    a->oom = &oom;
+    if (setjmp(oom) == 0)
+        arena_alloc(a, n);
+    else
+        jumped = true;
+    a->oom = NULL;
+    return jumped;
+}
+
+static void test_failed_allocations_jump_to_oom(void **state)
+{
+    struct arena *a = *state;
+    assert_true(alloc_jumps(a, SIZE_MAX));                /* aligning it up would wrap */
+    assert_true(alloc_jumps(a, (size_t)1 << 62));         /* malloc says no */
+    assert_false(alloc_jumps(a, 100));
+    assert_non_null(arena_alloc(a, 8));
+}
+
+static void test_out_of_memory_without_jump_target_aborts(void **state)
+{
+    struct arena *a = *state;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        arena_fail(a); /* a->oom is NULL */
+        _exit(0);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status));
+    assert_int_equal(WTERMSIG(status), SIGABRT);
+}
+
+static void test_printf_error_gives_empty_string(void **state)
+{
+    struct arena *a = *state;
+    /* a surrogate is no character in any locale: vsnprintf fails */
+    assert_string_equal(arena_printf(a, "x%lcy", (wint_t)0xD800), "");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, arena_setup, arena_teardown)
 
 int main(void)
@@ -190,6 +249,9 @@ int main(void)
         T(test_vec_push_keeps_order),
         T(test_strbuf),
         T(test_impossible_size_jumps_to_oom),
+        T(test_failed_allocations_jump_to_oom),
+        T(test_out_of_memory_without_jump_target_aborts),
+        T(test_printf_error_gives_empty_string),
     };
     return cmocka_run_group_tests_name("arena", tests, NULL, NULL);
 }

@@ -14,10 +14,9 @@
 #include <cmocka.h>
 
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "obc.h"
+#include "compile_fixture.h"
 
 struct row {
     const char *grants;  /* the list written in the key */
@@ -43,52 +42,29 @@ static const struct row rows[] = {
 };
 #define NROWS (sizeof rows / sizeof rows[0])
 
-static void run_grants(struct obc *cc, const char *grants)
+static void compile_grants(struct compiled *c, const char *grants)
 {
-    char *src = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&src, &n);
-    assert_non_null(f);
-    fprintf(f,
-            "import \"std/aws\"\n"
-            "root org_root = \"r-ab12\"\n"
-            "key member_key {\n  alias = \"alias/org-backup\"\n  owner = members\n  grants = %s\n}\n"
-            "vault local {\n  name = \"org-backup\"\n  key = member_key\n}\n"
-            "selection s {\n  role = default_backup_role\n  match = tag(\"b\") == \"t\"\n}\n"
-            "plan p {\n  regions = [eu-west-1]\n  select = [s]\n"
-            "  rule nightly {\n    schedule = daily at 05:00\n    vault = local\n    delete_after = 14d\n  }\n"
-            "}\n"
-            "policy pol {\n  plans = [p]\n  attach = [org_root]\n}\n",
-            grants);
-    fclose(f);
-    obc_init(cc, &(struct obc_options){.stdlib_dir = "stdlib"});
-    load_text(cc, "t.ob", src, strlen(src));
-    free(src);
-    assert_non_null(obc_analyze(cc));
-}
-
-static const struct diag *find_code(const struct obc *cc, enum diag_code code, size_t *count)
-{
-    const struct diag *found = NULL;
-    *count = 0;
-    for (size_t i = 0; i < cc->diag.list.len; i++) {
-        const struct diag *d = VEC_GET(const struct diag, cc->diag.list, i);
-        if (d->code == code) {
-            found = found ? found : d;
-            (*count)++;
-        }
-    }
-    return found;
+    compile_printf(c,
+                   "import \"std/aws\"\n"
+                   "root org_root = \"r-ab12\"\n"
+                   "key member_key {\n  alias = \"alias/org-backup\"\n  owner = members\n  grants = %s\n}\n"
+                   "vault local {\n  name = \"org-backup\"\n  key = member_key\n}\n"
+                   "selection s {\n  role = default_backup_role\n  match = tag(\"b\") == \"t\"\n}\n"
+                   "plan p {\n  regions = [eu-west-1]\n  select = [s]\n"
+                   "  rule nightly {\n    schedule = daily at 05:00\n    vault = local\n    delete_after = 14d\n  }\n"
+                   "}\n"
+                   "policy pol {\n  plans = [p]\n  attach = [org_root]\n}\n",
+                   grants);
+    assert_non_null(c->prog);
 }
 
 static void test_grant_patterns(void **state)
 {
     (void)state;
     for (size_t i = 0; i < NROWS; i++) {
-        struct obc cc;
-        run_grants(&cc, rows[i].grants);
-        size_t count;
-        const struct diag *d = find_code(&cc, OB7001, &count);
+        struct compiled c = {0};
+        compile_grants(&c, rows[i].grants);
+        const struct diag *d = find_diag(&c, OB7001);
         if (!rows[i].missing) {
             if (d)
                 fail_msg("grants %s: unexpected OB7001: %s", rows[i].grants, d->msg);
@@ -100,14 +76,14 @@ static void test_grant_patterns(void **state)
                      rows[i].missing);
             if (!d)
                 fail_msg("grants %s: OB7001 missing", rows[i].grants);
-            assert_int_equal(count, 1);
+            assert_int_equal(count_diags(&c, OB7001), 1);
             assert_string_equal(d->msg, want);
             assert_non_null(d->notes); /* the vault that uses the key */
             assert_null(d->notes->next);
         }
-        if (cc.diag.errors != (rows[i].missing ? 1u : 0u))
-            fail_msg("grants %s: %zu errors", rows[i].grants, cc.diag.errors);
-        obc_free(&cc);
+        if (c.cc.diag.errors != (rows[i].missing ? 1u : 0u))
+            fail_msg("grants %s: %zu errors", rows[i].grants, c.cc.diag.errors);
+        compiled_free(&c);
     }
 }
 

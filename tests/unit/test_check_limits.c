@@ -22,46 +22,12 @@
 #include <string.h>
 
 #include "obc.h"
+#include "compile_fixture.h"
 
-struct run {
-    struct obc cc;
-    struct ir_program *p;
-};
-
-static int setup(void **state)
+static void analyze(struct compiled *c, const char *src)
 {
-    *state = calloc(1, sizeof(struct run));
-    return *state ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    struct run *r = *state;
-    obc_free(&r->cc);
-    free(r);
-    return 0;
-}
-
-static void analyze(struct run *r, const char *src)
-{
-    obc_init(&r->cc, &(struct obc_options){.stdlib_dir = "stdlib"});
-    load_text(&r->cc, "t.ob", src, strlen(src));
-    r->p = obc_analyze(&r->cc);
-    assert_non_null(r->p);
-}
-
-/* The diagnostics of one code, in emission order. */
-static size_t count_code(const struct run *r, enum diag_code code, const struct diag **first)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < r->cc.diag.list.len; i++) {
-        const struct diag *d = VEC_GET(const struct diag, r->cc.diag.list, i);
-        if (d->code != code)
-            continue;
-        if (n++ == 0 && first)
-            *first = d;
-    }
-    return n;
+    compile_text(c, src);
+    assert_non_null(c->prog);
 }
 
 static const char head[] =
@@ -75,10 +41,8 @@ static const char head[] =
  * "kN" = `filler`. */
 static char *program(size_t nrules, size_t ntags, const char *filler, const char *key, const char *value)
 {
-    char *src = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&src, &n);
-    assert_non_null(f);
+    struct text t;
+    FILE *f = text_open(&t);
     fprintf(f, "%splan p {\n  regions = [eu-west-1]\n  select  = [s]\n", head);
     for (size_t r = 0; r < nrules; r++) {
         fprintf(f, "  rule r%zu {\n    schedule = daily at %02zu:00\n    vault = v\n    delete_after = 35d\n", r, r);
@@ -92,8 +56,7 @@ static char *program(size_t nrules, size_t ntags, const char *filler, const char
         fprintf(f, "  }\n");
     }
     fprintf(f, "}\npolicy pol {\n  plans  = [p]\n  attach = [r]\n}\n");
-    fclose(f);
-    return src;
+    return text_close(&t);
 }
 
 static char *repeat(const char *unit, size_t times)
@@ -111,18 +74,17 @@ static char *repeat(const char *unit, size_t times)
 
 static void entry_name_rejected(void **state)
 {
-    struct run *r = *state;
+    struct compiled *r = *state;
     char *src = program(1, 0, "", "", "");
     analyze(r, src);
     free(src);
     assert_int_equal(r->cc.diag.list.len, 0);
-    struct ir_selection *sel = VEC_GET(struct ir_selection, r->p->selections, 0);
+    struct ir_selection *sel = VEC_GET(struct ir_selection, r->prog->selections, 0);
     struct ir_sel_entry *en = VEC_GET(struct ir_sel_entry, sel->entries, 0);
 
     en->name = "nightly backup!";
-    check_limits(&r->cc, r->p);
-    const struct diag *d = NULL;
-    assert_int_equal(count_code(r, OB8003, &d), 1);
+    check_limits(&r->cc, r->prog);
+    const struct diag *d = one_diag(r, OB8003);
     assert_string_equal(d->msg, "selection entry name 'nightly backup!' of selection 's' has characters that are not "
                                 "allowed (' ', '!'), so AWS rejects it");
     assert_int_equal(d->loc.start, sel->d.name_loc.start);
@@ -130,12 +92,12 @@ static void entry_name_rejected(void **state)
 
     r->cc.diag.list.len = 0;
     en->name = "a.b_c-D.e";
-    check_limits(&r->cc, r->p);
-    assert_int_equal(count_code(r, OB8003, NULL), 0);
+    check_limits(&r->cc, r->prog);
+    assert_int_equal(count_diags(r, OB8003), 0);
 
     en->name = "x12345678901234567890123456789012345678901234567890"; /* 51 */
-    check_limits(&r->cc, r->p);
-    assert_int_equal(count_code(r, OB8003, &d), 1);
+    check_limits(&r->cc, r->prog);
+    d = one_diag(r, OB8003);
     assert_string_equal(d->msg, "selection entry name 'x12345678901234567890123456789012345678901234567890' of "
                                 "selection 's' is 51 characters long, so AWS rejects it");
 }
@@ -166,9 +128,9 @@ static size_t minified_length(const char *json)
     return n;
 }
 
-static size_t policy_length(struct run *r)
+static size_t policy_length(struct compiled *r)
 {
-    cJSON *doc = emit_policy(&r->cc, VEC_GET(const struct ir_policy, r->p->policies, 0));
+    cJSON *doc = emit_policy(&r->cc, VEC_GET(const struct ir_policy, r->prog->policies, 0));
     char *text = json_print(doc, true);
     cJSON_Delete(doc);
     assert_non_null(text);
@@ -186,15 +148,15 @@ static void size_limit_sweep(void **state)
     char *filler = repeat("\xc3\xa9", 245);
     size_t fired = 0, quiet = 0;
     for (size_t last = 100; last <= 256; last++) {
-        struct run r = {0};
+        struct compiled r = {0};
         char *value = repeat("\xc3\xa9", last);
         char *src = program(3, 10, filler, "last", value);
         free(value);
         analyze(&r, src);
         free(src);
         size_t length = policy_length(&r);
-        const struct diag *d = NULL;
-        size_t n = count_code(&r, OB8001, &d);
+        const struct diag *d = find_diag(&r, OB8001);
+        size_t n = count_diags(&r, OB8001);
         if (length > 10000) {
             assert_int_equal(n, 1);
             char expected[96];
@@ -206,7 +168,7 @@ static void size_limit_sweep(void **state)
             assert_int_equal(n, 0);
             quiet++;
         }
-        obc_free(&r.cc);
+        compiled_free(&r);
     }
     free(filler);
     assert_true(fired > 0 && quiet > 0); /* the sweep crosses the limit */
@@ -220,22 +182,22 @@ static void tag_length_sweep(void **state)
     const char *units[] = {"k", "\xc3\xa9"};
     for (size_t u = 0; u < 2; u++) {
         for (size_t n = 126; n <= 130; n++) {
-            struct run r = {0};
+            struct compiled r = {0};
             char *key = repeat(units[u], n);
             char *src = program(1, 1, "", key, "v");
             analyze(&r, src);
-            assert_int_equal(count_code(&r, OB8005, NULL), n > 128);
-            obc_free(&r.cc);
+            assert_int_equal(count_diags(&r, OB8005), n > 128);
+            compiled_free(&r);
             free(src);
             free(key);
         }
         for (size_t n = 254; n <= 258; n++) {
-            struct run r = {0};
+            struct compiled r = {0};
             char *value = repeat(units[u], n);
             char *src = program(1, 1, "", "Team", value);
             analyze(&r, src);
-            assert_int_equal(count_code(&r, OB8005, NULL), n > 256);
-            obc_free(&r.cc);
+            assert_int_equal(count_diags(&r, OB8005), n > 256);
+            compiled_free(&r);
             free(src);
             free(value);
         }
@@ -246,22 +208,19 @@ static void tag_length_sweep(void **state)
 
 static void attachment_ordinals(void **state)
 {
-    struct run *r = *state;
-    char *src = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&src, &n);
-    assert_non_null(f);
+    struct compiled *r = *state;
+    struct text t;
+    FILE *f = text_open(&t);
     char *plan = program(1, 0, "", "", "");
     *strstr(plan, "policy pol {") = '\0'; /* keep the plan, make the policies here */
     fputs(plan, f);
     free(plan);
     for (int i = 1; i <= 23; i++)
         fprintf(f, "policy pol%02d { plans = [p]; attach = [r, r] }\n", i);
-    fclose(f);
+    char *src = text_close(&t);
     analyze(r, src);
     free(src);
-    const struct diag *d = NULL;
-    assert_int_equal(count_code(r, OB8002, &d), 1);
+    const struct diag *d = one_diag(r, OB8002);
     assert_string_equal(d->msg, "policy 'pol11' is the 11th backup policy attached directly to root 'r' (r-ab12); "
                                 "AWS allows 10 per root, OU or account");
     const char *expected[] = {"12th", "13th", "14th", "15th", "16th", "17th", "18th", "19th", "20th",
@@ -279,10 +238,10 @@ static void attachment_ordinals(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(entry_name_rejected, setup, teardown),
+        cmocka_unit_test_setup_teardown(entry_name_rejected, compiled_setup, compiled_teardown),
         cmocka_unit_test(size_limit_sweep),
         cmocka_unit_test(tag_length_sweep),
-        cmocka_unit_test_setup_teardown(attachment_ordinals, setup, teardown),
+        cmocka_unit_test_setup_teardown(attachment_ordinals, compiled_setup, compiled_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,7 +8,8 @@
  * with an independent formula), else the first from 1970; and it must
  * stay quiet exactly when no such date exists. Also: the time reported
  * is the first common hour and minute, and rules that share a day but
- * not a minute or an hour are quiet.
+ * not a minute or an hour are quiet; with every minute of the hour taken
+ * the help has no time to suggest.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,10 +18,10 @@
 #include <cmocka.h>
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "obc.h"
+#include "compile_fixture.h"
 
 static const char *const schedules[] = {
     "cron(\"0 5 ? * * *\")",          /* daily */
@@ -41,53 +42,32 @@ static const char *const schedules[] = {
 };
 #define NSCHED (sizeof schedules / sizeof schedules[0])
 
-struct run {
-    struct obc cc;
-    struct ir_program *p;
-};
-
-static void run_rules(struct run *r, const char *a, const char *b)
+static void compile_rules(struct compiled *c, const char *a, const char *b)
 {
-    char *src = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&src, &n);
-    assert_non_null(f);
-    fprintf(f,
-            "import \"std/aws\"\n"
-            "root org_root = \"r-ab12\"\n"
-            "vault local { }\n"
-            "selection s {\n  role = default_backup_role\n  match = tag(\"b\") == \"t\"\n}\n"
-            "plan p {\n  regions = [eu-west-1]\n  select = [s]\n"
-            "  rule first {\n    schedule = %s\n    vault = local\n    delete_after = 14d\n  }\n"
-            "  rule second {\n    schedule = %s\n    vault = local\n    delete_after = 42d\n  }\n"
-            "}\n"
-            "policy pol {\n  plans = [p]\n  attach = [org_root]\n}\n",
-            a, b);
-    fclose(f);
-    obc_init(&r->cc, &(struct obc_options){.stdlib_dir = "stdlib"});
-    load_text(&r->cc, "t.ob", src, strlen(src));
-    free(src);
-    r->p = obc_analyze(&r->cc);
-    assert_non_null(r->p);
-    assert_int_equal(r->cc.diag.errors, 0);
+    compile_printf(c,
+                   "import \"std/aws\"\n"
+                   "root org_root = \"r-ab12\"\n"
+                   "vault local { }\n"
+                   "selection s {\n  role = default_backup_role\n  match = tag(\"b\") == \"t\"\n}\n"
+                   "plan p {\n  regions = [eu-west-1]\n  select = [s]\n"
+                   "  rule first {\n    schedule = %s\n    vault = local\n    delete_after = 14d\n  }\n"
+                   "  rule second {\n    schedule = %s\n    vault = local\n    delete_after = 42d\n  }\n"
+                   "}\n"
+                   "policy pol {\n  plans = [p]\n  attach = [org_root]\n}\n",
+                   a, b);
+    assert_non_null(c->prog);
+    assert_int_equal(c->cc.diag.errors, 0);
 }
 
-static const struct diag *find_overlap(const struct run *r)
+static const struct diag *find_overlap(const struct compiled *c)
 {
-    const struct diag *found = NULL;
-    for (size_t i = 0; i < r->cc.diag.list.len; i++) {
-        const struct diag *d = VEC_GET(const struct diag, r->cc.diag.list, i);
-        if (d->code == OB3020) {
-            assert_null(found); /* one pair, one diagnostic */
-            found = d;
-        }
-    }
-    return found;
+    assert_true(count_diags(c, OB3020) <= 1); /* one pair, one diagnostic */
+    return find_diag(c, OB3020);
 }
 
-static const struct ir_rule *rule_at(const struct run *r, size_t i)
+static const struct ir_rule *rule_at(const struct compiled *r, size_t i)
 {
-    const struct ir_plan *p = VEC_GET(const struct ir_plan, r->p->plans, 0);
+    const struct ir_plan *p = VEC_GET(const struct ir_plan, r->prog->plans, 0);
     return VEC_GET(const struct ir_rule, p->rules, i);
 }
 
@@ -122,8 +102,8 @@ static bool brute_first(const struct cron *a, const struct cron *b, int from, in
 
 static void check_pair(const char *sa, const char *sb)
 {
-    struct run r;
-    run_rules(&r, sa, sb);
+    struct compiled r = {0};
+    compile_rules(&r, sa, sb);
     const struct cron *a = rule_at(&r, 0)->cronv, *b = rule_at(&r, 1)->cronv;
     int y, m, d;
     bool expect = brute_first(a, b, 2026, 2199, &y, &m, &d) || brute_first(a, b, 1970, 2025, &y, &m, &d);
@@ -140,7 +120,7 @@ static void check_pair(const char *sa, const char *sb)
         if (!strstr(diag->msg, want))
             fail_msg("%s / %s: got '%s', expected '%s'", sa, sb, diag->msg, want);
     }
-    obc_free(&r.cc);
+    compiled_free(&r);
 }
 
 static void test_every_pair_matches_brute_force(void **state)
@@ -155,22 +135,22 @@ static void test_every_pair_matches_brute_force(void **state)
 static void test_first_common_time(void **state)
 {
     (void)state;
-    struct run r;
-    run_rules(&r, "every 6h", "cron(\"0 12,18 ? * * *\")");
+    struct compiled r = {0};
+    compile_rules(&r, "every 6h", "cron(\"0 12,18 ? * * *\")");
     const struct diag *d = find_overlap(&r);
     assert_non_null(d);
     assert_string_equal(d->msg, "rules 'first' and 'second' of plan 'p' both start at 12:00 UTC, first on Thursday "
                                 "2026-01-01; AWS then runs only the one with the longer retention");
     assert_string_equal(d->help, "start one of them at another minute of the hour, e.g. at minute 30, or drop "
                                  "'first', the one with the shorter retention (14 days against 42 days)");
-    obc_free(&r.cc);
+    compiled_free(&r);
 }
 
 static void test_primary_at_later_rule(void **state)
 {
     (void)state;
-    struct run r;
-    run_rules(&r, "daily at 05:50", "weekly on mon at 05:50");
+    struct compiled r = {0};
+    compile_rules(&r, "daily at 05:50", "weekly on mon at 05:50");
     const struct diag *d = find_overlap(&r);
     assert_non_null(d);
     assert_int_equal(d->loc.start, rule_at(&r, 1)->schedule_loc.start);
@@ -179,7 +159,7 @@ static void test_primary_at_later_rule(void **state)
     assert_null(d->notes->next);
     assert_string_equal(d->help, "start 'second' at another time, e.g. 06:50 (an hour later), or drop 'first', the "
                                  "one with the shorter retention (14 days against 42 days)");
-    obc_free(&r.cc);
+    compiled_free(&r);
 }
 
 static void test_quiet_without_common_minute_or_hour(void **state)
@@ -192,11 +172,37 @@ static void test_quiet_without_common_minute_or_hour(void **state)
         {"cron(\"0 5 ? * * *\")", "cron(\"1 5 ? * * *\")"},
     };
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
-        struct run r;
-        run_rules(&r, pairs[i][0], pairs[i][1]);
+        struct compiled r = {0};
+        compile_rules(&r, pairs[i][0], pairs[i][1]);
         assert_null(find_overlap(&r));
-        obc_free(&r.cc);
+        compiled_free(&r);
     }
+}
+
+static void test_no_free_minute(void **state)
+{
+    (void)state;
+    /* two rules at minute 0 of every hour, then one at each other minute
+     * (past the 10 rules compared, but their minutes are taken) */
+    struct text t;
+    FILE *f = text_open(&t);
+    fprintf(f, "import \"std/aws\"\nroot r = \"r-ab12\"\nvault local { name = \"backups\" }\n"
+               "selection s { role = default_backup_role; match = tag(\"b\") == \"t\" }\n"
+               "plan p {\n  regions = [eu-west-1]\n  select = [s]\n"
+               "  rule m00 { schedule = cron(\"0 * ? * * *\"); vault = local; delete_after = 14d }\n"
+               "  rule again { schedule = cron(\"0 * ? * * *\"); vault = local; delete_after = 42d }\n");
+    for (int m = 1; m < 60; m++)
+        fprintf(f, "  rule m%02d { schedule = cron(\"%d * ? * * *\"); vault = local; delete_after = 14d }\n", m, m);
+    fprintf(f, "}\npolicy pol { plans = [p]; attach = [r] }\n");
+    char *src = text_close(&t);
+    struct compiled r = {0};
+    assert_non_null(compile_text(&r, src));
+    free(src);
+    const struct diag *d = find_overlap(&r);
+    assert_non_null(d);
+    assert_string_equal(d->help, "start one of them at another time, or drop 'm00', the one with the shorter "
+                                 "retention (14 days against 42 days)");
+    compiled_free(&r);
 }
 
 int main(void)
@@ -206,6 +212,7 @@ int main(void)
         cmocka_unit_test(test_first_common_time),
         cmocka_unit_test(test_primary_at_later_rule),
         cmocka_unit_test(test_quiet_without_common_minute_or_hour),
+        cmocka_unit_test(test_no_free_minute),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "obc.h"
+#include "compile_fixture.h"
 
 static const char simple_src[] =
     "import \"std/aws\"\n"
@@ -141,19 +142,18 @@ static const char copy_src[] =
     "}\n"
     "policy org_backup { plans = [daily]; attach = [org_root] }\n";
 
+/* A program compiled and emitted: `out` holds its struct out_file*. */
 struct run {
-    struct obc cc;
+    struct compiled c;
     struct vec out;
 };
 
 static void compile_src(struct run *r, const char *src)
 {
     memset(r, 0, sizeof *r);
-    obc_init(&r->cc, &(struct obc_options){.stdlib_dir = "stdlib"});
-    load_text(&r->cc, "t.ob", src, strlen(src));
-    assert_non_null(obc_analyze(&r->cc));
-    assert_int_equal(r->cc.diag.errors, 0);
-    assert_true(obc_emit(&r->cc, &r->out));
+    assert_non_null(compile_text(&r->c, src));
+    assert_int_equal(r->c.cc.diag.errors, 0);
+    assert_true(obc_emit(&r->c.cc, &r->out));
 }
 
 static const struct out_file *find_out(const struct run *r, const char *name)
@@ -177,7 +177,7 @@ static void test_policy_bytes(void **state)
     const struct out_file *f = find_out(&r, "org_backup.json");
     assert_int_equal(f->len, strlen(simple_policy));
     assert_string_equal(f->data, simple_policy);
-    obc_free(&r.cc);
+    compiled_free(&r.c);
 }
 
 static void test_two_runs_identical(void **state)
@@ -196,8 +196,8 @@ static void test_two_runs_identical(void **state)
             assert_int_equal(x->len, y->len);
             assert_memory_equal(x->data, y->data, x->len);
         }
-        obc_free(&a.cc);
-        obc_free(&b.cc);
+        compiled_free(&a.c);
+        compiled_free(&b.c);
     }
 }
 
@@ -230,7 +230,7 @@ static void test_copy_action_and_shared_arn(void **state)
     assert_string_equal(cJSON_GetArrayItem(types, 0)->valuestring, "arn:aws:rds:*:*:cluster:*");
     assert_string_equal(cJSON_GetArrayItem(types, 1)->valuestring, "arn:aws:rds:*:*:db:*");
     cJSON_Delete(doc);
-    obc_free(&r.cc);
+    compiled_free(&r.c);
 }
 
 static void test_key_uses(void **state)
@@ -239,7 +239,7 @@ static void test_key_uses(void **state)
     struct run r;
     compile_src(&r, copy_src);
     struct vec uses = {0};
-    key_uses(&r.cc, r.cc.prog, &uses);
+    key_uses(&r.c.cc, r.c.prog, &uses);
     assert_int_equal(uses.len, 3);
     const struct key_use *u0 = VEC_GET(const struct key_use, uses, 0);
     const struct key_use *u1 = VEC_GET(const struct key_use, uses, 1);
@@ -248,7 +248,7 @@ static void test_key_uses(void **state)
     assert_int_equal(u0->kind, KEY_USE_VAULT_WRITE);
     assert_string_equal(u0->key->d.name, "member_key");
     assert_int_equal(u0->who.kind, PRIN_MEMBERS);
-    assert_ptr_equal(u0->needs, r.cc.prog->need_vault_writer);
+    assert_ptr_equal(u0->needs, r.c.prog->need_vault_writer);
     /* the backup account writes the copies into the central vault */
     assert_int_equal(u1->kind, KEY_USE_VAULT_WRITE);
     assert_string_equal(u1->key->d.name, "central_key");
@@ -258,9 +258,9 @@ static void test_key_uses(void **state)
     assert_int_equal(u2->kind, KEY_USE_COPY_SOURCE);
     assert_string_equal(u2->key->d.name, "member_key");
     assert_string_equal(u2->who.account->id, "222222222222");
-    assert_ptr_equal(u2->needs, r.cc.prog->need_copy_source);
+    assert_ptr_equal(u2->needs, r.c.prog->need_copy_source);
     assert_string_equal(u2->role, "AWSServiceRoleForBackup");
-    obc_free(&r.cc);
+    compiled_free(&r.c);
 }
 
 static void test_manifest_basics(void **state)
@@ -293,7 +293,7 @@ static void test_manifest_basics(void **state)
     assert_string_equal(path(cJSON_GetArrayItem(stmts, 1), (const char *[]){"principal", NULL})->valuestring,
                         "arn:aws:iam::222222222222:role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup");
     cJSON_Delete(m);
-    obc_free(&r.cc);
+    compiled_free(&r.c);
 }
 
 static void test_minified_policy(void **state)
@@ -301,7 +301,7 @@ static void test_minified_policy(void **state)
     (void)state;
     struct run r;
     compile_src(&r, simple_src);
-    cJSON *doc = emit_policy(&r.cc, VEC_GET(const struct ir_policy, r.cc.prog->policies, 0));
+    cJSON *doc = emit_policy(&r.c.cc, VEC_GET(const struct ir_policy, r.c.prog->policies, 0));
     char *text = json_print(doc, false);
     cJSON_Delete(doc);
     assert_non_null(text);
@@ -318,7 +318,7 @@ static void test_minified_policy(void **state)
         "\"backup_plan_tags\":{\"owner\":{\"tag_key\":{\"@@assign\":\"Owner\"},"
         "\"tag_value\":{\"@@assign\":\"platform\"}}}}}}");
     free(text);
-    obc_free(&r.cc);
+    compiled_free(&r.c);
 }
 
 int main(void)

@@ -1,8 +1,14 @@
 /*
  * test_json_out.c - exact bytes of json_print in both layouts: nesting,
- * empty containers, key order, string escapes, numbers; and the
- * json_add_* builder the emitters share.
+ * empty containers, key order, string escapes, numbers (and what JSON
+ * cannot say), raw nodes, and NULL when its buffer cannot grow (and
+ * obc_emit, which prints every document, and the size check, which
+ * prints policies to measure them, then fail through the arena's
+ * out-of-memory jump without leaking the document); and the json_add_*
+ * builder the emitters share, also when cJSON cannot allocate.
  */
+#define _GNU_SOURCE /* RTLD_NEXT */
+#include <dlfcn.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,10 +16,26 @@
 #include <cmocka.h>
 
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "obc.h"
+#include "compile_fixture.h"
+
+/* realloc, failing while `realloc_fails` is set: json_print grows its
+ * buffer with realloc and nothing else here calls it meanwhile. */
+static bool realloc_fails;
+
+void *realloc(void *p, size_t n)
+{
+    static void *(*next)(void *, size_t);
+    if (realloc_fails)
+        return NULL;
+    if (!next)
+        *(void **)&next = dlsym(RTLD_NEXT, "realloc");
+    return next(p, n);
+}
 
 static void expect_print(const cJSON *doc, bool pretty, const char *want)
 {
@@ -189,6 +211,135 @@ static void test_null_document(void **state)
     expect_print(NULL, false, "null");
 }
 
+static void test_non_finite_numbers_and_raw(void **state)
+{
+    (void)state;
+    cJSON *doc = cJSON_CreateArray();
+    cJSON_AddItemToArray(doc, cJSON_CreateNumber(NAN));
+    cJSON_AddItemToArray(doc, cJSON_CreateNumber(INFINITY));
+    cJSON_AddItemToArray(doc, cJSON_CreateNumber(-INFINITY));
+    cJSON_AddItemToArray(doc, cJSON_CreateRaw("{\"as\": \"is\"}"));
+    expect_print(doc, false, "[null,null,null,{\"as\": \"is\"}]");
+    cJSON_Delete(doc);
+}
+
+static void test_print_without_memory(void **state)
+{
+    (void)state;
+    cJSON *doc = nested_doc();
+    realloc_fails = true;
+    char *pretty = json_print(doc, true), *minified = json_print(doc, false);
+    realloc_fails = false;
+    assert_null(pretty);
+    assert_null(minified);
+    expect_print(doc, false, "{\"plans\":{\"p\":{\"regions\":{\"@@assign\":[\"a\",\"b\"]},\"empty\":{},\"none\":[]}}}");
+    cJSON_Delete(doc);
+}
+
+static const char small_program[] =
+    "import \"std/aws\"\n"
+    "root r = \"r-ab12\"\n"
+    "vault v { name = \"backups\" }\n"
+    "selection s { role = default_backup_role; match = tag(\"b\") == \"t\" }\n"
+    "plan p {\n  regions = [eu-west-1]\n  select = [s]\n"
+    "  rule daily { schedule = daily at 05:00; vault = v; delete_after = 35d }\n}\n"
+    "policy pol { plans = [p]; attach = [r] }\n";
+
+/* obc_analyze (emit false) or obc_emit of c while realloc fails; true
+ * when it jumped out of memory. */
+static bool run_without_memory(struct compiled *c, bool emit, struct vec *out)
+{
+    jmp_buf oom;
+    volatile bool jumped = false;
+    c->cc.arena.oom = &oom;
+    realloc_fails = true;
+    if (setjmp(oom) == 0) {
+        if (emit)
+            obc_emit(&c->cc, out);
+        else
+            obc_analyze(&c->cc);
+    } else {
+        jumped = true;
+    }
+    realloc_fails = false;
+    c->cc.arena.oom = NULL;
+    return jumped;
+}
+
+static void test_emit_and_analyze_without_memory(void **state)
+{
+    (void)state;
+    struct compiled c = {0};
+    assert_non_null(compile_text(&c, small_program));
+    assert_int_equal(c.cc.diag.errors, 0);
+    struct vec out = {0};
+    assert_true(run_without_memory(&c, true, &out));
+    assert_int_equal(out.len, 0);
+    compiled_free(&c);
+
+    obc_init(&c.cc, &(struct obc_options){.stdlib_dir = "stdlib"});
+    c.initialized = true;
+    load_text(&c.cc, "t.ob", small_program, strlen(small_program));
+    assert_true(run_without_memory(&c, false, NULL)); /* the size check prints each policy */
+    compiled_free(&c);
+}
+
+/* cJSON's allocator for the next test: fails once `allocations_left`
+ * allocations have been served. */
+static int allocations_left;
+
+static void *limited_malloc(size_t n)
+{
+    if (allocations_left == 0)
+        return NULL;
+    allocations_left--;
+    return malloc(n);
+}
+
+/* Builds {"plans": {"name": "x"}} into *d with cJSON allowed `allowed`
+ * allocations; true when it jumped out of memory instead. */
+static bool build_with(int allowed, struct json_doc *d, struct arena *a)
+{
+    jmp_buf oom;
+    volatile bool jumped = false;
+    a->oom = &oom;
+    cJSON_InitHooks(&(cJSON_Hooks){.malloc_fn = limited_malloc, .free_fn = free});
+    allocations_left = allowed;
+    if (setjmp(oom) == 0) {
+        cJSON *root = json_doc_init(d, a);
+        cJSON *obj = json_add_object(d, root, "plans");
+        json_add_string(d, obj, "name", "x");
+    } else {
+        jumped = true;
+    }
+    cJSON_InitHooks(NULL);
+    a->oom = NULL;
+    return jumped;
+}
+
+static void test_builder_out_of_memory(void **state)
+{
+    (void)state;
+    /* the document takes 6 allocations: the root, the object and its
+     * key, the string node, its value and its key */
+    for (int allowed = 0; allowed <= 6; allowed++) {
+        struct json_doc d = {0};
+        struct arena a;
+        arena_init(&a);
+        bool jumped = build_with(allowed, &d, &a);
+        if (allowed < 6) {
+            if (!jumped)
+                fail_msg("no out-of-memory jump with %d allocations", allowed);
+            assert_null(d.root); /* freed, nothing leaks */
+        } else {
+            assert_false(jumped);
+            expect_print(d.root, false, "{\"plans\":{\"name\":\"x\"}}");
+            cJSON_Delete(d.root);
+        }
+        arena_free(&a);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +352,10 @@ int main(void)
         cmocka_unit_test(test_array_of_objects_pretty),
         cmocka_unit_test(test_builder),
         cmocka_unit_test(test_null_document),
+        cmocka_unit_test(test_non_finite_numbers_and_raw),
+        cmocka_unit_test(test_print_without_memory),
+        cmocka_unit_test(test_emit_and_analyze_without_memory),
+        cmocka_unit_test(test_builder_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,14 +15,10 @@
 #include <string.h>
 
 #include "obc.h"
+#include "compile_fixture.h"
 
 /* ------------------------------------------------------------------ */
 /* fixture                                                             */
-
-struct run {
-    struct obc cc;
-    struct ir_program *p;
-};
 
 /* Everything a program needs around its selections. PLAN_SELECT is the
  * plan's `select` value. */
@@ -54,66 +50,29 @@ static const char *plan_text(const char *select)
     return buf;
 }
 
-static void run_source(struct run *r, const char *src)
-{
-    obc_init(&r->cc, &(struct obc_options){.stdlib_dir = "stdlib"});
-    load_text(&r->cc, "t.ob", src, strlen(src));
-    r->p = obc_analyze(&r->cc);
-}
-
 /* A program whose plan selects the one selection `s` with this match. */
-static void run_match(struct run *r, const char *match)
+static void run_match(struct compiled *r, const char *match)
 {
-    char *src = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&src, &n);
-    assert_non_null(f);
-    fprintf(f, "%s%s", PRELUDE, plan_text("[s]"));
-    fprintf(f, "selection s {\n  role  = default_backup_role\n  match = %s\n}\n", match);
-    fclose(f);
-    run_source(r, src);
-    free(src);
+    compile_printf(r, "%s%sselection s {\n  role  = default_backup_role\n  match = %s\n}\n", PRELUDE,
+                   plan_text("[s]"), match);
 }
 
 /* A program with the given selections (full text) and plan `select`. */
-static void run_selections(struct run *r, const char *selections, const char *select)
+static void run_selections(struct compiled *r, const char *selections, const char *select)
 {
-    char *src = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&src, &n);
-    assert_non_null(f);
-    fprintf(f, "%s%s%s", PRELUDE, plan_text(select), selections);
-    fclose(f);
-    run_source(r, src);
-    free(src);
+    compile_printf(r, "%s%s%s", PRELUDE, plan_text(select), selections);
 }
 
-static void done(struct run *r)
+static const struct diag *first_diag(const struct compiled *r, enum diag_code code)
 {
-    obc_free(&r->cc);
-}
-
-static size_t count_code(const struct run *r, enum diag_code code)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < r->cc.diag.list.len; i++)
-        n += VEC_GET(struct diag, r->cc.diag.list, i)->code == code;
-    return n;
-}
-
-static const struct diag *first_diag(const struct run *r, enum diag_code code)
-{
-    for (size_t i = 0; i < r->cc.diag.list.len; i++) {
-        const struct diag *d = VEC_GET(struct diag, r->cc.diag.list, i);
-        if (d->code == code)
-            return d;
-    }
-    fail_msg("no %s diagnostic", diag_info(code)->id);
-    return NULL;
+    const struct diag *d = find_diag(r, code);
+    if (!d)
+        fail_msg("no %s diagnostic", diag_info(code)->id);
+    return d;
 }
 
 /* The source text a range covers. */
-static const char *loc_text(struct run *r, struct loc loc)
+static const char *loc_text(struct compiled *r, struct loc loc)
 {
     struct src_file *f = src_get(&r->cc, loc.file);
     assert_non_null(f);
@@ -121,7 +80,7 @@ static const char *loc_text(struct run *r, struct loc loc)
     return arena_strndup(&r->cc.arena, f->text + loc.start, loc.end - loc.start);
 }
 
-static void print_diags(const struct run *r)
+static void print_diags(const struct compiled *r)
 {
     for (size_t i = 0; i < r->cc.diag.list.len; i++) {
         const struct diag *d = VEC_GET(struct diag, r->cc.diag.list, i);
@@ -130,21 +89,21 @@ static void print_diags(const struct run *r)
     }
 }
 
-static void assert_clean(struct run *r)
+static void assert_clean(struct compiled *r)
 {
     if (r->cc.diag.errors)
         print_diags(r);
     assert_int_equal(r->cc.diag.errors, 0);
-    assert_non_null(r->p);
+    assert_non_null(r->prog);
 }
 
 /* Exactly one error, of this code. */
-static const struct diag *assert_only_error(struct run *r, enum diag_code code)
+static const struct diag *assert_only_error(struct compiled *r, enum diag_code code)
 {
-    if (r->cc.diag.errors != 1 || count_code(r, code) != 1)
+    if (r->cc.diag.errors != 1 || count_diags(r, code) != 1)
         print_diags(r);
     assert_int_equal(r->cc.diag.errors, 1);
-    assert_int_equal(count_code(r, code), 1);
+    assert_int_equal(count_diags(r, code), 1);
     return first_diag(r, code);
 }
 
@@ -154,10 +113,10 @@ static void assert_contains(const char *text, const char *part)
         fail_msg("'%s' does not contain '%s'", text ? text : "(null)", part);
 }
 
-static const struct ir_selection *selection(const struct run *r, const char *name)
+static const struct ir_selection *selection(const struct compiled *r, const char *name)
 {
-    for (size_t i = 0; i < r->p->selections.len; i++) {
-        const struct ir_selection *s = VEC_GET(struct ir_selection, r->p->selections, i);
+    for (size_t i = 0; i < r->prog->selections.len; i++) {
+        const struct ir_selection *s = VEC_GET(struct ir_selection, r->prog->selections, i);
         if (strcmp(s->d.name, name) == 0)
             return s;
     }
@@ -165,20 +124,20 @@ static const struct ir_selection *selection(const struct run *r, const char *nam
     return NULL;
 }
 
-static const struct ir_sel_entry *entry(const struct run *r, const char *sel, size_t i)
+static const struct ir_sel_entry *entry(const struct compiled *r, const char *sel, size_t i)
 {
     const struct ir_selection *s = selection(r, sel);
     assert_true(i < s->entries.len);
     return VEC_GET(struct ir_sel_entry, s->entries, i);
 }
 
-static size_t entry_count(const struct run *r, const char *sel)
+static size_t entry_count(const struct compiled *r, const char *sel)
 {
     return selection(r, sel)->entries.len;
 }
 
 /* "a,b" from a vector of strings. */
-static const char *join_strings(struct run *r, const struct vec *v)
+static const char *join_strings(struct compiled *r, const struct vec *v)
 {
     struct strbuf b = {0};
     for (size_t i = 0; i < v->len; i++)
@@ -187,7 +146,7 @@ static const char *join_strings(struct run *r, const struct vec *v)
 }
 
 /* "rds,aurora" from a vector of resource types. */
-static const char *join_types(struct run *r, const struct vec *v)
+static const char *join_types(struct compiled *r, const struct vec *v)
 {
     struct strbuf b = {0};
     for (size_t i = 0; i < v->len; i++)
@@ -196,7 +155,7 @@ static const char *join_types(struct run *r, const struct vec *v)
 }
 
 /* "==env=prod;like:team=data-*" from the conditions of an entry. */
-static const char *join_conditions(struct run *r, const struct ir_sel_entry *e)
+static const char *join_conditions(struct compiled *r, const struct ir_sel_entry *e)
 {
     static const char *const op[] = {"==", "!=", "like", "not like"};
     struct strbuf b = {0};
@@ -207,7 +166,7 @@ static const char *join_conditions(struct run *r, const struct ir_sel_entry *e)
     return sb_str(&r->cc.arena, &b);
 }
 
-static void assert_tags_entry(struct run *r, const struct ir_sel_entry *e, const char *key, const char *values,
+static void assert_tags_entry(struct compiled *r, const struct ir_sel_entry *e, const char *key, const char *values,
                               const char *conditions)
 {
     assert_false(e->resources);
@@ -218,7 +177,7 @@ static void assert_tags_entry(struct run *r, const struct ir_sel_entry *e, const
     assert_int_equal(e->not_types.len, 0);
 }
 
-static void assert_resources_entry(struct run *r, const struct ir_sel_entry *e, const char *types,
+static void assert_resources_entry(struct compiled *r, const struct ir_sel_entry *e, const char *types,
                                    const char *not_types, const char *conditions)
 {
     assert_true(e->resources);
@@ -235,7 +194,7 @@ static void assert_resources_entry(struct run *r, const struct ir_sel_entry *e, 
 static void test_tag_equals_is_tags_entry(void **state)
 {
     (void)state;
-    struct run r;
+    struct compiled r;
     run_match(&r, "tag(\"BackupEnabled\") == \"True\"");
     assert_clean(&r);
     assert_int_equal(entry_count(&r, "s"), 1);
@@ -244,61 +203,61 @@ static void test_tag_equals_is_tags_entry(void **state)
     assert_tags_entry(&r, e, "BackupEnabled", "True", "");
     assert_string_equal(loc_text(&r, e->loc), "tag(\"BackupEnabled\") == \"True\"");
     assert_string_equal(loc_text(&r, selection(&r, "s")->match_loc), "tag(\"BackupEnabled\") == \"True\"");
-    done(&r);
+    compiled_free(&r);
 }
 
 static void test_tag_in_gives_values_in_order_without_duplicates(void **state)
 {
     (void)state;
-    struct run r;
+    struct compiled r;
     run_match(&r, "tag(\"env\") in [\"prod\", \"stage\", \"prod\", \"dev\"]");
     assert_clean(&r);
     assert_tags_entry(&r, entry(&r, "s", 0), "env", "prod,stage,dev", "");
-    done(&r);
+    compiled_free(&r);
 
     run_match(&r, "tag(\"env\") in [\"prod\"]");
     assert_clean(&r);
     assert_tags_entry(&r, entry(&r, "s", 0), "env", "prod", "");
-    done(&r);
+    compiled_free(&r);
 }
 
 static void test_tags_entry_other_atoms_become_conditions(void **state)
 {
     (void)state;
-    struct run r;
+    struct compiled r;
     run_match(&r, "tag(\"backup\") == \"true\" and tag(\"env\") != \"dev\" and tag(\"team\") like \"data-*\""
                   " and tag(\"tier\") not like \"t*\" and tag(\"x\") not in [\"a\", \"b\"] and tag(\"y\") in [\"c\"]");
     assert_clean(&r);
     assert_int_equal(entry_count(&r, "s"), 1);
     assert_tags_entry(&r, entry(&r, "s", 0), "backup", "true",
                       "env != dev; team like data-*; tier not like t*; x != a; x != b; y == c");
-    done(&r);
+    compiled_free(&r);
 }
 
 static void test_tags_entry_first_equals_is_the_key(void **state)
 {
     (void)state;
-    struct run r;
+    struct compiled r;
     run_match(&r, "tag(\"a\") == \"1\" and tag(\"b\") == \"2\"");
     assert_clean(&r);
     assert_tags_entry(&r, entry(&r, "s", 0), "a", "1", "b == 2");
-    done(&r);
+    compiled_free(&r);
 
     /* a negative test first does not become the key */
     run_match(&r, "tag(\"z\") != \"0\" and tag(\"b\") == \"2\"");
     assert_clean(&r);
     assert_tags_entry(&r, entry(&r, "s", 0), "b", "2", "z != 0");
-    done(&r);
+    compiled_free(&r);
 }
 
 static void test_tags_entry_multi_value_in_is_the_key(void **state)
 {
     (void)state;
-    struct run r;
+    struct compiled r;
     run_match(&r, "tag(\"b\") == \"2\" and tag(\"a\") in [\"x\", \"y\"]");
     assert_clean(&r);
     assert_tags_entry(&r, entry(&r, "s", 0), "a", "x,y", "b == 2");
-    done(&r);
+    compiled_free(&r);
 }
 
 /* ------------------------------------------------------------------ */
@@ -307,7 +266,7 @@ static void test_tags_entry_multi_value_in_is_the_key(void **state)
 static void test_type_in_is_resources_entry(void **state)
 {
     (void)state;
-    struct run r;
+    struct compiled r;
     run_match(&r, "type in [rds, aurora, dynamodb] and tag(\"env\") == \"prod\" and tag(\"team\") like \"data-*\"");
     assert_clean(&r);
     assert_int_equal(entry_count(&r, "s"), 1);
@@ -318,13 +277,13 @@ static void test_type_in_is_resources_entry(void **state)
     assert_int_equal(c->op, COND_EQUALS);
     assert_string_equal(loc_text(&r, c->loc), "tag(\"env\") == \"prod\"");
     assert_int_equal(VEC_GET(struct ir_condition, e->conditions, 1)->op, COND_LIKE);
-    done(&r);
+    compiled_free(&r);
 }
 
 static void test_resources_entry_condition_operators(void **state)
 {
     (void)state;
-    struct run r;
+    struct compiled r;
     run_match(&r, "type in [s3] and tag(\"a\") != \"1\" and tag(\"b\") not like \"x*\" and tag(\"c\") in [\"3\"]"
                   " and tag(\"d\") not in [\"4\", \"5\", \"4\"]");
     assert_clean(&r);
@@ -334,51 +293,51 @@ static void test_resources_entry_condition_operators(void **state)
                                        COND_NOT_EQUALS};
     for (size_t i = 0; i < 5; i++)
         assert_int_equal(VEC_GET(struct ir_condition, e->conditions, i)->op, ops[i]);
-    done(&r);
+    compiled_free(&r);
 }
 
 static void test_type_not_in_gives_not_types(void **state)
 {
     (void)state;
-    struct run r;
+    struct compiled r;
     run_match(&r, "type in [any] and type not in [s3, ebs, s3] and type not in [efs]");
     assert_clean(&r);
     const struct ir_sel_entry *e = entry(&r, "s", 0);
     assert_resources_entry(&r, e, "any", "s3,ebs,efs", "");
     assert_true(VEC_GET(struct ir_restype, e->types, 0)->is_any);
-    done(&r);
+    compiled_free(&r);
 }
 
 static void test_type_lists_intersect(void **state)
 {
     (void)state;
-    struct run r;
+    struct compiled r;
     run_match(&r, "type in [rds, aurora, s3, rds] and type in [s3, rds]");
     assert_clean(&r);
     assert_resources_entry(&r, entry(&r, "s", 0), "rds,s3", "", "");
-    done(&r);
+    compiled_free(&r);
 
     run_match(&r, "type in [any] and type in [rds, ebs]");
     assert_clean(&r);
     assert_resources_entry(&r, entry(&r, "s", 0), "rds,ebs", "", "");
-    done(&r);
+    compiled_free(&r);
 
     run_match(&r, "type in [rds, ebs] and type in [any]");
     assert_clean(&r);
     assert_resources_entry(&r, entry(&r, "s", 0), "rds,ebs", "", "");
-    done(&r);
+    compiled_free(&r);
 
     /* any absorbs the other types of its list */
     run_match(&r, "type in [rds, any]");
     assert_clean(&r);
     assert_resources_entry(&r, entry(&r, "s", 0), "any", "", "");
-    done(&r);
+    compiled_free(&r);
 }
 
 static void test_empty_intersection_is_ob5001(void **state)
 {
     (void)state;
-    struct run r;
+    struct compiled r;
     run_match(&r, "type in [rds, ebs] and tag(\"a\") == \"b\" and type in [s3]");
     const struct diag *d = assert_only_error(&r, OB5001);
     assert_string_equal(loc_text(&r, d->loc), "type in [rds, ebs] and tag(\"a\") == \"b\" and type in [s3]");
@@ -388,32 +347,32 @@ static void test_empty_intersection_is_ob5001(void **state)
     assert_string_equal(loc_text(&r, d->notes->next->loc), "type in [s3]");
     assert_null(d->notes->next->next);
     assert_int_equal(selection(&r, "s")->entries.len, 0);
-    done(&r);
+    compiled_free(&r);
 }
 
 static void test_type_not_in_that_excludes_everything_is_ob5001(void **state)
 {
     (void)state;
-    struct run r;
+    struct compiled r;
     run_match(&r, "type in [rds] and type not in [rds]");
     assert_only_error(&r, OB5001);
-    done(&r);
+    compiled_free(&r);
 
     /* aurora and neptune share one ARN pattern: AWS cannot tell them apart */
     run_match(&r, "type in [aurora] and type not in [neptune]");
     const struct diag *d = assert_only_error(&r, OB5001);
     assert_contains(d->help, "'aurora' has the ARN pattern of 'neptune'");
-    done(&r);
+    compiled_free(&r);
 
     run_match(&r, "type in [any] and type not in [any]");
     assert_only_error(&r, OB5001);
-    done(&r);
+    compiled_free(&r);
 
     /* near miss: something is left */
     run_match(&r, "type in [rds, s3] and type not in [rds]");
     assert_clean(&r);
     assert_resources_entry(&r, entry(&r, "s", 0), "rds,s3", "rds", "");
-    done(&r);
+    compiled_free(&r);
 }
 
 /* ------------------------------------------------------------------ */
@@ -431,78 +390,78 @@ static void test_no_positive_test_is_ob5001(void **state)
         "tag(\"env\") != \"dev\" and tag(\"x\") not like \"y\"",
     };
     for (size_t i = 0; i < sizeof matches / sizeof matches[0]; i++) {
-        struct run r;
+        struct compiled r;
         run_match(&r, matches[i]);
         const struct diag *d = assert_only_error(&r, OB5001);
         assert_string_equal(loc_text(&r, d->loc), matches[i]);
         assert_contains(d->help, "tag(\"backup\") == \"true\"");
         assert_contains(d->help, "type in [any]");
-        done(&r);
+        compiled_free(&r);
     }
 
     /* the help gives the rewrite that keeps the meaning, and says what
      * 'not' made of the group */
-    struct run r;
+    struct compiled r;
     run_match(&r, "tag(\"env\") != \"dev\" and tag(\"x\") not like \"y\"");
     const struct diag *d = assert_only_error(&r, OB5001);
     assert_string_equal(d->help, "add a positive test such as tag(\"backup\") == \"true\", or write type in [any] and "
                                  "tag(\"env\") != \"dev\" and tag(\"x\") not like \"y\" to back up every resource "
                                  "that passes the group");
-    done(&r);
+    compiled_free(&r);
 
     run_match(&r, "not (tag(\"env\") == \"dev\" or tag(\"x\") in [\"1\", \"2\"])");
     d = assert_only_error(&r, OB5001);
     assert_contains(d->help, "with 'not' pushed inwards the group is tag(\"env\") != \"dev\" and "
                              "tag(\"x\") not in [\"1\", \"2\"]; ");
-    done(&r);
+    compiled_free(&r);
 
     run_match(&r, "tag(\"env\") like \"prod*\"");
     d = assert_only_error(&r, OB5001);
     assert_contains(d->help, "in AWS 'like' is only a condition: add a positive test");
-    done(&r);
+    compiled_free(&r);
 }
 
 static void test_type_not_in_without_type_in_is_ob5001(void **state)
 {
     (void)state;
-    struct run r;
+    struct compiled r;
     run_match(&r, "type not in [s3]");
     const struct diag *d = assert_only_error(&r, OB5001);
     assert_string_equal(loc_text(&r, d->loc), "type not in [s3]");
     assert_contains(d->help, "type in [any] and type not in [s3]");
-    done(&r);
+    compiled_free(&r);
 
     run_match(&r, "tag(\"a\") == \"b\" and type not in [s3]");
     d = assert_only_error(&r, OB5001);
     assert_string_equal(loc_text(&r, d->loc), "type not in [s3]");
     assert_string_equal(d->msg, "'type not in' needs a 'type in' in the same and-group");
-    done(&r);
+    compiled_free(&r);
 
     /* a `type not in` that 'not' made */
     run_match(&r, "tag(\"a\") == \"b\" and not (type in [s3])");
     d = assert_only_error(&r, OB5001);
     assert_string_equal(loc_text(&r, d->loc), "type in [s3]");
     assert_string_equal(d->msg, "'not' turns this into type not in [s3], which needs a 'type in' in the same and-group");
-    done(&r);
+    compiled_free(&r);
 
     /* near miss */
     run_match(&r, "tag(\"a\") == \"b\" and type in [any] and type not in [s3]");
     assert_clean(&r);
     assert_resources_entry(&r, entry(&r, "s", 0), "any", "s3", "a == b");
-    done(&r);
+    compiled_free(&r);
 }
 
 static void test_two_in_lists_on_different_keys_is_ob5002(void **state)
 {
     (void)state;
-    struct run r;
+    struct compiled r;
     run_match(&r, "tag(\"a\") in [\"1\", \"2\"] and tag(\"b\") in [\"3\", \"4\"]");
     const struct diag *d = assert_only_error(&r, OB5002);
     assert_string_equal(loc_text(&r, d->loc), "tag(\"a\") in [\"1\", \"2\"]");
     assert_non_null(d->notes);
     assert_string_equal(loc_text(&r, d->notes->loc), "tag(\"b\") in [\"3\", \"4\"]");
     assert_contains(d->help, "(tag(\"b\") == \"3\" or tag(\"b\") == \"4\") in place of tag(\"b\") in [\"3\", \"4\"]");
-    done(&r);
+    compiled_free(&r);
 
     /* three keys: one error for the group, a note at each further list */
     run_match(&r, "tag(\"a\") in [\"1\", \"2\"] and tag(\"b\") in [\"3\", \"4\"] and tag(\"c\") in [\"5\", \"6\"]");
@@ -513,31 +472,31 @@ static void test_two_in_lists_on_different_keys_is_ob5002(void **state)
     assert_non_null(d->notes->next);
     assert_string_equal(loc_text(&r, d->notes->next->loc), "tag(\"c\") in [\"5\", \"6\"]");
     assert_null(d->notes->next->next);
-    done(&r);
+    compiled_free(&r);
 
     /* near miss: the second list has one value, so it is a condition */
     run_match(&r, "tag(\"a\") in [\"1\", \"2\"] and tag(\"b\") in [\"3\", \"3\"]");
     assert_clean(&r);
     assert_tags_entry(&r, entry(&r, "s", 0), "a", "1,2", "b == 3");
-    done(&r);
+    compiled_free(&r);
 
     /* near miss: with type in, both lists are conditions: OB5003 instead */
     run_match(&r, "type in [rds] and tag(\"a\") in [\"1\", \"2\"] and tag(\"b\") in [\"3\", \"4\"]");
-    assert_int_equal(count_code(&r, OB5002), 0);
-    assert_int_equal(count_code(&r, OB5003), 2);
-    done(&r);
+    assert_int_equal(count_diags(&r, OB5002), 0);
+    assert_int_equal(count_diags(&r, OB5003), 2);
+    compiled_free(&r);
 }
 
 static void test_in_list_as_condition_is_ob5003(void **state)
 {
     (void)state;
-    struct run r;
+    struct compiled r;
     run_match(&r, "type in [rds] and tag(\"env\") in [\"a\", \"b\"]");
     const struct diag *d = assert_only_error(&r, OB5003);
     assert_string_equal(loc_text(&r, d->loc), "tag(\"env\") in [\"a\", \"b\"]");
     assert_string_equal(d->help, "write it as alternatives, (tag(\"env\") == \"a\" or tag(\"env\") == \"b\"): "
                                  "each becomes its own selection entry");
-    done(&r);
+    compiled_free(&r);
 
     /* a list that 'not' made: the help shows it as it is now */
     run_match(&r, "type in [rds] and not (tag(\"env\") not in [\"a\", \"b\", \"c\", \"d\"])");
@@ -545,7 +504,7 @@ static void test_in_list_as_condition_is_ob5003(void **state)
     assert_string_equal(loc_text(&r, d->loc), "tag(\"env\") not in [\"a\", \"b\", \"c\", \"d\"]");
     assert_contains(d->help, "this test is tag(\"env\") in [\"a\", \"b\", \"c\", ...]");
     assert_contains(d->help, "(tag(\"env\") == \"a\" or tag(\"env\") == \"b\" or tag(\"env\") == \"c\" or ...)");
-    done(&r);
+    compiled_free(&r);
 
     /* the same key in two lists of a tags entry: the values both hold */
     run_match(&r, "tag(\"env\") in [\"a\", \"b\"] and tag(\"env\") in [\"b\", \"c\"]");
@@ -554,17 +513,17 @@ static void test_in_list_as_condition_is_ob5003(void **state)
     assert_non_null(d->notes);
     assert_string_equal(loc_text(&r, d->notes->loc), "tag(\"env\") in [\"a\", \"b\"]");
     assert_contains(d->help, "write the one value they share, tag(\"env\") == \"b\"");
-    done(&r);
+    compiled_free(&r);
 
     run_match(&r, "tag(\"env\") in [\"a\", \"b\", \"c\"] and tag(\"env\") in [\"c\", \"b\"]");
     d = assert_only_error(&r, OB5003);
     assert_contains(d->help, "tag(\"env\") in [\"b\", \"c\"]");
-    done(&r);
+    compiled_free(&r);
 
     run_match(&r, "tag(\"env\") in [\"a\", \"b\"] and tag(\"env\") in [\"c\", \"d\"]");
     d = assert_only_error(&r, OB5003);
     assert_contains(d->help, "never matches");
-    done(&r);
+    compiled_free(&r);
 
     /* near miss: the rewrite the help suggests */
     run_match(&r, "(type in [rds] and tag(\"env\") == \"a\") or (type in [rds] and tag(\"env\") == \"b\")");
@@ -572,7 +531,7 @@ static void test_in_list_as_condition_is_ob5003(void **state)
     assert_int_equal(entry_count(&r, "s"), 2);
     assert_resources_entry(&r, entry(&r, "s", 0), "rds", "", "env == a");
     assert_resources_entry(&r, entry(&r, "s", 1), "rds", "", "env == b");
-    done(&r);
+    compiled_free(&r);
 }
 
 /* ------------------------------------------------------------------ */
@@ -581,12 +540,12 @@ static void test_in_list_as_condition_is_ob5003(void **state)
 static void test_de_morgan(void **state)
 {
     (void)state;
-    struct run r;
+    struct compiled r;
     run_match(&r, "type in [rds] and not (tag(\"a\") == \"1\" or tag(\"b\") like \"x*\")");
     assert_clean(&r);
     assert_int_equal(entry_count(&r, "s"), 1);
     assert_resources_entry(&r, entry(&r, "s", 0), "rds", "", "a != 1; b not like x*");
-    done(&r);
+    compiled_free(&r);
 
     /* not(and) is an or: two groups */
     run_match(&r, "type in [any] and not (tag(\"a\") != \"1\" and type in [rds])");
@@ -594,30 +553,30 @@ static void test_de_morgan(void **state)
     assert_int_equal(entry_count(&r, "s"), 2);
     assert_resources_entry(&r, entry(&r, "s", 0), "any", "", "a == 1");
     assert_resources_entry(&r, entry(&r, "s", 1), "any", "rds", "");
-    done(&r);
+    compiled_free(&r);
 
     /* not(in) is not in, not(not in) is in, not(type not in) is type in */
     run_match(&r, "not (type not in [s3]) and not (tag(\"a\") in [\"1\", \"2\"]) and not (tag(\"b\") not in [\"3\"])"
                   " and not (tag(\"c\") not like \"y*\")");
     assert_clean(&r);
     assert_resources_entry(&r, entry(&r, "s", 0), "s3", "", "a != 1; a != 2; b == 3; c like y*");
-    done(&r);
+    compiled_free(&r);
 
     run_match(&r, "not not tag(\"a\") == \"1\"");
     assert_clean(&r);
     assert_tags_entry(&r, entry(&r, "s", 0), "a", "1", "");
-    done(&r);
+    compiled_free(&r);
 
     run_match(&r, "not (tag(\"a\") != \"1\")");
     assert_clean(&r);
     assert_tags_entry(&r, entry(&r, "s", 0), "a", "1", "");
-    done(&r);
+    compiled_free(&r);
 }
 
 static void test_groups_follow_source_order(void **state)
 {
     (void)state;
-    struct run r;
+    struct compiled r;
     run_match(&r, "tag(\"a\") == \"1\" or tag(\"b\") == \"2\" or tag(\"c\") == \"3\"");
     assert_clean(&r);
     assert_int_equal(entry_count(&r, "s"), 3);
@@ -628,7 +587,7 @@ static void test_groups_follow_source_order(void **state)
         assert_string_equal(entry(&r, "s", i)->tag_key, keys[i]);
     }
     assert_string_equal(loc_text(&r, entry(&r, "s", 1)->loc), "tag(\"b\") == \"2\"");
-    done(&r);
+    compiled_free(&r);
 
     run_match(&r, "(tag(\"a\") == \"1\" or tag(\"b\") == \"2\") and (tag(\"c\") == \"3\" or tag(\"d\") == \"4\")");
     assert_clean(&r);
@@ -641,33 +600,31 @@ static void test_groups_follow_source_order(void **state)
     assert_string_equal(loc_text(&r, entry(&r, "s", 0)->loc),
                         "tag(\"a\") == \"1\" or tag(\"b\") == \"2\") and (tag(\"c\") == \"3\"");
     assert_string_equal(loc_text(&r, entry(&r, "s", 3)->loc), "tag(\"b\") == \"2\") and (tag(\"c\") == \"3\" or tag(\"d\") == \"4\"");
-    done(&r);
+    compiled_free(&r);
 }
 
 /* 2^k groups from k factors of two alternatives, parenthesized in a
  * balanced way so that the expression stays shallow. */
 static char *factors(size_t k)
 {
-    char *src = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&src, &n);
+    struct text t;
+    FILE *f = text_open(&t);
     for (size_t i = 0; i < k; i++)
         fprintf(f, "%s(tag(\"k%zu\") == \"a\" or tag(\"k%zu\") == \"b\")", i ? " and " : "", i, i);
-    fclose(f);
-    return src;
+    return text_close(&t);
 }
 
 static void test_normal_form_limit_is_ob5005(void **state)
 {
     (void)state;
-    struct run r;
+    struct compiled r;
     char *m = factors(8); /* 256 groups */
     run_match(&r, m);
     const struct diag *d = assert_only_error(&r, OB5005);
     assert_string_equal(loc_text(&r, d->loc), m);
     assert_contains(d->msg, "more than 128");
     assert_int_equal(selection(&r, "s")->entries.len, 0);
-    done(&r);
+    compiled_free(&r);
     free(m);
 
     /* one past the limit */
@@ -677,7 +634,7 @@ static void test_normal_form_limit_is_ob5005(void **state)
     run_match(&r, m129);
     d = assert_only_error(&r, OB5005);
     assert_string_equal(loc_text(&r, d->loc), m129);
-    done(&r);
+    compiled_free(&r);
     free(m129);
     free(m);
 
@@ -685,7 +642,7 @@ static void test_normal_form_limit_is_ob5005(void **state)
     m = factors(40);
     run_match(&r, m);
     assert_only_error(&r, OB5005);
-    done(&r);
+    compiled_free(&r);
     free(m);
 
     /* near miss: exactly 128 groups is a valid normal form (the plan is
@@ -693,10 +650,10 @@ static void test_normal_form_limit_is_ob5005(void **state)
     m = factors(7);
     run_match(&r, m);
     assert_int_equal(entry_count(&r, "s"), 128);
-    assert_int_equal(count_code(&r, OB5005), 2);
+    assert_int_equal(count_diags(&r, OB5005), 2);
     assert_string_equal(loc_text(&r, first_diag(&r, OB5005)->loc), "[s]");
     assert_string_equal(entry(&r, "s", 127)->name, "s-128");
-    done(&r);
+    compiled_free(&r);
     free(m);
 }
 
@@ -714,10 +671,10 @@ static void test_long_names_are_cut_keeping_the_suffix(void **state)
              "selection short {\n role = default_backup_role\n match = tag(\"c\") == \"3\"\n}\n",
              name);
     snprintf(select, sizeof select, "[%s, short]", name);
-    struct run r;
+    struct compiled r;
     run_selections(&r, sels, select);
-    assert_int_equal(count_code(&r, OB5001) + count_code(&r, OB5002) + count_code(&r, OB5003) +
-                         count_code(&r, OB5004) + count_code(&r, OB5005),
+    assert_int_equal(count_diags(&r, OB5001) + count_diags(&r, OB5002) + count_diags(&r, OB5003) +
+                         count_diags(&r, OB5004) + count_diags(&r, OB5005),
                      0);
     const char *e1 = entry(&r, name, 0)->name, *e2 = entry(&r, name, 1)->name;
     assert_int_equal(strlen(e1), 50);
@@ -726,7 +683,7 @@ static void test_long_names_are_cut_keeping_the_suffix(void **state)
     assert_string_equal(e1 + 48, "-1");
     assert_string_equal(e2 + 48, "-2");
     assert_string_equal(entry(&r, "short", 0)->name, "short");
-    done(&r);
+    compiled_free(&r);
 }
 
 static void test_names_and_entries_are_deterministic(void **state)
@@ -736,7 +693,7 @@ static void test_names_and_entries_are_deterministic(void **state)
     char first[1024] = "", second[1024] = "";
     char *out[] = {first, second};
     for (int k = 0; k < 2; k++) {
-        struct run r;
+        struct compiled r;
         run_match(&r, m);
         assert_clean(&r);
         const struct ir_selection *s = selection(&r, "s");
@@ -746,7 +703,7 @@ static void test_names_and_entries_are_deterministic(void **state)
             snprintf(out[k] + n, 1024 - n, "%s:%s:%s:%s|", e->name, join_types(&r, &e->types),
                      join_types(&r, &e->not_types), join_conditions(&r, e));
         }
-        done(&r);
+        compiled_free(&r);
     }
     assert_string_equal(first, "s-1:rds,s3::a != 1; b != x|s-2:ebs::a != 1; b != x|");
     assert_string_equal(first, second);
@@ -789,36 +746,36 @@ static void test_malformed_tests_are_ob2003(void **state)
         {"type in [rds] and 5", "5", "tag(\"backup\") == \"true\""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        struct run r;
+        struct compiled r;
         run_match(&r, cases[i].match);
         print_message("case %zu: %s\n", i, cases[i].match);
         const struct diag *d = assert_only_error(&r, OB2003);
         assert_string_equal(loc_text(&r, d->loc), cases[i].range);
         assert_contains(d->help, cases[i].help);
-        done(&r);
+        compiled_free(&r);
     }
 }
 
 static void test_every_malformed_test_is_reported(void **state)
 {
     (void)state;
-    struct run r;
+    struct compiled r;
     run_match(&r, "foo == \"x\" or (type == rds and tag(K) == \"v\")");
     assert_int_equal(r.cc.diag.errors, 3);
-    assert_int_equal(count_code(&r, OB2003), 3);
-    done(&r);
+    assert_int_equal(count_diags(&r, OB2003), 3);
+    compiled_free(&r);
 }
 
 static void test_unknown_type_gets_a_suggestion(void **state)
 {
     (void)state;
-    struct run r;
+    struct compiled r;
     run_match(&r, "type in [rdss]");
     assert_int_equal(r.cc.diag.errors, 1);
-    assert_int_equal(count_code(&r, OB5001) + count_code(&r, OB2003), 0);
+    assert_int_equal(count_diags(&r, OB5001) + count_diags(&r, OB2003), 0);
     const struct diag *d = VEC_GET(struct diag, r.cc.diag.list, 0);
     assert_string_equal(loc_text(&r, d->loc), "rdss");
-    done(&r);
+    compiled_free(&r);
 }
 
 /* ------------------------------------------------------------------ */
@@ -826,21 +783,19 @@ static void test_unknown_type_gets_a_suggestion(void **state)
 
 static char *value_list(size_t n)
 {
-    char *src = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&src, &len);
+    struct text t;
+    FILE *f = text_open(&t);
     fputc('[', f);
     for (size_t i = 0; i < n; i++)
         fprintf(f, "%s\"v%zu\"", i ? ", " : "", i);
     fputc(']', f);
-    fclose(f);
-    return src;
+    return text_close(&t);
 }
 
 static void test_condition_and_value_quotas(void **state)
 {
     (void)state;
-    struct run r;
+    struct compiled r;
     char m[2048];
     char *l31 = value_list(31), *l30 = value_list(30);
 
@@ -849,25 +804,25 @@ static void test_condition_and_value_quotas(void **state)
     const struct diag *d = assert_only_error(&r, OB5005);
     assert_contains(d->msg, "31 conditions");
     assert_contains(d->help, "every value of a 'not in' list is one condition");
-    done(&r);
+    compiled_free(&r);
 
     snprintf(m, sizeof m, "type in [rds] and tag(\"k\") not in %s", l30);
     run_match(&r, m);
     assert_clean(&r);
     assert_int_equal(entry(&r, "s", 0)->conditions.len, 30);
-    done(&r);
+    compiled_free(&r);
 
     snprintf(m, sizeof m, "tag(\"k\") in %s", l31);
     run_match(&r, m);
     d = assert_only_error(&r, OB5005);
     assert_contains(d->msg, "31 tag values");
-    done(&r);
+    compiled_free(&r);
 
     snprintf(m, sizeof m, "tag(\"k\") in %s", l30);
     run_match(&r, m);
     assert_clean(&r);
     assert_int_equal(entry(&r, "s", 0)->tag_values.len, 30);
-    done(&r);
+    compiled_free(&r);
     free(l31);
     free(l30);
 }
@@ -880,24 +835,24 @@ static void test_condition_and_value_quotas(void **state)
 static void test_plan_without_selection_is_ob5006(void **state)
 {
     (void)state;
-    struct run r;
+    struct compiled r;
     run_selections(&r, SEL("s", "tag(\"a\") == \"b\""), "[]");
     const struct diag *d = first_diag(&r, OB5006);
     assert_string_equal(loc_text(&r, d->loc), "[]");
-    assert_int_equal(count_code(&r, OB5006), 1);
+    assert_int_equal(count_diags(&r, OB5006), 1);
     assert_string_equal(d->help, "name at least one selection, e.g. select = [s]");
-    done(&r);
+    compiled_free(&r);
 
     /* near miss */
     run_selections(&r, SEL("s", "tag(\"a\") == \"b\""), "[s]");
     assert_clean(&r);
-    done(&r);
+    compiled_free(&r);
 }
 
 static void test_plan_mixing_tags_and_resources_is_ob5004(void **state)
 {
     (void)state;
-    struct run r;
+    struct compiled r;
     run_selections(&r,
                    SEL("tagged", "tag(\"backup\") == \"true\"")
                    SEL("dbs", "type in [rds] and tag(\"env\") == \"prod\""),
@@ -909,7 +864,7 @@ static void test_plan_mixing_tags_and_resources_is_ob5004(void **state)
     assert_non_null(d->notes->next);
     assert_string_equal(loc_text(&r, d->notes->next->loc), "type in [rds] and tag(\"env\") == \"prod\"");
     assert_contains(d->help, "write type in [any] and tag(\"backup\") == \"true\"");
-    done(&r);
+    compiled_free(&r);
 
     /* the help keeps the tag entry's values and conditions */
     run_selections(&r,
@@ -920,12 +875,12 @@ static void test_plan_mixing_tags_and_resources_is_ob5004(void **state)
     d = assert_only_error(&r, OB5004);
     assert_contains(d->help, "write type in [any] and (tag(\"backup\") == \"true\" or tag(\"backup\") == \"yes\") "
                              "and tag(\"env\") != \"dev\" and tag(\"app\") not like \"tmp*\"");
-    done(&r);
+    compiled_free(&r);
 
     /* within one selection too */
     run_selections(&r, SEL("s", "tag(\"backup\") == \"true\" or type in [s3]"), "[s]");
     assert_only_error(&r, OB5004);
-    done(&r);
+    compiled_free(&r);
 
     /* a selection that failed adds nothing to its plan: no cascade */
     run_selections(&r,
@@ -933,7 +888,7 @@ static void test_plan_mixing_tags_and_resources_is_ob5004(void **state)
                    SEL("dbs", "type in [rds] and tag(\"env\") == \"prod\""),
                    "[tagged, dbs]");
     assert_only_error(&r, OB2003);
-    done(&r);
+    compiled_free(&r);
 
     /* near miss: the rewrite */
     run_selections(&r,
@@ -941,25 +896,23 @@ static void test_plan_mixing_tags_and_resources_is_ob5004(void **state)
                    SEL("dbs", "type in [rds] and tag(\"env\") == \"prod\""),
                    "[tagged, dbs]");
     assert_clean(&r);
-    done(&r);
+    compiled_free(&r);
 }
 
 /* One selection with `n` tag entries: tag("k") == "1" or ... */
 static char *or_chain(size_t n, const char *prefix)
 {
-    char *src = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&src, &len);
+    struct text t;
+    FILE *f = text_open(&t);
     for (size_t i = 0; i < n; i++)
         fprintf(f, "%s%stag(\"k\") == \"%zu\"", i ? " or " : "", prefix, i);
-    fclose(f);
-    return src;
+    return text_close(&t);
 }
 
 static void test_plan_quotas_are_ob5005(void **state)
 {
     (void)state;
-    struct run r;
+    struct compiled r;
     char sel[8192];
     char *m = or_chain(11, "");
     snprintf(sel, sizeof sel, "selection s {\n role = default_backup_role\n match = %s\n}\n", m);
@@ -969,7 +922,7 @@ static void test_plan_quotas_are_ob5005(void **state)
     assert_string_equal(d->msg, "plan 'p' has 11 tag-only selection entries, AWS allows at most 10");
     assert_non_null(d->notes);
     assert_string_equal(d->notes->msg, "selection 's' gives 11 of them");
-    done(&r);
+    compiled_free(&r);
     free(m);
 
     m = or_chain(10, "");
@@ -977,15 +930,15 @@ static void test_plan_quotas_are_ob5005(void **state)
     run_selections(&r, sel, "[s]");
     assert_clean(&r);
     assert_int_equal(entry_count(&r, "s"), 10);
-    done(&r);
+    compiled_free(&r);
     free(m);
 
     /* a selection listed twice counts once (the repetition is OB2006) */
     m = or_chain(6, "");
     snprintf(sel, sizeof sel, "selection s {\n role = default_backup_role\n match = %s\n}\n", m);
     run_selections(&r, sel, "[s, s]");
-    assert_int_equal(count_code(&r, OB5005), 0);
-    done(&r);
+    assert_int_equal(count_diags(&r, OB5005), 0);
+    compiled_free(&r);
     free(m);
 
     /* 11 x 10 resource entries, in two factors (so many entries also make
@@ -994,24 +947,24 @@ static void test_plan_quotas_are_ob5005(void **state)
     snprintf(sel, sizeof sel, "selection s {\n role = default_backup_role\n match = type in [rds] and (%s) and (%s)\n}\n",
              a, b);
     run_selections(&r, sel, "[s]");
-    assert_int_equal(count_code(&r, OB5005), 1);
+    assert_int_equal(count_diags(&r, OB5005), 1);
     d = first_diag(&r, OB5005);
     assert_string_equal(loc_text(&r, d->loc), "[s]");
     assert_string_equal(d->msg, "plan 'p' has 110 selection entries, AWS allows at most 100");
     assert_non_null(d->notes);
     assert_string_equal(d->notes->msg, "selection 's' gives 110 of them");
-    done(&r);
+    compiled_free(&r);
     free(a);
 
     a = or_chain(10, "");
     snprintf(sel, sizeof sel, "selection s {\n role = default_backup_role\n match = type in [rds] and (%s) and (%s)\n}\n",
              a, b);
     run_selections(&r, sel, "[s]");
-    assert_int_equal(count_code(&r, OB5005), 0);
-    assert_non_null(r.p);
+    assert_int_equal(count_diags(&r, OB5005), 0);
+    assert_non_null(r.prog);
     assert_int_equal(entry_count(&r, "s"), 100);
     assert_string_equal(entry(&r, "s", 99)->name, "s-100");
-    done(&r);
+    compiled_free(&r);
     free(a);
     free(b);
 }
@@ -1019,7 +972,7 @@ static void test_plan_quotas_are_ob5005(void **state)
 static void test_entry_name_clashes(void **state)
 {
     (void)state;
-    struct run r;
+    struct compiled r;
     run_selections(&r,
                    SEL("a", "tag(\"x\") == \"1\" or tag(\"x\") == \"2\"")
                    SEL("a-1", "tag(\"y\") == \"1\""),
@@ -1027,18 +980,18 @@ static void test_entry_name_clashes(void **state)
     const struct diag *d = assert_only_error(&r, OB8003);
     assert_string_equal(loc_text(&r, d->loc), "a-1");
     assert_contains(d->msg, "'a-1'");
-    done(&r);
+    compiled_free(&r);
 
     run_selections(&r, SEL("db", "tag(\"x\") == \"1\"") SEL("DB", "tag(\"y\") == \"1\""), "[db, DB]");
     d = assert_only_error(&r, OB8006);
     assert_string_equal(loc_text(&r, d->loc), "DB");
-    done(&r);
+    compiled_free(&r);
 
     /* near miss: a-2x is not an entry name of selection a */
     run_selections(&r, SEL("a", "tag(\"x\") == \"1\" or tag(\"x\") == \"2\"") SEL("a-2x", "tag(\"y\") == \"1\""),
                    "[a, a-2x]");
     assert_clean(&r);
-    done(&r);
+    compiled_free(&r);
 }
 
 int main(void)

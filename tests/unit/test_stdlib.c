@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "obc.h"
+#include "compile_fixture.h"
 
 /* The smallest complete program that uses the library. */
 static const char program[] =
@@ -31,28 +32,11 @@ static const char program[] =
     "}\n"
     "policy org { plans = [daily]; attach = [org_root] }\n";
 
-struct fixture {
-    struct obc cc;
-    struct ir_program *prog;
-};
-
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof *f);
-    if (!f)
+    if (compiled_setup(state) != 0)
         return -1;
-    obc_init(&f->cc, NULL); /* NULL options: the embedded standard library */
-    load_text(&f->cc, "t.ob", program, strlen(program));
-    f->prog = obc_analyze(&f->cc);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    obc_free(&f->cc);
-    free(f);
+    compile_text_opts(*state, NULL, program); /* NULL options: the embedded standard library */
     return 0;
 }
 
@@ -68,14 +52,14 @@ static void *find(const struct vec *v, const char *name)
     return NULL;
 }
 
-static struct ir_restype *restype(struct fixture *f, const char *name)
+static struct ir_restype *restype(struct compiled *f, const char *name)
 {
     struct ir_restype *t = find(&f->prog->restypes, name);
     assert_non_null(t);
     return t;
 }
 
-static struct ir_region *region(struct fixture *f, const char *name)
+static struct ir_region *region(struct compiled *f, const char *name)
 {
     struct ir_region *r = find(&f->prog->regions, name);
     assert_non_null(r);
@@ -93,7 +77,7 @@ static void assert_strings(const struct vec *v, const char *const *want, size_t 
 
 /* The names of the resource types for which pick() is true, space-separated
  * in declaration order. */
-static const char *types_where(struct fixture *f, bool (*pick)(const struct ir_restype *))
+static const char *types_where(struct compiled *f, bool (*pick)(const struct ir_restype *))
 {
     static char buf[512];
     buf[0] = '\0';
@@ -117,7 +101,7 @@ static bool no_region_copy(const struct ir_restype *t) { return !t->is_any && !t
 
 static void compiles_without_diagnostics(void **state)
 {
-    struct fixture *f = *state;
+    struct compiled *f = *state;
     assert_non_null(f->prog);
     assert_int_equal(f->cc.diag.errors, 0);
     assert_int_equal(f->cc.diag.warnings, 0);
@@ -127,7 +111,7 @@ static void compiles_without_diagnostics(void **state)
 
 static void partitions(void **state)
 {
-    struct fixture *f = *state;
+    struct compiled *f = *state;
     assert_int_equal(f->prog->partitions.len, 3);
     struct ir_partition *aws = find(&f->prog->partitions, "aws");
     struct ir_partition *cn = find(&f->prog->partitions, "aws-cn");
@@ -142,7 +126,7 @@ static void partitions(void **state)
 
 static void every_region_is_well_formed(void **state)
 {
-    struct fixture *f = *state;
+    struct compiled *f = *state;
     /* The schema's ^[a-z]{2,4}(?:-[a-z]+)+-[0-9]{1,2}$ in POSIX ERE. */
     regex_t re;
     assert_int_equal(regcomp(&re, "^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$", REG_EXTENDED | REG_NOSUB), 0);
@@ -162,7 +146,7 @@ static void every_region_is_well_formed(void **state)
 
 static void region_facts(void **state)
 {
-    struct fixture *f = *state;
+    struct compiled *f = *state;
     struct ir_region *r = region(f, "eu-central-1");
     assert_string_equal(r->partition->d.name, "aws");
     assert_string_equal(r->display, "Europe (Frankfurt)");
@@ -183,7 +167,7 @@ static void region_facts(void **state)
 
 static void resource_type_patterns_and_names(void **state)
 {
-    struct fixture *f = *state;
+    struct compiled *f = *state;
     assert_int_equal(f->prog->restypes.len, 20);
     for (size_t i = 0; i < f->prog->restypes.len; i++) {
         const struct ir_restype *t = f->prog->restypes.items[i];
@@ -218,7 +202,7 @@ static void resource_type_patterns_and_names(void **state)
 
 static void resource_type_capabilities(void **state)
 {
-    struct fixture *f = *state;
+    struct compiled *f = *state;
     assert_string_equal(types_where(f, is_continuous), "rds aurora s3 sap_hana");
     assert_string_equal(types_where(f, is_cold),
                         "ebs efs dynamodb virtual_machine cloudformation timestream sap_hana");
@@ -240,7 +224,7 @@ static void resource_type_capabilities(void **state)
 
 static void permission_sets(void **state)
 {
-    struct fixture *f = *state;
+    struct compiled *f = *state;
     static const char *const vault_key[] = {"kms:CreateGrant", "kms:GenerateDataKey", "kms:Decrypt",
                                             "kms:RetireGrant", "kms:DescribeKey"};
     struct ir_permissions *p = find(&f->prog->permissions, "backup_vault_key");
@@ -262,7 +246,7 @@ static void permission_sets(void **state)
 
 static void aws_managed_key(void **state)
 {
-    struct fixture *f = *state;
+    struct compiled *f = *state;
     struct ir_key *k = find(&f->prog->keys, "aws_managed_backup_key");
     assert_non_null(k);
     assert_true(k->aws_managed);
@@ -275,7 +259,7 @@ static void aws_managed_key(void **state)
 
 static void default_backup_role(void **state)
 {
-    struct fixture *f = *state;
+    struct compiled *f = *state;
     struct ir_role *r = find(&f->prog->roles, "default_backup_role");
     assert_non_null(r);
     assert_null(r->arn.s);
@@ -290,7 +274,7 @@ static void default_backup_role(void **state)
 /* Names are global: the library never uses one twice, whatever the kind. */
 static void std_names_are_unique(void **state)
 {
-    struct fixture *f = *state;
+    struct compiled *f = *state;
     const struct vec *kinds[] = {&f->prog->partitions, &f->prog->regions, &f->prog->restypes,
                                  &f->prog->permissions, &f->prog->roles, &f->prog->keys};
     struct vec all = {0};
@@ -310,16 +294,16 @@ static void std_names_are_unique(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(compiles_without_diagnostics, setup, teardown),
-        cmocka_unit_test_setup_teardown(partitions, setup, teardown),
-        cmocka_unit_test_setup_teardown(every_region_is_well_formed, setup, teardown),
-        cmocka_unit_test_setup_teardown(region_facts, setup, teardown),
-        cmocka_unit_test_setup_teardown(resource_type_patterns_and_names, setup, teardown),
-        cmocka_unit_test_setup_teardown(resource_type_capabilities, setup, teardown),
-        cmocka_unit_test_setup_teardown(permission_sets, setup, teardown),
-        cmocka_unit_test_setup_teardown(aws_managed_key, setup, teardown),
-        cmocka_unit_test_setup_teardown(default_backup_role, setup, teardown),
-        cmocka_unit_test_setup_teardown(std_names_are_unique, setup, teardown),
+        cmocka_unit_test_setup_teardown(compiles_without_diagnostics, setup, compiled_teardown),
+        cmocka_unit_test_setup_teardown(partitions, setup, compiled_teardown),
+        cmocka_unit_test_setup_teardown(every_region_is_well_formed, setup, compiled_teardown),
+        cmocka_unit_test_setup_teardown(region_facts, setup, compiled_teardown),
+        cmocka_unit_test_setup_teardown(resource_type_patterns_and_names, setup, compiled_teardown),
+        cmocka_unit_test_setup_teardown(resource_type_capabilities, setup, compiled_teardown),
+        cmocka_unit_test_setup_teardown(permission_sets, setup, compiled_teardown),
+        cmocka_unit_test_setup_teardown(aws_managed_key, setup, compiled_teardown),
+        cmocka_unit_test_setup_teardown(default_backup_role, setup, compiled_teardown),
+        cmocka_unit_test_setup_teardown(std_names_are_unique, setup, compiled_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

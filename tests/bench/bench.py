@@ -1,0 +1,308 @@
+#!/usr/bin/env python3
+"""bench.py - measures obc and checks the budgets (run by tests/bench/run.sh).
+
+    bench.py --obc BUILD/obc --frontend BUILD/bench/frontend --dir BUILD/bench
+             --budgets tests/bench/budgets.txt [--quick] [--scaling] [--runs N]
+
+Expects the inputs that run.sh generates in --dir (gen-*.ob, gen-10mb/).
+Measures, per input: the wall time of `obc check` and `obc compile`
+(median, min and max of repeated runs, after one warm-up run), the
+throughput in MB/s (input bytes over the median time), and the peak RSS
+of the process (GNU time's %M, one extra run). It also counts
+instructions with callgrind, which are repeatable on a shared, noisy
+machine where times are not.
+
+Budgets (budgets.txt): each line is NAME VALUE max|min enforce|report
+[FACTOR]. A `max` budget fails when the measurement is above
+VALUE * FACTOR, a `min` budget when it is below VALUE / FACTOR (FACTOR
+defaults to the file's `factor` line). `enforce`: a failure makes the run
+exit 1; `report`: it is only printed. Wall-clock figures depend on the
+machine and its load, so they are reported and never fail the run;
+instruction counts and peak RSS are deterministic enough to enforce.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+MB = 1000 * 1000
+GNU_TIME = "/usr/bin/time"
+
+
+# ---- running -------------------------------------------------------------
+
+def program_bytes(path):
+    """Bytes of the program: the file, or every .ob file of its directory
+    tree when it is a main.ob that imports others (generated multi-file
+    inputs and examples/organization)."""
+    if os.path.basename(path) == "main.ob":
+        total = 0
+        for root, _dirs, files in os.walk(os.path.dirname(path)):
+            total += sum(os.path.getsize(os.path.join(root, f)) for f in files if f.endswith(".ob"))
+        return total
+    return os.path.getsize(path)
+
+
+def run_once(cmd, clean):
+    """Runs cmd with stdout and stderr to a file and returns its wall time
+    in seconds. Fails loudly unless it exits 0 and, when `clean`, says
+    nothing on stderr (generated programs have no warnings; some examples
+    show warnings on purpose)."""
+    with tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        rc = subprocess.call(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        t1 = time.perf_counter()
+        err.seek(0)
+        text = err.read().decode(errors="replace")
+    if rc != 0 or (clean and text.strip()):
+        sys.exit("bench: '%s' exited %d (the benchmark inputs must compile%s):\n%s"
+                 % (" ".join(cmd), rc, " cleanly" if clean else "", text[:4000]))
+    return t1 - t0
+
+
+def timed(cmd, runs, clean):
+    """Median, min and max seconds over `runs` runs after one warm-up run
+    (which fills the page cache)."""
+    run_once(cmd, clean)
+    times = [run_once(cmd, clean) for _ in range(runs)]
+    return statistics.median(times), min(times), max(times)
+
+
+def peak_rss(cmd):
+    """Peak RSS of cmd in KiB, measured by GNU time (%M). Not by wait4()
+    from here: Linux keeps the larger of the RSS before and after exec, and
+    before exec the child is a copy of this Python process."""
+    if not os.access(GNU_TIME, os.X_OK):
+        sys.exit("bench: %s (Debian package time) is needed for peak RSS" % GNU_TIME)
+    with tempfile.NamedTemporaryFile("r") as out:
+        subprocess.call([GNU_TIME, "-f", "%M", "-o", out.name] + cmd,
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return int(out.read().split()[-1])
+
+
+def instructions(cmd, out_file):
+    """Instructions executed by cmd (all of them, dynamic loader included),
+    counted by callgrind; the profile stays in out_file for
+    callgrind_annotate."""
+    full = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out_file] + cmd
+    p = subprocess.run(full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        sys.exit("bench: callgrind failed for '%s':\n%s" % (" ".join(cmd), p.stderr[-4000:]))
+    with open(out_file) as f:
+        for line in f:
+            if line.startswith("summary:") or line.startswith("totals:"):
+                return int(line.split()[1])
+    sys.exit("bench: no instruction total in " + out_file)
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return os.uname().machine
+
+
+# ---- budgets -------------------------------------------------------------
+
+def read_budgets(path):
+    factor, budgets = 2.0, {}
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            line = line.split("#", 1)[0].split()
+            if not line:
+                continue
+            if line[0] == "factor" and len(line) == 2:
+                factor = float(line[1])
+                continue
+            if len(line) not in (4, 5) or line[2] not in ("max", "min") or \
+                    line[3] not in ("enforce", "report"):
+                sys.exit("bench: %s:%d: expected NAME VALUE max|min enforce|report [FACTOR]"
+                         % (path, n))
+            budgets[line[0]] = (float(line[1]), line[2], line[3],
+                                float(line[4]) if len(line) == 5 else None)
+    return factor, budgets
+
+
+def check_budgets(measured, path):
+    """Prints every budget against its measurement; returns the number of
+    enforced budgets that failed."""
+    factor, budgets = read_budgets(path)
+    failed = 0
+    print("\n== budgets (%s; fail past %gx unless a line says otherwise)" % (path, factor))
+    print("%-34s %14s %14s %9s  %s" % ("budget", "measured", "budget", "limit", "status"))
+    for name, (value, way, mode, own) in budgets.items():
+        f = own if own is not None else factor
+        limit = value * f if way == "max" else value / f
+        if name not in measured:
+            print("%-34s %14s %14s %9s  not measured in this run" % (name, "-", fmt(value), fmt(limit)))
+            continue
+        got = measured[name]
+        bad = got > limit if way == "max" else got < limit
+        if mode == "report":
+            status = ("past the limit" if bad else "ok") + " (reported, not enforced)"
+        else:
+            status = "FAILED" if bad else "ok"
+            failed += bad
+        print("%-34s %14s %14s %9s  %s" % (name, fmt(got), fmt(value), fmt(limit), status))
+    for name in sorted(set(measured) - set(budgets)):
+        print("%-34s %14s %14s %9s  no budget" % (name, fmt(measured[name]), "-", "-"))
+    return failed
+
+
+def fmt(x):
+    """Thousands separators for big numbers, four significant digits for
+    small ones."""
+    if abs(x) >= 1000:
+        return "{:,.0f}".format(x)
+    return "%.4g" % x
+
+
+# ---- the benchmark -------------------------------------------------------
+
+class Bench:
+    # the examples whose median `obc check` time has a budget: the median
+    # one by size and the largest
+    MS_BUDGETS = {"examples/central-copy.ob": "example", "examples/organization/main.ob": "organization"}
+
+    def __init__(self, a):
+        self.a = a
+        self.measured = {}
+        self.out = os.path.join(a.dir, "out")  # compile's output, emptied first
+        shutil.rmtree(self.out, ignore_errors=True)
+
+    def row(self, label, size, what, med, lo, hi, rss):
+        mbs = size / MB / med if med > 0 else 0.0
+        print("%-30s %10s %-8s %9.2f %9.2f %9.2f %9.1f %10s" %
+              (label, "{:,}".format(size), what, med * 1e3, lo * 1e3, hi * 1e3, mbs,
+               "{:,}".format(rss)))
+        return mbs
+
+    def header(self, title):
+        print("\n== " + title)
+        print("%-30s %10s %-8s %9s %9s %9s %9s %10s" %
+              ("input", "bytes", "command", "median ms", "min ms", "max ms", "MB/s", "peak KiB"))
+
+    def cmds(self, path):
+        return {"check": [self.a.obc, "check", path],
+                "compile": [self.a.obc, "compile", path, "-o", self.out],
+                "frontend": [self.a.frontend, path]}
+
+    def measure(self, label, path, what, runs, clean=True):
+        size = program_bytes(path)
+        cmd = self.cmds(path)[what]
+        med, lo, hi = timed(cmd, runs, clean)
+        rss = peak_rss(cmd)
+        mbs = self.row(label, size, what, med, lo, hi, rss)
+        return size, med, mbs, rss
+
+    def examples(self):
+        runs = self.a.runs or 21
+        self.header("examples (%d runs each)" % runs)
+        ex = sorted(p for p in os.listdir("examples") if p.endswith(".ob"))
+        paths = [os.path.join("examples", p) for p in ex] + ["examples/organization/main.ob"]
+        for p in paths:
+            for what in ("check", "compile"):
+                _size, med, _mbs, _rss = self.measure(p, p, what, runs, clean=False)
+                if what == "check" and p in self.MS_BUDGETS:
+                    self.measured["ms.check." + self.MS_BUDGETS[p]] = round(med * 1e3, 2)
+
+    def generated(self):
+        runs = self.a.runs
+        cases = [("gen-1mb.ob", runs or 11), ("syntax-1mb.ob", runs or 11)]
+        if not self.a.quick:
+            cases += [("gen-8mb.ob", runs or 5), ("gen-10mb/main.ob", runs or 3)]
+        self.header("generated programs")
+        for name, n in cases:
+            path = os.path.join(self.a.dir, name)
+            tag = name.split(".")[0].split("/")[0].replace("gen-", "").replace("-", "_")  # 1mb, syntax_1mb
+            whats = ["frontend"] if name.startswith("syntax") else ["frontend", "check", "compile"]
+            for what in whats:
+                size, _med, mbs, rss = self.measure(name, path, what, n)
+                self.measured["mb_per_s.%s.%s" % (what, tag)] = round(mbs, 1)
+                if what == "check":
+                    self.measured["rss_kib_per_mb.check.%s" % tag] = round(rss / (size / MB))
+
+    def counts(self):
+        if not shutil.which("valgrind"):
+            print("\nbench: valgrind not found: instruction counts skipped")
+            return
+        print("\n== instructions (callgrind; profiles in %s/callgrind.*)" % self.a.dir)
+        print("%-34s %10s %16s %12s" % ("measurement", "bytes", "instructions", "per byte"))
+        cases = [("check.example", "examples/central-copy.ob", "check"),
+                 ("check.organization", "examples/organization/main.ob", "check"),
+                 ("frontend.1mb", os.path.join(self.a.dir, "gen-1mb.ob"), "frontend"),
+                 ("check.1mb", os.path.join(self.a.dir, "gen-1mb.ob"), "check"),
+                 ("check.250kb", os.path.join(self.a.dir, "gen-250kb.ob"), "check"),
+                 ("check.2mb", os.path.join(self.a.dir, "gen-2mb.ob"), "check")]
+        per = {}
+        for name, path, what in cases:
+            size = program_bytes(path)
+            n = instructions(self.cmds(path)[what], os.path.join(self.a.dir, "callgrind." + name))
+            per[name] = n / size
+            print("%-34s %10s %16s %12.1f" % (name, "{:,}".format(size), "{:,}".format(n), n / size))
+            if name in ("check.example", "check.organization"):
+                self.measured["insns." + name] = n
+            else:
+                self.measured["insns_per_byte." + name] = round(n / size, 1)
+        # Linear passes keep instructions per byte flat as the input grows
+        # 8x; a quadratic one makes the ratio grow with the size.
+        self.measured["insns_per_byte.growth.250kb_to_2mb"] = round(per["check.2mb"] / per["check.250kb"], 3)
+        print("%-34s %10s %16s %12.3f" % ("growth 250kb -> 2mb (per byte)", "", "",
+                                         per["check.2mb"] / per["check.250kb"]))
+
+    def scaling(self):
+        """Time and instructions at 0.25 .. 8 MB: both should grow like the
+        size, so ms/MB and insns/byte stay flat and the last column near 1.0."""
+        sizes = ["250kb", "500kb", "1mb", "2mb", "4mb", "8mb"]
+        print("\n== scaling of obc check (time: median of %d runs)" % (self.a.runs or 3))
+        print("%-8s %10s %10s %10s %16s %12s %12s" %
+              ("input", "bytes", "median ms", "ms/MB", "instructions", "insns/byte", "vs 250kb"))
+        base = None
+        for s in sizes:
+            path = os.path.join(self.a.dir, "gen-%s.ob" % s)
+            size = program_bytes(path)
+            med, _lo, _hi = timed(self.cmds(path)["check"], self.a.runs or 3, True)
+            n = instructions(self.cmds(path)["check"], os.path.join(self.a.dir, "callgrind.scaling." + s))
+            if base is None:
+                base = n / size
+            print("%-8s %10s %10.1f %10.1f %16s %12.1f %12.2f" %
+                  (s, "{:,}".format(size), med * 1e3, med * 1e3 / (size / MB), "{:,}".format(n),
+                   n / size, (n / size) / base))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--obc", required=True)
+    ap.add_argument("--frontend", required=True)
+    ap.add_argument("--dir", required=True)
+    ap.add_argument("--budgets", required=True)
+    ap.add_argument("--quick", action="store_true", help="skip the 8 MB and 10 MB inputs")
+    ap.add_argument("--scaling", action="store_true", help="also print the scaling table")
+    ap.add_argument("--runs", type=int, default=0, help="runs per measurement (default: per input)")
+    a = ap.parse_args()
+    b = Bench(a)
+    print("obc benchmark, %s: %s, %d CPUs, Linux %s" % (time.strftime("%Y-%m-%d"), cpu_model(),
+                                                       os.cpu_count() or 0, os.uname().release))
+    b.examples()
+    b.generated()
+    b.counts()
+    if a.scaling:
+        b.scaling()
+    failed = check_budgets(b.measured, a.budgets)
+    if failed:
+        print("\nbench: %d enforced budget(s) exceeded by more than the allowed factor" % failed)
+        return 1
+    print("\nbench: every enforced budget holds")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+/*
+ * test_diag.c - the code catalogue and the order of diagnostics:
+ * diag_code_parse accepts OB1001, ob1001 and 1001 and nothing else;
+ * every code has its embedded explanation; diag_sort orders by file,
+ * then offset, then emission order, with diagnostics without a location
+ * last; both renderings of a diagnostic without a location and of one
+ * with a note.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "obc.h"
+#include "compile_fixture.h"
+
+static void test_code_parse(void **state)
+{
+    (void)state;
+    static const char *const forms[] = {"OB4002", "ob4002", "Ob4002", "oB4002", "4002"};
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        enum diag_code code = OB1001;
+        assert_true(diag_code_parse(forms[i], &code));
+        assert_int_equal(code, OB4002);
+    }
+    enum diag_code first = OB4002, last = OB1001;
+    assert_true(diag_code_parse("OB1001", &first));
+    assert_int_equal(first, OB1001);
+    assert_true(diag_code_parse("9003", &last));
+    assert_int_equal(last, OB9003);
+    static const char *const bad[] = {"", "OB", "OB400", "OB40020", "OB4003", "XB4002", "OC4002", "B4002",
+                                      "OB 4002", "4002 ", "OBOB4002"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        enum diag_code code = OB8008;
+        if (diag_code_parse(bad[i], &code))
+            fail_msg("'%s' parsed as %s", bad[i], diag_info(code)->id);
+        assert_int_equal(code, OB8008); /* left alone */
+    }
+}
+
+static void test_every_code_has_its_explanation(void **state)
+{
+    (void)state;
+    for (int c = 0; c < DIAG_CODE_COUNT; c++) {
+        const char *text = diag_explanation((enum diag_code)c);
+        if (!text)
+            fail_msg("%s has no explanation", diag_info((enum diag_code)c)->id);
+        char head[16];
+        snprintf(head, sizeof head, "# %s: ", diag_info((enum diag_code)c)->id);
+        assert_memory_equal(text, head, strlen(head));
+    }
+}
+
+static void test_sort_by_file_offset_and_emission(void **state)
+{
+    (void)state;
+    struct obc cc;
+    obc_init(&cc, NULL);
+    diag_emit(&cc, OB9001, LOC_NONE, "no location");
+    diag_emit(&cc, OB2001, (struct loc){2, 5, 6}, "file 2 at 5");
+    diag_emit(&cc, OB2001, (struct loc){1, 9, 10}, "file 1 at 9");
+    diag_emit(&cc, OB2002, (struct loc){2, 5, 8}, "file 2 at 5, later");
+    diag_emit(&cc, OB2001, (struct loc){1, 3, 4}, "file 1 at 3");
+    diag_emit(&cc, OB9002, LOC_NONE, "no location, later");
+    diag_sort(&cc);
+    static const char *const want[] = {"file 1 at 3",        "file 1 at 9", "file 2 at 5", "file 2 at 5, later",
+                                       "no location", "no location, later"};
+    assert_int_equal(cc.diag.list.len, 6);
+    for (size_t i = 0; i < 6; i++)
+        assert_string_equal(VEC_GET(struct diag, cc.diag.list, i)->msg, want[i]);
+    obc_free(&cc);
+}
+
+/* What diag_render_text (color off) or diag_render_json writes. */
+static char *render(struct obc *cc, bool json)
+{
+    struct text t;
+    FILE *f = text_open(&t);
+    if (json)
+        diag_render_json(cc, f);
+    else
+        diag_render_text(cc, f, false);
+    return text_close(&t);
+}
+
+static void test_render_without_location_and_with_note(void **state)
+{
+    (void)state;
+    struct obc cc;
+    obc_init(&cc, NULL);
+    static const char text[] = "vault v { }\n";
+    struct src_file *f = src_add(&cc, "t.ob", "", "t.ob", text, sizeof text - 1);
+    struct diag *d = diag_emit(&cc, OB1030, LOC_NONE, "'big.ob' is larger than 8388608 bytes");
+    diag_help(&cc, d, "split it");
+    d = diag_emit(&cc, OB2002, (struct loc){f->id, 6, 7}, "vault 'v' is declared twice");
+    diag_note(&cc, d, (struct loc){f->id, 0, 5}, "first declared here");
+
+    char *out = render(&cc, false);
+    assert_string_equal(out, "obc: error[OB1030]: 'big.ob' is larger than 8388608 bytes\n"
+                             "     = help: split it\n"
+                             "t.ob:1:7: error[OB2002]: vault 'v' is declared twice\n"
+                             "   1 | vault v { }\n"
+                             "     |       ^\n"
+                             "t.ob:1:1: note: first declared here\n"
+                             "   1 | vault v { }\n"
+                             "     | ^~~~~\n");
+    free(out);
+
+    out = render(&cc, true);
+    assert_non_null(strstr(out, "\"message\": \"'big.ob' is larger than 8388608 bytes\",\n"
+                                "      \"range\": null,\n"));
+    assert_non_null(strstr(out, "\"notes\": [\n"
+                                "        {\n"
+                                "          \"message\": \"first declared here\",\n"
+                                "          \"range\": {\n"
+                                "            \"file\": \"t.ob\",\n"
+                                "            \"start\": {\n"
+                                "              \"line\": 1,\n"
+                                "              \"column\": 1,\n"
+                                "              \"offset\": 0\n"
+                                "            },\n"
+                                "            \"end\": {\n"
+                                "              \"line\": 1,\n"
+                                "              \"column\": 6,\n"
+                                "              \"offset\": 5\n"));
+    free(out);
+    obc_free(&cc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_code_parse),
+        cmocka_unit_test(test_every_code_has_its_explanation),
+        cmocka_unit_test(test_sort_by_file_offset_and_emission),
+        cmocka_unit_test(test_render_without_location_and_with_note),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
