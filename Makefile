@@ -52,7 +52,7 @@ VARIANT_CC_fuzz       := clang
 FUZZ_SECONDS          ?= 60
 
 .PHONY: all deps test-deps demo check install uninstall clean regen bench fuzz coverage \
-        unit stdlib-lint explanations corpus schema valgrind fuzz-smoke
+        unit stdlib-lint explanations corpus cli schema valgrind fuzz-smoke
 
 all: $(BUILD)/obc
 
@@ -134,7 +134,7 @@ demo: deps
 check: test-deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc $(BUILD)/asan/obc $(BUILD)/fuzz/fuzz_compile \
 	    $(patsubst tests/unit/test_%.c,$(BUILD)/asan/test_%,$(UNIT_SRCS))
-	@$(MAKE) --no-print-directory unit stdlib-lint explanations corpus schema valgrind fuzz-smoke
+	@$(MAKE) --no-print-directory unit stdlib-lint explanations corpus cli schema valgrind fuzz-smoke
 	@echo "make check: all passed"
 
 unit:
@@ -151,6 +151,10 @@ corpus:
 	tests/check-code-coverage.sh
 	tests/run-corpus.sh $(BUILD)/obc
 	OBC_SANITIZED=1 tests/run-corpus.sh $(BUILD)/asan/obc
+
+cli:
+	tests/cli/run.sh $(BUILD)/obc
+	ASAN_OPTIONS=detect_leaks=1 tests/cli/run.sh $(BUILD)/asan/obc
 
 schema:
 	$(PY) tests/validate-policies.py --compile $(BUILD)/obc corpus examples

@@ -1,0 +1,894 @@
+#!/bin/sh
+# tests/cli/run.sh - hardening tests of the obc command line against bad
+# input: odd bytes and line endings, huge and deeply nested inputs, every
+# documented limit (docs/limits.md) just below and just above its bound,
+# inputs that cannot be read, outputs that cannot be written, and
+# byte-for-byte determinism.
+#
+#   tests/cli/run.sh OBC
+#   ASAN_OPTIONS=detect_leaks=1 tests/cli/run.sh build/asan/obc
+#
+# Every check runs OBC on input generated in a fresh temporary directory
+# and asserts the exact exit status and a distinctive part of the message
+# (with its line:col where there is one). Any sanitizer report fails the
+# check, so the same script serves the sanitizer build. Prints one line per
+# check and "cli: N checks, M failed"; exits 1 when a check failed.
+#
+# Run as root, file permissions do not stop reads and writes, so the
+# assertions that depend on them are skipped, with a line saying so.
+# OBC_TIMEOUT: seconds one run of OBC may take (default 60).
+set -u
+
+if [ $# -ne 1 ]; then
+    echo "usage: $0 OBC" >&2
+    exit 2
+fi
+case $1 in
+/*) OBC=$1 ;;
+*) OBC=$(pwd)/$1 ;;
+esac
+if [ ! -x "$OBC" ]; then
+    echo "cli: '$OBC' is not an executable" >&2
+    exit 2
+fi
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+T=$(mktemp -d "${TMPDIR:-/tmp}/obc-cli.XXXXXX") || exit 2
+trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
+trap 'exit 130' INT TERM
+: "${ASAN_OPTIONS:=detect_leaks=1}"
+export ASAN_OPTIONS
+TIMEOUT=${OBC_TIMEOUT:-60}
+if command -v timeout >/dev/null 2>&1; then
+    WITH_TIMEOUT="timeout $TIMEOUT"
+else
+    WITH_TIMEOUT=
+fi
+IS_ROOT=false
+[ "$(id -u)" = 0 ] && IS_ROOT=true
+# Sizes from compiler/obc.h (LIMIT_*), as docs/limits.md states them.
+FILE_LIMIT=8388608
+
+# ---- the harness ---------------------------------------------------------
+
+CHECKS=0
+FAILED=0
+SKIPPED=0
+NAME=
+REASON=
+RC=0
+GEN=$T/gen # inputs shared by several checks
+mkdir "$GEN"
+
+# begin NAME: starts a check in a new empty working directory.
+begin() {
+    NAME=$1
+    REASON=
+    W=$T/w$((CHECKS + 1))
+    mkdir "$W" && cd "$W" || exit 2
+    : >"$T/stdout"
+    : >"$T/stderr"
+}
+
+fail() {
+    REASON="${REASON:+$REASON; }$1"
+}
+
+# finish: prints the verdict of the check begun last.
+finish() {
+    CHECKS=$((CHECKS + 1))
+    if [ -z "$REASON" ]; then
+        printf 'ok   %s\n' "$NAME"
+        return
+    fi
+    FAILED=$((FAILED + 1))
+    printf 'FAIL %s: %s\n' "$NAME" "$REASON"
+    head -c 2000 "$T/stderr" | sed -n '1,10s/^/     | /p'
+}
+
+skip() {
+    SKIPPED=$((SKIPPED + 1))
+    printf 'skip %s: %s\n' "$1" "$2"
+}
+
+# run ARG...: runs OBC (redirections on the call apply to it); sets RC and
+# keeps stdout and stderr in $T/stdout and $T/stderr.
+run() {
+    $WITH_TIMEOUT "$OBC" "$@" >"$T/stdout" 2>"$T/stderr"
+    RC=$?
+    after_run
+}
+
+# run_env NAME=VALUE... -- ARG...: run with these environment variables.
+run_env() {
+    vars=
+    while [ "$1" != -- ]; do
+        vars="$vars $1"
+        shift
+    done
+    shift
+    # shellcheck disable=SC2086 # one word per NAME=VALUE
+    $WITH_TIMEOUT env $vars "$OBC" "$@" >"$T/stdout" 2>"$T/stderr"
+    RC=$?
+    after_run
+}
+
+after_run() {
+    if grep -E -q 'Sanitizer|runtime error:|^SUMMARY: ' "$T/stderr"; then
+        fail "sanitizer report"
+    fi
+    if [ "$RC" -ge 124 ]; then
+        fail "obc timed out or was killed (status $RC)"
+    fi
+}
+
+want_rc() {
+    [ "$RC" = "$1" ] || fail "exit status $RC, expected $1"
+}
+
+# want_err TEXT...: stderr contains each TEXT (fixed strings).
+want_err() {
+    for w; do
+        grep -F -q -e "$w" "$T/stderr" || fail "stderr lacks '$w'"
+    done
+}
+
+want_no_err() {
+    for w; do
+        ! grep -F -q -e "$w" "$T/stderr" || fail "stderr has '$w'"
+    done
+}
+
+want_out() {
+    for w; do
+        grep -F -q -e "$w" "$T/stdout" || fail "stdout lacks '$w'"
+    done
+}
+
+want_quiet() {
+    [ ! -s "$T/stdout" ] || fail "stdout is not empty"
+    [ ! -s "$T/stderr" ] || fail "stderr is not empty"
+}
+
+# want_lines N PATTERN: exactly N lines of stderr match the basic regex.
+want_lines() {
+    n=$(grep -c -e "$2" "$T/stderr")
+    [ "$n" = "$1" ] || fail "$n stderr lines match '$2', expected $1"
+}
+
+# want_files DIR NAME...: DIR holds exactly these names (hidden ones too).
+want_files() {
+    dir=$1
+    shift
+    got=$(ls -A "$dir" 2>/dev/null | tr '\n' ' ')
+    exp=$(printf '%s\n' "$@" | sort | tr '\n' ' ')
+    [ "$got" = "$exp" ] || fail "$dir holds '$got', expected '$exp'"
+}
+
+want_same() {
+    cmp -s "$1" "$2" || fail "'$1' and '$2' differ"
+}
+
+# want_same_tree A B: the two directories hold the same names and bytes.
+want_same_tree() {
+    [ "$(ls -A "$1" | tr '\n' ' ')" = "$(ls -A "$2" | tr '\n' ' ')" ] || fail "'$1' and '$2' hold different files"
+    for f in "$1"/* "$1"/.[!.]*; do
+        [ -e "$f" ] || continue
+        want_same "$f" "$2/${f##*/}"
+    done
+}
+
+# want_within SECONDS START: the run that began at START (now) was fast.
+want_within() {
+    took=$(($(now) - $2))
+    [ "$took" -le "$1" ] || fail "took ${took}s, more than $1s"
+}
+
+now() {
+    date +%s
+}
+
+# ---- generated inputs -----------------------------------------------------
+
+# A clean program: compiles with no diagnostic. Optional: $1 the match
+# expression, $2 the policy name, $3 the rule's delete_after.
+valid_program() {
+    match=${1:-}
+    [ -n "$match" ] || match='tag("backup") == "daily"'
+    cat <<EOF
+import "std/aws"
+root org_root = "r-ab12"
+organization {
+  regions = [eu-west-1]
+}
+selection tagged {
+  role  = default_backup_role
+  match = $match
+}
+vault local {
+  name = "org-backup"
+}
+plan daily {
+  select = [tagged]
+  rule nightly {
+    schedule     = daily at 05:50
+    vault        = local
+    delete_after = ${3:-35d}
+  }
+}
+policy ${2:-org_backup} {
+  plans  = [daily]
+  attach = [org_root]
+}
+EOF
+}
+
+# A program whose only mistake is on line 5, column 30, written with the
+# line ending $1 ("\n", "\r\n" or "\r").
+# shellcheck disable=SC2059 # the format carries the line ending's escape
+line5_program() {
+    printf "import \"std/aws\"$1root org_root = \"r-ab12\"$1# the mistake below is on line 5$1"
+    printf "organization { regions = [eu-west-1] }$1policy org_backup { plans = [nightly]; attach = [org_root] }$1"
+}
+
+# repeat N TEXT: TEXT N times, on one line.
+repeat() {
+    awk -v n="$1" -v s="$2" 'BEGIN { for (i = 0; i < n; i++) printf "%s", s }'
+}
+
+# LIMIT_FILE_BYTES bytes of 64-byte comment lines, and one byte more.
+make_big_files() {
+    awk 'BEGIN { l = "# " ; while (length(l) < 63) l = l "x"; for (i = 0; i < 131072; i++) print l }' >"$GEN/limit.ob"
+    { cat "$GEN/limit.ob"; echo; } >"$GEN/over.ob"
+}
+
+# ---- empty programs ---------------------------------------------------------
+
+empty_program() { # NAME CONTENT-PRINTF
+    begin "$1"
+    # shellcheck disable=SC2059 # the content is written as printf escapes
+    printf "$2" >in.ob
+    run compile in.ob -o out
+    want_rc 0
+    want_quiet
+    want_files out obc.manifest.json
+    grep -q '"policies": \[\]' out/obc.manifest.json || fail "the manifest lists policies"
+    grep -q '"keys": \[\]' out/obc.manifest.json || fail "the manifest lists keys"
+    if [ -f "$GEN/empty.manifest.json" ]; then
+        want_same out/obc.manifest.json "$GEN/empty.manifest.json"
+    else
+        cp out/obc.manifest.json "$GEN/empty.manifest.json"
+    fi
+    finish
+}
+
+empty_program "empty file: exit 0, silent, only the manifest" ''
+empty_program "only comments: same manifest as the empty file" '# one\n#\n   # three\n# \342\202\254 in a comment\n'
+empty_program "only whitespace, tabs and newlines: same manifest" '   \n\n\t\t\n \r\n\r\n\r\r\n'
+empty_program "a lone byte-order mark: same manifest" '\357\273\277'
+empty_program "a byte-order mark, then comments: same manifest" '\357\273\277# c\n'
+
+begin "empty program on standard input ('-' from /dev/null)"
+run compile - -o out </dev/null
+want_rc 0
+want_quiet
+want_files out obc.manifest.json
+want_same out/obc.manifest.json "$GEN/empty.manifest.json"
+finish
+
+# ---- bytes: binary, NUL, invalid UTF-8, byte-order marks ------------------
+
+begin "4 KiB of pseudo-random bytes: OB1001 at 1:1, no crash"
+# A fixed linear congruential sequence, so every run sees the same bytes.
+LC_ALL=C awk 'BEGIN { s = 12345; for (i = 0; i < 4096; i++) { s = (s * 1103515245 + 12345) % 2147483648; printf "%c", int(s / 65536) % 256 } }' >bin.ob
+run check bin.ob
+want_rc 1
+want_err 'bin.ob:1:1: error[OB1001]: invalid UTF-8 byte 0xDC' 'more diagnostics not shown (limit 200)'
+[ "$(wc -c <bin.ob)" -eq 4096 ] || fail "the generator did not write 4096 bytes"
+tail -n 1 "$T/stderr" | grep -q '^obc: [0-9]* errors, 0 warnings$' || fail "no summary line"
+finish
+
+begin "NUL bytes in code, a comment and a string: OB1001 at each"
+printf 'import "std/aws"\n\000\n# a\000b\nx = "c\000d"\n' >nul.ob
+run check nul.ob
+want_rc 1
+want_err 'nul.ob:2:1: error[OB1001]: NUL byte in the source' \
+    'nul.ob:3:4: error[OB1001]: NUL byte in the source' \
+    'nul.ob:4:7: error[OB1001]: NUL byte in the source'
+finish
+
+begin "invalid UTF-8 (stray, overlong, surrogate, truncated at EOF): OB1001 at each"
+printf '# ok \303\251\nx = "\377"\n# overlong \300\257\n# surrogate \355\240\200\ny = \342\202' >utf.ob
+run check utf.ob
+want_rc 1
+want_err 'utf.ob:2:6: error[OB1001]: invalid UTF-8 byte 0xFF' \
+    'utf.ob:3:12: error[OB1001]: invalid UTF-8 byte 0xC0' \
+    'utf.ob:4:13: error[OB1001]: invalid UTF-8 byte 0xED' \
+    'utf.ob:5:5: error[OB1001]: invalid UTF-8 byte 0xE2'
+want_no_err 'utf.ob:1:'
+finish
+
+begin "a byte-order mark in the middle of a file: OB1001 at its line:col"
+printf '# first line\n\357\273\277# second\n# x \357\273\277\n' >bom.ob
+run check bom.ob
+want_rc 1
+want_err 'bom.ob:2:1: error[OB1001]: byte-order mark in the middle of the file' \
+    'bom.ob:3:5: error[OB1001]: byte-order mark in the middle of the file'
+want_lines 2 'error\[OB1001\]'
+finish
+
+begin "two byte-order marks at the start: the second is OB1001 at 1:4"
+printf '\357\273\277\357\273\277# c\n' >bom2.ob
+run check bom2.ob
+want_rc 1
+want_err 'bom2.ob:1:4: error[OB1001]: byte-order mark in the middle of the file'
+finish
+
+# ---- line endings and columns -----------------------------------------------
+
+line_ending() { # NAME ENDING
+    begin "$1"
+    line5_program "$2" >le.ob
+    run check le.ob
+    want_rc 1
+    want_err "le.ob:5:30: error[OB2001]: unknown plan 'nightly'"
+    want_lines 1 'error\['
+    finish
+}
+line_ending "CRLF line endings: the mistake is reported at 5:30" '\r\n'
+line_ending "lone CR line endings: the mistake is reported at 5:30" '\r'
+line_ending "LF line endings: the mistake is reported at 5:30" '\n'
+
+begin "mixed LF, CRLF and CR in one file: reported at 5:30"
+printf 'import "std/aws"\r\nroot org_root = "r-ab12"\r# the mistake below is on line 5\norganization { regions = [eu-west-1] }\r\npolicy org_backup { plans = [nightly]; attach = [org_root] }' >mix.ob
+run check mix.ob
+want_rc 1
+want_err "mix.ob:5:30: error[OB2001]: unknown plan 'nightly'"
+finish
+
+begin "tabs count as one column (docs/language.md)"
+printf 'import "std/aws"\nroot org_root = "r-ab12"\n\n\t\torganization { regions = [eu-west-1] }\n\t\tpolicy org_backup {\tplans = [nightly]; attach = [org_root] }\n' >tab.ob
+run check tab.ob
+want_rc 1
+want_err "tab.ob:5:32: error[OB2001]: unknown plan 'nightly'"
+finish
+
+# ---- a 1 MB line -------------------------------------------------------------
+
+begin "a 1 MB line with a mistake at its end: a window of it, fast"
+{
+    printf 'import "std/aws"\nroot org_root = "r-ab12"\norganization { regions = [eu-west-1] }\npolicy org_backup { description = "'
+    repeat 1000000 x
+    printf '"; plans = [nightly]; attach = [org_root] }\n'
+} >long.ob
+start=$(now)
+run check long.ob
+want_within 5 "$start"
+want_rc 1
+want_err "long.ob:4:1000048: error[OB2001]: unknown plan 'nightly'" '...xxx'
+longest=$(awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' "$T/stderr")
+[ "$longest" -le 200 ] || fail "a diagnostic line is $longest bytes long"
+finish
+
+begin "a 1 MB line of 250,000 list items, each an error: fast"
+{
+    printf 'import "std/aws"\npermissions p = ['
+    repeat 250000 'a, '
+    printf 'a]\n'
+} >tokens.ob
+start=$(now)
+run check tokens.ob
+want_within 5 "$start"
+want_rc 1
+want_err 'tokens.ob:2:18: error[OB2003]: expected a string, found' 'obc: 250001 errors, 0 warnings'
+finish
+
+# ---- unterminated strings at the end of the file -----------------------------
+
+begin "an unterminated string at EOF without a final newline: OB1002"
+printf 'import "std/aws"\nroot org_root = "r-ab' >unterminated.ob
+run check unterminated.ob
+want_rc 1
+want_err 'unterminated.ob:2:17: error[OB1002]: unterminated string'
+finish
+
+begin "an unterminated string ending in a backslash at EOF: OB1002"
+printf 'root r = "abc\\' >backslash.ob
+run check backslash.ob
+want_rc 1
+want_err 'backslash.ob:1:10: error[OB1002]: unterminated string'
+finish
+
+# ---- inputs that cannot be read ---------------------------------------------
+
+begin "a directory as input: exit 2"
+mkdir dir.ob
+run check dir.ob
+want_rc 2
+want_err "obc: error: cannot read 'dir.ob': it is a directory"
+finish
+
+begin "a missing file: exit 2, and nothing is written"
+valid_program >good.ob
+run compile good.ob missing.ob -o out
+want_rc 2
+want_err "obc: error: cannot read 'missing.ob': No such file or directory"
+[ ! -e out ] || fail "the output directory was created"
+finish
+
+if $IS_ROOT; then
+    skip "an unreadable file (chmod 000): exit 2" "running as root, which reads it anyway"
+    skip "an unreadable imported file: OB1020" "running as root, which reads it anyway"
+else
+    begin "an unreadable file (chmod 000): exit 2"
+    valid_program >locked.ob
+    chmod 000 locked.ob
+    run check locked.ob
+    want_rc 2
+    want_err "obc: error: cannot read 'locked.ob': Permission denied"
+    finish
+
+    begin "an unreadable imported file: OB1020 at the import"
+    printf '# locked\n' >locked.ob
+    chmod 000 locked.ob
+    printf 'import "locked.ob"\n' >main.ob
+    run check main.ob
+    want_rc 1
+    want_err "main.ob:1:8: error[OB1020]: cannot import 'locked.ob': Permission denied"
+    finish
+fi
+
+begin "standard input closed ('check - <&-'): exit 2"
+run check - <&-
+want_rc 2
+want_err "obc: error: cannot read '<stdin>': Bad file descriptor"
+finish
+
+begin "standard input from /dev/null: an empty program, exit 0"
+run check - </dev/null
+want_rc 0
+want_quiet
+finish
+
+begin "a program on standard input: diagnostics name <stdin>"
+line5_program '\n' >le.ob
+run check - <le.ob
+want_rc 1
+want_err "<stdin>:5:30: error[OB2001]: unknown plan 'nightly'"
+finish
+
+begin "the same file named three ways is read once"
+valid_program >good.ob
+run check good.ob ./good.ob "$W/good.ob"
+want_rc 0
+want_quiet
+finish
+
+begin "importing a directory, a FIFO and /dev/null: OB1020, no hang"
+mkdir sub
+mkfifo pipe.ob
+printf 'import "sub"\nimport "pipe.ob"\nimport "/dev/null"\n' >main.ob
+run check main.ob
+want_rc 1
+want_err "main.ob:1:8: error[OB1020]: cannot import 'sub': not a regular file" \
+    "main.ob:2:8: error[OB1020]: cannot import 'pipe.ob': not a regular file" \
+    "main.ob:3:8: error[OB1020]: cannot import '/dev/null': not a regular file"
+finish
+
+# ---- outputs that cannot be written -------------------------------------------
+
+begin "an output directory that does not exist is created with its parents"
+valid_program >good.ob
+run compile good.ob -o new/a/b/
+want_rc 0
+want_quiet
+want_files new/a/b obc.manifest.json org_backup.json
+finish
+
+begin "an output path whose parent is a file: exit 2"
+valid_program >good.ob
+: >afile
+run compile good.ob -o afile/sub
+want_rc 2
+want_err "obc: error: cannot create directory 'afile/sub': Not a directory"
+finish
+
+begin "an output path that is a file (-o /dev/full): exit 2"
+valid_program >good.ob
+run compile good.ob -o /dev/full
+want_rc 2
+want_err "obc: error: cannot create directory '/dev/full': Not a directory"
+finish
+
+begin "a directory in the way of an output file: exit 2, old files untouched"
+valid_program >good.ob
+run compile good.ob -o out
+mkdir saved && cp out/obc.manifest.json saved/
+rm out/org_backup.json && mkdir out/org_backup.json
+valid_program 'tag("backup") == "hourly"' >good.ob
+run compile good.ob -o out
+want_rc 2
+want_err "obc: error: cannot write 'out/org_backup.json': Is a directory"
+want_same out/obc.manifest.json saved/obc.manifest.json
+want_files out obc.manifest.json org_backup.json
+finish
+
+if $IS_ROOT; then
+    skip "an output directory that is not writable (chmod 555): exit 2" "running as root, which writes anyway"
+else
+    begin "an output directory that is not writable (chmod 555): exit 2, old files untouched"
+    valid_program >good.ob
+    run compile good.ob -o out
+    mkdir saved && cp out/* saved/
+    chmod 555 out
+    valid_program 'tag("backup") == "hourly"' >good.ob
+    run compile good.ob -o out
+    want_rc 2
+    want_err "obc: error: cannot write 'out/obc.manifest.json': Permission denied"
+    want_same_tree out saved
+    chmod 755 out
+    finish
+fi
+
+begin "a short write (ulimit -f): exit 2, no temporary left, old files untouched"
+# Policies are written before the manifest (name order: a_backup.json
+# first), so the first temporary is complete when the manifest's write
+# fails: it must be removed too. 3 blocks are 1536 or 3072 bytes (the
+# unit of ulimit -f depends on the shell): the policy fits, the manifest
+# does not.
+valid_program '' a_backup >good.ob
+run compile good.ob -o out
+mkdir saved && cp out/* saved/
+valid_program '' a_backup 36d >good.ob
+(
+    ulimit -f 3
+    run compile good.ob -o out
+    exit $RC
+)
+RC=$?
+after_run
+want_rc 2
+want_err "obc: error: cannot write 'out/obc.manifest.json': File too large"
+want_same_tree out saved
+[ "$(wc -c <saved/a_backup.json)" -lt 1536 ] || fail "the policy is too large for this check"
+[ "$(wc -c <saved/obc.manifest.json)" -gt 3072 ] || fail "the manifest is too small for this check"
+finish
+
+begin "a failed compile writes nothing: earlier output stays byte-identical"
+valid_program >good.ob
+run compile good.ob -o out
+mkdir saved && cp out/* saved/
+valid_program 'tag("backup") == "hourly"' org_backup 35x >good.ob
+run compile good.ob -o out
+want_rc 1
+want_err "good.ob:18:20: error[OB1004]: unknown duration unit 'x' in '35x'"
+want_same_tree out saved
+run compile good.ob -o fresh
+want_rc 1
+[ ! -e fresh ] || fail "the output directory of a failed compile was created"
+finish
+
+begin "standard output that cannot be written (--format json >/dev/full): exit 2, nothing written"
+valid_program >good.ob
+$WITH_TIMEOUT "$OBC" check --format json good.ob >/dev/full 2>"$T/stderr"
+RC=$?
+after_run
+want_rc 2
+want_err "obc: error: cannot write to standard output: No space left on device"
+want_lines 1 'cannot write'
+$WITH_TIMEOUT "$OBC" compile --format json good.ob -o out >&- 2>"$T/stderr"
+RC=$?
+after_run
+want_rc 2
+want_err "obc: error: cannot write to standard output: Bad file descriptor"
+want_lines 1 'cannot write'
+[ ! -e out ] || fail "the files were written although the report could not be"
+finish
+
+# ---- determinism ----------------------------------------------------------
+
+begin "determinism: same bytes twice, from another directory, locale and TZ"
+EX=$ROOT/examples/organization
+run_env LANG=C LC_ALL=C TZ=UTC -- compile "$EX/main.ob" -o "$W/a"
+want_rc 0
+run_env LANG=C LC_ALL=C TZ=UTC -- compile "$EX/main.ob" -o "$W/b"
+want_rc 0
+(cd "$EX" && exec $WITH_TIMEOUT env LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=Pacific/Kiritimati "$OBC" compile main.ob -o "$W/c" \
+    >"$T/stdout" 2>"$T/stderr")
+RC=$?
+after_run
+want_rc 0
+[ "$(ls a | wc -l)" -ge 2 ] || fail "no policy was written"
+want_same_tree a b
+want_same_tree a c
+finish
+
+# ---- limits (docs/limits.md) ----------------------------------------------
+
+make_big_files
+
+begin "a file of exactly LIMIT_FILE_BYTES (8 MiB of comments) is accepted"
+[ "$(wc -c <"$GEN/limit.ob")" -eq $FILE_LIMIT ] || fail "the generator did not write $FILE_LIMIT bytes"
+start=$(now)
+run check "$GEN/limit.ob"
+want_within 10 "$start"
+want_rc 0
+want_quiet
+finish
+
+begin "one byte more is refused: exit 2"
+run check "$GEN/over.ob"
+want_rc 2
+want_err "obc: error: cannot read '$GEN/over.ob': larger than the 8388608-byte limit"
+finish
+
+begin "on standard input too: 8 MiB accepted, one byte more refused"
+run check - <"$GEN/limit.ob"
+want_rc 0
+want_quiet
+run check - <"$GEN/over.ob"
+want_rc 2
+want_err "obc: error: cannot read '<stdin>': larger than the 8388608-byte limit"
+finish
+
+begin "an imported file over the limit: OB1030 at the import"
+printf '# big\nimport "%s"\n' "$GEN/over.ob" >main.ob
+run check main.ob
+want_rc 1
+want_err "main.ob:2:8: error[OB1030]: imported file '$GEN/over.ob' is larger than 8388608 bytes"
+finish
+
+# Brackets: the selection's '{' and the '(' of tag( are two of them.
+begin "64 nested brackets are accepted"
+valid_program "$(repeat 62 '(')tag(\"backup\") == \"daily\"$(repeat 62 ')')" >nest.ob
+run check nest.ob
+want_rc 0
+want_quiet
+finish
+
+begin "65 nested brackets: OB1030 at the 65th"
+valid_program "$(repeat 63 '(')tag(\"backup\") == \"daily\"$(repeat 63 ')')" >nest.ob
+run check nest.ob
+want_rc 1
+want_err 'nest.ob:8:77: error[OB1030]: brackets nested more than 64 deep'
+want_lines 1 'error\['
+finish
+
+begin "65 nested blocks: OB1030 at the 65th '{'"
+{
+    repeat 65 'vault v {'
+    repeat 65 '}'
+    echo
+} >blocks.ob
+run check blocks.ob
+want_rc 1
+want_err 'blocks.ob:1:585: error[OB1030]: brackets nested more than 64 deep'
+finish
+
+# Depth: 'x and y' of two comparisons is 4 deep; each 'not' adds one.
+begin "an expression 64 deep is accepted"
+valid_program "$(repeat 60 'not ')(tag(\"backup\") == \"daily\" and tag(\"env\") == \"prod\")" >depth.ob
+run check depth.ob
+want_rc 0
+want_quiet
+finish
+
+begin "an expression 65 deep: OB1030 at the expression"
+valid_program "$(repeat 61 'not ')(tag(\"backup\") == \"daily\" and tag(\"env\") == \"prod\")" >depth.ob
+run check depth.ob
+want_rc 1
+want_err 'depth.ob:8:11: error[OB1030]: expression nested more than 64 deep'
+want_lines 1 'error\['
+finish
+
+begin "a chain of 20,000 'not': OB1030 (parser stack), no crash"
+valid_program "$(repeat 20000 'not ')tag(\"backup\") == \"daily\"" >nots.ob
+run check nots.ob
+want_rc 1
+want_err 'nots.ob:8:' 'error[OB1030]: input nested too deeply'
+want_lines 1 'error\['
+finish
+
+# The import chain f1 -> f2 -> ... -> fN.
+import_chain() { # N
+    awk -v n="$1" 'BEGIN { for (i = 1; i < n; i++) { f = "f" i ".ob"; printf "import \"f%d.ob\"\n", i + 1 > f; close(f) }
+                           f = "f" n ".ob"; print "# the end of the chain" > f; close(f) }'
+}
+
+begin "an import chain 32 files long is accepted"
+import_chain 32
+run check f1.ob
+want_rc 0
+want_no_err 'error['
+finish
+
+begin "an import chain 33 files long: OB1030 at the 33rd import"
+import_chain 33
+run check f1.ob
+want_rc 1
+want_err 'f32.ob:1:8: error[OB1030]: imports nested more than 32 deep'
+want_lines 1 'error\['
+finish
+
+# main.ob imports m1.ob .. mN.ob, each empty.
+many_files() { # N
+    awk -v n="$1" 'BEGIN { for (i = 1; i <= n; i++) { f = "m" i ".ob"; print "# file " i > f; close(f)
+                                                     printf "import \"m%d.ob\"\n", i > "main.ob" } }'
+}
+
+begin "1000 files in one program are accepted (and 200 of 999 warnings shown)"
+many_files 999
+run check main.ob
+want_rc 0
+want_no_err 'error['
+want_lines 200 'warning\[OB9002\]'
+want_err 'obc: 799 more diagnostics not shown (limit 200)' 'obc: 0 errors, 999 warnings'
+finish
+
+begin "1001 files: OB1030 at the import that goes past the limit"
+many_files 1000
+run check main.ob
+want_rc 1
+want_err "main.ob:1000:8: error[OB1030]: more than 1000 files in one program"
+want_lines 1 'error\['
+finish
+
+begin "1001 files on the command line: exit 2"
+many_files 1000
+run check m*.ob main.ob
+want_rc 2
+want_err "obc: error: more than 1000 input files"
+finish
+
+# Diagnostics shown: N lines with an error each.
+bad_lines() { # N
+    awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) print "x = 1 !" }'
+}
+
+begin "200 diagnostics are all shown"
+bad_lines 200 >bad.ob
+run check bad.ob
+want_rc 1
+want_lines 200 'error\['
+want_no_err 'not shown'
+want_err 'obc: 200 errors, 0 warnings'
+finish
+
+begin "201 diagnostics: 200 shown, the rest counted, in text and JSON"
+bad_lines 201 >bad.ob
+run check bad.ob
+want_rc 1
+want_lines 200 'error\['
+want_err 'bad.ob:200:7: error[OB1010]' 'obc: 1 more diagnostics not shown (limit 200)' 'obc: 201 errors, 0 warnings'
+want_no_err 'bad.ob:201:'
+run check --format json bad.ob
+want_rc 1
+want_out '"errors": 201' '"not_shown": 1'
+finish
+
+# ---- long lists and many declarations -----------------------------------------
+# Lists have no length limit (the file size bounds them), so everything
+# done per item must stay linear: duplicate checks use hash maps, and "did
+# you mean" searches stop once no more diagnostics are shown. Each of
+# these took minutes or longer before.
+
+# with_match FILE: the clean program with its match expression replaced
+# by standard input, written to FILE.
+with_match() {
+    valid_program >"$T/template.ob"
+    {
+        sed -n '1,7p' "$T/template.ob"
+        printf '  match = '
+        cat
+        echo
+        sed -n '9,$p' "$T/template.ob"
+    } >"$1"
+}
+
+begin "a list of 1,000,000 equal values: fast, accepted"
+{
+    printf 'tag("backup") in ['
+    repeat 999999 '"a", '
+    printf '"a"]'
+} | with_match list.ob
+start=$(now)
+run check list.ob
+want_within 10 "$start"
+want_rc 0
+want_quiet
+finish
+
+begin "a list of 500,000 different values: fast, one OB5005"
+{
+    printf 'tag("backup") in ['
+    awk 'BEGIN { for (i = 1; i < 500000; i++) printf "\"v%d\", ", i; printf "\"v0\"]" }'
+} | with_match values.ob
+start=$(now)
+run check values.ob
+want_within 10 "$start"
+want_rc 1
+want_err "values.ob:8:11: error[OB5005]: this 'in' list has 500000 tag values, AWS allows at most 30 in one selection"
+want_lines 1 'error\['
+finish
+
+begin "a tag map of 300,000 keys, some differing only in case: fast"
+valid_program >"$T/template.ob"
+{
+    sed -n '1,13p' "$T/template.ob"
+    awk 'BEGIN { print "  tags = {"; for (i = 0; i < 150000; i++) printf "    k%d = \"v\"\n    K%d = \"w\"\n", i, i; print "  }" }'
+    sed -n '14,$p' "$T/template.ob"
+} >tags.ob
+start=$(now)
+run check tags.ob
+want_within 10 "$start"
+want_rc 1
+want_err "tags.ob:16:5: error[OB8006]: tag keys 'k0' and 'K0' of plan 'daily' differ only in case" \
+    'error[OB8005]: plan' 'obc: 150002 errors, 0 warnings'
+finish
+
+begin "a policy attached 1,000,000 times to one root: fast, OB2006 for each repetition"
+{
+    valid_program
+    printf 'root r = "r-cd34"\npolicy all {\n  plans = [daily]\n  attach = ['
+    repeat 999999 'r, '
+    printf 'r]\n}\n'
+} >attach.ob
+start=$(now)
+run check attach.ob
+want_within 10 "$start"
+want_rc 1
+want_err "attach.ob:28:16: error[OB2006]: 'r' is listed twice" 'obc: 999999 errors, 0 warnings'
+finish
+
+begin "a vault that accepts copies from 100,000 accounts: fast, clean"
+valid_program >"$T/template.ob"
+{
+    sed -n '1,10p' "$T/template.ob"
+    awk 'BEGIN { printf "  accept_copies_from = ["
+                 for (i = 0; i < 100000; i++) printf "%sa%d", i ? ", " : "", i
+                 print "]" }'
+    sed -n '11,$p' "$T/template.ob"
+    awk 'BEGIN { for (i = 0; i < 100000; i++) printf "account a%d = \"1%011d\"\n", i, i }'
+} >accounts.ob
+start=$(now)
+run check accounts.ob
+want_within 10 "$start"
+want_rc 0
+want_quiet
+finish
+
+begin "20,000 rules in one plan: fast, OB8004 (rules past AWS's 10 are not compared)"
+valid_program >"$T/template.ob"
+{
+    sed -n '1,19p' "$T/template.ob"
+    awk 'BEGIN { for (i = 0; i < 20000; i++) printf "  rule r%d { schedule = daily at 05:50; vault = local; delete_after = 35d }\n", i }'
+    sed -n '20,$p' "$T/template.ob"
+} >rules.ob
+start=$(now)
+run check rules.ob
+want_within 10 "$start"
+want_rc 1
+want_err "rules.ob:29:8: error[OB8004]: plan 'daily' has 20001 rules, 19991 over the 10 AWS allows in one plan" \
+    'error[OB8001]' 'obc: 2 errors, 45 warnings'
+finish
+
+begin "50,000 unknown names among 50,000 declarations: fast"
+{
+    valid_program
+    awk 'BEGIN { for (i = 0; i < 50000; i++) printf "account a%d = \"1%011d\"\n", i, i
+                 printf "policy all {\n  plans = [daily]\n  attach = ["
+                 for (i = 0; i < 50000; i++) printf "%sb%d", i ? ", " : "", i
+                 print "]\n}" }'
+} >unknown.ob
+start=$(now)
+run check unknown.ob
+want_within 10 "$start"
+want_rc 1
+want_err "unknown.ob:50027:13: error[OB2001]: unknown name 'b0' (did you mean 'a0'?)" \
+    'obc: 49800 more diagnostics not shown (limit 200)' 'obc: 50000 errors, 0 warnings'
+finish
+
+# ---- summary ------------------------------------------------------------------
+
+printf 'cli: %d checks, %d failed\n' "$CHECKS" "$FAILED"
+[ "$SKIPPED" -eq 0 ] || printf 'cli: %d checks skipped (running as root)\n' "$SKIPPED"
+[ "$FAILED" -eq 0 ]
