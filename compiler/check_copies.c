@@ -143,7 +143,7 @@ static void check_vault_holder(struct copies *c, const struct ir_plan *p, const 
     if (!v || v->owner.kind != PRIN_ACCOUNT || !v->owner.account)
         return;
     struct vec receivers = {0};
-    ir_plan_receivers(c->prog, p, &receivers, c->a);
+    ir_plan_receivers(p, &receivers, c->a);
     const struct ir_receiver *other = NULL;
     for (size_t i = 0; i < receivers.len && !other; i++) {
         const struct ir_receiver *x = receivers.items[i];
@@ -349,7 +349,7 @@ static void copy_sources(struct copies *c, const struct ir_plan *p, const struct
         vec_push(c->a, out, x);
         return;
     }
-    ir_plan_receivers(c->prog, p, out, c->a);
+    ir_plan_receivers(p, out, c->a);
 }
 
 /* `organization` and `members` (every account that receives a policy,

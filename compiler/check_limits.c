@@ -154,17 +154,6 @@ static void name_help(struct obc *cc, struct diag *d, const struct name_rule *ru
               rule->dot ? "'-', '_' or '.'" : "'-' or '_'");
 }
 
-static bool plan_in_a_policy(const struct ir_program *prog, const struct ir_plan *p)
-{
-    for (size_t i = 0; i < prog->policies.len; i++) {
-        const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
-        for (size_t j = 0; j < pol->plans.len; j++)
-            if (pol->plans.items[j] == p)
-                return true;
-    }
-    return false;
-}
-
 static void check_entry_names(struct obc *cc, const struct ir_plan *p)
 {
     for (size_t i = 0; i < p->selections.len; i++) {
@@ -188,7 +177,7 @@ static void check_plan_names(struct obc *cc, const struct ir_program *prog)
 {
     for (size_t i = 0; i < prog->plans.len; i++) {
         const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
-        if (!plan_in_a_policy(prog, p))
+        if (p->policies.len == 0)
             continue;
         const char *why = name_problem(&cc->arena, p->d.name, &plan_names);
         if (why) {

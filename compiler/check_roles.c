@@ -69,7 +69,7 @@ static void check_role_partition(struct obc *cc, const struct ir_plan *p, const 
 /* OB5008: a role ARN with a fixed account id, in a plan that runs in
  * accounts other than that one: AWS Backup in those accounts cannot pass
  * a role of another account [S1: the role must exist in every account]. */
-static void check_role_account(struct obc *cc, const struct ir_program *prog, const struct ir_plan *p,
+static void check_role_account(struct obc *cc, const struct ir_plan *p,
                                const struct ir_selection *sel, struct vec *seen)
 {
     const struct ir_role *role = sel->role;
@@ -80,7 +80,7 @@ static void check_role_account(struct obc *cc, const struct ir_program *prog, co
         if (seen->items[i] == role)
             return;
     struct vec receivers = {0};
-    ir_plan_receivers(prog, p, &receivers, &cc->arena);
+    ir_plan_receivers(p, &receivers, &cc->arena);
     for (size_t i = 0; i < receivers.len; i++) {
         const struct ir_receiver *r = receivers.items[i];
         if (r->who.kind == PRIN_ACCOUNT && r->who.account && r->who.account->id &&
@@ -104,7 +104,7 @@ void check_roles(struct obc *cc, struct ir_program *prog)
         const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
         for (size_t j = 0; j < p->selections.len; j++) {
             check_role_partition(cc, p, VEC_GET(const struct ir_selection, p->selections, j));
-            check_role_account(cc, prog, p, VEC_GET(const struct ir_selection, p->selections, j), &seen);
+            check_role_account(cc, p, VEC_GET(const struct ir_selection, p->selections, j), &seen);
         }
     }
 }

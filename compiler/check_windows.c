@@ -8,6 +8,13 @@
 
 #define WINDOW_MAX 52560000
 
+/* A window in minutes as text; a duration too large to count is
+ * saturated by sema and shown as such. */
+static const char *minutes(struct obc *cc, int64_t v)
+{
+    return v == INT64_MAX ? "far more than 52,560,000" : arena_thousands(&cc->arena, (size_t)v);
+}
+
 static void check_rule(struct obc *cc, const struct ir_rule *r)
 {
     const struct ir_num *start = &r->start_within, *done = &r->complete_within;
@@ -18,14 +25,14 @@ static void check_rule(struct obc *cc, const struct ir_rule *r)
     }
     if (start->set && start->v > WINDOW_MAX) {
         struct diag *d = diag_emit(cc, OB3012, start->loc,
-                                   "start window of rule '%s' is %lld minutes, over the 52,560,000 (100 years) AWS allows",
-                                   r->name, (long long)start->v);
+                                   "start window of rule '%s' is %s minutes, over the 52,560,000 (100 years) AWS allows",
+                                   r->name, minutes(cc, start->v));
         diag_help(cc, d, "make start_within at most 100y (52560000min)");
     }
     if (done->set && done->v > WINDOW_MAX) {
         struct diag *d = diag_emit(cc, OB3012, done->loc,
-                                   "completion window of rule '%s' is %lld minutes, over the 52,560,000 (100 years) AWS allows",
-                                   r->name, (long long)done->v);
+                                   "completion window of rule '%s' is %s minutes, over the 52,560,000 (100 years) AWS allows",
+                                   r->name, minutes(cc, done->v));
         diag_help(cc, d, "make complete_within at most 100y (52560000min)");
     }
     long long start_min = start->set ? start->v : 480; /* AWS's default start window: 8 hours */

@@ -166,8 +166,8 @@ void diag_render_summary(struct obc *cc, FILE *out, bool color)
     const struct style *st = color ? &ansi : &plain;
     struct diag_engine *e = &cc->diag;
     if (e->dropped)
-        fprintf(out, "%sobc:%s %zu more diagnostics not shown (limit %zu)\n", st->bold, st->reset,
-                e->dropped, e->max);
+        fprintf(out, "%sobc:%s %zu more diagnostic%s not shown (limit %zu)\n", st->bold, st->reset,
+                e->dropped, e->dropped == 1 ? "" : "s", e->max);
     if (e->errors || e->warnings)
         fprintf(out, "%sobc:%s %zu error%s, %zu warning%s\n", st->bold, st->reset, e->errors,
                 e->errors == 1 ? "" : "s", e->warnings, e->warnings == 1 ? "" : "s");

@@ -116,17 +116,6 @@ void ir_plan_types(const struct ir_program *prog, const struct ir_plan *p, struc
     }
 }
 
-void ir_plan_policies(const struct ir_program *prog, const struct ir_plan *p, struct vec *out,
-                      struct arena *a)
-{
-    for (size_t i = 0; i < prog->policies.len; i++) {
-        struct ir_policy *pol = prog->policies.items[i];
-        for (size_t j = 0; j < pol->plans.len; j++)
-            if (pol->plans.items[j] == p)
-                add_unique(a, out, pol);
-    }
-}
-
 int64_t ir_copy_retention(const struct ir_rule *r, const struct ir_copy *c, bool *forever)
 {
     *forever = false;
@@ -199,13 +188,10 @@ const struct ir_partition *ir_copy_account_barrier(const struct ir_plan *p, cons
     return NULL;
 }
 
-void ir_plan_receivers(const struct ir_program *prog, const struct ir_plan *p, struct vec *out,
-                       struct arena *a)
+void ir_plan_receivers(const struct ir_plan *p, struct vec *out, struct arena *a)
 {
-    struct vec policies = {0};
-    ir_plan_policies(prog, p, &policies, a);
-    for (size_t i = 0; i < policies.len; i++) {
-        const struct ir_policy *pol = policies.items[i];
+    for (size_t i = 0; i < p->policies.len; i++) {
+        const struct ir_policy *pol = p->policies.items[i];
         for (size_t j = 0; j < pol->attach.len; j++) {
             const struct ir_target *t = pol->attach.items[j];
             struct ir_receiver *r = arena_alloc(a, sizeof *r);

@@ -262,11 +262,3 @@ void json_add_strings(struct json_doc *d, struct cJSON *parent, const char *key,
     for (size_t i = 0; i < strings->len; i++)
         json_add_string(d, list, NULL, VEC_GET(const char, *strings, i));
 }
-
-bool json_has_key(const struct cJSON *object, const char *key)
-{
-    for (const cJSON *c = object ? object->child : NULL; c; c = c->next)
-        if (c->string && strcasecmp(c->string, key) == 0)
-            return true;
-    return false;
-}

@@ -49,6 +49,15 @@ void lower_account(struct sema *s, const struct ast_item *it, struct ir_account 
     static const struct id_format f = {"account id", id_account_ok, "an AWS account id",
                                        "an account id is exactly 12 digits: \"123456789012\""};
     acc->id = lower_id(s, it, &f);
+    if (!acc->id)
+        return;
+    const struct ir_account *first = strmap_put_new(s->a, &s->accounts_by_id, acc->id, acc);
+    if (first) {
+        struct diag *d = diag_emit(s->cc, OB2002, acc->d.name_loc, "accounts '%s' and '%s' have the same id %s",
+                                   first->d.name, acc->d.name, acc->id);
+        diag_note(s->cc, d, first->d.name_loc, "'%s' is declared here", first->d.name);
+        diag_help(s->cc, d, "declare each account once, under one name");
+    }
 }
 
 void lower_ou(struct sema *s, const struct ast_item *it, struct ir_ou *ou)

@@ -14,25 +14,19 @@
 /* The declared account with this id, or a new anonymous one. */
 static struct ir_account *account_by_id(struct sema *s, const char *id, struct loc loc)
 {
-    for (size_t i = 0; i < s->all_decls.len; i++) {
-        struct ir_decl *d = VEC_GET(struct ir_decl, s->all_decls, i);
-        if (d->kind == DK_ACCOUNT && ((struct ir_account *)d)->id && strcmp(((struct ir_account *)d)->id, id) == 0) {
-            d->used = true;
-            return (struct ir_account *)d;
-        }
+    struct ir_account *a = strmap_get(&s->accounts_by_id, id);
+    if (a) {
+        a->d.used = true;
+        return a;
     }
-    for (size_t i = 0; i < s->prog->accounts.len; i++) {
-        struct ir_account *a = VEC_GET(struct ir_account, s->prog->accounts, i);
-        if (!a->d.name_loc.file && strcmp(a->id, id) == 0)
-            return a;
-    }
-    struct ir_account *a = arena_alloc(s->a, sizeof *a);
+    a = arena_alloc(s->a, sizeof *a);
     a->d.kind = DK_ACCOUNT;
     a->d.name = id;
     a->d.loc = loc;
     a->d.used = true;
     a->id = id;
     vec_push(s->a, &s->prog->accounts, a);
+    strmap_put_new(s->a, &s->accounts_by_id, id, a);
     return a;
 }
 

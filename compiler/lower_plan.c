@@ -49,6 +49,17 @@ static void lower_copy(struct sema *s, const struct ast_item *it, struct ir_rule
     c->loc = loc_span(ast_word_loc(it, 0), ast_word_loc(it, 2));
     c->target_loc = ast_word_loc(it, 2);
     c->target = (struct ir_vault *)sema_resolve(s, ast_word_text(it, 2), c->target_loc, KIND(DK_VAULT));
+    for (size_t i = 0; c->target && i < r->copies.len; i++) {
+        const struct ir_copy *o = VEC_GET(const struct ir_copy, r->copies, i);
+        if (o->target != c->target)
+            continue;
+        struct diag *d = diag_emit(s->cc, OB2006, c->target_loc, "rule '%s' copies to '%s' twice", r->name,
+                                   c->target->d.name);
+        diag_note(s->cc, d, o->target_loc, "the first copy to '%s' is here", c->target->d.name);
+        diag_help(s->cc, d, "a copy action is keyed by its target vault's ARN: keep one 'copy to %s' block",
+                  c->target->d.name);
+        return;
+    }
     read_lifecycle(s, &b, &c->lc);
     if (c->target && c->target->regions.len != 1) {
         struct diag *d = diag_emit(s->cc, OB2004, c->target_loc,
@@ -187,6 +198,8 @@ void lower_policy(struct sema *s, const struct ast_item *it, struct ir_policy *p
     const struct ast_value *v;
     if ((v = blk_value(&b, "plans"))) {
         val_refs(s, v, KIND(DK_PLAN), &p->plans);
+        for (size_t i = 0; i < p->plans.len; i++) /* listed once: val_refs drops repeats */
+            vec_push(s->a, &VEC_GET(struct ir_plan, p->plans, i)->policies, p);
         p->plans_loc = v->loc;
     }
     if ((v = blk_value(&b, "description")))
@@ -198,7 +211,7 @@ void lower_policy(struct sema *s, const struct ast_item *it, struct ir_policy *p
         for (size_t i = 0; i < n; i++) {
             const struct ast_value *x = v->kind == AST_LIST ? VEC_GET(const struct ast_value, v->items, i) : v;
             struct ir_decl *d = val_ref(s, x, KIND(DK_ROOT) | KIND(DK_OU) | KIND(DK_ACCOUNT));
-            if (!d || val_listed_twice(s, &listed, d, x))
+            if (!d || val_listed_twice(s, &listed, x))
                 continue;
             struct ir_target *t = arena_alloc(s->a, sizeof *t);
             t->decl = d;

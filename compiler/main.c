@@ -525,7 +525,9 @@ static int write_outputs(struct obc *cc, const struct cli *cli, const struct vec
     int err = out_write_all(dir, files, n, &failed);
     if (!err)
         return EXIT_CLEAN;
-    if (!failed)
+    if (!failed && err == ENOTDIR)
+        fprintf(stderr, "obc: error: cannot create directory '%s': it, or a path above it, exists and is not a directory\n", dir);
+    else if (!failed)
         fprintf(stderr, "obc: error: cannot create directory '%s': %s\n", dir, strerror(err));
     else
         fprintf(stderr, "obc: error: cannot write '%s%s%s': %s\n", dir,
@@ -640,6 +642,8 @@ int main(int argc, char **argv)
     /* Past the file size limit, let write() fail with EFBIG (reported
      * like a full disk) instead of being killed. */
     signal(SIGXFSZ, SIG_IGN);
+    /* A closed pipe is an output error like any other: exit 2, not a signal. */
+    signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {
         print_general_help(stderr);
         return EXIT_TROUBLE;

@@ -592,6 +592,7 @@ struct ir_plan {
     struct vec tags;            /* struct ir_tag*: backup_plan_tags */
     struct loc tags_loc;
     struct vec rules;           /* struct ir_rule* */
+    struct vec policies;        /* struct ir_policy*: the policies that contain it */
 };
 
 enum target_kind { TARGET_ROOT, TARGET_OU, TARGET_ACCOUNT };
@@ -692,19 +693,7 @@ const struct block_spec *schema_block(enum block_kind k);
 const struct block_spec *schema_block_by_word(const char *word, bool top_level);
 int schema_attr_index(const struct block_spec *spec, const char *name);
 
-/* symtab.c: the global namespace. Names are global to the program and
- * unique per kind: `account central` and `vault central` may coexist,
- * and a reference picks the declaration of the kind it expects.
- * sym_lookup returns the first declaration of a name; the others of
- * other kinds follow through ir_decl.same_name. */
-struct symtab {
-    struct ir_decl **slots;
-    size_t cap, count;
-};
-struct ir_decl *sym_lookup(const struct symtab *t, const char *name);
-void sym_insert(struct arena *a, struct symtab *t, struct ir_decl *d); /* name must be new */
-
-/* A map from strings to values (pointers, not NULL) in the arena, for
+/* symtab.c: a map from strings to values (pointers, not NULL) in the arena, for
  * duplicate checks that must stay linear in the length of a list. With
  * `fold` set (before the first put) keys are compared ignoring ASCII
  * case. Keys are not copied; nothing is ever removed. */
@@ -719,6 +708,17 @@ void *strmap_get(const struct strmap *m, const char *key); /* NULL: absent */
  * value found there, or NULL when the key was new. */
 void *strmap_put_new(struct arena *a, struct strmap *m, const char *key, void *value);
 
+/* The global namespace. Names are global to the program and unique per
+ * kind: `account central` and `vault central` may coexist, and a
+ * reference picks the declaration of the kind it expects. sym_lookup
+ * returns the first declaration of a name; the others of other kinds
+ * follow through ir_decl.same_name. */
+struct symtab {
+    struct strmap names; /* name -> first struct ir_decl of that name */
+};
+struct ir_decl *sym_lookup(const struct symtab *t, const char *name);
+void sym_insert(struct arena *a, struct symtab *t, struct ir_decl *d); /* name must be new */
+
 /* The state of one semantic analysis. */
 struct sema {
     struct obc *cc;
@@ -730,6 +730,7 @@ struct sema {
     const struct ast_item *org_item;
     struct ir_decl builtin_members;
     struct ir_decl builtin_organization;
+    struct strmap accounts_by_id; /* account id -> struct ir_account* */
 };
 
 /* A block whose attributes passed the generic checks (sema_block.c). */
@@ -752,10 +753,10 @@ bool val_strings(struct sema *s, const struct ast_value *v, struct vec *out);
 bool val_tagmap(struct sema *s, const struct ast_value *v, struct vec *out);
 struct ir_decl *val_ref(struct sema *s, const struct ast_value *v, unsigned kinds);
 bool val_refs(struct sema *s, const struct ast_value *v, unsigned kinds, struct vec *out);
-/* For lists of references read one by one: reports OB2006 ("listed
- * twice") and returns true when `d` is in `listed` already (by name: one
- * name in one list resolves to one declaration); else adds it. */
-bool val_listed_twice(struct sema *s, struct strmap *listed, struct ir_decl *d, const struct ast_value *item);
+/* For lists read one item at a time: reports OB2006 ("listed twice")
+ * and returns true when the name `item` is in `listed` already (one name
+ * in one list means one declaration); else adds it. */
+bool val_listed_twice(struct sema *s, struct strmap *listed, const struct ast_value *item);
 bool val_principal(struct sema *s, const struct ast_value *v, struct ir_principal *out);
 bool val_principals(struct sema *s, const struct ast_value *v, struct vec *out);
 bool val_regions(struct sema *s, const struct ast_value *v, struct vec *out);
@@ -871,11 +872,7 @@ struct ir_receiver {
     const struct ir_policy *policy;
     const struct ir_target *target;
 };
-void ir_plan_receivers(const struct ir_program *prog, const struct ir_plan *p, struct vec *out,
-                       struct arena *a);
-/* The policies that contain a plan (struct ir_policy*). */
-void ir_plan_policies(const struct ir_program *prog, const struct ir_plan *p, struct vec *out,
-                      struct arena *a);
+void ir_plan_receivers(const struct ir_plan *p, struct vec *out, struct arena *a);
 /* The retention a copy ends up with in days: its own delete_after, else
  * the rule's; `forever` is set when neither is given. */
 int64_t ir_copy_retention(const struct ir_rule *r, const struct ir_copy *c, bool *forever);
@@ -972,8 +969,6 @@ void json_add_bool(struct json_doc *d, struct cJSON *parent, const char *key, bo
 void json_add_int(struct json_doc *d, struct cJSON *parent, const char *key, int64_t v);
 void json_add_strings(struct json_doc *d, struct cJSON *parent, const char *key,
                       const struct vec *strings); /* const char* items */
-/* Whether `object` has `key`, ignoring ASCII case (AWS lowercases keys). */
-bool json_has_key(const struct cJSON *object, const char *key);
 /* ARNs as they appear in a policy (emit_arns.c). */
 const char *vault_arn(struct arena *a, const struct ir_vault *v, const struct ir_region *region);
 const char *role_arn(struct arena *a, const struct ir_role *r, const char *partition);

@@ -265,9 +265,9 @@ struct ir_decl *val_ref(struct sema *s, const struct ast_value *v, unsigned kind
     return NULL;
 }
 
-bool val_listed_twice(struct sema *s, struct strmap *listed, struct ir_decl *d, const struct ast_value *item)
+bool val_listed_twice(struct sema *s, struct strmap *listed, const struct ast_value *item)
 {
-    if (!strmap_put_new(s->a, listed, d->name, d))
+    if (item->kind != AST_IDENT || !strmap_put_new(s->a, listed, item->text, (void *)item))
         return false;
     struct diag *e = diag_emit(s->cc, OB2006, item->loc, "'%s' is listed twice", item->text);
     diag_help(s->cc, e, "remove the repetition");
@@ -287,7 +287,7 @@ bool val_refs(struct sema *s, const struct ast_value *v, unsigned kinds, struct 
     for (size_t i = 0; i < v->items.len; i++) {
         const struct ast_value *it = VEC_GET(const struct ast_value, v->items, i);
         struct ir_decl *d = val_ref(s, it, kinds);
-        if (!d || val_listed_twice(s, &listed, d, it)) {
+        if (!d || val_listed_twice(s, &listed, it)) {
             ok = false;
             continue;
         }
@@ -334,10 +334,11 @@ bool val_principals(struct sema *s, const struct ast_value *v, struct vec *out)
 {
     bool ok = true;
     size_t n = v->kind == AST_LIST ? v->items.len : 1;
+    struct strmap listed = {0};
     for (size_t i = 0; i < n; i++) {
         const struct ast_value *it = v->kind == AST_LIST ? VEC_GET(const struct ast_value, v->items, i) : v;
         struct ir_principal *p = arena_alloc(s->a, sizeof *p);
-        if (!principal(s, it, true, p)) {
+        if (!principal(s, it, true, p) || val_listed_twice(s, &listed, it)) {
             ok = false;
             continue;
         }

@@ -1,8 +1,7 @@
 /*
- * symtab.c - the program's global namespace: an open-addressing hash
- * table from name to declaration; and string maps, the same kind of
- * table from any string to a value, which keep duplicate checks over
- * long lists linear. Iteration order never leaks out of here (callers
+ * symtab.c - string maps (an open-addressing hash table from a string to
+ * a value), which keep lookups and duplicate checks over long lists
+ * linear, and the program's global namespace built on one. Iteration order never leaks out of here (callers
  * keep declaration or list order in vectors), so output stays
  * deterministic.
  */
@@ -21,49 +20,6 @@ static uint64_t hash_text(const char *s, bool fold)
         h *= 1099511628211ull;
     }
     return h;
-}
-
-static uint64_t hash(const char *s)
-{
-    return hash_text(s, false);
-}
-
-struct ir_decl *sym_lookup(const struct symtab *t, const char *name)
-{
-    if (!t->cap)
-        return NULL;
-    size_t mask = t->cap - 1;
-    for (size_t i = hash(name) & mask;; i = (i + 1) & mask) {
-        struct ir_decl *d = t->slots[i];
-        if (!d)
-            return NULL;
-        if (strcmp(d->name, name) == 0)
-            return d;
-    }
-}
-
-static void place(struct ir_decl **slots, size_t cap, struct ir_decl *d)
-{
-    size_t mask = cap - 1;
-    size_t i = hash(d->name) & mask;
-    while (slots[i])
-        i = (i + 1) & mask;
-    slots[i] = d;
-}
-
-void sym_insert(struct arena *a, struct symtab *t, struct ir_decl *d)
-{
-    if ((t->count + 1) * 2 > t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 64;
-        struct ir_decl **slots = arena_alloc(a, cap * sizeof *slots);
-        for (size_t i = 0; i < t->cap; i++)
-            if (t->slots[i])
-                place(slots, cap, t->slots[i]);
-        t->slots = slots;
-        t->cap = cap;
-    }
-    place(t->slots, t->cap, d);
-    t->count++;
 }
 
 /* ---- string maps ----------------------------------------------------- */
@@ -117,4 +73,16 @@ void *strmap_put_new(struct arena *a, struct strmap *m, const char *key, void *v
     m->values[i] = value;
     m->count++;
     return NULL;
+}
+
+/* ---- the namespace ---------------------------------------------------- */
+
+struct ir_decl *sym_lookup(const struct symtab *t, const char *name)
+{
+    return strmap_get(&t->names, name);
+}
+
+void sym_insert(struct arena *a, struct symtab *t, struct ir_decl *d)
+{
+    strmap_put_new(a, &t->names, d->name, d);
 }

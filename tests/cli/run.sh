@@ -489,14 +489,14 @@ valid_program >good.ob
 : >afile
 run compile good.ob -o afile/sub
 want_rc 2
-want_err "obc: error: cannot create directory 'afile/sub': Not a directory"
+want_err "obc: error: cannot create directory 'afile/sub': it, or a path above it, exists and is not a directory"
 finish
 
 begin "an output path that is a file (-o /dev/full): exit 2"
 valid_program >good.ob
 run compile good.ob -o /dev/full
 want_rc 2
-want_err "obc: error: cannot create directory '/dev/full': Not a directory"
+want_err "obc: error: cannot create directory '/dev/full': it, or a path above it, exists and is not a directory"
 finish
 
 begin "a directory in the way of an output file: exit 2, old files untouched"
@@ -758,7 +758,7 @@ bad_lines 201 >bad.ob
 run check bad.ob
 want_rc 1
 want_lines 200 'error\['
-want_err 'bad.ob:200:7: error[OB1010]' 'obc: 1 more diagnostics not shown (limit 200)' 'obc: 201 errors, 0 warnings'
+want_err 'bad.ob:200:7: error[OB1010]' 'obc: 1 more diagnostic not shown (limit 200)' 'obc: 201 errors, 0 warnings'
 want_no_err 'bad.ob:201:'
 run check --format json bad.ob
 want_rc 1
