@@ -180,9 +180,8 @@ static void lower_lock(struct sema *s, const struct ast_item *it, struct ir_vaul
     struct ir_lock *l = arena_alloc(s->a, sizeof *l);
     l->loc = ast_word_loc(it, 0);
     const struct ast_value *x;
-    static const char *const modes[] = {"compliance", "governance", NULL};
     if ((x = blk_value(&b, "mode"))) {
-        int m = val_enum(s, x, modes);
+        int m = val_enum(s, x, b.spec->attrs[schema_attr_index(b.spec, "mode")].choices);
         l->mode = m == 1 ? LOCK_GOVERNANCE : LOCK_COMPLIANCE;
         l->mode_loc = x->loc;
     }

@@ -14,6 +14,7 @@
 #define PRINCIPAL_KINDS (KIND(DK_ACCOUNT) | KIND(DK_BUILTIN))
 #define TARGET_KINDS (KIND(DK_ROOT) | KIND(DK_OU) | KIND(DK_ACCOUNT))
 
+/* Keep in sync with lower_lock (lower_keyvault.c), which maps index 1 to LOCK_GOVERNANCE. */
 static const char *const lock_modes[] = {"compliance", "governance", NULL};
 
 static const struct attr_spec organization_attrs[] = {
