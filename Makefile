@@ -106,11 +106,13 @@ $(BUILD)/asan/obc: $(call lib_objs,asan) $(BUILD)/asan/main.o
 $(BUILD)/cov/obc: $(call lib_objs,cov) $(BUILD)/cov/main.o
 	$(CC) --coverage -o $@ $^ $(LDLIBS)
 
-# Unit tests link every compiler object but main.o.
+# Unit tests link every compiler object but main.o; TEST_LDFLAGS_<name>
+# adds link flags for one test (fault injection through --wrap).
+TEST_LDFLAGS_output_faults := -Wl,--wrap=write,--wrap=fsync,--wrap=close,--wrap=openat,--wrap=open,--wrap=renameat,--wrap=unlinkat
 $(BUILD)/asan/test_%: tests/unit/test_%.c $(call lib_objs,asan)
-	$(CC) $(WARN) $(DEFS) $(OPT) $(SAN) $(INC) -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(WARN) $(DEFS) $(OPT) $(SAN) $(INC) -o $@ $^ $(LDLIBS) -lcmocka $(TEST_LDFLAGS_$*)
 $(BUILD)/cov/test_%: tests/unit/test_%.c $(call lib_objs,cov)
-	$(CC) $(WARN) $(DEFS) --coverage -O0 $(INC) -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(WARN) $(DEFS) --coverage -O0 $(INC) -o $@ $^ $(LDLIBS) -lcmocka $(TEST_LDFLAGS_$*)
 
 $(BUILD)/fuzz/fuzz_compile: tests/fuzz/fuzz_compile.c $(call lib_objs,fuzz)
 	clang $(WARN) $(DEFS) -g -O1 -fsanitize=fuzzer,address,undefined $(INC) -o $@ $^ $(LDLIBS)

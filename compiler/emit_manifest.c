@@ -194,8 +194,6 @@ static void place_plan_vaults(struct manifest *m, const struct ir_plan *plan)
             place_vault(m, rule->vault, &plan->regions, false);
         for (size_t j = 0; j < rule->copies.len; j++) {
             const struct ir_copy *c = VEC_GET(const struct ir_copy, rule->copies, j);
-            if (!c->target)
-                continue;
             struct vec where = {0};
             const struct ir_region *r = copy_region(plan, c);
             if (r)
@@ -241,8 +239,6 @@ static struct holdings *holdings_of(struct manifest *m, const struct ir_principa
 {
     if (owner->kind != PRIN_ACCOUNT)
         return &m->members;
-    if (!owner->account)
-        return NULL;
     struct holdings *h = strmap_get(&m->held_by, owner->account->d.name);
     if (!h) {
         h = arena_alloc(m->a, sizeof *h);
@@ -439,8 +435,6 @@ static void collect_roles(struct manifest *m)
         const char *partition = plan_partition(plan);
         for (size_t j = 0; j < plan->selections.len; j++) {
             const struct ir_selection *sel = VEC_GET(const struct ir_selection, plan->selections, j);
-            if (!sel->role)
-                continue;
             struct role_use *u = role_use_of(m, sel->role, partition);
             const char *user = arena_printf(m->a, "%s/%s", plan->d.name, sel->d.name);
             if (!strmap_put_new(m->a, &u->user_set, user, (void *)user))
@@ -466,10 +460,9 @@ static void role_name_path(struct manifest *m, const struct ir_role *r, const ch
     struct arn_parts p;
     if (r->role_name || !r->arn.s || !arn_split(m->a, r->arn.s, &p))
         return;
+    /* sema checked the shape: the resource is role/[PATH/]NAME */
     const char *res = p.resource + strlen("role"); /* "/service-role/NAME" */
     const char *last = strrchr(res, '/');
-    if (strncmp(p.resource, "role/", 5) != 0 || !last)
-        return;
     *name = last + 1;
     *path = arena_strndup(m->a, res, (size_t)(last - res) + 1);
 }
@@ -508,9 +501,7 @@ static const char *vault_key_ref(struct manifest *m, const struct ir_vault *v,
                             p.account, p.resource);
     if (k->arn.s)
         return k->arn.s;
-    if (k->alias.s)
-        return k->alias.s;
-    return k->d.name;
+    return k->alias.s; /* a key has an ARN or an alias (OB2004 otherwise) */
 }
 
 static void emit_lock(struct manifest *m, cJSON *vault, const struct ir_lock *lock)
@@ -615,10 +606,8 @@ static void key_regions(const struct manifest *m, const struct ir_key *k, struct
 /* The account id of a key ("$account" for member-side keys). */
 static const char *key_account(const struct ir_key *k)
 {
-    if (k->owner.kind == PRIN_ACCOUNT && k->owner.account && k->owner.account->id)
+    if (k->owner.kind == PRIN_ACCOUNT)
         return k->owner.account->id;
-    if (k->owner.kind != PRIN_MEMBERS && k->account_id)
-        return k->account_id;
     return MEMBERS_ACCOUNT;
 }
 
@@ -884,12 +873,9 @@ static bool any_cross_account_copy(const struct manifest *m)
 
 static const char *target_type(enum target_kind k)
 {
-    switch (k) {
-    case TARGET_ROOT: return "ROOT";
-    case TARGET_OU: return "ORGANIZATIONAL_UNIT";
-    case TARGET_ACCOUNT: return "ACCOUNT";
-    }
-    return "ACCOUNT";
+    static const char *const types[] = {[TARGET_ROOT] = "ROOT", [TARGET_OU] = "ORGANIZATIONAL_UNIT",
+                                        [TARGET_ACCOUNT] = "ACCOUNT"};
+    return types[k];
 }
 
 static void emit_policy_entry(struct manifest *m, cJSON *list, const struct ir_policy *pol)

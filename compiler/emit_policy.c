@@ -162,13 +162,11 @@ static void emit_lifecycle(struct emitter *e, cJSON *parent, const struct ir_lif
 
 /* ---- rules -------------------------------------------------------- */
 
-/* `arns`: the keys of `copies` so far, compared ignoring case. */
-static void emit_copy(struct emitter *e, cJSON *copies, struct strmap *arns, const struct ir_plan *plan,
-                      const struct ir_copy *copy)
+/* Copy-action keys of one rule are distinct, case ignored (sema reports
+ * OB2006/OB8006 otherwise). */
+static void emit_copy(struct emitter *e, cJSON *copies, const struct ir_plan *plan, const struct ir_copy *copy)
 {
     const char *arn = vault_arn(e->a, copy->target, copy_region(plan, copy));
-    if (strmap_put_new(e->a, arns, arn, (void *)arn))
-        return; /* the same target twice: one copy action says it */
     cJSON *action = json_add_object(&e->doc, copies, arn);
     assign_string(e, action, "target_backup_vault_arn", arn);
     emit_lifecycle(e, action, &copy->lc);
@@ -189,13 +187,12 @@ static void emit_rule(struct emitter *e, cJSON *rules, const struct ir_plan *pla
     emit_lifecycle(e, obj, &rule->lc);
     if (rule->vault)
         assign_string(e, obj, "target_backup_vault_name",
-                      rule->vault->aws_name.s ? rule->vault->aws_name.s : rule->vault->d.name);
+                      rule->vault->aws_name.s);
     emit_tags(e, obj, "recovery_point_tags", &rule->tags);
     if (rule->copies.len) {
         cJSON *copies = json_add_object(&e->doc, obj, "copy_actions");
-        struct strmap arns = {.fold = true};
         for (size_t i = 0; i < rule->copies.len; i++)
-            emit_copy(e, copies, &arns, plan, VEC_GET(const struct ir_copy, rule->copies, i));
+            emit_copy(e, copies, plan, VEC_GET(const struct ir_copy, rule->copies, i));
     }
 }
 

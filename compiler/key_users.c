@@ -107,8 +107,6 @@ static void rule_uses(struct uses *c, struct ir_rule *rule)
 void key_uses(struct obc *cc, const struct ir_program *prog, struct vec *out)
 {
     struct uses c = {.cc = cc, .prog = prog, .out = out};
-    for (size_t i = 0; i < out->len; i++) /* uses listed before this call */
-        strmap_put_new(&cc->arena, &c.seen, same_use(&cc->arena, out->items[i]), out->items[i]);
     for (size_t i = 0; i < prog->policies.len; i++) {
         const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
         for (size_t j = 0; j < pol->plans.len; j++) {

@@ -130,7 +130,7 @@ static struct src_file *resolve(struct loader *L, struct src_file *from, const s
     }
     const char *path = spec;
     if (spec[0] != '/' && from->dir[0])
-        path = arena_printf(&cc->arena, "%s/%s", from->dir, spec);
+        path = arena_printf(&cc->arena, "%s%s%s", from->dir, from->dir[strlen(from->dir) - 1] == '/' ? "" : "/", spec);
     char *text = NULL;
     size_t len = 0;
     int err = src_read_file(&cc->arena, path, true, &text, &len);

@@ -197,8 +197,10 @@ void lower_restype(struct sema *s, const struct ast_item *it, struct ir_restype 
     struct block b;
     sema_block(s, it, BK_RESOURCE_TYPE, &b);
     const struct ast_value *v;
-    if ((v = blk_value(&b, "arns")))
-        val_strings(s, v, &t->arns);
+    if ((v = blk_value(&b, "arns")) && val_strings(s, v, &t->arns) && t->arns.len == 0) {
+        struct diag *d = diag_emit(s->cc, OB2003, v->loc, "resource type '%s' has no ARN pattern", t->d.name);
+        diag_help(s->cc, d, "list at least one, like arns = [\"rds:*:*:db:*\"] (after \"arn:PARTITION:\")");
+    }
     struct ir_text name = {0};
     if ((v = blk_value(&b, "opt_in_name")) && val_string(s, v, &name))
         t->opt_in_name = name.s;

@@ -10,6 +10,7 @@
 #include "obc.h"
 
 #include <string.h>
+#include <strings.h>
 
 void lower_selection(struct sema *s, const struct ast_item *it, struct ir_selection *sel)
 {
@@ -35,6 +36,22 @@ static void read_lifecycle(struct sema *s, const struct block *b, struct ir_life
         val_bool(s, v, &lc->archive);
 }
 
+/* Two copy targets whose ARNs are one copy-action key to AWS, which
+ * compares keys ignoring case [S7]: same holder, region, and name up to
+ * case. Sets *exact when the names are equal too (one AWS vault). */
+static bool same_copy_key(const struct ir_vault *a, const struct ir_vault *b, bool *exact)
+{
+    *exact = true;
+    if (a == b)
+        return true;
+    if (!a->aws_name.s || !b->aws_name.s || strcasecmp(a->aws_name.s, b->aws_name.s) != 0)
+        return false;
+    struct ir_principal pa = ir_vault_owner(a), pb = ir_vault_owner(b);
+    *exact = strcmp(a->aws_name.s, b->aws_name.s) == 0;
+    return ir_same_principal(&pa, &pb) && a->regions.len == 1 && b->regions.len == 1 &&
+           a->regions.items[0] == b->regions.items[0];
+}
+
 static void lower_copy(struct sema *s, const struct ast_item *it, struct ir_rule *r)
 {
     if (it->words.len != 3 || strcmp(ast_word_text(it, 1), "to") != 0) {
@@ -51,13 +68,24 @@ static void lower_copy(struct sema *s, const struct ast_item *it, struct ir_rule
     c->target = (struct ir_vault *)sema_resolve(s, ast_word_text(it, 2), c->target_loc, KIND(DK_VAULT));
     for (size_t i = 0; c->target && i < r->copies.len; i++) {
         const struct ir_copy *o = VEC_GET(const struct ir_copy, r->copies, i);
-        if (o->target != c->target)
+        bool exact;
+        if (!o->target || !same_copy_key(o->target, c->target, &exact))
             continue;
-        struct diag *d = diag_emit(s->cc, OB2006, c->target_loc, "rule '%s' copies to '%s' twice", r->name,
-                                   c->target->d.name);
-        diag_note(s->cc, d, o->target_loc, "the first copy to '%s' is here", c->target->d.name);
-        diag_help(s->cc, d, "a copy action is keyed by its target vault's ARN: keep one 'copy to %s' block",
-                  c->target->d.name);
+        struct diag *d;
+        if (o->target == c->target)
+            d = diag_emit(s->cc, OB2006, c->target_loc, "rule '%s' copies to '%s' twice", r->name, c->target->d.name);
+        else if (exact)
+            d = diag_emit(s->cc, OB2006, c->target_loc, "rule '%s' copies to '%s' and '%s', which are the same AWS "
+                          "vault '%s'", r->name, o->target->d.name, c->target->d.name, c->target->aws_name.s);
+        else
+            d = diag_emit(s->cc, OB8006, c->target_loc, "rule '%s' copies to vaults '%s' and '%s', whose ARNs differ "
+                          "only in case: AWS compares copy-action keys ignoring case", r->name,
+                          o->target->aws_name.s, c->target->aws_name.s);
+        diag_note(s->cc, d, o->target_loc, "the first copy to '%s' is here", o->target->d.name);
+        if (exact)
+            diag_help(s->cc, d, "a copy action is keyed by its target vault's ARN: keep one of these copy blocks");
+        else
+            diag_help(s->cc, d, "name the vaults so that they differ in more than case, or keep one of these copies");
         return;
     }
     read_lifecycle(s, &b, &c->lc);

@@ -73,8 +73,9 @@ static const struct command_spec commands[CMD_COUNT] = {
      DIAG_OPTIONS | OPT_NO_MANIFEST | OPT_MINIFY | OPT_HELP},
     {CMD_EXPLAIN, "explain", "[CODE]",
      "describe a diagnostic code, or list them all",
-     "With CODE (OB2001, ob2001 or 2001), prints its severity and title and where\n"
-     "its explanation is documented. Without CODE, lists every code.",
+     "With CODE (OB2001, ob2001 or 2001), prints its explanation: what is wrong,\n"
+     "why AWS cares, how to fix it, and a wrong and a right example. Without CODE,\n"
+     "lists every code with its severity and title.",
      OPT_HELP},
     {CMD_HELP, "help", "[COMMAND]",
      "show help for obc or for one command",
@@ -559,13 +560,9 @@ static int compile_program(struct obc *cc, const struct cli *cli)
     if (!load_program(cc, cli->args, cli->nargs, stderr))
         return EXIT_TROUBLE;
     struct vec out = {0};
-    bool emitted = obc_analyze(cc) != NULL && obc_emit(cc, &out);
+    if (obc_analyze(cc))
+        obc_emit(cc, &out); /* when it cannot, an error says why */
     int rc = report(cc, cli);
-    if (!emitted && cc->diag.errors == 0) {
-        fputs("obc: error: internal error: the program was not compiled and no "
-              "diagnostic says why\n", stderr);
-        return EXIT_TROUBLE;
-    }
     if (rc != EXIT_CLEAN || cli->cmd->id != CMD_COMPILE)
         return rc;
     /* The JSON report must be out before any file changes: a run that

@@ -361,7 +361,6 @@ extern const size_t explain_files_count;
 /* ------------------------------------------------------------------ */
 /* suggest.c: "did you mean"                                           */
 
-size_t edit_distance(const char *a, const char *b);
 /* The closest of `candidates` (const char*), or NULL if none is close. */
 const char *suggest_name(const char *name, const char *const *candidates, size_t n);
 const char *suggest_from_vec(const char *name, const struct vec *candidates);
@@ -920,7 +919,7 @@ struct key_use {
     struct ir_rule *rule;           /* the rule (copies) or NULL */
     struct loc loc;                 /* where the use comes from */
 };
-void key_uses(struct obc *cc, const struct ir_program *prog, struct vec *out);
+void key_uses(struct obc *cc, const struct ir_program *prog, struct vec *out); /* out starts empty */
 
 /* ------------------------------------------------------------------ */
 /* checks.c: the checks that run on the finished IR                    */

@@ -107,8 +107,8 @@ bool parse_file(struct obc *cc, struct src_file *f)
     size_t errors_before = cc->diag.errors;
 
     yyscan_t scanner;
-    if (obc_yylex_init_extra(&ls, &scanner) != 0)
-        return false;
+    /* cannot fail: yyalloc takes arena memory, which longjmps when it runs out */
+    obc_yylex_init_extra(&ls, &scanner);
     p.scanner = scanner;
     obc_yy_scan_bytes(f->text, (int)f->len, scanner);
     int rc = obc_yyparse(scanner, &p);

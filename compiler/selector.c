@@ -794,8 +794,6 @@ static bool check_selects_something(struct selctx *c, const struct group *g, con
             all_out = types_have_any(&e->not_types);
             break;
         }
-        if (t->arns.len == 0)
-            all_out = false;
         for (size_t k = 0; k < t->arns.len && all_out; k++) {
             const struct ir_restype *by = excluded_by(e, VEC_GET(const char, t->arns, k));
             if (!by)

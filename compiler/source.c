@@ -88,9 +88,7 @@ int src_read_stream(struct arena *a, FILE *fp, char **text, size_t *len)
     size_t cap = 64 * 1024, n = 0;
     char *buf = arena_alloc(a, cap + 1);
     for (;;) {
-        if (n == cap) {
-            if (cap > LIMIT_FILE_BYTES)
-                return EFBIG;
+        if (n == cap) { /* n is at most LIMIT_FILE_BYTES here: see below */
             buf = arena_grow(a, buf, cap + 1, cap * 2 + 1);
             cap *= 2;
         }

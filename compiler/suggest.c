@@ -72,15 +72,6 @@ static bool fold_into(char *buf, const char *s, size_t *len)
     return true;
 }
 
-size_t edit_distance(const char *a, const char *b)
-{
-    char fa[MAX_LEN + 1], fb[MAX_LEN + 1];
-    size_t n, m;
-    if (!fold_into(fa, a, &n) || !fold_into(fb, b, &m))
-        return SIZE_MAX;
-    return osa_distance(fa, n, fb, m, SIZE_MAX);
-}
-
 /* A lower bound of the distance, cheap enough to rule most candidates
  * out: each edit changes the multiset of characters by at most one
  * (a transposition not at all). `counts` holds the characters of the

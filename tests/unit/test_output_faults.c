@@ -1,0 +1,346 @@
+/*
+ * test_output_faults.c - output.c under failing system calls: every call
+ * that can fail is made to fail once (the linker's --wrap sends
+ * output.o's calls through the wrappers below), and each failure must be
+ * reported with its errno, leave no temporary file, and replace nothing.
+ * Linked with TEST_LDFLAGS_output_faults (Makefile).
+ */
+#include "obc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+/* ---- the fault plan --------------------------------------------------- */
+
+enum call { C_WRITE, C_FSYNC, C_CLOSE, C_OPENAT, C_OPEN, C_RENAMEAT, C_UNLINKAT, C_COUNT };
+
+struct fault {
+    int after;  /* let this many calls pass first */
+    int err;    /* then fail with this errno (0: no fault) */
+    bool zero;  /* write: return 0 instead of failing */
+};
+static struct fault plan[C_COUNT];
+static int calls[C_COUNT];
+
+/* Arms fault `f` on call `c`, counting its calls from now. */
+static void arm(enum call c, struct fault f)
+{
+    plan[c] = f;
+    calls[c] = 0;
+}
+
+static bool fails(enum call c)
+{
+    if (!plan[c].err && !plan[c].zero)
+        return false;
+    if (calls[c]++ < plan[c].after)
+        return false;
+    plan[c] = (struct fault){0};
+    return true;
+}
+
+ssize_t __real_write(int fd, const void *buf, size_t n);
+int __real_fsync(int fd);
+int __real_close(int fd);
+int __real_openat(int dfd, const char *path, int flags, ...);
+int __real_open(const char *path, int flags, ...);
+int __real_renameat(int a, const char *p, int b, const char *q);
+int __real_unlinkat(int dfd, const char *path, int flags);
+ssize_t __wrap_write(int fd, const void *buf, size_t n);
+int __wrap_fsync(int fd);
+int __wrap_close(int fd);
+int __wrap_openat(int dfd, const char *path, int flags, ...);
+int __wrap_open(const char *path, int flags, ...);
+int __wrap_renameat(int a, const char *p, int b, const char *q);
+int __wrap_unlinkat(int dfd, const char *path, int flags);
+
+ssize_t __wrap_write(int fd, const void *buf, size_t n)
+{
+    bool zero = plan[C_WRITE].zero;
+    int err = plan[C_WRITE].err;
+    if (fails(C_WRITE)) {
+        if (zero)
+            return 0;
+        errno = err;
+        return -1;
+    }
+    return __real_write(fd, buf, n);
+}
+
+#define WRAP(name, call, ...)             \
+    do {                                  \
+        int err_ = plan[call].err;        \
+        if (fails(call)) {                \
+            errno = err_;                 \
+            return -1;                    \
+        }                                 \
+        return __real_##name(__VA_ARGS__); \
+    } while (0)
+
+int __wrap_fsync(int fd) { WRAP(fsync, C_FSYNC, fd); }
+int __wrap_close(int fd)
+{
+    int err = plan[C_CLOSE].err;
+    if (fails(C_CLOSE)) {
+        __real_close(fd); /* the descriptor is gone either way, as on Linux */
+        errno = err;
+        return -1;
+    }
+    return __real_close(fd);
+}
+int __wrap_openat(int dfd, const char *path, int flags, ...)
+{
+    va_list ap;
+    va_start(ap, flags);
+    int mode = va_arg(ap, int);
+    va_end(ap);
+    WRAP(openat, C_OPENAT, dfd, path, flags, mode);
+}
+int __wrap_open(const char *path, int flags, ...)
+{
+    va_list ap;
+    va_start(ap, flags);
+    int mode = va_arg(ap, int);
+    va_end(ap);
+    WRAP(open, C_OPEN, path, flags, mode);
+}
+int __wrap_renameat(int a, const char *p, int b, const char *q) { WRAP(renameat, C_RENAMEAT, a, p, b, q); }
+int __wrap_unlinkat(int dfd, const char *path, int flags) { WRAP(unlinkat, C_UNLINKAT, dfd, path, flags); }
+
+/* ---- fixtures --------------------------------------------------------- */
+
+static char dir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(plan, 0, sizeof plan);
+    memset(calls, 0, sizeof calls);
+    strcpy(dir, "/tmp/obc-faults.XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    memset(plan, 0, sizeof plan);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static const struct out_file two[] = {
+    {"a.json", "{\"new\": 1}\n", 11},
+    {"b.json", "{\"new\": 2}\n", 11},
+};
+
+/* The names in dir, sorted, joined by spaces. */
+static const char *listing(void)
+{
+    static char buf[512];
+    struct dirent **names;
+    int n = scandir(dir, &names, NULL, alphasort);
+    buf[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        if (strcmp(names[i]->d_name, ".") != 0 && strcmp(names[i]->d_name, "..") != 0) {
+            strcat(buf, buf[0] ? " " : "");
+            strcat(buf, names[i]->d_name);
+        }
+        free(names[i]);
+    }
+    free(names);
+    return buf;
+}
+
+static void put(const char *name, const char *text)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static const char *content(const char *name)
+{
+    static char buf[64];
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* Arms one fault, writes `two` over old files, checks the outcome. */
+static void expect_failure(enum call c, struct fault f, int want_err, const char *want_failed)
+{
+    put("a.json", "old a\n");
+    put("b.json", "old b\n");
+    arm(c, f);
+    const char *failed = "unset";
+    int err = out_write_all(dir, two, 2, &failed);
+    assert_int_equal(err, want_err);
+    if (want_failed)
+        assert_string_equal(failed, want_failed);
+    else
+        assert_null(failed);
+    assert_string_equal(listing(), "a.json b.json"); /* no temporary left */
+}
+
+/* ---- tests ------------------------------------------------------------ */
+
+static void test_write_error_keeps_old_files(void **state)
+{
+    (void)state;
+    expect_failure(C_WRITE, (struct fault){.after = 1, .err = EIO}, EIO, "b.json");
+    assert_string_equal(content("a.json"), "old a\n");
+    assert_string_equal(content("b.json"), "old b\n");
+}
+
+static void test_write_without_progress_is_a_full_disk(void **state)
+{
+    (void)state;
+    expect_failure(C_WRITE, (struct fault){.zero = true}, ENOSPC, "a.json");
+    assert_string_equal(content("a.json"), "old a\n");
+}
+
+static void test_interrupted_write_is_retried(void **state)
+{
+    (void)state;
+    arm(C_WRITE, (struct fault){.err = EINTR});
+    const char *failed = "unset";
+    assert_int_equal(out_write_all(dir, two, 2, &failed), 0);
+    assert_null(failed);
+    assert_string_equal(content("a.json"), "{\"new\": 1}\n");
+    assert_string_equal(content("b.json"), "{\"new\": 2}\n");
+}
+
+static void test_fsync_error_keeps_old_files(void **state)
+{
+    (void)state;
+    expect_failure(C_FSYNC, (struct fault){.err = EIO}, EIO, "a.json");
+    assert_string_equal(content("b.json"), "old b\n");
+}
+
+static void test_close_error_keeps_old_files(void **state)
+{
+    (void)state;
+    expect_failure(C_CLOSE, (struct fault){.after = 1, .err = EIO}, EIO, "b.json");
+    assert_string_equal(content("a.json"), "old a\n");
+}
+
+static void test_create_error_is_reported(void **state)
+{
+    (void)state;
+    expect_failure(C_OPENAT, (struct fault){.err = EACCES}, EACCES, "a.json");
+}
+
+static void test_stale_temporary_is_replaced(void **state)
+{
+    (void)state;
+    char stale[64];
+    snprintf(stale, sizeof stale, ".a.json.tmp-%ld", (long)getpid());
+    put(stale, "left by a killed run\n");
+    const char *failed = "unset";
+    assert_int_equal(out_write_all(dir, two, 2, &failed), 0);
+    assert_string_equal(listing(), "a.json b.json");
+    assert_string_equal(content("a.json"), "{\"new\": 1}\n");
+}
+
+static void test_stale_temporary_that_cannot_go(void **state)
+{
+    (void)state;
+    char stale[64];
+    snprintf(stale, sizeof stale, ".a.json.tmp-%ld", (long)getpid());
+    put(stale, "left by a killed run\n");
+    arm(C_UNLINKAT, (struct fault){.err = EPERM});
+    const char *failed = "unset";
+    assert_int_equal(out_write_all(dir, two, 2, &failed), EPERM);
+    assert_string_equal(failed, "a.json");
+}
+
+static void test_rename_error_leaves_the_rest_untouched(void **state)
+{
+    (void)state;
+    /* the first rename succeeds, the second fails: a.json is new, b.json
+     * keeps its old bytes, and b's temporary is removed */
+    expect_failure(C_RENAMEAT, (struct fault){.after = 1, .err = EXDEV}, EXDEV, "b.json");
+    assert_string_equal(content("a.json"), "{\"new\": 1}\n");
+    assert_string_equal(content("b.json"), "old b\n");
+}
+
+static void test_directory_that_cannot_be_opened(void **state)
+{
+    (void)state;
+    expect_failure(C_OPEN, (struct fault){.err = EMFILE}, EMFILE, NULL);
+}
+
+static void test_directory_sync_and_close_errors(void **state)
+{
+    (void)state;
+    /* fsync: two files, then the directory */
+    expect_failure(C_FSYNC, (struct fault){.after = 2, .err = EIO}, EIO, NULL);
+    /* a file system that cannot sync a directory is fine */
+    arm(C_FSYNC, (struct fault){.after = 2, .err = EINVAL});
+    const char *failed = "unset";
+    assert_int_equal(out_write_all(dir, two, 2, &failed), 0);
+    /* close: two files, then the directory */
+    expect_failure(C_CLOSE, (struct fault){.after = 2, .err = EIO}, EIO, NULL);
+}
+
+static void test_bad_directory_names(void **state)
+{
+    (void)state;
+    const char *failed = "unset";
+    assert_int_equal(out_write_all("", two, 2, &failed), ENOENT);
+    char long_dir[PATH_MAX + 16];
+    memset(long_dir, 'd', sizeof long_dir - 1);
+    long_dir[sizeof long_dir - 1] = '\0';
+    assert_int_equal(out_write_all(long_dir, two, 2, &failed), ENAMETOOLONG);
+    char long_name[300];
+    memset(long_name, 'n', 260); /* too long for the file system */
+    strcpy(long_name + 260, ".json");
+    const struct out_file one[] = {{long_name, "x", 1}};
+    assert_int_equal(out_write_all(dir, one, 1, &failed), ENAMETOOLONG);
+    assert_string_equal(failed, long_name);
+    memset(long_name, 'n', 285); /* too long even for the temporary's buffer */
+    strcpy(long_name + 285, ".json");
+    assert_int_equal(out_write_all(dir, one, 1, &failed), ENAMETOOLONG);
+    assert_string_equal(failed, long_name);
+    assert_string_equal(listing(), "");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_write_error_keeps_old_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_without_progress_is_a_full_disk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_interrupted_write_is_retried, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fsync_error_keeps_old_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_close_error_keeps_old_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_create_error_is_reported, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stale_temporary_is_replaced, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stale_temporary_that_cannot_go, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rename_error_leaves_the_rest_untouched, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_directory_that_cannot_be_opened, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_directory_sync_and_close_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_directory_names, setup, teardown),
+    };
+    return cmocka_run_group_tests_name("output under failing system calls", tests, NULL, NULL);
+}
