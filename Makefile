@@ -19,7 +19,7 @@ PY      := /usr/bin/python3
 NPROC   := $(shell nproc 2>/dev/null || echo 2)
 
 BUILD_DEPS := gcc make flex bison libcjson-dev
-TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev python3 python3-jsonschema valgrind clang libclang-rt-14-dev gcovr
+TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev python3 python3-jsonschema valgrind clang libclang-rt-14-dev
 
 DEFS      := -D_XOPEN_SOURCE=700
 OPT       ?= -O2 -g
@@ -178,6 +178,7 @@ regen: $(BUILD)/obc
 # Coverage of compiler/ by the unit tests, the corpus and the CLI tests.
 COV_TESTS := $(patsubst tests/unit/test_%.c,$(BUILD)/cov/test_%,$(UNIT_SRCS))
 coverage: test-deps
+	@tools/ensure-deps.sh gcovr
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/cov/obc $(COV_TESTS)
 	@rm -f $(BUILD)/cov/*.gcda
 	@set -e; for t in $(COV_TESTS); do $$t >/dev/null 2>&1 || { echo "coverage: $$t failed"; exit 1; }; done
