@@ -33,6 +33,7 @@ set -u
 
 SELF=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/tests/lib.sh"
 MANIFEST=obc.manifest.json
 
 # ---- directives ----------------------------------------------------------
@@ -292,16 +293,8 @@ usage() {
 
 run_all() {
     [ $# -ge 1 ] || usage
-    OBC=$1
+    OBC=$(obc_binary run-corpus "$1") || exit 2
     shift
-    case $OBC in
-    /*) ;;
-    *) OBC=$PWD/$OBC ;;
-    esac
-    if [ ! -x "$OBC" ] || [ -d "$OBC" ]; then
-        echo "run-corpus: '$OBC' is not an executable (build it with make)" >&2
-        exit 2
-    fi
     WORK=$(mktemp -d "${TMPDIR:-/tmp}/obc-corpus.XXXXXX") || exit 2
     trap 'rm -rf "$WORK"' EXIT
     trap 'exit 130' INT TERM

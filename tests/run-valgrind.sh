@@ -13,6 +13,7 @@ set -u
 
 SELF=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/tests/lib.sh"
 
 # One run: case number $1 of $WORK/cases; leaves $WORK/r/$1.report.
 run_one() {
@@ -48,16 +49,8 @@ if [ $# -lt 1 ]; then
     echo "usage: tests/run-valgrind.sh OBC [CASE.ob|DIR...]" >&2
     exit 2
 fi
-OBC=$1
+OBC=$(obc_binary run-valgrind "$1") || exit 2
 shift
-case $OBC in
-/*) ;;
-*) OBC=$PWD/$OBC ;;
-esac
-if [ ! -x "$OBC" ] || [ -d "$OBC" ]; then
-    echo "run-valgrind: '$OBC' is not an executable (build it with make)" >&2
-    exit 2
-fi
 if ! command -v valgrind >/dev/null 2>&1; then
     echo "run-valgrind: valgrind is not installed (make test-deps installs it)" >&2
     exit 2

@@ -23,15 +23,9 @@ if [ $# -ne 1 ]; then
     echo "usage: $0 OBC" >&2
     exit 2
 fi
-case $1 in
-/*) OBC=$1 ;;
-*) OBC=$(pwd)/$1 ;;
-esac
-if [ ! -x "$OBC" ]; then
-    echo "cli: '$OBC' is not an executable" >&2
-    exit 2
-fi
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+. "$ROOT/tests/lib.sh"
+OBC=$(obc_binary cli "$1") || exit 2
 T=$(mktemp -d "${TMPDIR:-/tmp}/obc-cli.XXXXXX") || exit 2
 trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
@@ -998,7 +992,7 @@ finish
 
 # A sanitizer build reserves terabytes of address space and cannot start
 # under a small address-space limit; the release build must fail cleanly.
-if (ulimit -v 100000 2>/dev/null && "$OBC" --version >/dev/null 2>&1); then
+if (ulimit -v 100000 && "$OBC" --version >/dev/null 2>&1) 2>/dev/null; then
     begin "out of memory: 'obc: error: out of memory', exit 2, nothing written"
     awk 'BEGIN { for (i = 0; i < 100000; i++) printf "account a%d = \"%012d\"\n", i, i }' >big.ob
     (ulimit -v 100000 && exec "$OBC" compile big.ob -o out) >"$T/stdout" 2>"$T/stderr"
