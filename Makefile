@@ -52,7 +52,7 @@ VARIANT_CC_fuzz       := clang
 FUZZ_SECONDS          ?= 60
 
 .PHONY: all deps test-deps demo check install uninstall clean regen bench fuzz coverage \
-        unit stdlib-lint explanations corpus cli schema valgrind fuzz-smoke
+        unit stdlib-lint explanations corpus cli schema valgrind fuzz-smoke layers
 
 all: $(BUILD)/obc
 
@@ -136,12 +136,15 @@ demo: deps
 check: test-deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc $(BUILD)/asan/obc $(BUILD)/fuzz/fuzz_compile \
 	    $(patsubst tests/unit/test_%.c,$(BUILD)/asan/test_%,$(UNIT_SRCS))
-	@$(MAKE) --no-print-directory unit stdlib-lint explanations corpus cli schema valgrind fuzz-smoke
+	@$(MAKE) --no-print-directory layers unit stdlib-lint explanations corpus cli schema valgrind fuzz-smoke
 	@echo "make check: all passed"
 
 unit:
 	@set -e; for t in $(patsubst tests/unit/test_%.c,$(BUILD)/asan/test_%,$(UNIT_SRCS)); do \
 	    echo "== $$t"; $$t; done
+
+layers:
+	tests/check-layers.sh
 
 stdlib-lint:
 	tests/stdlib-lint.sh --self-test

@@ -8,7 +8,7 @@
  * When malloc fails and a.oom is set, control longjmps there; the
  * driver turns that into a clean "out of memory" error.
  */
-#include "obc.h"
+#include "base.h"
 
 #include <stdlib.h>
 #include <string.h>

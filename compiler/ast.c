@@ -3,7 +3,7 @@
  * grammar/parser.y builds. The tree records what was written, with
  * locations; it carries no meaning (see the IR for that).
  */
-#include "obc.h"
+#include "front.h"
 
 #include <string.h>
 

@@ -7,19 +7,16 @@
  * Sources: backup-policy-spec.md 1.3.3, 3.2 and 6.3 [B12, B14, B15, B16,
  * B17, X4].
  *
- * Also owns small helpers the checks share (check_names,
- * check_principal_words, check_rule_words, check_first_time,
- * diag_rejected_within). Works on the IR only and reports each root cause
+ * Works on the IR only and reports each root cause
  * once: a copy whose target sema rejected (not exactly one region) or
  * that cannot leave its partition is not checked any further. What a key
  * grants, and to whom, is check_kms.c's.
  */
-#include "obc.h"
+#include "checks.h"
 
 #include <stdint.h>
 #include <string.h>
 
-#define MAX_COPIES_PER_RULE 5 /* copy actions per backup rule [B12] */
 #define TYPES_SHOWN 3         /* resource types named in one message */
 
 /* One attachment of a policy that contains a plan: the plan runs in the
@@ -30,56 +27,6 @@ struct copies {
     const struct ir_program *prog;
     struct vec reported; /* for check_first_time */
 };
-
-/* ---- helpers shared by the checks ------------------------------------ */
-
-const char *check_names(struct arena *a, const struct vec *decls, size_t shown)
-{
-    struct strbuf b = {0};
-    size_t n = decls->len < shown ? decls->len : shown;
-    for (size_t i = 0; i < n; i++) {
-        const struct ir_decl *d = decls->items[i];
-        const char *sep = i == 0 ? "" : (i + 1 == n && n == decls->len) ? " and " : ", ";
-        sb_printf(a, &b, "%s%s", sep, d->name);
-    }
-    if (decls->len > n)
-        sb_printf(a, &b, " and %zu more", decls->len - n);
-    return sb_str(a, &b);
-}
-
-/* Messages name accounts and members only: every owner is one of them,
- * and `organization` in a grant or accept list covers every account, so
- * no message lists it among those left out. */
-const char *check_principal_words(struct arena *a, const struct ir_principal *p)
-{
-    if (p->kind == PRIN_ACCOUNT)
-        return arena_printf(a, "account '%s'", p->account ? p->account->d.name : "?");
-    return "the member accounts";
-}
-
-const char *check_rule_words(struct arena *a, const struct ir_rule *r)
-{
-    return arena_printf(a, "rule '%s' of plan '%s'", r->name, r->plan ? r->plan->d.name : "?");
-}
-
-/* A (code, thing, thing) triple already diagnosed. */
-struct check_seen {
-    enum diag_code code;
-    const void *a, *b;
-};
-
-bool check_first_time(struct arena *ar, struct vec *seen, enum diag_code code, const void *a, const void *b)
-{
-    for (size_t i = 0; i < seen->len; i++) {
-        const struct check_seen *x = VEC_GET(const struct check_seen, *seen, i);
-        if (x->code == code && x->a == a && x->b == b)
-            return false;
-    }
-    struct check_seen *x = arena_alloc(ar, sizeof *x);
-    *x = (struct check_seen){code, a, b};
-    vec_push(ar, seen, x);
-    return true;
-}
 
 /* ---- small helpers --------------------------------------------------- */
 
@@ -218,17 +165,17 @@ static void check_key_region(struct copies *c, const struct ir_vault *v)
 
 static void check_copy_count(struct copies *c, const struct ir_rule *r)
 {
-    if (r->copies.len <= MAX_COPIES_PER_RULE)
+    if (r->copies.len <= AWS_COPIES_PER_RULE_MAX)
         return;
-    const struct ir_copy *extra = r->copies.items[MAX_COPIES_PER_RULE];
+    const struct ir_copy *extra = r->copies.items[AWS_COPIES_PER_RULE_MAX];
     const struct ir_copy *last = r->copies.items[r->copies.len - 1];
     struct diag *d = diag_emit(c->cc, OB6008, loc_span(extra->loc, last->loc),
                                "%s has %zu copy actions; AWS allows at most %d per rule",
-                               check_rule_words(c->a, r), r->copies.len, MAX_COPIES_PER_RULE);
+                               check_rule_words(c->a, r), r->copies.len, AWS_COPIES_PER_RULE_MAX);
     diag_help(c->cc, d,
               "keep at most %d 'copy to' blocks in rule '%s'; for more destinations, copy onward from one of "
               "them with another plan",
-              MAX_COPIES_PER_RULE, r->name);
+              AWS_COPIES_PER_RULE_MAX, r->name);
 }
 
 /* ---- OB6007: partitions --------------------------------------------- */

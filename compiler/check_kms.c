@@ -12,7 +12,7 @@
  * account's Default vault: OB6004) are check_copies.c's and are skipped
  * here, as are copy targets sema rejected.
  */
-#include "obc.h"
+#include "checks.h"
 
 #include <ctype.h>
 #include <stdint.h>

@@ -15,10 +15,8 @@
  * An attribute that sema rejected is unset in the IR but was given: a
  * rule with such an error is not called one without delete_after.
  */
-#include "obc.h"
+#include "checks.h"
 
-#define COLD_MIN_DAYS 90       /* cold storage keeps a recovery point at least 90 days [S1, B2] */
-#define CONTINUOUS_MAX_DAYS 35 /* continuous backups are kept at most 35 days [S1, B21] */
 
 /* "the copy to 'central' in rule 'nightly' of plan 'daily'" */
 static const char *copy_name(struct obc *cc, const struct ir_rule *r, const struct ir_copy *c)
@@ -32,7 +30,7 @@ static const char *copy_name(struct obc *cc, const struct ir_rule *r, const stru
 static void report_delete_range(struct obc *cc, const struct ir_num *del, const char *what)
 {
     struct diag *d;
-    if (del->v > RETENTION_MAX_DAYS)
+    if (del->v > AWS_RETENTION_MAX_DAYS)
         d = diag_emit(cc, OB4001, del->loc, "delete_after of %s is over 36500 days, the 100 years AWS accepts at most", what);
     else
         d = diag_emit(cc, OB4001, del->loc, "delete_after of %s is %lld days; AWS keeps a recovery point at least 1 day",
@@ -45,9 +43,9 @@ static void report_delete_range(struct obc *cc, const struct ir_num *del, const 
 static void check_cold_minimum(struct obc *cc, const struct ir_lifecycle *lc, const char *what)
 {
     const struct ir_num *del = &lc->delete_after, *cold = &lc->cold_after;
-    if (!del->set || !cold->set || cold->v > RETENTION_MAX_DAYS)
+    if (!del->set || !cold->set || cold->v > AWS_RETENTION_MAX_DAYS)
         return;
-    long long need = (long long)cold->v + COLD_MIN_DAYS;
+    long long need = (long long)cold->v + AWS_COLD_MIN_DAYS;
     if (del->v >= need)
         return;
     struct diag *d = diag_emit(cc, OB4002, del->loc,
@@ -55,9 +53,9 @@ static void check_cold_minimum(struct obc *cc, const struct ir_lifecycle *lc, co
                                "cold storage keeps recovery points at least 90 days",
                                what, (long long)del->v, need);
     diag_note(cc, d, cold->loc, "recovery points move to cold storage after %lld days here", (long long)cold->v);
-    if (del->v > COLD_MIN_DAYS)
+    if (del->v > AWS_COLD_MIN_DAYS)
         diag_help(cc, d, "make delete_after at least %lldd, or cold_after at most %lldd", need,
-                  (long long)del->v - COLD_MIN_DAYS);
+                  (long long)del->v - AWS_COLD_MIN_DAYS);
     else
         diag_help(cc, d, "make delete_after at least %lldd, or remove cold_after: %lld days is too short for "
                          "cold storage", need, (long long)del->v);
@@ -85,7 +83,7 @@ static void check_continuous_retention(struct obc *cc, const struct ir_rule *r, 
         diag_help(cc, d, "add delete_after = 35d (or less), or remove continuous = true to keep snapshots longer");
         return;
     }
-    if (del->v <= CONTINUOUS_MAX_DAYS)
+    if (del->v <= AWS_CONTINUOUS_MAX_DAYS)
         return;
     struct diag *d = diag_emit(cc, OB4004, del->loc,
                                "delete_after of %s is %lld days, but AWS keeps continuous backups at most 35 days",

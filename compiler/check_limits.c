@@ -1,6 +1,6 @@
 /*
- * check_limits.c - AWS limits on compiled policies and on the names and
- * tags in them (OB8001-OB8007): document size, attachments per target,
+ * check_limits.c - AWS limits on policies and on the names and tags in
+ * them (OB8002-OB8007): attachments per target,
  * names AWS rejects, rules per plan, tag quotas, keys that differ only in
  * case, and policies attached nowhere. Sources: backup-policy-spec.md
  * sections 1.1-1.4, 3.1 and 3.2 [S1, S1L, S4, S9, B1, B3, B4, B12, B28, T1].
@@ -11,23 +11,12 @@
  * selector.c's (OB8003, OB8006 there); this file checks each entry name
  * on its own.
  */
-#include "obc.h"
+#include "checks.h"
 
-#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#define ATTACH_MAX       10    /* policies attached directly to one target [S4] */
-#define POLICY_NAME_MAX  128   /* [S9] */
-#define AWS_NAME_MAX     50    /* plan, rule, selection: [A-Za-z0-9-_.]{1,50} [B1, B3, B4] */
-#define VAULT_NAME_MIN   2     /* vault: [A-Za-z0-9-_]{2,50} [B1] */
-#define VAULT_NAME_MAX   50
-#define RULES_MAX        10    /* rules in a plan [B12] */
-#define RULE_TAGS_MAX    10    /* tags added to a recovery point [B12] */
-#define PLAN_TAGS_MAX    50    /* tags on one resource, the backup plan [B28] */
-#define TAG_KEY_MAX      128   /* Unicode characters [T1] */
-#define TAG_VALUE_MAX    256   /* [T1] */
 #define SHOWN_MAX        40    /* characters of a long key or value quoted in a message */
 
 /* ---- text helpers --------------------------------------------------- */
@@ -68,7 +57,7 @@ struct name_rule {
 static const struct name_rule plan_names = {"plan names", true, 1, AWS_NAME_MAX};
 static const struct name_rule rule_names = {"rule names", true, 1, AWS_NAME_MAX};
 static const struct name_rule entry_names = {"selection names", true, 1, AWS_NAME_MAX};
-static const struct name_rule vault_names = {"vault names", false, VAULT_NAME_MIN, VAULT_NAME_MAX};
+static const struct name_rule vault_names = {"vault names", false, AWS_VAULT_NAME_MIN, AWS_VAULT_NAME_MAX};
 
 static bool name_char_ok(uint32_t cp, bool dot)
 {
@@ -257,7 +246,7 @@ static void check_vault_names(struct obc *cc, const struct ir_program *prog)
             name_help(cc, d, &vault_names);
         else
             diag_help(cc, d, "the AWS name defaults to the declared name: give the vault name = \"...\" with %d to %d "
-                             "letters, digits, '-' or '_'", VAULT_NAME_MIN, VAULT_NAME_MAX);
+                             "letters, digits, '-' or '_'", AWS_VAULT_NAME_MIN, AWS_VAULT_NAME_MAX);
     }
 }
 
@@ -266,148 +255,11 @@ static void check_policy_names(struct obc *cc, const struct ir_program *prog)
     for (size_t i = 0; i < prog->policies.len; i++) {
         const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
         size_t n = utf8_chars(pol->d.name);
-        if (n <= POLICY_NAME_MAX)
+        if (n <= AWS_POLICY_NAME_MAX)
             continue;
         struct diag *d = diag_emit(cc, OB8003, pol->d.name_loc,
                                    "policy name '%s' is %zu characters long, so AWS rejects it", pol->d.name, n);
-        diag_help(cc, d, "AWS policy names are 1 to %d characters: rename it", POLICY_NAME_MAX);
-    }
-}
-
-/* ---- OB8001: size of the compiled policy ---------------------------- */
-
-struct plan_share {
-    const struct ir_plan *plan;
-    size_t index;  /* in the policy, for a stable order */
-    size_t chars;  /* characters that leave the document with the plan */
-};
-
-/* A copy whose target did not resolve cannot be emitted (its ARN needs
- * the vault); the error that says so is enough. */
-static bool policy_emittable(const struct ir_policy *pol)
-{
-    for (size_t i = 0; i < pol->plans.len; i++) {
-        const struct ir_plan *p = VEC_GET(const struct ir_plan, pol->plans, i);
-        for (size_t j = 0; j < p->rules.len; j++) {
-            const struct ir_rule *r = VEC_GET(const struct ir_rule, p->rules, j);
-            for (size_t k = 0; k < r->copies.len; k++)
-                if (!VEC_GET(const struct ir_copy, r->copies, k)->target)
-                    return false;
-        }
-    }
-    return true;
-}
-
-/* Characters of `node` printed minified. `doc` is the document it is
- * part of, freed before failing when printing runs out of memory. */
-static size_t minified_chars(struct obc *cc, cJSON *doc, const cJSON *node)
-{
-    char *text = json_print(node, false);
-    if (!text) {
-        cJSON_Delete(doc);
-        arena_fail(&cc->arena);
-    }
-    size_t n = utf8_chars(text);
-    free(text);
-    return n;
-}
-
-/* Builds the policy and measures it and each of its plans (shares[i]
- * for pol->plans[i]). Returns the document's size. No arena allocation
- * happens while the document is alive. */
-static size_t measure_policy(struct obc *cc, const struct ir_policy *pol, struct plan_share *shares)
-{
-    cJSON *doc = emit_policy(cc, pol); /* never NULL: out of memory jumps through arena_fail */
-    size_t total = minified_chars(cc, doc, doc);
-    const cJSON *plans = cJSON_GetObjectItemCaseSensitive(doc, "plans");
-    size_t i = 0;
-    for (const cJSON *p = plans ? plans->child : NULL; p && i < pol->plans.len; p = p->next, i++) {
-        /* "name":{...} and the comma between it and a neighbour; plan
-         * names are identifiers, which JSON writes without escapes. */
-        shares[i].chars = strlen(p->string) + 3 + minified_chars(cc, doc, p) + (pol->plans.len > 1);
-    }
-    cJSON_Delete(doc);
-    return total;
-}
-
-static int by_share(const void *x, const void *y)
-{
-    const struct plan_share *a = x, *b = y;
-    if (a->chars != b->chars)
-        return a->chars > b->chars ? -1 : 1;
-    return a->index < b->index ? -1 : a->index > b->index;
-}
-
-/* "'a'", "'a' and 'b'", "'a', 'b' and 'c'" */
-static const char *plan_list(struct arena *a, const struct plan_share *s, size_t n)
-{
-    struct strbuf b = {0};
-    for (size_t i = 0; i < n; i++) {
-        if (i)
-            sb_puts(a, &b, i + 1 == n ? " and " : ", ");
-        sb_printf(a, &b, "'%s'", s[i].plan->d.name);
-    }
-    return sb_str(a, &b);
-}
-
-/* Characters of a policy that holds only this plan. */
-static size_t alone_chars(const struct plan_share *s, size_t nplans)
-{
-    return strlen("{\"plans\":{}}") + s->chars - (nplans > 1);
-}
-
-/* The smallest set of plans whose removal brings the document under the
- * limit: the largest first. Sorts `s`; returns how many of its first
- * entries to move, or 0 when even one plan alone is too large. */
-static size_t plans_to_move(struct plan_share *s, size_t n, size_t total)
-{
-    qsort(s, n, sizeof *s, by_share);
-    if (n < 2 || alone_chars(&s[0], n) > POLICY_MAX_CHARS)
-        return 0;
-    size_t moved = 0;
-    while (total > POLICY_MAX_CHARS && moved + 1 < n)
-        total -= s[moved++].chars;
-    return total > POLICY_MAX_CHARS ? 0 : moved;
-}
-
-static void report_size(struct obc *cc, const struct ir_policy *pol, size_t total, struct plan_share *s)
-{
-    struct arena *a = &cc->arena;
-    size_t n = pol->plans.len;
-    struct diag *d = diag_emit(cc, OB8001, pol->d.name_loc,
-                               "policy '%s' is %s characters (minified JSON), %s over the %s AWS accepts for one "
-                               "backup policy",
-                               pol->d.name, arena_thousands(a, total), arena_thousands(a, total - POLICY_MAX_CHARS),
-                               arena_thousands(a, POLICY_MAX_CHARS));
-    size_t move = plans_to_move(s, n, total);
-    if (move) {
-        for (size_t i = 0; i < move; i++)
-            diag_note(cc, d, s[i].plan->d.name_loc, "plan '%s' takes %s characters of it", s[i].plan->d.name,
-                      arena_thousands(a, s[i].chars));
-        diag_help(cc, d, "move %s %s into another policy with the same attachments; the count is of the "
-                         "minified JSON, which is what AWS measures",
-                  plural(move, "plan", "plans"), plan_list(a, s, move));
-        return;
-    }
-    diag_note(cc, d, s[0].plan->d.name_loc, "a policy of plan '%s' alone is %s characters", s[0].plan->d.name,
-              arena_thousands(a, alone_chars(&s[0], n)));
-    diag_help(cc, d, "split plan '%s': move some of its rules into a new plan in another policy; the count is of "
-                     "the minified JSON, which is what AWS measures",
-              s[0].plan->d.name);
-}
-
-static void check_sizes(struct obc *cc, const struct ir_program *prog)
-{
-    for (size_t i = 0; i < prog->policies.len; i++) {
-        const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
-        if (pol->plans.len == 0 || !policy_emittable(pol))
-            continue;
-        struct plan_share *shares = arena_alloc(&cc->arena, pol->plans.len * sizeof *shares);
-        for (size_t j = 0; j < pol->plans.len; j++)
-            shares[j] = (struct plan_share){VEC_GET(const struct ir_plan, pol->plans, j), j, 0};
-        size_t total = measure_policy(cc, pol, shares);
-        if (total > POLICY_MAX_CHARS)
-            report_size(cc, pol, total, shares);
+        diag_help(cc, d, "AWS policy names are 1 to %d characters: rename it", AWS_POLICY_NAME_MAX);
     }
 }
 
@@ -424,7 +276,7 @@ struct attachment {
     const struct ir_target *target;
 };
 
-/* Reports the policies attached to one target id past ATTACH_MAX; `list`
+/* Reports the policies attached to one target id past AWS_ATTACH_MAX; `list`
  * holds the attachments to that id, in program order. */
 static void report_attachments(struct obc *cc, const struct vec *list)
 {
@@ -432,7 +284,7 @@ static void report_attachments(struct obc *cc, const struct vec *list)
     struct diag *d = NULL;
     for (size_t i = 0; i < list->len; i++) {
         const struct attachment *at = VEC_GET(const struct attachment, *list, i);
-        if (++count <= ATTACH_MAX)
+        if (++count <= AWS_ATTACH_MAX)
             continue;
         const struct ir_target *t = at->target;
         if (!d) {
@@ -440,12 +292,12 @@ static void report_attachments(struct obc *cc, const struct vec *list)
                           "policy '%s' is the %s backup policy attached directly to %s '%s' (%s); AWS allows %d "
                           "per root, OU or account",
                           at->policy->d.name, ordinal(&cc->arena, count), target_kind_name(t->kind), t->decl->name,
-                          t->id, ATTACH_MAX);
+                          t->id, AWS_ATTACH_MAX);
             if (t->kind == TARGET_ROOT)
                 diag_help(cc, d, "merge plans into fewer policies; a policy can hold several plans");
             else
                 diag_help(cc, d, "merge plans into fewer policies, or attach some of them to a parent OU or the root "
-                                 "instead (inherited policies do not count toward the %d)", ATTACH_MAX);
+                                 "instead (inherited policies do not count toward the %d)", AWS_ATTACH_MAX);
         } else {
             diag_note(cc, d, t->loc, "policy '%s' is attached to it here as well, the %s", at->policy->d.name,
                       ordinal(&cc->arena, count));
@@ -513,13 +365,13 @@ static void check_rule_counts(struct obc *cc, const struct ir_program *prog)
 {
     for (size_t i = 0; i < prog->plans.len; i++) {
         const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
-        if (p->rules.len <= RULES_MAX)
+        if (p->rules.len <= AWS_RULES_MAX)
             continue;
-        const struct ir_rule *first = VEC_GET(const struct ir_rule, p->rules, RULES_MAX);
+        const struct ir_rule *first = VEC_GET(const struct ir_rule, p->rules, AWS_RULES_MAX);
         struct diag *d = diag_emit(cc, OB8004, first->name_loc,
                                    "plan '%s' has %zu rules, %zu over the %d AWS allows in one plan", p->d.name,
-                                   p->rules.len, p->rules.len - RULES_MAX, RULES_MAX);
-        for (size_t j = RULES_MAX + 1; j < p->rules.len; j++) {
+                                   p->rules.len, p->rules.len - AWS_RULES_MAX, AWS_RULES_MAX);
+        for (size_t j = AWS_RULES_MAX + 1; j < p->rules.len; j++) {
             const struct ir_rule *r = VEC_GET(const struct ir_rule, p->rules, j);
             diag_note(cc, d, r->name_loc, "rule '%s' is over the limit too", r->name);
         }
@@ -554,18 +406,18 @@ static void check_tag(struct obc *cc, const struct tag_map *m, const struct ir_t
     size_t klen = utf8_chars(t->key), vlen = t->value ? utf8_chars(t->value) : 0;
     if (klen == 0) {
         struct diag *d = diag_emit(cc, OB8005, t->loc, "a tag key of %s is empty; AWS tag keys are 1 to %d characters",
-                                   m->owner, TAG_KEY_MAX);
+                                   m->owner, AWS_TAG_KEY_MAX);
         diag_help(cc, d, "give the tag a key");
-    } else if (klen > TAG_KEY_MAX) {
+    } else if (klen > AWS_TAG_KEY_MAX) {
         struct diag *d = diag_emit(cc, OB8005, t->loc, "tag key '%s' of %s is %zu characters; AWS tag keys are 1 to %d",
-                                   shown(a, t->key), m->owner, klen, TAG_KEY_MAX);
-        diag_help(cc, d, "use a key of 1 to %d characters", TAG_KEY_MAX);
+                                   shown(a, t->key), m->owner, klen, AWS_TAG_KEY_MAX);
+        diag_help(cc, d, "use a key of 1 to %d characters", AWS_TAG_KEY_MAX);
     }
-    if (vlen > TAG_VALUE_MAX) {
+    if (vlen > AWS_TAG_VALUE_MAX) {
         struct diag *d = diag_emit(cc, OB8005, t->loc,
                                    "value of tag '%s' of %s is %zu characters; AWS tag values are at most %d",
-                                   shown(a, t->key), m->owner, vlen, TAG_VALUE_MAX);
-        diag_help(cc, d, "shorten the value to at most %d characters", TAG_VALUE_MAX);
+                                   shown(a, t->key), m->owner, vlen, AWS_TAG_VALUE_MAX);
+        diag_help(cc, d, "shorten the value to at most %d characters", AWS_TAG_VALUE_MAX);
     }
     if (strncasecmp(t->key, "aws:", 4) == 0) {
         struct diag *d = diag_emit(cc, OB8005, t->loc,
@@ -607,12 +459,12 @@ static void check_tags(struct obc *cc, const struct ir_program *prog)
     for (size_t i = 0; i < prog->plans.len; i++) {
         const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
         struct tag_map plan_map = {&p->tags, arena_printf(&cc->arena, "plan '%s'", p->d.name), "plan tags",
-                                   PLAN_TAGS_MAX, "AWS allows on a backup plan"};
+                                   AWS_PLAN_TAGS_MAX, "AWS allows on a backup plan"};
         check_tag_map(cc, &plan_map);
         for (size_t j = 0; j < p->rules.len; j++) {
             const struct ir_rule *r = VEC_GET(const struct ir_rule, p->rules, j);
             struct tag_map rule_map = {&r->tags, arena_printf(&cc->arena, "rule '%s' of plan '%s'", r->name, p->d.name),
-                                       "recovery-point tags", RULE_TAGS_MAX, "AWS adds to a recovery point"};
+                                       "recovery-point tags", AWS_RULE_TAGS_MAX, "AWS adds to a recovery point"};
             check_tag_map(cc, &rule_map);
         }
     }
@@ -683,7 +535,6 @@ static void check_rule_case(struct obc *cc, const struct ir_program *prog)
 
 void check_limits(struct obc *cc, struct ir_program *prog)
 {
-    check_sizes(cc, prog);
     check_attachments(cc, prog);
     check_policy_names(cc, prog);
     check_plan_names(cc, prog);

@@ -14,7 +14,7 @@
  * A file that is itself unused is reported once, at its import; the
  * declarations and imports inside it are not reported again.
  */
-#include "obc.h"
+#include "checks.h"
 
 #include <stdlib.h>
 
@@ -118,7 +118,7 @@ static bool file_used(struct lint *L, const struct src_file *f)
     *st = FILE_VISITING;
     bool used = file_declares_used(L, f);
     for (size_t i = 0; i < f->imports.len && !used; i++)
-        used = file_used(L, VEC_GET(const struct ir_import, f->imports, i)->target);
+        used = file_used(L, VEC_GET(const struct src_import, f->imports, i)->target);
     *st = used ? FILE_USED : FILE_UNUSED;
     return used;
 }
@@ -186,7 +186,7 @@ static void check_unused_imports(struct lint *L)
 {
     const struct vec *imports = &L->prog->imports;
     for (size_t i = 0; i < imports->len; i++) {
-        const struct ir_import *imp = VEC_GET(const struct ir_import, *imports, i);
+        const struct src_import *imp = VEC_GET(const struct src_import, *imports, i);
         if (imp->from->is_stdlib || file_dead(L, imp->from) || file_used(L, imp->target))
             continue;
         struct diag *d = diag_emit(L->cc, OB9002, imp->loc, "nothing that '%s' declares is used", imp->target->path);
@@ -203,7 +203,7 @@ void check_lints(struct obc *cc, struct ir_program *prog)
     L.state = arena_alloc(&cc->arena, nfiles * sizeof *L.state);
     L.imported = arena_alloc(&cc->arena, nfiles * sizeof *L.imported);
     for (size_t i = 0; i < prog->imports.len; i++)
-        L.imported[VEC_GET(const struct ir_import, prog->imports, i)->target->id] = true;
+        L.imported[VEC_GET(const struct src_import, prog->imports, i)->target->id] = true;
     all_decls(prog, &L.decls, &cc->arena);
     check_unused_decls(&L);
     check_unused_imports(&L);

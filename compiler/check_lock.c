@@ -15,9 +15,8 @@
  * vault is OB6006's. A value sema rejected (OB2xxx) is unset in the IR
  * but was given: it is not read as a missing grace or delete_after.
  */
-#include "obc.h"
+#include "checks.h"
 
-#define GRACE_MIN_DAYS 3 /* ChangeableForDays: 72 hours of cooling-off at least [B7, B13] */
 
 /* OB4016: MinRetentionDays at least 1, MaxRetentionDays at most 36500 [B7]. */
 static void check_bound(struct obc *cc, const struct ir_vault *v, const struct ir_num *n, const char *attr)
@@ -26,7 +25,7 @@ static void check_bound(struct obc *cc, const struct ir_vault *v, const struct i
         return;
     struct diag *d = diag_emit(cc, OB4016, n->loc, "%s of the lock of vault '%s' is %s; AWS accepts 1 to 36500 days",
                                attr, v->d.name,
-                               n->v > RETENTION_MAX_DAYS ? "over 36500 days"
+                               n->v > AWS_RETENTION_MAX_DAYS ? "over 36500 days"
                                                          : arena_printf(&cc->arena, "%lld days", (long long)n->v));
     diag_help(cc, d, "use a %s from 1d to 36500d (100 years)", attr);
 }
@@ -71,11 +70,11 @@ static void check_grace(struct obc *cc, const struct ir_vault *v, const struct i
         diag_help(cc, d, "add grace = 3d (3 to 36500 days) to the lock, or set mode = governance");
         return;
     }
-    if (g->v >= GRACE_MIN_DAYS && g->v <= RETENTION_MAX_DAYS)
+    if (g->v >= AWS_LOCK_GRACE_MIN_DAYS && g->v <= AWS_RETENTION_MAX_DAYS)
         return;
     struct diag *d = diag_emit(cc, OB4011, g->loc, "grace of the lock of vault '%s' is %s; AWS accepts 3 to 36500 days",
                                v->d.name,
-                               g->v > RETENTION_MAX_DAYS ? "over 36500 days"
+                               g->v > AWS_RETENTION_MAX_DAYS ? "over 36500 days"
                                                          : arena_printf(&cc->arena, "%lld days", (long long)g->v));
     diag_help(cc, d, "use a grace from 3d (AWS's 72-hour cooling-off) to 36500d");
 }

@@ -19,7 +19,7 @@
  * Calendar facts come from cron_fires_on itself (probe schedules), so
  * they agree with how schedules fire by construction.
  */
-#include "obc.h"
+#include "checks.h"
 
 #include <string.h>
 

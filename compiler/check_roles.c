@@ -5,7 +5,7 @@
  * partition (OB5007) [S1: GovCloud ARNs carry arn:aws-us-gov] and, when
  * the plan runs in many accounts, must not name one account (OB5008).
  */
-#include "obc.h"
+#include "checks.h"
 
 #include <string.h>
 

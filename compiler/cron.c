@@ -21,7 +21,7 @@
  * names and numbers without leading zeros, so it matches the policy
  * schema's pattern.
  */
-#include "obc.h"
+#include "ir.h"
 
 #include <ctype.h>
 #include <string.h>

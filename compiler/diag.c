@@ -6,7 +6,7 @@
  * Owns: the code catalogue lookup (codes.def) and the display limit.
  * Does not print anything.
  */
-#include "obc.h"
+#include "base.h"
 
 #include <stdlib.h>
 #include <string.h>

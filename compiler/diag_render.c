@@ -13,7 +13,7 @@
  * and control characters replaced by U+FFFD, and very long lines are cut
  * to a window around the range.
  */
-#include "obc.h"
+#include "base.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>

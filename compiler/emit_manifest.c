@@ -22,7 +22,7 @@
  * never decide an order.
  * Works on the IR only; reports nothing.
  */
-#include "obc.h"
+#include "emit.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>

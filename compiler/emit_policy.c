@@ -14,7 +14,7 @@
  * written as the IR has them; the ids obc invents (tag ids, condition
  * names) are made unique here, ignoring case because AWS lowercases keys.
  */
-#include "obc.h"
+#include "emit.h"
 
 #include <cjson/cJSON.h>
 #include <ctype.h>

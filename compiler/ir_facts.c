@@ -5,7 +5,7 @@
  * back up, how long a copy is kept, and which retention range a vault
  * lock enforces. Pure functions over the IR.
  */
-#include "obc.h"
+#include "ir.h"
 
 #include <string.h>
 
@@ -131,7 +131,7 @@ int64_t ir_copy_retention(const struct ir_rule *r, const struct ir_copy *c, bool
  * MinRetentionDays (at least 1) and MaxRetentionDays (at most 36500) [B7]. */
 bool ir_days_valid(const struct ir_num *n)
 {
-    return n->set && n->v >= 1 && n->v <= RETENTION_MAX_DAYS;
+    return n->set && n->v >= 1 && n->v <= AWS_RETENTION_MAX_DAYS;
 }
 
 struct ir_lock_range ir_lock_range(const struct ir_lock *l)

@@ -21,7 +21,7 @@
  * text is malloc'd, not arena memory, because the caller owns it beyond
  * the tree.
  */
-#include "obc.h"
+#include "base.h"
 
 #include <cjson/cJSON.h>
 #include <math.h> /* isfinite (a macro: no libm needed) */

@@ -13,7 +13,7 @@
  * repeated (kind, key, who) uses dropped after the first (found in a
  * string map, so the list is built in linear time).
  */
-#include "obc.h"
+#include "ir.h"
 
 #include <string.h>
 

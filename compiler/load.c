@@ -11,7 +11,7 @@
  * named on the command line and imported) is read once. A cycle is
  * reported as OB1021 with the whole chain; a missing file as OB1020.
  */
-#include "obc.h"
+#include "front.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -209,7 +209,7 @@ static void visit(struct loader *L, struct src_file *f, struct loc import_loc)
         struct src_file *g = resolve(L, f, it->value);
         if (!g)
             continue;
-        struct ir_import *imp = arena_alloc(&cc->arena, sizeof *imp);
+        struct src_import *imp = arena_alloc(&cc->arena, sizeof *imp);
         imp->from = f;
         imp->target = g;
         imp->loc = it->loc;

@@ -6,7 +6,7 @@
  * Owns: OB2007 for account/OU/root/organization ids, OB5007 for role
  * ARNs, and the shape of inline roles (role "arn:...").
  */
-#include "obc.h"
+#include "sema.h"
 
 #include <string.h>
 

@@ -7,7 +7,7 @@
  * holds a vault. Cross-object rules (key region versus vault region,
  * lock ranges versus rules) are checks on the IR, not here.
  */
-#include "obc.h"
+#include "sema.h"
 
 #include <string.h>
 

@@ -7,7 +7,7 @@
  * lives. Schedules go through schedule.c and match expressions through
  * selector.c; rules that relate several objects are checks (checks.c).
  */
-#include "obc.h"
+#include "sema.h"
 
 #include <string.h>
 #include <strings.h>

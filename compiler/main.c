@@ -16,7 +16,8 @@
  * returns errors instead of exiting. docs/cli.md documents what this
  * file accepts; keep the two in step.
  */
-#include "obc.h"
+#include "driver.h"
+#include "front.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -16,7 +16,7 @@
  * the error) and does not allocate: paths are built in fixed buffers and
  * files are addressed relative to a directory descriptor.
  */
-#include "obc.h"
+#include "driver.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -7,7 +7,7 @@
  * Owns: the scanner's lifetime and the lexer state. Does not interpret
  * the tree (sema does).
  */
-#include "obc.h"
+#include "front.h"
 #include "parser.h"
 #define YYSTYPE OBC_YYSTYPE
 #define YYLTYPE OBC_YYLTYPE

@@ -17,7 +17,7 @@
  * schedule at all OB2003. Does not look at the rule around the schedule
  * (time zones, windows and overlaps are checked elsewhere).
  */
-#include "obc.h"
+#include "sema.h"
 
 #include <ctype.h>
 #include <string.h>

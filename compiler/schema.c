@@ -6,7 +6,7 @@
  *
  * Keep in sync with docs/language.md (the attribute tables).
  */
-#include "obc.h"
+#include "sema.h"
 
 #include <string.h>
 

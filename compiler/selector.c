@@ -14,16 +14,10 @@
  * ones), build JSON (emit_policy.c does) or read anything but the match
  * expression and the IR. Output order follows the source only.
  */
-#include "obc.h"
+#include "sema.h"
 
 #include <string.h>
 
-/* AWS quotas (backup-policy-spec.md 1.4 and 3.2) and the name pattern. */
-#define AWS_MAX_CONDITIONS     30  /* conditions in one selection */
-#define AWS_MAX_TAG_VALUES     30  /* tag values in one selection */
-#define AWS_MAX_TAG_SELECTIONS 10  /* selections that use tags, per plan */
-#define AWS_MAX_ASSIGNMENTS    100 /* resource assignments per plan */
-#define AWS_NAME_MAX           50  /* [A-Za-z0-9-_.]{1,50} */
 
 /* How many list values a help text shows before "...". */
 #define HELP_VALUES 3
@@ -547,7 +541,7 @@ static bool too_many_groups(struct selctx *c)
                                "this match expression expands to more than %d and-groups", LIMIT_DNF_GROUPS);
     diag_help(c->cc, d, "every and-group becomes one AWS selection entry and a plan takes at most %d; "
               "an 'or' inside an 'and' multiplies the groups, so factor common tests out or split the selection",
-              AWS_MAX_ASSIGNMENTS);
+              AWS_ASSIGNMENTS_MAX);
     return false;
 }
 
@@ -698,11 +692,11 @@ static bool add_conditions(struct selctx *c, struct ir_sel_entry *e, const struc
 
 static bool check_condition_count(struct selctx *c, const struct group *g, const struct ir_sel_entry *e)
 {
-    if (e->conditions.len <= AWS_MAX_CONDITIONS)
+    if (e->conditions.len <= AWS_CONDITIONS_MAX)
         return true;
     struct diag *d = diag_emit(c->cc, OB5005, g->loc,
                                "this and-group needs %zu conditions, AWS allows at most %d in one selection",
-                               e->conditions.len, AWS_MAX_CONDITIONS);
+                               e->conditions.len, AWS_CONDITIONS_MAX);
     diag_help(c->cc, d, "conditions must all hold, so they cannot be spread over several entries: test fewer "
               "values (every value of a 'not in' list is one condition), e.g. give the resources to leave out "
               "one tag and test it with !=");
@@ -955,12 +949,12 @@ static bool check_no_type_exclusion(struct selctx *c, const struct group *g)
 
 static bool check_tag_value_count(struct selctx *c, const struct atom *at)
 {
-    if (at->values.len <= AWS_MAX_TAG_VALUES)
+    if (at->values.len <= AWS_TAG_VALUES_MAX)
         return true;
     struct diag *d = diag_emit(c->cc, OB5005, at->loc,
                                "this 'in' list has %zu tag values, AWS allows at most %d in one selection",
-                               at->values.len, AWS_MAX_TAG_VALUES);
-    diag_help(c->cc, d, "split the list with 'or' into several tests of at most %d values", AWS_MAX_TAG_VALUES);
+                               at->values.len, AWS_TAG_VALUES_MAX);
+    diag_help(c->cc, d, "split the list with 'or' into several tests of at most %d values", AWS_TAG_VALUES_MAX);
     return false;
 }
 
@@ -1143,19 +1137,19 @@ static void check_plan_quotas(struct obc *cc, const struct ir_plan *plan, const 
     size_t ntags = 0;
     for (size_t i = 0; i < refs->len; i++)
         ntags += !VEC_GET(const struct entry_ref, *refs, i)->e->resources;
-    if (ntags > AWS_MAX_TAG_SELECTIONS) {
+    if (ntags > AWS_TAG_SELECTIONS_MAX) {
         struct diag *d = diag_emit(cc, OB5005, plan_select_loc(plan),
                                    "plan '%s' has %zu tag-only selection entries, AWS allows at most %d",
-                                   plan->d.name, ntags, AWS_MAX_TAG_SELECTIONS);
+                                   plan->d.name, ntags, AWS_TAG_SELECTIONS_MAX);
         note_entries_per_selection(cc, d, refs, true);
         diag_help(cc, d, "every and-group without 'type in' is one tag-only entry: test several values of one tag "
                   "with tag(\"key\") in [...] (one entry), add type in [any] to every group (a plan takes %d "
-                  "resource-type entries), or move selections into another plan", AWS_MAX_ASSIGNMENTS);
+                  "resource-type entries), or move selections into another plan", AWS_ASSIGNMENTS_MAX);
     }
-    if (refs->len > AWS_MAX_ASSIGNMENTS) {
+    if (refs->len > AWS_ASSIGNMENTS_MAX) {
         struct diag *d = diag_emit(cc, OB5005, plan_select_loc(plan),
                                    "plan '%s' has %zu selection entries, AWS allows at most %d",
-                                   plan->d.name, refs->len, AWS_MAX_ASSIGNMENTS);
+                                   plan->d.name, refs->len, AWS_ASSIGNMENTS_MAX);
         note_entries_per_selection(cc, d, refs, false);
         diag_help(cc, d, "every and-group of a match becomes one entry: simplify the matches, "
                   "or move selections into another plan");
@@ -1217,6 +1211,6 @@ void sel_check_plan(struct sema *s, struct ir_plan *plan)
     plan_entries(s->a, plan, &refs);
     check_mixed_kinds(cc, plan, &refs);
     check_plan_quotas(cc, plan, &refs);
-    if (refs.len <= AWS_MAX_ASSIGNMENTS)
+    if (refs.len <= AWS_ASSIGNMENTS_MAX)
         check_entry_names(cc, plan, &refs);
 }

@@ -9,7 +9,7 @@
  * Does not: check attributes (sema_block.c), read values
  * (sema_values.c), or run the cross-object checks (checks.c).
  */
-#include "obc.h"
+#include "sema.h"
 
 #include <string.h>
 
@@ -38,47 +38,6 @@ static const struct decl_form forms[] = {
     {"policy", DK_POLICY, ITEM_BLOCK, sizeof(struct ir_policy), "policy NAME { ... }"},
 };
 #define NFORMS (sizeof forms / sizeof forms[0])
-
-static const char *const kind_names[DK_COUNT] = {
-    [DK_ACCOUNT] = "account", [DK_OU] = "OU", [DK_ROOT] = "root", [DK_PARTITION] = "partition",
-    [DK_REGION] = "region", [DK_RESOURCE_TYPE] = "resource type", [DK_PERMISSIONS] = "permission set",
-    [DK_ROLE] = "role", [DK_KEY] = "key", [DK_VAULT] = "vault", [DK_SELECTION] = "selection",
-    [DK_PLAN] = "plan", [DK_POLICY] = "policy", [DK_BUILTIN] = "built-in principal",
-};
-
-const char *decl_kind_name(enum decl_kind k)
-{
-    return kind_names[k];
-}
-
-const char *decl_kind_article(enum decl_kind k)
-{
-    static const char *const articles[DK_COUNT] = {
-        [DK_ACCOUNT] = "an account", [DK_OU] = "an OU", [DK_ROOT] = "a root",
-        [DK_PARTITION] = "a partition", [DK_REGION] = "a region", [DK_RESOURCE_TYPE] = "a resource type",
-        [DK_PERMISSIONS] = "a permission set", [DK_ROLE] = "a role", [DK_KEY] = "a key",
-        [DK_VAULT] = "a vault", [DK_SELECTION] = "a selection", [DK_PLAN] = "a plan",
-        [DK_POLICY] = "a policy", [DK_BUILTIN] = "members",
-    };
-    return articles[k];
-}
-
-const char *kinds_describe(struct arena *a, unsigned kinds)
-{
-    struct strbuf b = {0};
-    size_t n = 0, total = 0;
-    for (int k = 0; k < DK_COUNT; k++)
-        total += (kinds >> k) & 1u;
-    for (int k = 0; k < DK_COUNT; k++) {
-        if (!(kinds & KIND(k)))
-            continue;
-        n++;
-        if (n > 1)
-            sb_puts(a, &b, n == total ? " or " : ", ");
-        sb_puts(a, &b, decl_kind_article((enum decl_kind)k));
-    }
-    return sb_str(a, &b);
-}
 
 static const struct decl_form *form_for(const char *word)
 {

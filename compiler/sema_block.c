@@ -7,7 +7,7 @@
  * Owns: the attribute slots of a checked block. Does not read values
  * (the lowering code does, through sema_values.c).
  */
-#include "obc.h"
+#include "sema.h"
 
 #include <string.h>
 

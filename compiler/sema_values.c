@@ -8,7 +8,7 @@
  * Owns: units and conversions (durations to days or minutes), the
  * built-in principals `members` and `organization`.
  */
-#include "obc.h"
+#include "sema.h"
 
 #include <string.h>
 

@@ -6,7 +6,7 @@
  * Lines end at "\n", "\r\n" or a lone "\r". Columns are 1-based byte
  * offsets within the line (a tab is one column), as clang counts them.
  */
-#include "obc.h"
+#include "base.h"
 
 #include <errno.h>
 #include <string.h>

@@ -7,7 +7,7 @@
  * longer name's length (at least 1, at most 3); case and '-' versus '_'
  * do not count as differences.
  */
-#include "obc.h"
+#include "base.h"
 
 #include <string.h>
 

@@ -33,7 +33,7 @@
 %expect 0
 
 %code requires {
-#include "obc.h"
+#include "front.h"
 }
 
 %code provides {

@@ -13,7 +13,7 @@
  * Owns nothing in the compiler; links the same objects as build/obc
  * (all but main.o).
  */
-#include "obc.h"
+#include "front.h"
 
 int main(int argc, char **argv)
 {

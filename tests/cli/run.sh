@@ -39,7 +39,7 @@ else
 fi
 IS_ROOT=false
 [ "$(id -u)" = 0 ] && IS_ROOT=true
-# Sizes from compiler/obc.h (LIMIT_*), as docs/limits.md states them.
+# Sizes from compiler/base.h (LIMIT_*), as docs/limits.md states them.
 FILE_LIMIT=8388608
 
 # ---- the harness ---------------------------------------------------------

@@ -7,7 +7,8 @@
  *
  * Built by `make fuzz` / `make check` with clang -fsanitize=fuzzer.
  */
-#include "obc.h"
+#include "front.h"
+#include "driver.h"
 
 #include <stdlib.h>
 

@@ -10,7 +10,7 @@
  * with compiled_free(); compiled_setup()/compiled_teardown() do that
  * for cmocka, so a failed assertion leaks nothing. The standard library
  * is read from stdlib/ (run from the repository root) unless the
- * options say otherwise. Include after <cmocka.h> and "obc.h".
+ * options say otherwise. Include after <cmocka.h> and the compiler headers it uses.
  */
 #ifndef COMPILE_FIXTURE_H
 #define COMPILE_FIXTURE_H

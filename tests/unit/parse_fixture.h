@@ -5,7 +5,7 @@
  *
  * Every test gets a fresh `struct parsed` from parsed_setup() (cmocka
  * setup) and gives it back in parsed_teardown(), so a failed assertion
- * leaks nothing. Include after <cmocka.h> and "obc.h".
+ * leaks nothing. Include after <cmocka.h> and the compiler headers it uses.
  */
 #ifndef PARSE_FIXTURE_H
 #define PARSE_FIXTURE_H

@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "obc.h"
+#include "base.h"
 
 #define CHUNK (64u * 1024u) /* arena.c's smallest chunk */
 

@@ -15,7 +15,11 @@
 
 #include <stdio.h>
 
-#include "obc.h"
+#include "front.h"
+#include "sema.h"
+#include "checks.h"
+#include "emit.h"
+#include "driver.h"
 #include "compile_fixture.h"
 
 struct row {

@@ -20,7 +20,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "obc.h"
+#include "front.h"
+#include "sema.h"
+#include "checks.h"
+#include "emit.h"
+#include "driver.h"
 #include "compile_fixture.h"
 
 static const char *const schedules[] = {

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "obc.h"
+#include "sema.h"
 
 #define BASE 100u /* raw_base used in the tests: offsets are BASE + index */
 #define FILE_ID 7u

@@ -20,7 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "obc.h"
+#include "front.h"
+#include "sema.h"
+#include "checks.h"
+#include "emit.h"
+#include "driver.h"
 #include "compile_fixture.h"
 
 /* realloc, failing while `realloc_fails` is set: json_print grows its

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "obc.h"
+#include "front.h"
 #include "parse_fixture.h"
 
 /* ---- OB1001: bytes that are not UTF-8 text ---------------------------- */

@@ -2,7 +2,8 @@
  * test_load.c - in-memory sources (load.c load_text): the size limit, and
  * relative imports of a file that sits in the root directory.
  */
-#include "obc.h"
+#include "front.h"
+#include "driver.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

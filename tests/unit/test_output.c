@@ -20,7 +20,7 @@
 
 #include <cmocka.h>
 
-#include "obc.h"
+#include "driver.h"
 
 struct fixture {
     char dir[64];

@@ -5,7 +5,7 @@
  * reported with its errno, leave no temporary file, and replace nothing.
  * Linked with TEST_LDFLAGS_output_faults (Makefile).
  */
-#include "obc.h"
+#include "driver.h"
 
 #include <dirent.h>
 #include <errno.h>

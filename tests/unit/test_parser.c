@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "obc.h"
+#include "front.h"
 #include "parse_fixture.h"
 
 /* "x = " followed by `n` copies of `open`, "1" and `n` copies of `close`. */

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "obc.h"
+#include "base.h"
 
 static int obc_setup(void **state)
 {

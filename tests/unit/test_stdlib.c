@@ -16,7 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "obc.h"
+#include "front.h"
+#include "sema.h"
+#include "checks.h"
+#include "emit.h"
+#include "driver.h"
 #include "compile_fixture.h"
 
 /* The smallest complete program that uses the library. */

@@ -2,7 +2,7 @@
  * test_suggest.c - "did you mean" (suggest.c): which candidate is close
  * enough, ties, case and '-'/'_' folding, and names too long to compare.
  */
-#include "obc.h"
+#include "base.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

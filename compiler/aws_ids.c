@@ -1,10 +1,10 @@
 /*
- * sema_ids.c - the formats of AWS identifiers: account ids, OU ids, root
+ * aws_ids.c - the formats of AWS identifiers: account ids, OU ids, root
  * ids, organization ids, and the generic ARN layout
  * arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE. Pure functions; the
  * callers report OB2007 / OB5007 / OB7005 with context.
  */
-#include "obc.h"
+#include "ir.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /*
- * test_emit_arns.c - the ARNs of emit_arns.c on hand-built IR: the region
+ * test_ir_arns.c - the ARNs of ir_arns.c on hand-built IR: the region
  * a copy lands in for every shape of target (the size check measures
  * policies whose copy targets sema rejected, so targets with no region
  * or several reach it), vault ARNs without a region, partition or named
@@ -13,7 +13,7 @@
 
 #include <string.h>
 
-#include "obc.h"
+#include "sema.h"
 
 struct world {
     struct arena a;

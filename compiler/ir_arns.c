@@ -7,7 +7,7 @@
  * always agree. Works on the IR only; reports nothing (the checks have
  * already rejected what cannot be spelt).
  */
-#include "obc.h"
+#include "ir.h"
 
 #include <string.h>
 

@@ -1,0 +1,305 @@
+/*
+ * base.h - the bottom layer of the compiler: the arena and vectors
+ * (arena.c), source files and locations (source.c), the diagnostics
+ * funnel and its renderings (diag.c, diag_render.c), string maps
+ * (strmap.c), "did you mean" (suggest.c), JSON printing (json_out.c),
+ * embedded files, and the
+ * compilation context every phase receives (context.c).
+ *
+ * Layers, from the bottom (each header includes only those before it;
+ * tests/check-layers.sh enforces it):
+ *   base.h    arena, strings, sources, diagnostics, the context
+ *   front.h   syntax: lexer, parser, AST, loading files (front end)
+ *   ir.h      the policy IR and facts derived from it
+ *   sema.h    the block schema, name resolution, lowering AST -> IR
+ *   checks.h  checks on the finished IR
+ *   emit.h    policy and manifest JSON from the IR
+ *   driver.h  the pipeline and atomic output (command line, tests)
+ *
+ * Conventions:
+ *  - All compiler state hangs off one `struct obc` per compilation; there
+ *    are no globals besides constant tables.
+ *  - Memory comes from the compilation's arena and is freed in one go.
+ *  - Locations are byte offsets into a source file (`struct loc`); line and
+ *    column are computed only when a diagnostic is rendered.
+ *  - Nothing below main() exits the process; errors go through diag_emit().
+ */
+#ifndef OBC_BASE_H
+#define OBC_BASE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <setjmp.h>
+
+#if defined(__GNUC__) || defined(__clang__)
+#define OBC_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define OBC_PRINTF(fmt, args)
+#endif
+
+#define OBC_VERSION "0.1.0"
+
+/* Documented limits (docs/limits.md). Hitting one gives OB1030. */
+#define LIMIT_FILE_BYTES     (8u * 1024u * 1024u) /* one source file */
+#define LIMIT_NESTING        64    /* nested (), [], {} in one file */
+#define LIMIT_EXPR_DEPTH     64    /* depth of one value expression tree */
+#define LIMIT_IMPORT_DEPTH   32    /* import chain length */
+#define LIMIT_FILES          1000  /* files in one program */
+#define LIMIT_DIAGNOSTICS    200   /* diagnostics shown per run */
+#define LIMIT_DNF_GROUPS     128   /* and-groups after normalizing one match */
+
+/* ------------------------------------------------------------------ */
+/* arena.c: one arena per compilation, plus growable pointer vectors    */
+
+struct arena_chunk;
+struct arena {
+    struct arena_chunk *head; /* newest chunk first */
+    size_t total;             /* bytes obtained from malloc */
+    jmp_buf *oom;             /* where to jump when malloc fails; NULL: abort */
+};
+
+void arena_init(struct arena *a);
+void arena_free(struct arena *a);
+void *arena_alloc(struct arena *a, size_t n); /* zeroed, max-aligned */
+_Noreturn void arena_fail(struct arena *a);   /* out of memory: longjmp to a->oom */
+void *arena_grow(struct arena *a, void *old, size_t oldn, size_t newn);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_printf(struct arena *a, const char *fmt, ...) OBC_PRINTF(2, 3);
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap) OBC_PRINTF(2, 0);
+
+struct vec {
+    void **items;
+    size_t len, cap;
+};
+void vec_push(struct arena *a, struct vec *v, void *item);
+#define VEC_GET(type, v, i) ((type *)(v).items[i])
+
+/* A growable byte buffer in the arena, for building strings. */
+struct strbuf {
+    char *s;
+    size_t len, cap;
+};
+void sb_putn(struct arena *a, struct strbuf *b, const char *s, size_t n);
+void sb_puts(struct arena *a, struct strbuf *b, const char *s);
+void sb_printf(struct arena *a, struct strbuf *b, const char *fmt, ...) OBC_PRINTF(3, 4);
+const char *sb_str(struct arena *a, struct strbuf *b); /* NUL-terminated, never NULL */
+const char *arena_thousands(struct arena *a, size_t n);  /* 10412 -> "10,412" */
+
+/* ------------------------------------------------------------------ */
+/* source.c: source files, locations, the line map                     */
+
+/* A half-open byte range [start, end) in file `file` (1-based id; 0 = none). */
+struct loc {
+    uint32_t file;
+    uint32_t start;
+    uint32_t end;
+};
+#define LOC_NONE ((struct loc){0, 0, 0})
+
+struct src_file {
+    uint32_t id;          /* 1-based index in obc.files */
+    const char *path;     /* as shown in diagnostics */
+    const char *dir;      /* directory for relative imports ("" = cwd) */
+    const char *key;      /* identity for import de-duplication */
+    const char *text;     /* contents; NUL-terminated copy */
+    size_t len;
+    uint32_t *line_starts; /* offsets of line starts; built lazily */
+    size_t nlines;
+    bool is_stdlib;       /* embedded standard library file */
+    struct vec items;     /* struct ast_item*: the parsed top level */
+    struct vec imports;   /* struct src_import*: the imports it made that resolved */
+};
+
+/* One resolved import: `from` imports `target` at `loc`. */
+struct src_import {
+    struct src_file *from;
+    struct src_file *target;
+    struct loc loc;
+};
+
+struct src_pos {
+    uint32_t line;  /* 1-based */
+    uint32_t col;   /* 1-based, in bytes (a tab counts as one column) */
+};
+
+struct obc;
+struct src_file *src_add(struct obc *cc, const char *path, const char *dir,
+                         const char *key, const char *text, size_t len);
+struct src_file *src_get(const struct obc *cc, uint32_t id);
+struct src_pos src_pos(struct src_file *f, uint32_t offset);
+const char *src_line(struct src_file *f, uint32_t line, size_t *len);
+struct loc loc_span(struct loc a, struct loc b); /* from a's start to b's end */
+
+/* Length (1..4) of the UTF-8 sequence at s, or 0 if it is invalid
+ * (overlong, surrogate, out of range, truncated). *cp gets the code point. */
+size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+/* Characters (code points) of a UTF-8 string: what AWS counts. */
+size_t utf8_chars(const char *s);
+
+/* Reading files from disk or stdin; returns 0 or an errno value
+ * (EISDIR for directories, EFBIG past LIMIT_FILE_BYTES, ENODEV for a
+ * device, pipe or socket when regular_only is set). */
+int src_read_file(struct arena *a, const char *path, bool regular_only, char **text, size_t *len);
+int src_read_stream(struct arena *a, FILE *fp, char **text, size_t *len);
+
+
+/* ------------------------------------------------------------------ */
+/* diag.c: the diagnostics funnel                                      */
+
+enum severity { SEV_NOTE, SEV_WARNING, SEV_ERROR };
+
+enum diag_code {
+#define DIAG_CODE(id, num, sev, title) id,
+#include "codes.def"
+#undef DIAG_CODE
+    DIAG_CODE_COUNT
+};
+
+struct diag_code_info {
+    const char *id;     /* "OB1001" */
+    int number;
+    enum severity sev;
+    const char *title;
+};
+
+struct diag_note {
+    struct loc loc;
+    const char *msg;
+    struct diag_note *next;
+};
+
+struct diag {
+    enum diag_code code;
+    enum severity sev;
+    struct loc loc;          /* primary range */
+    const char *msg;         /* lower case, no final period */
+    const char *help;        /* what to change; may be NULL */
+    struct diag_note *notes; /* secondary locations, in order */
+    struct diag_note *last_note; /* the end of `notes`, where diag_note appends */
+    size_t seq;              /* emission order, for stable sorting */
+};
+
+struct diag_engine {
+    struct arena *arena;
+    struct vec list;     /* struct diag*, in emission order */
+    size_t errors;       /* counted even past the display limit */
+    size_t warnings;
+    size_t max;          /* at most this many are stored */
+    size_t dropped;      /* emitted past `max` */
+    struct diag hidden;  /* what diag_emit returns past `max`: never stored or shown */
+    size_t before_checks; /* entries of `list` emitted before checks_run */
+};
+
+const struct diag_code_info *diag_info(enum diag_code code);
+/* The long explanation of a code (docs/codes/OBxxxx.md, embedded), or
+ * NULL; shared by `obc explain` and machine formats. */
+const char *diag_explanation(enum diag_code code);
+bool diag_code_parse(const char *s, enum diag_code *out);
+struct diag *diag_emit(struct obc *cc, enum diag_code code, struct loc loc,
+                       const char *fmt, ...) OBC_PRINTF(4, 5);
+void diag_note(struct obc *cc, struct diag *d, struct loc loc, const char *fmt, ...)
+    OBC_PRINTF(4, 5);
+void diag_help(struct obc *cc, struct diag *d, const char *fmt, ...) OBC_PRINTF(3, 4);
+void diag_sort(struct obc *cc); /* by file, offset, emission order */
+/* Whether the next diagnostic will be past the display limit (counted
+ * but never shown), so work that only words it (a "did you mean"
+ * search) can be skipped. */
+bool diag_next_hidden(const struct obc *cc);
+/* Whether the front end or sema reported an error inside `loc`. The IR
+ * leaves out values they rejected, so a check must not judge what is left
+ * (a rejected delete_after is not a missing one). */
+bool diag_rejected_within(const struct obc *cc, struct loc loc);
+
+/* diag_render.c: text (gcc/clang shape) and JSON renderings */
+enum diag_format { DIAG_FORMAT_TEXT, DIAG_FORMAT_JSON };
+void diag_render_text(struct obc *cc, FILE *out, bool color);
+void diag_render_json(struct obc *cc, FILE *out);
+void diag_render_summary(struct obc *cc, FILE *out, bool color);
+
+
+/* ------------------------------------------------------------------ */
+/* suggest.c: "did you mean"                                           */
+
+/* The closest of `candidates` (const char*), or NULL if none is close. */
+const char *suggest_name(const char *name, const char *const *candidates, size_t n);
+const char *suggest_from_vec(const char *name, const struct vec *candidates);
+
+
+/* Files embedded at build time by tools/embed: stdlib_data.c (stdlib/)
+ * and explain_data.c (docs/codes/). */
+struct embedded_file {
+    const char *name;  /* "aws.ob", "OB4002.md" */
+    const char *text;
+    size_t len;
+};
+extern const struct embedded_file stdlib_files[];
+extern const size_t stdlib_files_count;
+extern const struct embedded_file explain_files[];
+extern const size_t explain_files_count;
+
+/* ------------------------------------------------------------------ */
+/* strmap.c: a map from strings to values (pointers, not NULL) in the arena, for
+ * duplicate checks that must stay linear in the length of a list. With
+ * `fold` set (before the first put) keys are compared ignoring ASCII
+ * case. Keys are not copied; nothing is ever removed. */
+struct strmap {
+    const char **keys;
+    void **values;
+    size_t cap, count;
+    bool fold;
+};
+void *strmap_get(const struct strmap *m, const char *key); /* NULL: absent */
+/* Stores `value` under `key` unless the key is there already. Returns the
+ * value found there, or NULL when the key was new. */
+void *strmap_put_new(struct arena *a, struct strmap *m, const char *key, void *value);
+
+/* ------------------------------------------------------------------ */
+/* json_out.c: JSON documents (diagnostics, policies, the manifest)     */
+
+struct cJSON;
+/* Deterministic printing: pretty (2-space indent, trailing newline) or
+ * minified. Returns a malloc'd string (caller frees) or NULL. */
+char *json_print(const struct cJSON *doc, bool pretty);
+/* Building a document (json_out.c). Every json_add_* adds under `key` of
+ * an object, or appends to an array when key is NULL. When cJSON cannot
+ * allocate, the whole document is freed and arena_fail() is called. */
+struct json_doc {
+    struct arena *arena;
+    struct cJSON *root;
+};
+struct cJSON *json_doc_init(struct json_doc *d, struct arena *a); /* empty root object */
+struct cJSON *json_add_object(struct json_doc *d, struct cJSON *parent, const char *key);
+struct cJSON *json_add_array(struct json_doc *d, struct cJSON *parent, const char *key);
+void json_add_string(struct json_doc *d, struct cJSON *parent, const char *key, const char *s);
+void json_add_bool(struct json_doc *d, struct cJSON *parent, const char *key, bool v);
+void json_add_int(struct json_doc *d, struct cJSON *parent, const char *key, int64_t v);
+void json_add_strings(struct json_doc *d, struct cJSON *parent, const char *key,
+                      const struct vec *strings); /* const char* items */
+
+/* ------------------------------------------------------------------ */
+/* context.c: the compilation                                           */
+
+struct obc_options {
+    const char *stdlib_dir;  /* read std/... from here instead of the
+                                embedded copy (NULL: embedded) */
+    bool no_manifest;
+    bool minify;             /* write policies without whitespace */
+};
+
+struct ir_program;
+struct obc {
+    struct arena arena;
+    struct diag_engine diag;
+    struct vec files;          /* struct src_file*, id-1 indexed */
+    struct obc_options opts;
+    struct ir_program *prog;   /* set by sema_run */
+};
+
+void obc_init(struct obc *cc, const struct obc_options *opts);
+void obc_free(struct obc *cc);
+
+#endif /* OBC_BASE_H */

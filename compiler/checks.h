@@ -1,0 +1,35 @@
+/*
+ * checks.h - the checks that run on the finished IR (checks.c runs them
+ * in order and holds the helpers they share; check_*.c, one family per
+ * file). They read the IR and report diagnostics; they emit nothing.
+ */
+#ifndef OBC_CHECKS_H
+#define OBC_CHECKS_H
+
+#include "ir.h"
+
+/* ------------------------------------------------------------------ */
+/* checks.c: the checks that run on the finished IR                    */
+
+void checks_run(struct obc *cc, struct ir_program *prog);
+void check_windows(struct obc *cc, struct ir_program *prog);   /* OB3010-OB3012 */
+void check_overlap(struct obc *cc, struct ir_program *prog);   /* OB3020 */
+void check_roles(struct obc *cc, struct ir_program *prog);     /* OB5007 partitions, OB5008, OB6010 */
+void check_lifecycle(struct obc *cc, struct ir_program *prog); /* OB4001-OB4006, OB9003 */
+void check_lock(struct obc *cc, struct ir_program *prog);      /* OB4010-OB4016 */
+void check_copies(struct obc *cc, struct ir_program *prog);    /* OB6001-OB6009 */
+void check_kms(struct obc *cc, struct ir_program *prog);       /* OB7001-OB7004 */
+void check_limits(struct obc *cc, struct ir_program *prog);    /* OB8001-OB8007 */
+void check_lints(struct obc *cc, struct ir_program *prog);     /* OB9001, OB9002 */
+/* Helpers shared by the checks (checks.c): the names of a list of
+ * declarations (struct ir_decl* heads), at most `shown` of them and then
+ * "and N more"; and a principal as a phrase ("account 'backup'"). */
+const char *check_names(struct arena *a, const struct vec *decls, size_t shown);
+const char *check_principal_words(struct arena *a, const struct ir_principal *p);
+const char *check_rule_words(struct arena *a, const struct ir_rule *r); /* "rule 'r' of plan 'p'" */
+/* One diagnostic per root cause: whether (code, a, b) is new to `seen`
+ * (a vector the caller keeps); records it. */
+bool check_first_time(struct arena *ar, struct vec *seen, enum diag_code code, const void *a, const void *b);
+
+
+#endif /* OBC_CHECKS_H */

@@ -1,0 +1,123 @@
+/*
+ * front.h - the front end: the syntax tree (ast.c), the reentrant flex
+ * scanner and pure bison parser behind parse.c (grammar/), and loading a
+ * program's files with their imports (load.c). Knows nothing of the IR.
+ */
+#ifndef OBC_FRONT_H
+#define OBC_FRONT_H
+
+#include "base.h"
+
+/* ------------------------------------------------------------------ */
+/* ast.c: the syntax tree built by grammar/parser.y                     */
+
+enum ast_kind {
+    AST_STRING,   /* "..." (text decoded) */
+    AST_INT,      /* 42 */
+    AST_DURATION, /* 90d: num + unit */
+    AST_TIME,     /* 05:50: num = minutes after midnight */
+    AST_IDENT,    /* name */
+    AST_LIST,     /* [a, b]: items */
+    AST_MAP,      /* { "k" = "v" }: items are AST_PAIR */
+    AST_PAIR,     /* key = value inside a map: lhs, rhs */
+    AST_CALL,     /* name(args): text = name, items = args */
+    AST_PHRASE,   /* name word...: text = head, items = words */
+    AST_AND,      /* lhs and rhs */
+    AST_OR,       /* lhs or rhs */
+    AST_NOT,      /* not lhs */
+    AST_CMP,      /* lhs op rhs */
+};
+
+enum cmp_op { CMP_EQ, CMP_NE, CMP_IN, CMP_NOT_IN, CMP_LIKE, CMP_NOT_LIKE };
+enum dur_unit { DUR_MIN, DUR_H, DUR_D, DUR_W, DUR_Y };
+
+struct ast_value {
+    enum ast_kind kind;
+    struct loc loc;            /* the whole value */
+    struct loc head_loc;       /* CALL/PHRASE: the leading name */
+    const char *text;          /* STRING contents, IDENT/CALL/PHRASE name */
+    size_t text_len;
+    bool raw;                  /* STRING had no escapes: content byte i is at loc.start+1+i */
+    int64_t num;               /* INT, DURATION amount, TIME minutes */
+    enum dur_unit unit;        /* DURATION */
+    enum cmp_op op;            /* CMP */
+    struct ast_value *lhs;     /* AND, OR, CMP, PAIR, NOT */
+    struct ast_value *rhs;     /* AND, OR, CMP, PAIR */
+    struct vec items;          /* LIST, MAP, CALL, PHRASE */
+    int depth;                 /* height of this expression tree */
+};
+
+struct ast_word {
+    const char *text;
+    struct loc loc;
+};
+
+enum item_form {
+    ITEM_ASSIGN, /* words = value */
+    ITEM_BLOCK,  /* words { body } */
+    ITEM_STRING, /* words "string" (import) */
+    ITEM_ERROR,  /* a syntax error was recovered here */
+};
+
+struct ast_item {
+    enum item_form form;
+    struct loc loc;          /* the whole item */
+    struct vec words;        /* struct ast_word*: kind word and labels */
+    struct ast_value *value; /* ASSIGN: the value; STRING: the string */
+    struct vec body;         /* BLOCK: struct ast_item* */
+    struct loc open_loc;     /* BLOCK: the '{' */
+};
+
+struct ast_value *ast_value_new(struct arena *a, enum ast_kind kind, struct loc loc);
+struct ast_item *ast_item_new(struct arena *a, enum item_form form, struct loc loc);
+const char *ast_word_text(const struct ast_item *it, size_t i); /* NULL past the end */
+struct loc ast_word_loc(const struct ast_item *it, size_t i); /* i < words.len */
+const char *ast_describe(struct arena *a, const struct ast_value *v); /* "string \"x\"" */
+const char *cmp_op_text(enum cmp_op op);
+const char *dur_unit_text(enum dur_unit u);
+
+/* ------------------------------------------------------------------ */
+/* parse.c: run the reentrant flex scanner and the pure bison parser   */
+
+/* Per-scanner state, reachable from lexer.l as yyextra. */
+struct lex_state {
+    struct obc *cc;
+    struct src_file *file;
+    uint32_t offset;     /* byte offset of the next token */
+    int paren_depth;     /* open ( and [: newlines inside are not separators */
+    int nest_depth;      /* open ( [ {: bounded by LIMIT_NESTING */
+    int last_token;      /* decides whether a newline ends an item */
+    bool stopped;        /* a limit was hit: return end of input */
+    uint32_t open_at[LIMIT_NESTING]; /* offsets of the open brackets */
+    int brace_depth;     /* open { */
+    int saved_parens[LIMIT_NESTING]; /* paren_depth outside each open { */
+};
+
+/* Parses one file into f->items. Returns false if it had syntax errors. */
+bool parse_file(struct obc *cc, struct src_file *f);
+
+/* Used by the grammar actions. */
+struct parse_ctx {
+    struct obc *cc;
+    struct src_file *file;
+    void *scanner;       /* yyscan_t */
+    struct vec *items;   /* the top level being built */
+    bool failed;
+};
+void parse_syntax_error(struct parse_ctx *p, struct loc loc, const char *unexpected,
+                        const char **expected, int nexpected);
+bool parse_check_depth(struct parse_ctx *p, struct ast_value *v);
+
+
+/* ------------------------------------------------------------------ */
+/* load.c: read the input files and follow imports                     */
+
+/* Reads and parses the given files (path "-" is standard input) and,
+ * transitively, everything they import. Returns false on an I/O error
+ * with the input files themselves (already reported on `err`). */
+bool load_program(struct obc *cc, const char *const *paths, size_t npaths, FILE *err);
+/* The same for one in-memory source (tests, editors): `name` is shown in
+ * diagnostics and relative imports resolve against its directory. */
+void load_text(struct obc *cc, const char *name, const char *text, size_t len);
+
+#endif /* OBC_FRONT_H */

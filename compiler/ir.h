@@ -1,0 +1,428 @@
+/*
+ * ir.h - the policy IR: what the program means, independent of syntax.
+ * Checks and emitters work on this, never on the AST. Also the facts
+ * derived from it that several later layers share: ir_facts.c (owners,
+ * regions, receivers), ir_arns.c (ARNs and regions as a policy names
+ * them), key_users.c (who uses each KMS key), cron.c (schedules).
+ */
+#ifndef OBC_IR_H
+#define OBC_IR_H
+
+#include "base.h"
+
+/* AWS quotas and limits (aws_limits.def): AWS_POLICY_MAX_CHARS, ... */
+enum aws_limit {
+#define AWS_LIMIT(name, value, sources, what) name = value,
+#include "aws_limits.def"
+#undef AWS_LIMIT
+};
+
+/* ------------------------------------------------------------------ */
+/* The policy IR: what the program means, independent of syntax.
+ * Checks and emitters work on this, never on the AST.                 */
+
+enum decl_kind {
+    DK_ACCOUNT, DK_OU, DK_ROOT, DK_PARTITION, DK_REGION, DK_RESOURCE_TYPE,
+    DK_PERMISSIONS, DK_ROLE, DK_KEY, DK_VAULT, DK_SELECTION, DK_PLAN, DK_POLICY,
+    DK_BUILTIN, /* members, organization */
+    DK_COUNT
+};
+#define KIND(k) (1u << (k)) /* sets of kinds, for resolution */
+const char *decl_kind_name(enum decl_kind k);    /* "vault" */
+const char *decl_kind_article(enum decl_kind k); /* "a vault" */
+const char *kinds_describe(struct arena *a, unsigned kinds); /* "a root, an OU or an account" */
+
+/* The common head of every named declaration. */
+struct ir_decl {
+    enum decl_kind kind;
+    const char *name;
+    struct loc loc;       /* the whole declaration */
+    struct loc name_loc;  /* its name */
+    bool used;            /* referenced from somewhere */
+    bool from_stdlib;
+    struct src_file *file;
+    struct ir_decl *same_name; /* next declaration of another kind with this name */
+};
+
+/* A value with the place it was written; `set` is false when absent. */
+struct ir_num {
+    int64_t v;
+    struct loc loc;
+    bool set;
+};
+struct ir_flag {
+    bool v;
+    struct loc loc;
+    bool set;
+};
+struct ir_text {
+    const char *s; /* NULL when absent */
+    struct loc loc;
+};
+
+struct ir_account {
+    struct ir_decl d;
+    const char *id; /* 12 digits */
+};
+struct ir_ou {
+    struct ir_decl d;
+    const char *id;
+};
+struct ir_root {
+    struct ir_decl d;
+    const char *id;
+};
+
+struct ir_partition {
+    struct ir_decl d;
+    bool cross_account_copy; /* false in aws-cn */
+};
+
+struct ir_region {
+    struct ir_decl d;
+    struct ir_partition *partition;
+    bool opt_in;             /* must be enabled per account */
+    const char *display;     /* "Europe (Frankfurt)" */
+};
+
+struct ir_restype {
+    struct ir_decl d;
+    struct vec arns;          /* const char*: ARN patterns after "arn:<partition>:", or "*" */
+    struct vec role_policies; /* const char*: extra managed policies the backup role needs
+                                 ("AWSBackupServiceRolePolicyForS3Backup") */
+    const char *opt_in_name;  /* region-settings name ("RDS"); NULL for any */
+    bool continuous;          /* continuous backup (PITR) */
+    bool cold_storage;
+    bool full_management;     /* independent encryption with the vault key */
+    bool cross_account_copy;
+    bool cross_region_copy;
+    bool both_in_one_copy;    /* cross-account and cross-region in one copy action */
+    bool is_any;              /* the wildcard type `any` */
+    bool management_preference; /* has a ResourceTypeManagementPreference setting */
+};
+
+struct ir_permissions {
+    struct ir_decl d;
+    struct vec actions; /* const char*: "kms:Decrypt" */
+};
+
+struct ir_role {
+    struct ir_decl d;            /* inline roles (role "arn:...") have name NULL */
+    struct ir_text arn;          /* explicit ARN, may contain $account; or NULL */
+    const char *role_name;       /* with path: ARN built per partition */
+    const char *path;            /* "/service-role/" or "/" */
+    struct vec managed_policies; /* const char*: paths after "policy/" */
+    const char *trusts;          /* service principal, "backup.amazonaws.com" */
+};
+
+enum principal_kind { PRIN_NONE, PRIN_MEMBERS, PRIN_ORGANIZATION, PRIN_ACCOUNT };
+struct ir_principal {
+    enum principal_kind kind;
+    struct ir_account *account; /* PRIN_ACCOUNT */
+    struct loc loc;
+};
+
+struct ir_key {
+    struct ir_decl d;
+    struct ir_text arn;
+    struct ir_text alias;
+    struct ir_principal owner;   /* from `owner`, or the ARN's account */
+    const char *account_id;      /* from the ARN (may be NULL) */
+    struct ir_region *region;    /* from the ARN (may be NULL) */
+    struct vec regions;          /* struct ir_region*: from `region` */
+    struct loc regions_loc;
+    bool multi_region;           /* ARN key id starts with mrk- */
+    bool aws_managed;            /* an AWS managed key (aws/backup) */
+    struct ir_permissions *grants; /* named or anonymous permission set */
+    struct loc grants_loc;
+    struct vec grant_to;         /* struct ir_principal*: other accounts its key policy
+                                    lets use it (its own account always can) */
+    struct loc grant_to_loc;
+};
+
+enum lock_mode { LOCK_GOVERNANCE, LOCK_COMPLIANCE };
+struct ir_lock {
+    struct loc loc;
+    enum lock_mode mode;
+    struct loc mode_loc;
+    struct ir_num min_retention; /* days */
+    struct ir_num max_retention; /* days */
+    struct ir_num grace;         /* days (changeable_for_days) */
+};
+
+struct ir_vault {
+    struct ir_decl d;
+    struct ir_text aws_name;     /* defaults to the declared name */
+    struct ir_principal owner;   /* default: members */
+    struct vec regions;          /* struct ir_region*; empty = every plan region */
+    struct loc regions_loc;
+    struct ir_key *key;          /* NULL: the AWS managed aws/backup key */
+    struct loc key_loc;
+    struct ir_lock *lock;        /* NULL: unlocked */
+    struct vec accept_from;      /* struct ir_principal* */
+    struct loc accept_loc;
+};
+
+enum cond_op { COND_EQUALS, COND_NOT_EQUALS, COND_LIKE, COND_NOT_LIKE };
+struct ir_condition {
+    enum cond_op op;
+    const char *tag_key;
+    const char *value;
+    struct loc loc;
+};
+
+struct ir_sel_entry {
+    const char *name;          /* stable, derived from the selection name */
+    bool resources;            /* selections.resources (else .tags) */
+    const char *tag_key;       /* tags entry */
+    struct vec tag_values;     /* const char* */
+    struct vec types;          /* struct ir_restype*: resource_types */
+    struct vec not_types;      /* struct ir_restype*: not_resource_types */
+    struct vec conditions;     /* struct ir_condition* */
+    struct loc loc;            /* the and-group in the match expression */
+};
+
+struct ir_selection {
+    struct ir_decl d;
+    struct ir_role *role;
+    struct loc role_loc;
+    struct vec entries;   /* struct ir_sel_entry* */
+    struct loc match_loc;
+};
+
+struct ir_tag {
+    const char *key;
+    const char *value;
+    struct loc loc;
+};
+
+struct ir_lifecycle {
+    struct ir_num delete_after;  /* days */
+    struct ir_num cold_after;    /* days */
+    struct ir_flag archive;
+};
+
+struct ir_copy {
+    struct loc loc;
+    struct ir_vault *target;
+    struct loc target_loc;
+    struct ir_lifecycle lc;
+};
+
+struct cron; /* cron.c */
+struct ir_plan;
+struct ir_rule {
+    const char *name;
+    struct loc loc;
+    struct loc name_loc;
+    struct ir_plan *plan;
+    const char *cron;           /* "cron(50 5 ? * * *)" */
+    struct cron *cronv;         /* parsed form, for overlap checks */
+    struct loc schedule_loc;
+    struct ir_num start_within;    /* minutes */
+    struct ir_num complete_within; /* minutes */
+    struct ir_vault *vault;
+    struct loc vault_loc;
+    struct ir_flag continuous;
+    struct ir_lifecycle lc;
+    struct vec tags;            /* struct ir_tag*: recovery_point_tags */
+    struct loc tags_loc;
+    struct vec copies;          /* struct ir_copy* */
+};
+
+struct ir_plan {
+    struct ir_decl d;
+    struct vec regions;         /* struct ir_region* */
+    struct loc regions_loc;
+    bool regions_from_org;      /* inherited from organization.regions */
+    struct vec selections;      /* struct ir_selection* */
+    struct loc select_loc;
+    struct ir_flag windows_vss;
+    struct ir_flag s3_backup_acls;
+    struct ir_flag s3_backup_object_tags;
+    struct vec tags;            /* struct ir_tag*: backup_plan_tags */
+    struct loc tags_loc;
+    struct vec rules;           /* struct ir_rule* */
+    struct vec policies;        /* struct ir_policy*: the policies that contain it */
+};
+
+enum target_kind { TARGET_ROOT, TARGET_OU, TARGET_ACCOUNT };
+struct ir_target {
+    enum target_kind kind;
+    struct ir_decl *decl;
+    const char *id;
+    struct loc loc;
+};
+
+struct ir_policy {
+    struct ir_decl d;
+    struct vec plans;           /* struct ir_plan* */
+    struct loc plans_loc;
+    struct vec attach;          /* struct ir_target* */
+    struct loc attach_loc;
+    struct ir_text description;
+};
+
+struct ir_org {
+    bool declared;
+    struct loc loc;
+    struct ir_text id;
+    struct ir_account *management;
+    struct loc management_loc;
+    struct vec regions;         /* struct ir_region* */
+    struct loc regions_loc;
+};
+
+
+struct ir_program {
+    struct ir_org org;
+    /* std permission sets that say what each user of a key needs
+     * (stdlib/kms.ob); NULL when the standard library is not imported. */
+    struct ir_permissions *need_vault_writer;   /* backup_vault_writer */
+    struct ir_permissions *need_copy_source;    /* cross_account_copy_source */
+    struct vec partitions, regions, restypes, permissions, roles;
+    struct vec accounts, ous, roots;
+    struct vec keys, vaults, selections, plans, policies;
+    struct vec imports;         /* struct src_import* */
+};
+
+
+/* ------------------------------------------------------------------ */
+/* cron.c: AWS 6-field cron expressions                                */
+
+struct cron {
+    uint64_t minutes;     /* bit m: fires at minute m */
+    uint32_t hours;       /* bit h */
+    uint32_t months;      /* bit 1..12 */
+    uint32_t dom;         /* bit 1..31; 0 when day-of-month is '?' */
+    bool dom_any;         /* day-of-month is '?' */
+    bool dom_last;        /* L: last day of the month */
+    int dom_last_offset;  /* L-n (AWS documents no L-n: always 0) */
+    int dom_weekday;      /* nW: weekday nearest day n (0 = none) */
+    bool dom_last_weekday;/* LW */
+    uint8_t dow;          /* bit 1..7 (1 = Sunday); 0 when '?' */
+    bool dow_any;         /* day-of-week is '?' */
+    int dow_last;         /* nL: last weekday n of the month (0 = none) */
+    int dow_nth_day;      /* d#n: weekday d ... */
+    int dow_nth;          /* ... the n-th in the month (0 = none) */
+    uint64_t years[4];    /* bit y-1970 for 1970..2199 */
+    const char *text;     /* the six fields, normalized: single spaces,
+                             upper-case names, no leading zeros (arena) */
+};
+
+/* Parses the text inside cron(...). On error reports OB3001/OB3002/OB3003
+ * at `loc` (narrowed to the bad field when `raw_base` is non-zero: the
+ * source offset of the expression's first byte) and returns false. */
+bool cron_parse(struct obc *cc, const char *expr, struct loc loc, uint32_t raw_base,
+                struct cron *out);
+/* Whether the schedule fires on the given date (month 1..12, day 1..31). */
+bool cron_fires_on(const struct cron *c, int year, int month, int day);
+/* Number of firings per day it can have at most (popcount hours*minutes). */
+int cron_firings_per_day(const struct cron *c);
+
+
+/* ------------------------------------------------------------------ */
+/* ir_facts.c: facts derived from the IR that several checks and the
+ * manifest share. Pure functions. */
+
+/* The account that holds a vault or key: a named account, or members. */
+struct ir_principal ir_vault_owner(const struct ir_vault *v);
+struct ir_principal ir_key_owner(const struct ir_key *k);
+bool ir_same_principal(const struct ir_principal *a, const struct ir_principal *b);
+/* Whether a key policy that lets `grantees` (struct ir_principal*) use a
+ * key held by `owner` covers principal `who`. */
+bool ir_principal_covered(const struct ir_principal *who, const struct ir_principal *owner,
+                          const struct vec *grantees);
+/* A copy from `source` to `target` leaves the account it runs in. */
+bool ir_copy_cross_account(const struct ir_vault *source, const struct ir_vault *target);
+/* The regions a vault must exist in: its own list, else the regions of
+ * every plan whose rules target it. Appends struct ir_region*. */
+void ir_vault_regions(const struct ir_program *prog, const struct ir_vault *v, struct vec *out,
+                      struct arena *a);
+/* The resource types a plan can back up (struct ir_restype*), and
+ * whether it can back up anything (tag-only selections or `any`). */
+void ir_plan_types(const struct ir_program *prog, const struct ir_plan *p, struct vec *out,
+                   bool *any, struct arena *a);
+/* Where a plan runs: one entry per attachment of every policy that
+ * contains it (struct ir_receiver*); `who` is the account for an account
+ * target and PRIN_MEMBERS for a root or an OU. */
+struct ir_receiver {
+    struct ir_principal who;
+    const struct ir_policy *policy;
+    const struct ir_target *target;
+};
+void ir_plan_receivers(const struct ir_plan *p, struct vec *out, struct arena *a);
+/* The retention a copy ends up with in days: its own delete_after, else
+ * the rule's; `forever` is set when neither is given. */
+int64_t ir_copy_retention(const struct ir_rule *r, const struct ir_copy *c, bool *forever);
+/* The vault is AWS's `Default` vault (by its AWS name), whose key cannot
+ * be shared with other accounts. */
+bool ir_vault_is_default(const struct ir_vault *v);
+/* A region of plan `p` in another partition than the region copy `c`
+ * lands in (copies never cross partitions), or NULL. c->target must be
+ * set: the checks skip copies whose target sema rejected. */
+const struct ir_region *ir_copy_foreign_region(const struct ir_plan *p, const struct ir_copy *c);
+/* For a cross-account copy of rule `r`: the partition of one of the
+ * plan's regions that has no cross-account copy (aws-cn), or NULL. */
+const struct ir_partition *ir_copy_account_barrier(const struct ir_plan *p, const struct ir_rule *r,
+                                                   const struct ir_copy *c);
+/* Whether a set number of days lies in 1..36500, the range AWS accepts
+ * for delete_after and for a vault lock's min and max retention. */
+bool ir_days_valid(const struct ir_num *n);
+/* The retention range a vault lock enforces. A bound counts only when it
+ * is set and valid, and neither counts when min > max (the lock itself
+ * is wrong then: OB4010, OB4016). */
+struct ir_lock_range {
+    bool has_min, has_max;
+    int64_t min, max;
+};
+struct ir_lock_range ir_lock_range(const struct ir_lock *l);
+
+/* ------------------------------------------------------------------ */
+/* key_users.c: who uses each KMS key, and what they need on it.
+ * Shared by the manifest (key-policy statements) and the KMS checks. */
+
+enum key_use_kind {
+    KEY_USE_VAULT_WRITE,   /* an account's AWSServiceRoleForBackup writes into a vault
+                              encrypted with the key */
+    KEY_USE_COPY_SOURCE,   /* the destination account of a cross-account copy reads a
+                              source recovery point encrypted with the key */
+};
+struct key_use {
+    enum key_use_kind kind;
+    struct ir_key *key;
+    struct ir_principal who;        /* the account (or members) that needs access */
+    const char *role;               /* role that acts: "AWSServiceRoleForBackup" */
+    struct ir_permissions *needs;   /* what it needs (NULL if std not imported) */
+    struct ir_vault *vault;         /* the vault involved */
+    struct ir_rule *rule;           /* the rule (copies) or NULL */
+    struct loc loc;                 /* where the use comes from */
+};
+void key_uses(struct obc *cc, const struct ir_program *prog, struct vec *out); /* out starts empty */
+
+
+/* ------------------------------------------------------------------ */
+/* ARNs as they appear in a policy (ir_arns.c). */
+const char *vault_arn(struct arena *a, const struct ir_vault *v, const struct ir_region *region);
+const char *role_arn(struct arena *a, const struct ir_role *r, const char *partition);
+const char *restype_arn(struct arena *a, const char *pattern, const char *partition);
+const char *plan_partition(const struct ir_plan *p); /* of its first region; "aws" if none */
+/* The region a copy action of plan `p` lands in (the region of its
+ * vault ARN): the target vault's only region; else the first plan region
+ * the target exists in (any plan region when the target names none);
+ * else the target's first region. NULL when nothing names a region. */
+const struct ir_region *copy_region(const struct ir_plan *p, const struct ir_copy *c);
+
+/* ------------------------------------------------------------------ */
+/* aws_ids.c: formats of AWS identifiers (sema reports OB2007) */
+bool id_account_ok(const char *s);
+bool id_ou_ok(const char *s);
+bool id_root_ok(const char *s);
+bool id_org_ok(const char *s);
+/* Splits an ARN into partition, service, region, account, resource. */
+struct arn_parts {
+    const char *partition, *service, *region, *account, *resource;
+};
+bool arn_split(struct arena *a, const char *arn, struct arn_parts *out);
+
+#endif /* OBC_IR_H */

@@ -1,0 +1,69 @@
+#!/bin/sh
+# check-layers.sh - the compiler's layers include downwards only.
+#
+# Every file of compiler/ and grammar/ belongs to one layer (by its name,
+# below) and may include the headers of that layer and of the layers it
+# stands on, never one above or beside it:
+#
+#   driver   compile.c output.c main.c          may use everything
+#   checks   checks.c check_*.c                 stands on ir, base
+#   emit     emit_*.c                           stands on ir, base
+#   sema     schema sema* symtab lower_* schedule selector
+#                                              stands on front, ir, base
+#   front    ast parse load, grammar/*          stands on base
+#   ir       ir_* aws_ids key_users cron        stands on base
+#   base     arena source diag* suggest strmap context json_out
+#
+# A new file must be given a layer here. Exit 1 on any violation.
+set -u
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 2
+
+layer_of() {
+    case "${1##*/}" in
+        compile.c|output.c|main.c|driver.h) echo driver ;;
+        checks.c|check_*.c|checks.h) echo checks ;;
+        emit_*.c|emit.h) echo emit ;;
+        schema.c|sema*.c|symtab.c|lower_*.c|schedule.c|selector.c|sema.h) echo sema ;;
+        ast.c|parse.c|load.c|lexer.l|parser.y|front.h) echo front ;;
+        ir_*.c|aws_ids.c|key_users.c|cron.c|ir.h|aws_limits.def) echo ir ;;
+        arena.c|source.c|diag*.c|suggest.c|strmap.c|context.c|json_out.c|base.h|codes.def) echo base ;;
+        *) echo unknown ;;
+    esac
+}
+
+allowed() { # layer -> the layers it may include
+    case "$1" in
+        driver) echo "driver checks emit sema front ir base" ;;
+        checks) echo "checks ir base" ;;
+        emit) echo "emit ir base" ;;
+        sema) echo "sema front ir base" ;;
+        front) echo "front base" ;;
+        ir) echo "ir base" ;;
+        base) echo "base" ;;
+    esac
+}
+
+bad=0
+files=0
+for f in compiler/*.c compiler/*.h grammar/lexer.l grammar/parser.y; do
+    files=$((files + 1))
+    me=$(layer_of "$f")
+    if [ "$me" = unknown ]; then
+        echo "check-layers: $f has no layer: add it to tests/check-layers.sh"
+        bad=$((bad + 1))
+        continue
+    fi
+    ok=" $(allowed "$me") "
+    for h in $(sed -n 's/^[ \t]*#[ \t]*include[ \t]*"\([^"]*\)".*/\1/p' "$f"); do
+        case "$h" in parser.h|lexer.h) continue ;; esac # generated front-end headers
+        [ "$h" = codes.def ] && [ "$me" = base ] && continue
+        them=$(layer_of "$h")
+        case "$ok" in
+            *" $them "*) ;;
+            *) echo "check-layers: $f ($me) includes $h ($them)"; bad=$((bad + 1)) ;;
+        esac
+    done
+done
+echo "check-layers: $files files, $bad violations"
+[ "$bad" -eq 0 ]
