@@ -191,7 +191,6 @@ struct diag_engine {
     size_t max;          /* at most this many are stored */
     size_t dropped;      /* emitted past `max` */
     struct diag hidden;  /* what diag_emit returns past `max`: never stored or shown */
-    size_t before_checks; /* entries of `list` emitted before checks_run */
 };
 
 const struct diag_code_info *diag_info(enum diag_code code);
@@ -209,10 +208,6 @@ void diag_sort(struct obc *cc); /* by file, offset, emission order */
  * but never shown), so work that only words it (a "did you mean"
  * search) can be skipped. */
 bool diag_next_hidden(const struct obc *cc);
-/* Whether the front end or sema reported an error inside `loc`. The IR
- * leaves out values they rejected, so a check must not judge what is left
- * (a rejected delete_after is not a missing one). */
-bool diag_rejected_within(const struct obc *cc, struct loc loc);
 
 /* diag_render.c: text (gcc/clang shape) and JSON renderings */
 enum diag_format { DIAG_FORMAT_TEXT, DIAG_FORMAT_JSON };

@@ -100,7 +100,7 @@ static void check_vault_holder(struct copies *c, const struct ir_plan *p, const 
     if (!other || !first_report(c, OB6009, v, p))
         return;
     const char *holder = v->owner.account->d.name;
-    struct diag *d = diag_emit(c->cc, OB6009, r->vault_loc,
+    struct diag *d = diag_emit(c->cc, OB6009, r->vault_at.loc,
                                "%s backs up into vault '%s', which only account '%s' holds, but the plan also runs "
                                "in other accounts, which have no such vault",
                                check_rule_words(c->a, r), v->d.name, holder);
@@ -117,18 +117,18 @@ static void check_vault_holder(struct copies *c, const struct ir_plan *p, const 
 static void check_vault_regions(struct copies *c, const struct ir_plan *p, const struct ir_rule *r)
 {
     const struct ir_vault *v = r->vault;
-    if (!v || !v->regions.len || diag_rejected_within(c->cc, v->regions_loc))
+    if (!v || !v->regions.len || v->regions_at.state == IR_REJECTED)
         return;
     struct vec missing = {0};
     items_missing(c->a, &p->regions, &v->regions, &missing);
     if (!missing.len || !first_report(c, OB6001, v, p))
         return;
-    struct diag *d = diag_emit(c->cc, OB6001, r->vault_loc,
+    struct diag *d = diag_emit(c->cc, OB6001, r->vault_at.loc,
                                "vault '%s' of %s does not exist in %s, where the plan runs",
                                v->d.name, check_rule_words(c->a, r), all_names(c->a, &missing));
-    note_if(c->cc, d, v->regions_loc,
+    note_if(c->cc, d, v->regions_at.loc,
             arena_printf(c->a, "vault '%s' is only in %s", v->d.name, all_names(c->a, &v->regions)));
-    note_if(c->cc, d, p->regions_loc,
+    note_if(c->cc, d, p->regions_at.loc,
             arena_printf(c->a, "plan '%s' runs in %s%s", p->d.name,
                          p->regions_from_org ? "the organization's regions, " : "", all_names(c->a, &p->regions)));
     diag_help(c->cc, d,
@@ -142,19 +142,19 @@ static void check_vault_regions(struct copies *c, const struct ir_plan *p, const
 static void check_key_region(struct copies *c, const struct ir_vault *v)
 {
     const struct ir_key *k = v->key;
-    if (!k || k->aws_managed || k->multi_region || !k->regions.len || diag_rejected_within(c->cc, k->regions_loc) ||
-        diag_rejected_within(c->cc, v->regions_loc))
+    if (!k || k->aws_managed || k->multi_region || !k->regions.len || k->regions_at.state == IR_REJECTED ||
+        v->regions_at.state == IR_REJECTED)
         return;
     struct vec where = {0}, missing = {0};
     ir_vault_regions(c->prog, v, &where, c->a);
     items_missing(c->a, &where, &k->regions, &missing);
     if (!missing.len)
         return;
-    struct diag *d = diag_emit(c->cc, OB6002, first_set(v->key_loc, v->d.name_loc),
+    struct diag *d = diag_emit(c->cc, OB6002, first_set(v->key_at.loc, v->d.name_loc),
                                "key '%s' of vault '%s' is not in %s, where the vault is: a vault can only use "
                                "a KMS key of its own region",
                                k->d.name, v->d.name, all_names(c->a, &missing));
-    note_if(c->cc, d, k->regions_loc,
+    note_if(c->cc, d, k->regions_at.loc,
             arena_printf(c->a, "key '%s' is in %s", k->d.name, all_names(c->a, &k->regions)));
     diag_help(c->cc, d,
               "encrypt vault '%s' with a key of %s, or use a multi-region key (key/mrk-...) with a replica there",
@@ -210,8 +210,8 @@ static bool check_partitions(struct copies *c, const struct ir_plan *p, const st
                                    "AWS Backup never copies across partitions",
                                    check_rule_words(c->a, r), from->d.name, from->partition->d.name, t->d.name,
                                    to->d.name, to->partition->d.name);
-        note_if(c->cc, d, t->regions_loc, arena_printf(c->a, "vault '%s' is in %s", t->d.name, to->d.name));
-        note_if(c->cc, d, p->regions_loc, arena_printf(c->a, "plan '%s' runs in %s", p->d.name, from->d.name));
+        note_if(c->cc, d, t->regions_at.loc, arena_printf(c->a, "vault '%s' is in %s", t->d.name, to->d.name));
+        note_if(c->cc, d, p->regions_at.loc, arena_printf(c->a, "plan '%s' runs in %s", p->d.name, from->d.name));
         diag_help(c->cc, d,
                   "copy to a vault in a region of partition %s (China and GovCloud regions copy only with each "
                   "other), or run the plan in partition %s",
@@ -257,7 +257,7 @@ static void check_self_copy(struct copies *c, const struct ir_plan *p, const str
                                "%s copies into vault '%s' in %s, the vault it backs up into there%s: a copy needs "
                                "another destination",
                                check_rule_words(c->a, r), cp->target->d.name, to->d.name, alias);
-    note_if(c->cc, d, r->vault_loc, arena_printf(c->a, "the rule backs up into vault '%s' here", r->vault->d.name));
+    note_if(c->cc, d, r->vault_at.loc, arena_printf(c->a, "the rule backs up into vault '%s' here", r->vault->d.name));
     diag_help(c->cc, d,
               "copy to another vault, or to a vault in another region or account; remove the copy if none is meant");
 }
@@ -327,7 +327,7 @@ static void check_accepts(struct copies *c, const struct ir_plan *p, const struc
                           const struct ir_copy *cp)
 {
     const struct ir_vault *t = cp->target;
-    if (diag_rejected_within(c->cc, t->accept_loc)) /* lowered without the bad entries */
+    if (t->accept_at.state == IR_REJECTED) /* lowered without the bad entries */
         return;
     struct vec sources = {0}, refused = {0};
     copy_sources(c, p, r, &sources);
@@ -347,7 +347,7 @@ static void check_accepts(struct copies *c, const struct ir_plan *p, const struc
                                "vault '%s' does not accept copies from %s, where %s runs: its access policy must "
                                "allow backup:CopyIntoBackupVault",
                                t->d.name, sb_str(c->a, &who), check_rule_words(c->a, r));
-    note_if(c->cc, d, first_set(t->accept_loc, t->d.name_loc), accept_words(c->a, t));
+    note_if(c->cc, d, first_set(t->accept_at.loc, t->d.name_loc), accept_words(c->a, t));
     if (first->target)
         note_if(c->cc, d, first->target->loc, receiver_words(c->a, first, p));
     if (refused.len == 1 && first->who.kind == PRIN_ACCOUNT)
@@ -401,9 +401,9 @@ static void check_both_at_once(struct copies *c, const struct ir_plan *p, const 
                                check_rule_words(c->a, r), all_names(c->a, &from), to->d.name,
                                check_names(c->a, &cannot, TYPES_SHOWN),
                                any ? ", and its selection (by tags or type any) can include them" : "");
-    note_if(c->cc, d, first_set(t->regions_loc, t->d.name_loc),
+    note_if(c->cc, d, first_set(t->regions_at.loc, t->d.name_loc),
             arena_printf(c->a, "vault '%s' is held by %s in %s", t->d.name, holder, to->d.name));
-    note_if(c->cc, d, p->regions_loc,
+    note_if(c->cc, d, p->regions_at.loc,
             arena_printf(c->a, "plan '%s' runs in %s", p->d.name, all_names(c->a, &p->regions)));
     const char *chain =
         p->regions.len == 1

@@ -34,7 +34,7 @@ struct kms {
 static bool uses_aws_managed_key(const struct ir_vault *v)
 {
     if (!v->key)
-        return !v->key_loc.file;
+        return v->key_at.state == IR_ABSENT;
     return v->key->aws_managed;
 }
 
@@ -147,7 +147,7 @@ static const char *use_words(struct arena *a, const struct key_use *u, const cha
 static void check_key_grants(struct kms *m, const struct ir_key *k)
 {
     /* a `grants` value sema rejected in part was lowered without that part */
-    if (k->grants_loc.file && (!k->grants || diag_rejected_within(m->cc, k->grants_loc)))
+    if (k->grants_at.state == IR_REJECTED)
         return;
     const struct vec *uses = strmap_get(&m->uses_of, k->d.name);
     if (!uses) /* nothing uses it: nothing is missing */
@@ -163,7 +163,7 @@ static void check_key_grants(struct kms *m, const struct ir_key *k)
     const char *list = join_strings(m->a, &missing);
     struct diag *d;
     if (k->grants) {
-        d = diag_emit(m->cc, OB7001, k->grants_loc,
+        d = diag_emit(m->cc, OB7001, k->grants_at.loc,
                       "key '%s' does not grant %s, which the backup principals that use it need: without them "
                       "AWS Backup cannot use the key",
                       k->d.name, list);
@@ -210,7 +210,7 @@ static void check_key_share(struct kms *m, const struct key_use *u)
     const struct ir_key *k = u->key;
     struct ir_principal owner = ir_key_owner(k);
     if (ir_principal_covered(&u->who, &owner, &k->grant_to) || use_of_rejected_copy(u) ||
-        diag_rejected_within(m->cc, k->grant_to_loc))
+        k->grant_to_at.state == IR_REJECTED)
         return;
     const void *who = u->who.kind == PRIN_ACCOUNT ? (const void *)u->who.account : NULL;
     if (!check_first_time(m->a, &m->reported, OB7004, k, who))
@@ -228,7 +228,7 @@ static void check_key_share(struct kms *m, const struct key_use *u)
                       "AWS Backup in the vault's account must use the key",
                       u->vault->d.name, user, k->d.name, holder, user);
     if (k->grant_to.len)
-        diag_note(m->cc, d, k->grant_to_loc, "%s", grant_to_words(m->a, k));
+        diag_note(m->cc, d, k->grant_to_at.loc, "%s", grant_to_words(m->a, k));
     else
         diag_note(m->cc, d, k->d.name_loc, "key '%s' has no grant_to, so only %s can use it", k->d.name, holder);
     if (k->grant_to.len)
@@ -251,8 +251,8 @@ static void check_copy_into_managed(struct kms *m, const struct ir_rule *r, cons
                                "%s copies into vault '%s' of %s, which is encrypted with an AWS managed key: the "
                                "destination of a cross-account copy needs a customer managed key",
                                check_rule_words(m->a, r), t->d.name, holder);
-    if (t->key_loc.file)
-        diag_note(m->cc, d, t->key_loc, "vault '%s' uses key '%s', an AWS managed key", t->d.name,
+    if (t->key_at.loc.file)
+        diag_note(m->cc, d, t->key_at.loc, "vault '%s' uses key '%s', an AWS managed key", t->d.name,
                   t->key ? t->key->d.name : "?");
     else
         diag_note(m->cc, d, t->d.name_loc, "vault '%s' names no key, so AWS encrypts it with aws/backup", t->d.name);
@@ -286,8 +286,8 @@ static void check_copy_from_managed(struct kms *m, const struct ir_plan *p, cons
                                "shared: the copy fails for %s, which AWS Backup does not fully manage%s",
                                check_rule_words(m->a, r), s->d.name, check_names(m->a, &partial, TYPES_SHOWN),
                                any ? " and its selection (by tags or type any) can include" : "");
-    if (s->key_loc.file)
-        diag_note(m->cc, d, s->key_loc, "vault '%s' uses key '%s', an AWS managed key", s->d.name,
+    if (s->key_at.loc.file)
+        diag_note(m->cc, d, s->key_at.loc, "vault '%s' uses key '%s', an AWS managed key", s->d.name,
                   s->key ? s->key->d.name : "?");
     else
         diag_note(m->cc, d, s->d.name_loc, "vault '%s' names no key, so AWS encrypts it with aws/backup", s->d.name);

@@ -43,7 +43,7 @@ static void report_delete_range(struct obc *cc, const struct ir_num *del, const 
 static void check_cold_minimum(struct obc *cc, const struct ir_lifecycle *lc, const char *what)
 {
     const struct ir_num *del = &lc->delete_after, *cold = &lc->cold_after;
-    if (!del->set || !cold->set || cold->v > AWS_RETENTION_MAX_DAYS)
+    if (del->state != IR_SET || cold->state != IR_SET || cold->v > AWS_RETENTION_MAX_DAYS)
         return;
     long long need = (long long)cold->v + AWS_COLD_MIN_DAYS;
     if (del->v >= need)
@@ -63,7 +63,7 @@ static void check_cold_minimum(struct obc *cc, const struct ir_lifecycle *lc, co
 
 static void check_lifecycle_values(struct obc *cc, const struct ir_lifecycle *lc, const char *what)
 {
-    if (lc->delete_after.set && !ir_days_valid(&lc->delete_after))
+    if (lc->delete_after.state == IR_SET && !ir_days_valid(&lc->delete_after))
         report_delete_range(cc, &lc->delete_after, what);
     else
         check_cold_minimum(cc, lc, what);
@@ -74,8 +74,8 @@ static void check_lifecycle_values(struct obc *cc, const struct ir_lifecycle *lc
 static void check_continuous_retention(struct obc *cc, const struct ir_rule *r, const char *what)
 {
     const struct ir_num *del = &r->lc.delete_after;
-    if (!del->set) {
-        if (diag_rejected_within(cc, r->loc)) /* a delete_after sema rejected */
+    if (del->state != IR_SET) {
+        if (ir_retention_unknown(r, NULL))
             return;
         struct diag *d = diag_emit(cc, OB4004, r->continuous.loc,
                                    "%s has continuous backup but no delete_after, so it would keep recovery points "
@@ -100,11 +100,11 @@ static void check_continuous_cold(struct obc *cc, const struct ir_rule *r, const
 {
     const struct ir_num *cold = &r->lc.cold_after;
     const struct ir_flag *archive = &r->lc.archive;
-    bool archived = archive->set && archive->v;
-    if (!cold->set && !archived)
+    bool archived = archive->state == IR_SET && archive->v;
+    if (cold->state != IR_SET && !archived)
         return;
     struct diag *d;
-    if (cold->set) {
+    if (cold->state == IR_SET) {
         d = diag_emit(cc, OB4005, cold->loc,
                       "%s has continuous backup and cold_after; continuous backups cannot move to cold storage", what);
         if (archived)
@@ -116,8 +116,8 @@ static void check_continuous_cold(struct obc *cc, const struct ir_rule *r, const
     }
     diag_note(cc, d, r->continuous.loc, "continuous backup is turned on here");
     diag_help(cc, d, "%s, or remove continuous = true: cold storage needs at least 90 days and continuous backups "
-                     "last at most 35", cold->set && archived ? "remove cold_after and archive = true"
-                                                              : cold->set ? "remove cold_after" : "remove archive = true");
+                     "last at most 35", cold->state == IR_SET && archived ? "remove cold_after and archive = true"
+                                                              : cold->state == IR_SET ? "remove cold_after" : "remove archive = true");
 }
 
 /* OB4006: continuous backup on a plan that names, with `type in`,
@@ -130,7 +130,7 @@ static void check_continuous_types(struct obc *cc, const struct ir_program *prog
 {
     for (size_t i = 0; i < r->plan->selections.len; i++) {
         const struct ir_selection *sel = VEC_GET(const struct ir_selection, r->plan->selections, i);
-        if (diag_rejected_within(cc, sel->match_loc)) /* its entries are incomplete */
+        if (sel->match_at.state == IR_REJECTED) /* its entries are incomplete */
             return;
     }
     struct vec types = {0}, lacking = {0}, known = {0};
@@ -154,8 +154,8 @@ static void check_continuous_types(struct obc *cc, const struct ir_program *prog
     struct diag *d = diag_emit(cc, OB4006, r->continuous.loc,
                                "%s asks for continuous backup, which %s cannot do; AWS takes snapshots of %s instead",
                                what, names, lacking.len == 1 ? "it" : "them");
-    if (r->plan->select_loc.file)
-        diag_note(cc, d, r->plan->select_loc, "plan '%s' selects %s here", r->plan->d.name, names);
+    if (r->plan->select_at.loc.file)
+        diag_note(cc, d, r->plan->select_at.loc, "plan '%s' selects %s here", r->plan->d.name, names);
     if (known.len)
         diag_help(cc, d, "continuous backup works for %s: move %s to a plan without continuous backup, "
                          "or remove continuous = true", check_names(&cc->arena, &known, SIZE_MAX), names);
@@ -166,8 +166,8 @@ static void check_continuous_types(struct obc *cc, const struct ir_program *prog
 /* OB9003: no delete_after keeps recovery points forever [B1, B2]. */
 static void check_forever(struct obc *cc, const struct ir_rule *r, const char *what)
 {
-    if (r->lc.delete_after.set || diag_rejected_within(cc, r->loc))
-        return; /* given, or given and rejected (and continuous may have been) */
+    if (r->lc.delete_after.state == IR_SET || ir_retention_unknown(r, NULL))
+        return; /* given, or rejected (delete_after, or continuous: then OB4004 may apply) */
     if (r->vault && ir_lock_range(r->vault->lock).has_max)
         return; /* the lock's maximum makes it an error: OB4014 */
     struct diag *d = diag_emit(cc, OB9003, r->name_loc,
@@ -178,12 +178,12 @@ static void check_forever(struct obc *cc, const struct ir_rule *r, const char *w
 static void check_rule(struct obc *cc, const struct ir_program *prog, const struct ir_rule *r)
 {
     const char *what = check_rule_words(&cc->arena, r);
-    bool continuous = r->continuous.set && r->continuous.v;
+    bool continuous = r->continuous.state == IR_SET && r->continuous.v;
     if (continuous) {
         check_continuous_retention(cc, r, what);
         check_continuous_cold(cc, r, what);
         check_continuous_types(cc, prog, r, what);
-        if (r->lc.delete_after.set && r->lc.delete_after.v < 1) /* too long: OB4004 */
+        if (r->lc.delete_after.state == IR_SET && r->lc.delete_after.v < 1) /* too long: OB4004 */
             report_delete_range(cc, &r->lc.delete_after, what);
     } else {
         check_lifecycle_values(cc, &r->lc, what);

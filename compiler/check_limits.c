@@ -210,7 +210,7 @@ static void first_vault_uses(struct arena *a, const struct ir_program *prog, str
         const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
         for (size_t j = 0; j < p->rules.len; j++) {
             const struct ir_rule *r = VEC_GET(const struct ir_rule, p->rules, j);
-            note_vault_use(a, uses, r->vault, (struct vault_use){r->vault, r, r->vault_loc, false});
+            note_vault_use(a, uses, r->vault, (struct vault_use){r->vault, r, r->vault_at.loc, false});
             for (size_t k = 0; k < r->copies.len; k++) {
                 const struct ir_copy *c = VEC_GET(const struct ir_copy, r->copies, k);
                 note_vault_use(a, uses, c->target, (struct vault_use){c->target, r, c->target_loc, true});
@@ -333,28 +333,16 @@ static void check_attachments(struct obc *cc, const struct ir_program *prog)
         report_attachments(cc, VEC_GET(const struct vec, lists, k));
 }
 
-/* Whether an error was already reported inside `loc` (a reference in
- * the attach list that did not resolve). */
-static bool error_inside(const struct obc *cc, struct loc loc)
-{
-    for (size_t i = 0; i < cc->diag.list.len; i++) {
-        const struct diag *d = VEC_GET(const struct diag, cc->diag.list, i);
-        if (d->sev == SEV_ERROR && d->loc.file == loc.file && d->loc.start >= loc.start && d->loc.end <= loc.end)
-            return true;
-    }
-    return false;
-}
-
 static void check_unattached(struct obc *cc, const struct ir_program *prog)
 {
     for (size_t i = 0; i < prog->policies.len; i++) {
         const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
-        if (pol->attach.len || (pol->attach_loc.file && error_inside(cc, pol->attach_loc)))
+        if (pol->attach.len || pol->attach_at.state == IR_REJECTED) /* attached, or to what sema rejected */
             continue;
         struct diag *d = diag_emit(cc, OB8007, pol->d.name_loc,
                                    "policy '%s' is attached nowhere, so no account receives its plans", pol->d.name);
-        if (pol->attach_loc.file)
-            diag_note(cc, d, pol->attach_loc, "its attach list is empty");
+        if (pol->attach_at.state == IR_SET)
+            diag_note(cc, d, pol->attach_at.loc, "its attach list is empty");
         diag_help(cc, d, "attach it to a root, OU or account: attach = [org_root]");
     }
 }

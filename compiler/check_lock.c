@@ -21,7 +21,7 @@
 /* OB4016: MinRetentionDays at least 1, MaxRetentionDays at most 36500 [B7]. */
 static void check_bound(struct obc *cc, const struct ir_vault *v, const struct ir_num *n, const char *attr)
 {
-    if (!n->set || ir_days_valid(n))
+    if (n->state != IR_SET || ir_days_valid(n))
         return;
     struct diag *d = diag_emit(cc, OB4016, n->loc, "%s of the lock of vault '%s' is %s; AWS accepts 1 to 36500 days",
                                attr, v->d.name,
@@ -50,21 +50,21 @@ static void check_order(struct obc *cc, const struct ir_vault *v, const struct i
 static void check_grace(struct obc *cc, const struct ir_vault *v, const struct ir_lock *l)
 {
     const struct ir_num *g = &l->grace;
-    if (!l->mode_loc.file || diag_rejected_within(cc, v->d.loc)) /* no mode, or a rejected value */
+    if (l->mode_at.state != IR_SET || g->state == IR_REJECTED) /* no mode, or a rejected value */
         return;
     if (l->mode == LOCK_GOVERNANCE) {
-        if (!g->set)
+        if (g->state != IR_SET)
             return;
         struct diag *d = diag_emit(cc, OB4012, g->loc,
                                    "the lock of vault '%s' is in governance mode but has a grace; with a grace "
                                    "(ChangeableForDays) AWS creates a compliance lock, immutable once the grace ends",
                                    v->d.name);
-        diag_note(cc, d, l->mode_loc, "the lock is in governance mode here");
+        diag_note(cc, d, l->mode_at.loc, "the lock is in governance mode here");
         diag_help(cc, d, "remove grace, or set mode = compliance to make the lock immutable when the grace ends");
         return;
     }
-    if (!g->set) {
-        struct diag *d = diag_emit(cc, OB4012, l->mode_loc,
+    if (g->state != IR_SET) {
+        struct diag *d = diag_emit(cc, OB4012, l->mode_at.loc,
                                    "the lock of vault '%s' is in compliance mode but has no grace; without one "
                                    "(ChangeableForDays) AWS creates a governance lock", v->d.name);
         diag_help(cc, d, "add grace = 3d (3 to 36500 days) to the lock, or set mode = governance");
@@ -107,12 +107,12 @@ static void check_rule_retention(struct obc *cc, const struct ir_rule *r)
     const struct ir_lock *l = v->lock;
     struct ir_lock_range lr = ir_lock_range(l);
     const struct ir_num *del = &r->lc.delete_after;
-    bool continuous = r->continuous.set && r->continuous.v;
-    if (!del->set) {
+    bool continuous = r->continuous.state == IR_SET && r->continuous.v;
+    if (del->state != IR_SET) {
         /* continuous without delete_after: OB4004; a rejected one: OB2xxx */
-        if (!lr.has_max || continuous || diag_rejected_within(cc, r->loc))
+        if (!lr.has_max || continuous || ir_retention_unknown(r, NULL))
             return;
-        struct diag *d = diag_emit(cc, OB4014, r->vault_loc,
+        struct diag *d = diag_emit(cc, OB4014, r->vault_at.loc,
                                    "%s has no delete_after, so it keeps recovery points forever, over the %lld-day "
                                    "maximum of the lock of vault '%s'; AWS fails such backup jobs",
                                    check_rule_words(&cc->arena, r), (long long)lr.max, v->d.name);
@@ -143,9 +143,9 @@ static void check_rule_retention(struct obc *cc, const struct ir_rule *r)
  * rule's; NULL when neither is set. */
 static const struct ir_num *copy_retention_source(const struct ir_rule *r, const struct ir_copy *c)
 {
-    if (c->lc.delete_after.set)
+    if (c->lc.delete_after.state == IR_SET)
         return &c->lc.delete_after;
-    return r->lc.delete_after.set ? &r->lc.delete_after : NULL;
+    return r->lc.delete_after.state == IR_SET ? &r->lc.delete_after : NULL;
 }
 
 static void report_copy(struct obc *cc, const struct ir_rule *r, const struct ir_copy *c, const char *how,
@@ -175,8 +175,8 @@ static void check_copy_retention(struct obc *cc, const struct ir_rule *r, const 
     bool forever;
     int64_t days = ir_copy_retention(r, c, &forever);
     if (forever) {
-        bool continuous = r->continuous.set && r->continuous.v; /* the rule's missing delete_after: OB4004 */
-        if (lr.has_max && !continuous && !diag_rejected_within(cc, r->loc))
+        bool continuous = r->continuous.state == IR_SET && r->continuous.v; /* the rule's missing delete_after: OB4004 */
+        if (lr.has_max && !continuous && !ir_retention_unknown(r, c))
             report_copy(cc, r, c,
                         arena_printf(&cc->arena, "keeps recovery points forever (no delete_after), over the lock's "
                                                  "%lld-day maximum", (long long)lr.max),

@@ -206,12 +206,12 @@ static int free_hour_after(const struct ir_plan *p, const struct ir_rule *self, 
 /* The retention AWS compares: delete_after, or forever. */
 static int64_t retention(const struct ir_rule *r)
 {
-    return r->lc.delete_after.set ? r->lc.delete_after.v : INT64_MAX;
+    return r->lc.delete_after.state == IR_SET ? r->lc.delete_after.v : INT64_MAX;
 }
 
 static const char *retention_text(struct obc *cc, const struct ir_rule *r)
 {
-    if (!r->lc.delete_after.set)
+    if (r->lc.delete_after.state != IR_SET)
         return "forever";
     return arena_printf(&cc->arena, "%lld days", (long long)r->lc.delete_after.v);
 }
@@ -283,12 +283,12 @@ static void check_pair(struct overlap *o, const struct ir_rule *a, struct rule_d
         return;
     struct obc *cc = o->cc;
     int hour = first_bit64(hours), minute = first_bit64(minutes);
-    struct diag *d = diag_emit(cc, OB3020, b->schedule_loc,
+    struct diag *d = diag_emit(cc, OB3020, b->schedule_at.loc,
                                "rules '%s' and '%s' of plan '%s' both start at %02d:%02d UTC, first on %s %04d-%02d-%02d; "
                                "AWS then runs only the one with the longer retention",
                                a->name, b->name, a->plan->d.name, hour, minute,
                                weekday_name(weekday(calendar(o), on.y, on.m, on.d)), on.y, on.m, on.d);
-    diag_note(cc, d, a->schedule_loc, "rule '%s' is scheduled here", a->name);
+    diag_note(cc, d, a->schedule_at.loc, "rule '%s' is scheduled here", a->name);
     diag_help(cc, d, "%s%s", move_advice(cc, a, b, hour, minute), drop_advice(cc, a, b));
 }
 

@@ -31,13 +31,13 @@ static void check_one_partition(struct obc *cc, const struct ir_program *prog)
             if (!first) {
                 first = part;
                 first_plan = p;
-                first_loc = p->regions_loc;
+                first_loc = p->regions_at.loc;
                 continue;
             }
             if (part == first)
                 continue;
             const struct ir_region *r = VEC_GET(const struct ir_region, p->regions, j);
-            struct diag *d = diag_emit(cc, OB6010, p->regions_loc,
+            struct diag *d = diag_emit(cc, OB6010, p->regions_at.loc,
                                        "plan '%s' runs in %s (partition %s), but plan '%s' runs in partition %s",
                                        p->d.name, r->d.name, part->d.name, first_plan->d.name, first->d.name);
             diag_note(cc, d, first_loc, "partition %s is used here", first->d.name);
@@ -61,7 +61,7 @@ static void check_role_partition(struct obc *cc, const struct ir_plan *p, const 
         return;
     struct diag *d = diag_emit(cc, OB5007, role->arn.loc, "role ARN is in partition %.*s, but plan '%s' runs in "
                                "partition %s", (int)(end - start), start, p->d.name, plan_part);
-    diag_note(cc, d, p->regions_loc.file ? p->regions_loc : p->d.name_loc, "the plan's regions are here");
+    diag_note(cc, d, p->regions_at.loc.file ? p->regions_at.loc : p->d.name_loc, "the plan's regions are here");
     diag_help(cc, d, "write arn:%s:iam::...; or declare the role with name = \"...\" so obc builds the ARN in "
                      "each plan's partition", plan_part);
 }

@@ -17,27 +17,27 @@ static const char *minutes(struct obc *cc, int64_t v)
 static void check_rule(struct obc *cc, const struct ir_rule *r)
 {
     const struct ir_num *start = &r->start_within, *done = &r->complete_within;
-    if (start->set && start->v < AWS_START_WINDOW_MIN) {
+    if (start->state == IR_SET && start->v < AWS_START_WINDOW_MIN) {
         struct diag *d = diag_emit(cc, OB3010, start->loc, "start window of rule '%s' is %lld minutes, under the 60 AWS requires",
                                    r->name, (long long)start->v);
         diag_help(cc, d, "make start_within at least 60min (1h); AWS retries failed starts within this window");
     }
-    if (start->set && start->v > AWS_WINDOW_MAX) {
+    if (start->state == IR_SET && start->v > AWS_WINDOW_MAX) {
         struct diag *d = diag_emit(cc, OB3012, start->loc,
                                    "start window of rule '%s' is %s minutes, over the 52,560,000 (100 years) AWS allows",
                                    r->name, minutes(cc, start->v));
         diag_help(cc, d, "make start_within at most 100y (52560000min)");
     }
-    if (done->set && done->v > AWS_WINDOW_MAX) {
+    if (done->state == IR_SET && done->v > AWS_WINDOW_MAX) {
         struct diag *d = diag_emit(cc, OB3012, done->loc,
                                    "completion window of rule '%s' is %s minutes, over the 52,560,000 (100 years) AWS allows",
                                    r->name, minutes(cc, done->v));
         diag_help(cc, d, "make complete_within at most 100y (52560000min)");
     }
-    long long start_min = start->set ? start->v : AWS_START_WINDOW_DEFAULT;
-    if (done->set && done->v <= AWS_WINDOW_MAX && done->v < start_min + AWS_WINDOW_GAP_MIN) {
+    long long start_min = start->state == IR_SET ? start->v : AWS_START_WINDOW_DEFAULT;
+    if (done->state == IR_SET && done->v <= AWS_WINDOW_MAX && done->v < start_min + AWS_WINDOW_GAP_MIN) {
         struct diag *d;
-        if (start->set) {
+        if (start->state == IR_SET) {
             d = diag_emit(cc, OB3011, done->loc,
                           "completion window of rule '%s' (%lld minutes) is not at least 60 minutes longer than its "
                           "start window (%lld minutes)", r->name, (long long)done->v, start_min);

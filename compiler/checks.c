@@ -11,7 +11,6 @@
 
 void checks_run(struct obc *cc, struct ir_program *prog)
 {
-    cc->diag.before_checks = cc->diag.list.len;
     check_windows(cc, prog);
     check_overlap(cc, prog);
     check_lifecycle(cc, prog);

@@ -129,16 +129,3 @@ void diag_sort(struct obc *cc)
     if (l->len > 1)
         qsort(l->items, l->len, sizeof *l->items, diag_cmp);
 }
-
-bool diag_rejected_within(const struct obc *cc, struct loc loc)
-{
-    if (!loc.file)
-        return false;
-    size_t n = cc->diag.before_checks ? cc->diag.before_checks : cc->diag.list.len;
-    for (size_t i = 0; i < n; i++) {
-        const struct diag *d = VEC_GET(const struct diag, cc->diag.list, i);
-        if (d->sev == SEV_ERROR && d->loc.file == loc.file && d->loc.start >= loc.start && d->loc.end <= loc.end)
-            return true;
-    }
-    return false;
-}

@@ -508,11 +508,11 @@ static void emit_lock(struct manifest *m, cJSON *vault, const struct ir_lock *lo
 {
     cJSON *obj = json_add_object(&m->doc, vault, "lock");
     json_add_string(&m->doc, obj, "mode", lock->mode == LOCK_COMPLIANCE ? "compliance" : "governance");
-    if (lock->min_retention.set)
+    if (lock->min_retention.state == IR_SET)
         json_add_int(&m->doc, obj, "min_retention_days", lock->min_retention.v);
-    if (lock->max_retention.set)
+    if (lock->max_retention.state == IR_SET)
         json_add_int(&m->doc, obj, "max_retention_days", lock->max_retention.v);
-    if (lock->grace.set)
+    if (lock->grace.state == IR_SET)
         json_add_int(&m->doc, obj, "changeable_for_days", lock->grace.v);
 }
 

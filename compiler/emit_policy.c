@@ -144,7 +144,7 @@ static void emit_tags(struct emitter *e, cJSON *parent, const char *key, const s
 
 static bool lifecycle_set(const struct ir_lifecycle *lc)
 {
-    return lc->cold_after.set || lc->delete_after.set || lc->archive.set;
+    return lc->cold_after.state == IR_SET || lc->delete_after.state == IR_SET || lc->archive.state == IR_SET;
 }
 
 static void emit_lifecycle(struct emitter *e, cJSON *parent, const struct ir_lifecycle *lc)
@@ -152,11 +152,11 @@ static void emit_lifecycle(struct emitter *e, cJSON *parent, const struct ir_lif
     if (!lifecycle_set(lc))
         return;
     cJSON *obj = json_add_object(&e->doc, parent, "lifecycle");
-    if (lc->cold_after.set)
+    if (lc->cold_after.state == IR_SET)
         assign_number(e, obj, "move_to_cold_storage_after_days", lc->cold_after.v);
-    if (lc->delete_after.set)
+    if (lc->delete_after.state == IR_SET)
         assign_number(e, obj, "delete_after_days", lc->delete_after.v);
-    if (lc->archive.set)
+    if (lc->archive.state == IR_SET)
         assign_bool(e, obj, "opt_in_to_archive_for_supported_resources", lc->archive.v);
 }
 
@@ -178,11 +178,11 @@ static void emit_rule(struct emitter *e, cJSON *rules, const struct ir_plan *pla
     cJSON *obj = json_add_object(&e->doc, rules, rule->name);
     if (rule->cron)
         assign_string(e, obj, "schedule_expression", rule->cron);
-    if (rule->start_within.set)
+    if (rule->start_within.state == IR_SET)
         assign_number(e, obj, "start_backup_window_minutes", rule->start_within.v);
-    if (rule->complete_within.set)
+    if (rule->complete_within.state == IR_SET)
         assign_number(e, obj, "complete_backup_window_minutes", rule->complete_within.v);
-    if (rule->continuous.set)
+    if (rule->continuous.state == IR_SET)
         assign_bool(e, obj, "enable_continuous_backup", rule->continuous.v);
     emit_lifecycle(e, obj, &rule->lc);
     if (rule->vault)
@@ -313,17 +313,17 @@ static void emit_regions(struct emitter *e, cJSON *plan_obj, const struct ir_pla
 
 static void emit_advanced(struct emitter *e, cJSON *plan_obj, const struct ir_plan *plan)
 {
-    bool s3 = plan->s3_backup_acls.set || plan->s3_backup_object_tags.set;
-    if (!plan->windows_vss.set && !s3)
+    bool s3 = plan->s3_backup_acls.state == IR_SET || plan->s3_backup_object_tags.state == IR_SET;
+    if (plan->windows_vss.state != IR_SET && !s3)
         return;
     cJSON *adv = json_add_object(&e->doc, plan_obj, "advanced_backup_settings");
-    if (plan->windows_vss.set)
+    if (plan->windows_vss.state == IR_SET)
         assign_enabled(e, json_add_object(&e->doc, adv, "ec2"), "windows_vss", plan->windows_vss.v);
     if (s3) {
         cJSON *obj = json_add_object(&e->doc, adv, "s3");
-        if (plan->s3_backup_acls.set)
+        if (plan->s3_backup_acls.state == IR_SET)
             assign_enabled(e, obj, "backup_acls", plan->s3_backup_acls.v);
-        if (plan->s3_backup_object_tags.set)
+        if (plan->s3_backup_object_tags.state == IR_SET)
             assign_enabled(e, obj, "backup_object_tags", plan->s3_backup_object_tags.v);
     }
 }

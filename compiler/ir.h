@@ -44,20 +44,34 @@ struct ir_decl {
     struct ir_decl *same_name; /* next declaration of another kind with this name */
 };
 
-/* A value with the place it was written; `set` is false when absent. */
+/* What became of a value the program may write: not written (ABSENT),
+ * read into the IR (SET), or written but rejected by sema with an error
+ * (REJECTED; the IR then holds no value). Checks judge only SET values
+ * and stay quiet about REJECTED ones, whose error is already reported. */
+enum ir_state { IR_ABSENT, IR_SET, IR_REJECTED };
+
+/* An attribute whose value lives in other fields (a list, a reference):
+ * its state and where it was written. */
+struct ir_attr {
+    enum ir_state state;
+    struct loc loc;
+};
+
+/* Scalar values with their state and the place they were written. */
 struct ir_num {
     int64_t v;
     struct loc loc;
-    bool set;
+    enum ir_state state;
 };
 struct ir_flag {
     bool v;
     struct loc loc;
-    bool set;
+    enum ir_state state;
 };
 struct ir_text {
-    const char *s; /* NULL when absent */
+    const char *s; /* NULL unless SET */
     struct loc loc;
+    enum ir_state state;
 };
 
 struct ir_account {
@@ -130,21 +144,21 @@ struct ir_key {
     const char *account_id;      /* from the ARN (may be NULL) */
     struct ir_region *region;    /* from the ARN (may be NULL) */
     struct vec regions;          /* struct ir_region*: from `region` */
-    struct loc regions_loc;
+    struct ir_attr regions_at;
     bool multi_region;           /* ARN key id starts with mrk- */
     bool aws_managed;            /* an AWS managed key (aws/backup) */
     struct ir_permissions *grants; /* named or anonymous permission set */
-    struct loc grants_loc;
+    struct ir_attr grants_at;
     struct vec grant_to;         /* struct ir_principal*: other accounts its key policy
                                     lets use it (its own account always can) */
-    struct loc grant_to_loc;
+    struct ir_attr grant_to_at;
 };
 
 enum lock_mode { LOCK_GOVERNANCE, LOCK_COMPLIANCE };
 struct ir_lock {
     struct loc loc;
     enum lock_mode mode;
-    struct loc mode_loc;
+    struct ir_attr mode_at;
     struct ir_num min_retention; /* days */
     struct ir_num max_retention; /* days */
     struct ir_num grace;         /* days (changeable_for_days) */
@@ -155,12 +169,12 @@ struct ir_vault {
     struct ir_text aws_name;     /* defaults to the declared name */
     struct ir_principal owner;   /* default: members */
     struct vec regions;          /* struct ir_region*; empty = every plan region */
-    struct loc regions_loc;
+    struct ir_attr regions_at;
     struct ir_key *key;          /* NULL: the AWS managed aws/backup key */
-    struct loc key_loc;
+    struct ir_attr key_at;
     struct ir_lock *lock;        /* NULL: unlocked */
     struct vec accept_from;      /* struct ir_principal* */
-    struct loc accept_loc;
+    struct ir_attr accept_at;
 };
 
 enum cond_op { COND_EQUALS, COND_NOT_EQUALS, COND_LIKE, COND_NOT_LIKE };
@@ -185,9 +199,9 @@ struct ir_sel_entry {
 struct ir_selection {
     struct ir_decl d;
     struct ir_role *role;
-    struct loc role_loc;
+    struct ir_attr role_at;
     struct vec entries;   /* struct ir_sel_entry* */
-    struct loc match_loc;
+    struct ir_attr match_at;
 };
 
 struct ir_tag {
@@ -218,30 +232,30 @@ struct ir_rule {
     struct ir_plan *plan;
     const char *cron;           /* "cron(50 5 ? * * *)" */
     struct cron *cronv;         /* parsed form, for overlap checks */
-    struct loc schedule_loc;
+    struct ir_attr schedule_at;
     struct ir_num start_within;    /* minutes */
     struct ir_num complete_within; /* minutes */
     struct ir_vault *vault;
-    struct loc vault_loc;
+    struct ir_attr vault_at;
     struct ir_flag continuous;
     struct ir_lifecycle lc;
     struct vec tags;            /* struct ir_tag*: recovery_point_tags */
-    struct loc tags_loc;
+    struct ir_attr tags_at;
     struct vec copies;          /* struct ir_copy* */
 };
 
 struct ir_plan {
     struct ir_decl d;
     struct vec regions;         /* struct ir_region* */
-    struct loc regions_loc;
+    struct ir_attr regions_at;
     bool regions_from_org;      /* inherited from organization.regions */
     struct vec selections;      /* struct ir_selection* */
-    struct loc select_loc;
+    struct ir_attr select_at;
     struct ir_flag windows_vss;
     struct ir_flag s3_backup_acls;
     struct ir_flag s3_backup_object_tags;
     struct vec tags;            /* struct ir_tag*: backup_plan_tags */
-    struct loc tags_loc;
+    struct ir_attr tags_at;
     struct vec rules;           /* struct ir_rule* */
     struct vec policies;        /* struct ir_policy*: the policies that contain it */
 };
@@ -257,9 +271,9 @@ struct ir_target {
 struct ir_policy {
     struct ir_decl d;
     struct vec plans;           /* struct ir_plan* */
-    struct loc plans_loc;
+    struct ir_attr plans_at;
     struct vec attach;          /* struct ir_target* */
-    struct loc attach_loc;
+    struct ir_attr attach_at;
     struct ir_text description;
 };
 
@@ -268,9 +282,9 @@ struct ir_org {
     struct loc loc;
     struct ir_text id;
     struct ir_account *management;
-    struct loc management_loc;
+    struct ir_attr management_at;
     struct vec regions;         /* struct ir_region* */
-    struct loc regions_loc;
+    struct ir_attr regions_at;
 };
 
 
@@ -366,6 +380,10 @@ const struct ir_region *ir_copy_foreign_region(const struct ir_plan *p, const st
  * plan's regions that has no cross-account copy (aws-cn), or NULL. */
 const struct ir_partition *ir_copy_account_barrier(const struct ir_plan *p, const struct ir_rule *r,
                                                    const struct ir_copy *c);
+/* Whether sema rejected a value that decides how long rule `r` (and its
+ * copy `c`, when not NULL) keeps recovery points: a delete_after, or
+ * continuous. Checks of retention stay quiet then. */
+bool ir_retention_unknown(const struct ir_rule *r, const struct ir_copy *c);
 /* Whether a set number of days lies in 1..36500, the range AWS accepts
  * for delete_after and for a vault lock's min and max retention. */
 bool ir_days_valid(const struct ir_num *n);

@@ -119,9 +119,9 @@ void ir_plan_types(const struct ir_program *prog, const struct ir_plan *p, struc
 int64_t ir_copy_retention(const struct ir_rule *r, const struct ir_copy *c, bool *forever)
 {
     *forever = false;
-    if (c->lc.delete_after.set)
+    if (c->lc.delete_after.state == IR_SET)
         return c->lc.delete_after.v;
-    if (r->lc.delete_after.set)
+    if (r->lc.delete_after.state == IR_SET)
         return r->lc.delete_after.v;
     *forever = true;
     return 0;
@@ -129,9 +129,15 @@ int64_t ir_copy_retention(const struct ir_rule *r, const struct ir_copy *c, bool
 
 /* 1..36500 days: the API's DeleteAfterDays bounds [X2, B1] and the lock's
  * MinRetentionDays (at least 1) and MaxRetentionDays (at most 36500) [B7]. */
+bool ir_retention_unknown(const struct ir_rule *r, const struct ir_copy *c)
+{
+    return r->lc.delete_after.state == IR_REJECTED || r->continuous.state == IR_REJECTED ||
+           (c && c->lc.delete_after.state == IR_REJECTED);
+}
+
 bool ir_days_valid(const struct ir_num *n)
 {
-    return n->set && n->v >= 1 && n->v <= AWS_RETENTION_MAX_DAYS;
+    return n->state == IR_SET && n->v >= 1 && n->v <= AWS_RETENTION_MAX_DAYS;
 }
 
 struct ir_lock_range ir_lock_range(const struct ir_lock *l)

@@ -62,7 +62,7 @@ static void add_use(struct uses *c, const struct key_use *u)
  * service-linked role encrypt (rule targets and copy targets alike). */
 static void add_vault_write(struct uses *c, struct ir_vault *v, struct ir_rule *rule)
 {
-    struct loc loc = v->key_loc.file ? v->key_loc : v->d.name_loc;
+    struct loc loc = v->key_at.loc.file ? v->key_at.loc : v->d.name_loc;
     add_use(c, &(struct key_use){.kind = KEY_USE_VAULT_WRITE,
                                  .key = v->key,
                                  .who = ir_vault_owner(v),

@@ -90,26 +90,31 @@ static bool action_ok(const char *a)
     return true;
 }
 
-/* Reads a list of actions into p->actions. */
-static void read_actions(struct sema *s, const struct ast_value *v, struct ir_permissions *p)
+/* Reads a list of actions into p->actions; false when one was rejected. */
+static bool read_actions(struct sema *s, const struct ast_value *v, struct ir_permissions *p)
 {
     if (v->kind != AST_LIST) {
         struct diag *d = diag_emit(s->cc, OB2003, v->loc, "expected a list of actions, found %s", ast_describe(s->a, v));
         diag_help(s->cc, d, "write [\"kms:Decrypt\", \"kms:DescribeKey\"]");
-        return;
+        return false;
     }
+    bool ok = true;
     for (size_t i = 0; i < v->items.len; i++) {
         const struct ast_value *a = VEC_GET(const struct ast_value, v->items, i);
         struct ir_text t;
-        if (!val_string(s, a, &t))
+        if (!val_string(s, a, &t)) {
+            ok = false;
             continue;
+        }
         if (!action_ok(t.s)) {
             struct diag *d = diag_emit(s->cc, OB2003, a->loc, "'%s' is not an IAM action", t.s);
             diag_help(s->cc, d, "actions are written service:Action, like \"kms:Decrypt\"");
+            ok = false;
             continue;
         }
         vec_push(s->a, &p->actions, (void *)t.s);
     }
+    return ok;
 }
 
 void lower_permissions(struct sema *s, const struct ast_item *it, struct ir_permissions *p)
@@ -117,10 +122,15 @@ void lower_permissions(struct sema *s, const struct ast_item *it, struct ir_perm
     read_actions(s, it->value, p);
 }
 
-struct ir_permissions *lower_grants(struct sema *s, const struct ast_value *v)
+struct ir_permissions *lower_grants(struct sema *s, const struct ast_value *v, struct ir_attr *at)
 {
-    if (v->kind == AST_IDENT)
-        return (struct ir_permissions *)val_ref(s, v, KIND(DK_PERMISSIONS));
+    *at = (struct ir_attr){IR_REJECTED, v->loc};
+    if (v->kind == AST_IDENT) {
+        struct ir_permissions *named = (struct ir_permissions *)val_ref(s, v, KIND(DK_PERMISSIONS));
+        if (named)
+            at->state = IR_SET;
+        return named;
+    }
     if (v->kind != AST_LIST) {
         struct diag *d = diag_emit(s->cc, OB2003, v->loc, "expected a permission set or a list of actions, found %s",
                                    ast_describe(s->a, v));
@@ -131,7 +141,8 @@ struct ir_permissions *lower_grants(struct sema *s, const struct ast_value *v)
     p->d.kind = DK_PERMISSIONS;
     p->d.loc = v->loc;
     p->d.name_loc = v->loc;
-    read_actions(s, v, p);
+    if (read_actions(s, v, p))
+        at->state = IR_SET;
     return p;
 }
 
@@ -142,19 +153,13 @@ void lower_organization(struct sema *s, const struct ast_item *it)
     struct ir_org *org = &s->prog->org;
     org->declared = true;
     org->loc = it->loc;
-    const struct ast_value *v;
-    if ((v = blk_value(&b, "id")) && val_string(s, v, &org->id) && !id_org_ok(org->id.s)) {
-        struct diag *d = diag_emit(s->cc, OB2007, v->loc, "'%s' is not an organization id", org->id.s);
+    if (blk_text(s, &b, A_ORGANIZATION_ID, &org->id) == IR_SET && !id_org_ok(org->id.s)) {
+        struct diag *d = diag_emit(s->cc, OB2007, org->id.loc, "'%s' is not an organization id", org->id.s);
         diag_help(s->cc, d, "an organization id looks like \"o-a1b2c3d4e5\": o- and 10 to 32 lower-case letters or digits");
+        org->id.state = IR_REJECTED;
     }
-    if ((v = blk_value(&b, "management"))) {
-        org->management = (struct ir_account *)val_ref(s, v, KIND(DK_ACCOUNT));
-        org->management_loc = v->loc;
-    }
-    if ((v = blk_value(&b, "regions"))) {
-        val_regions(s, v, &org->regions);
-        org->regions_loc = v->loc;
-    }
+    org->management = (struct ir_account *)blk_ref(s, &b, A_ORGANIZATION_MANAGEMENT, &org->management_at);
+    blk_list(s, &b, A_ORGANIZATION_REGIONS, &org->regions, &org->regions_at);
 }
 
 void lower_partition(struct sema *s, const struct ast_item *it, struct ir_partition *p)
@@ -162,9 +167,7 @@ void lower_partition(struct sema *s, const struct ast_item *it, struct ir_partit
     struct block b;
     sema_block(s, it, BK_PARTITION, &b);
     struct ir_flag f = {.v = true};
-    const struct ast_value *v = blk_value(&b, "cross_account_copy");
-    if (v)
-        val_bool(s, v, &f);
+    blk_flag(s, &b, A_PARTITION_CROSS_ACCOUNT_COPY, &f);
     p->cross_account_copy = f.v;
 }
 
@@ -172,23 +175,20 @@ void lower_region(struct sema *s, const struct ast_item *it, struct ir_region *r
 {
     struct block b;
     sema_block(s, it, BK_REGION, &b);
-    const struct ast_value *v;
-    if ((v = blk_value(&b, "partition")))
-        r->partition = (struct ir_partition *)val_ref(s, v, KIND(DK_PARTITION));
+    struct ir_attr at = {0};
+    r->partition = (struct ir_partition *)blk_ref(s, &b, A_REGION_PARTITION, &at);
     struct ir_text t = {0};
-    if ((v = blk_value(&b, "display")) && val_string(s, v, &t))
+    if (blk_text(s, &b, A_REGION_DISPLAY, &t) == IR_SET)
         r->display = t.s;
     struct ir_flag f = {0};
-    if ((v = blk_value(&b, "opt_in")) && val_bool(s, v, &f))
+    if (blk_flag(s, &b, A_REGION_OPT_IN, &f) == IR_SET)
         r->opt_in = f.v;
 }
 
-static bool flag_of(struct sema *s, const struct block *b, const char *name)
+static bool flag_of(struct sema *s, const struct block *b, enum attr_id id)
 {
     struct ir_flag f = {0};
-    const struct ast_value *v = blk_value(b, name);
-    if (v)
-        val_bool(s, v, &f);
+    blk_flag(s, b, id, &f);
     return f.v;
 }
 
@@ -196,24 +196,23 @@ void lower_restype(struct sema *s, const struct ast_item *it, struct ir_restype 
 {
     struct block b;
     sema_block(s, it, BK_RESOURCE_TYPE, &b);
-    const struct ast_value *v;
-    if ((v = blk_value(&b, "arns")) && val_strings(s, v, &t->arns) && t->arns.len == 0) {
-        struct diag *d = diag_emit(s->cc, OB2003, v->loc, "resource type '%s' has no ARN pattern", t->d.name);
+    struct ir_attr arns = {0}, policies = {0};
+    if (blk_list(s, &b, A_RESTYPE_ARNS, &t->arns, &arns) == IR_SET && t->arns.len == 0) {
+        struct diag *d = diag_emit(s->cc, OB2003, arns.loc, "resource type '%s' has no ARN pattern", t->d.name);
         diag_help(s->cc, d, "list at least one, like arns = [\"rds:*:*:db:*\"] (after \"arn:PARTITION:\")");
     }
     struct ir_text name = {0};
-    if ((v = blk_value(&b, "opt_in_name")) && val_string(s, v, &name))
+    if (blk_text(s, &b, A_RESTYPE_OPT_IN_NAME, &name) == IR_SET)
         t->opt_in_name = name.s;
-    if ((v = blk_value(&b, "role_policies")))
-        val_strings(s, v, &t->role_policies);
-    t->continuous = flag_of(s, &b, "continuous_backup");
-    t->cold_storage = flag_of(s, &b, "cold_storage");
-    t->full_management = flag_of(s, &b, "full_management");
-    t->cross_account_copy = flag_of(s, &b, "cross_account_copy");
-    t->cross_region_copy = flag_of(s, &b, "cross_region_copy");
-    t->both_in_one_copy = flag_of(s, &b, "cross_account_and_region_copy");
-    t->is_any = flag_of(s, &b, "any");
-    t->management_preference = flag_of(s, &b, "management_preference");
+    blk_list(s, &b, A_RESTYPE_ROLE_POLICIES, &t->role_policies, &policies);
+    t->continuous = flag_of(s, &b, A_RESTYPE_CONTINUOUS_BACKUP);
+    t->cold_storage = flag_of(s, &b, A_RESTYPE_COLD_STORAGE);
+    t->full_management = flag_of(s, &b, A_RESTYPE_FULL_MANAGEMENT);
+    t->cross_account_copy = flag_of(s, &b, A_RESTYPE_CROSS_ACCOUNT_COPY);
+    t->cross_region_copy = flag_of(s, &b, A_RESTYPE_CROSS_REGION_COPY);
+    t->both_in_one_copy = flag_of(s, &b, A_RESTYPE_CROSS_ACCOUNT_AND_REGION_COPY);
+    t->is_any = flag_of(s, &b, A_RESTYPE_ANY);
+    t->management_preference = flag_of(s, &b, A_RESTYPE_MANAGEMENT_PREFERENCE);
 }
 
 static bool known_partition(const char *p)
@@ -292,9 +291,8 @@ void lower_role(struct sema *s, const struct ast_item *it, struct ir_role *r)
 {
     struct block b;
     sema_block(s, it, BK_ROLE, &b);
-    const struct ast_value *v;
     struct ir_text t = {0};
-    const struct ast_value *arn = blk_value(&b, "arn"), *name = blk_value(&b, "name");
+    const struct ast_value *arn = blk_value(&b, A_ROLE_ARN), *name = blk_value(&b, A_ROLE_NAME);
     if (arn && name) {
         struct diag *d = diag_emit(s->cc, OB2006, name->loc, "role '%s' gives both 'arn' and 'name'", r->d.name);
         diag_note(s->cc, d, arn->loc, "'arn' is given here");
@@ -303,10 +301,11 @@ void lower_role(struct sema *s, const struct ast_item *it, struct ir_role *r)
         struct diag *d = diag_emit(s->cc, OB2004, r->d.name_loc, "role '%s' has neither 'arn' nor 'name'", r->d.name);
         diag_help(s->cc, d, "add name = \"ROLE_NAME\" or arn = \"arn:aws:iam::$account:role/ROLE_NAME\"");
     }
-    if (arn && val_string(s, arn, &r->arn))
-        if (!lower_role_arn(s, r->arn.s, arn->loc))
-            r->arn.s = NULL;
-    if (name && val_string(s, name, &t)) {
+    if (blk_text(s, &b, A_ROLE_ARN, &r->arn) == IR_SET && !lower_role_arn(s, r->arn.s, r->arn.loc)) {
+        r->arn.s = NULL;
+        r->arn.state = IR_REJECTED;
+    }
+    if (blk_text(s, &b, A_ROLE_NAME, &t) == IR_SET) {
         if (role_name_ok(t.s, strlen(t.s)))
             r->role_name = t.s;
         else {
@@ -315,24 +314,26 @@ void lower_role(struct sema *s, const struct ast_item *it, struct ir_role *r)
         }
     }
     r->path = "/";
-    if ((v = blk_value(&b, "path")) && val_string(s, v, &t)) {
+    t = (struct ir_text){0};
+    if (blk_text(s, &b, A_ROLE_PATH, &t) == IR_SET) {
         size_t n = strlen(t.s);
         if (n == 0 || t.s[0] != '/' || t.s[n - 1] != '/' || !role_path_ok(t.s, n)) {
-            struct diag *d = diag_emit(s->cc, OB5007, v->loc, "role path '%s' must start and end with '/' and have "
+            struct diag *d = diag_emit(s->cc, OB5007, t.loc, "role path '%s' must start and end with '/' and have "
                                        "no empty segment", t.s);
             diag_help(s->cc, d, "write a path like \"/\", \"/service-role/\" or \"/backup/\"");
         } else if (strstr(t.s, "/aws-service-role/")) {
-            struct diag *d = diag_emit(s->cc, OB5007, v->loc, "role path '%s' is the service-linked role path", t.s);
+            struct diag *d = diag_emit(s->cc, OB5007, t.loc, "role path '%s' is the service-linked role path", t.s);
             diag_help(s->cc, d, "AWS Backup cannot run selections with a service-linked role: use default_backup_role "
                                 "or a role of your own");
         } else
             r->path = t.s;
     }
     r->trusts = "backup.amazonaws.com";
-    if ((v = blk_value(&b, "trusts")) && val_string(s, v, &t))
+    t = (struct ir_text){0};
+    if (blk_text(s, &b, A_ROLE_TRUSTS, &t) == IR_SET)
         r->trusts = t.s;
-    if ((v = blk_value(&b, "managed_policies")))
-        val_strings(s, v, &r->managed_policies);
+    struct ir_attr policies = {0};
+    blk_list(s, &b, A_ROLE_MANAGED_POLICIES, &r->managed_policies, &policies);
 }
 
 struct ir_role *lower_role_value(struct sema *s, const struct ast_value *v)

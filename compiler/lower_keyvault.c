@@ -110,22 +110,19 @@ void lower_key(struct sema *s, const struct ast_item *it, struct ir_key *k)
 {
     struct block b;
     sema_block(s, it, BK_KEY, &b);
-    const struct ast_value *v;
     struct ir_flag managed = {0};
-    if ((v = blk_value(&b, "aws_managed")) && val_bool(s, v, &managed))
+    if (blk_flag(s, &b, A_KEY_AWS_MANAGED, &managed) == IR_SET)
         k->aws_managed = managed.v;
-    const struct ast_value *arn = blk_value(&b, "arn"), *alias = blk_value(&b, "alias");
-    if (!arn && !alias) {
+    if (!blk_value(&b, A_KEY_ARN) && !blk_value(&b, A_KEY_ALIAS)) {
         struct diag *d = diag_emit(s->cc, OB2004, k->d.name_loc, "key '%s' has neither 'arn' nor 'alias'", k->d.name);
         diag_help(s->cc, d, "add arn = \"arn:aws:kms:REGION:ACCOUNT:key/ID\" for one key, or alias = \"alias/NAME\" "
                             "with owner = members for a key each account holds");
     }
-    if (arn && val_string(s, arn, &k->arn))
+    if (blk_text(s, &b, A_KEY_ARN, &k->arn) == IR_SET)
         read_key_arn(s, k);
-    if (alias && val_string(s, alias, &k->alias))
+    if (blk_text(s, &b, A_KEY_ALIAS, &k->alias) == IR_SET)
         read_key_alias(s, k);
-    if ((v = blk_value(&b, "owner")))
-        val_principal(s, v, &k->owner);
+    blk_principal(s, &b, A_KEY_OWNER, &k->owner);
     if (k->account_id) {
         struct ir_account *a = account_by_id(s, k->account_id, k->arn.loc);
         if (k->owner.kind == PRIN_NONE) {
@@ -140,26 +137,21 @@ void lower_key(struct sema *s, const struct ast_item *it, struct ir_key *k)
     } else if (k->owner.kind == PRIN_NONE) {
         k->owner.kind = PRIN_MEMBERS;
     }
-    if ((v = blk_value(&b, "region"))) {
-        val_regions(s, v, &k->regions);
-        k->regions_loc = v->loc;
+    if (blk_list(s, &b, A_KEY_REGION, &k->regions, &k->regions_at) != IR_ABSENT) {
         if (k->region && (k->regions.len != 1 || VEC_GET(struct ir_region, k->regions, 0) != k->region)) {
-            struct diag *d = diag_emit(s->cc, OB7005, v->loc, "region of key '%s' disagrees with its ARN", k->d.name);
+            struct diag *d = diag_emit(s->cc, OB7005, k->regions_at.loc, "region of key '%s' disagrees with its ARN", k->d.name);
+            k->regions_at.state = IR_REJECTED;
             diag_note(s->cc, d, k->arn.loc, "the ARN names region %s", k->region->d.name);
             diag_help(s->cc, d, "remove region (the ARN already says where the key lives) or fix the ARN");
         }
     } else if (k->region) {
         vec_push(s->a, &k->regions, k->region);
-        k->regions_loc = k->arn.loc;
+        k->regions_at = (struct ir_attr){IR_SET, k->arn.loc};
     }
-    if ((v = blk_value(&b, "grants"))) {
-        k->grants = lower_grants(s, v);
-        k->grants_loc = v->loc;
-    }
-    if ((v = blk_value(&b, "grant_to"))) {
-        val_principals(s, v, &k->grant_to);
-        k->grant_to_loc = v->loc;
-    }
+    const struct ast_value *v = blk_value(&b, A_KEY_GRANTS);
+    if (v)
+        k->grants = lower_grants(s, v, &k->grants_at);
+    blk_list(s, &b, A_KEY_GRANT_TO, &k->grant_to, &k->grant_to_at);
 }
 
 static void lower_lock(struct sema *s, const struct ast_item *it, struct ir_vault *v)
@@ -179,18 +171,11 @@ static void lower_lock(struct sema *s, const struct ast_item *it, struct ir_vaul
     sema_block(s, it, BK_LOCK, &b);
     struct ir_lock *l = arena_alloc(s->a, sizeof *l);
     l->loc = ast_word_loc(it, 0);
-    const struct ast_value *x;
-    if ((x = blk_value(&b, "mode"))) {
-        int m = val_enum(s, x, b.spec->attrs[schema_attr_index(b.spec, "mode")].choices);
-        l->mode = m == 1 ? LOCK_GOVERNANCE : LOCK_COMPLIANCE;
-        l->mode_loc = x->loc;
-    }
-    if ((x = blk_value(&b, "min_retention")))
-        val_days(s, x, &l->min_retention);
-    if ((x = blk_value(&b, "max_retention")))
-        val_days(s, x, &l->max_retention);
-    if ((x = blk_value(&b, "grace")))
-        val_days(s, x, &l->grace);
+    int m = blk_enum(s, &b, A_LOCK_MODE, &l->mode_at);
+    l->mode = m == 1 ? LOCK_GOVERNANCE : LOCK_COMPLIANCE;
+    blk_num(s, &b, A_LOCK_MIN_RETENTION, &l->min_retention);
+    blk_num(s, &b, A_LOCK_MAX_RETENTION, &l->max_retention);
+    blk_num(s, &b, A_LOCK_GRACE, &l->grace);
     v->lock = l;
 }
 
@@ -198,30 +183,18 @@ void lower_vault(struct sema *s, const struct ast_item *it, struct ir_vault *v)
 {
     struct block b;
     sema_block(s, it, BK_VAULT, &b);
-    const struct ast_value *x;
-    v->aws_name.s = v->d.name;
-    v->aws_name.loc = v->d.name_loc;
-    if ((x = blk_value(&b, "name")))
-        val_string(s, x, &v->aws_name);
+    v->aws_name = (struct ir_text){v->d.name, v->d.name_loc, IR_SET};
+    if (blk_text(s, &b, A_VAULT_NAME, &v->aws_name) == IR_REJECTED)
+        v->aws_name = (struct ir_text){v->d.name, v->d.name_loc, IR_REJECTED};
     v->owner.kind = PRIN_MEMBERS;
     v->owner.loc = v->d.name_loc;
-    if ((x = blk_value(&b, "owner")))
-        val_principal(s, x, &v->owner);
-    if ((x = blk_value(&b, "region"))) {
-        val_regions(s, x, &v->regions);
-        v->regions_loc = x->loc;
-    }
-    if ((x = blk_value(&b, "key"))) {
-        v->key = (struct ir_key *)val_ref(s, x, KIND(DK_KEY));
-        v->key_loc = x->loc;
-    }
-    if ((x = blk_value(&b, "accept_copies_from"))) {
-        val_principals(s, x, &v->accept_from);
-        v->accept_loc = x->loc;
-    }
+    blk_principal(s, &b, A_VAULT_OWNER, &v->owner);
+    blk_list(s, &b, A_VAULT_REGION, &v->regions, &v->regions_at);
+    v->key = (struct ir_key *)blk_ref(s, &b, A_VAULT_KEY, &v->key_at);
+    blk_list(s, &b, A_VAULT_ACCEPT_COPIES_FROM, &v->accept_from, &v->accept_at);
     for (size_t i = 0; i < it->body.len; i++) {
         const struct ast_item *c = VEC_GET(const struct ast_item, it->body, i);
-        if (c->form == ITEM_BLOCK && strcmp(ast_word_text(c, 0), "lock") == 0)
+        if (c->form == ITEM_BLOCK && strcmp(ast_word_text(c, 0), schema_block(BK_LOCK)->word) == 0)
             lower_lock(s, c, v);
     }
 }

@@ -17,23 +17,27 @@ void lower_selection(struct sema *s, const struct ast_item *it, struct ir_select
     struct block b;
     sema_block(s, it, BK_SELECTION, &b);
     const struct ast_value *v;
-    if ((v = blk_value(&b, "role"))) {
+    if ((v = blk_value(&b, A_SELECTION_ROLE))) {
         sel->role = lower_role_value(s, v);
-        sel->role_loc = v->loc;
+        sel->role_at = (struct ir_attr){sel->role ? IR_SET : IR_REJECTED, v->loc};
     }
-    if ((v = blk_value(&b, "match")))
-        sel_lower(s, v, sel);
+    if ((v = blk_value(&b, A_SELECTION_MATCH)))
+        sel->match_at = (struct ir_attr){sel_lower(s, v, sel) ? IR_SET : IR_REJECTED, v->loc};
 }
 
-static void read_lifecycle(struct sema *s, const struct block *b, struct ir_lifecycle *lc)
+/* The lifecycle attributes of a rule and of a copy. */
+struct lifecycle_attrs {
+    enum attr_id delete_after, cold_after, archive;
+};
+static const struct lifecycle_attrs rule_lifecycle = {A_RULE_DELETE_AFTER, A_RULE_COLD_AFTER, A_RULE_ARCHIVE};
+static const struct lifecycle_attrs copy_lifecycle = {A_COPY_DELETE_AFTER, A_COPY_COLD_AFTER, A_COPY_ARCHIVE};
+
+static void read_lifecycle(struct sema *s, const struct block *b, const struct lifecycle_attrs *ids,
+                           struct ir_lifecycle *lc)
 {
-    const struct ast_value *v;
-    if ((v = blk_value(b, "delete_after")))
-        val_days(s, v, &lc->delete_after);
-    if ((v = blk_value(b, "cold_after")))
-        val_days(s, v, &lc->cold_after);
-    if ((v = blk_value(b, "archive")))
-        val_bool(s, v, &lc->archive);
+    blk_num(s, b, ids->delete_after, &lc->delete_after);
+    blk_num(s, b, ids->cold_after, &lc->cold_after);
+    blk_flag(s, b, ids->archive, &lc->archive);
 }
 
 /* Two copy targets whose ARNs are one copy-action key to AWS, which
@@ -88,7 +92,7 @@ static void lower_copy(struct sema *s, const struct ast_item *it, struct ir_rule
             diag_help(s->cc, d, "name the vaults so that they differ in more than case, or keep one of these copies");
         return;
     }
-    read_lifecycle(s, &b, &c->lc);
+    read_lifecycle(s, &b, &copy_lifecycle, &c->lc);
     if (c->target && c->target->regions.len != 1) {
         struct diag *d = diag_emit(s->cc, OB2004, c->target_loc,
                                    "copy target '%s' must be in exactly one region", c->target->d.name);
@@ -118,35 +122,26 @@ static void lower_rule(struct sema *s, const struct ast_item *it, struct ir_plan
     struct block b;
     sema_block(s, it, BK_RULE, &b);
     const struct ast_value *v;
-    if ((v = blk_value(&b, "schedule"))) {
+    if ((v = blk_value(&b, A_RULE_SCHEDULE))) {
         r->cronv = arena_alloc(s->a, sizeof *r->cronv);
         r->cron = sched_lower(s, v, r->cronv);
-        r->schedule_loc = v->loc;
+        r->schedule_at = (struct ir_attr){r->cron ? IR_SET : IR_REJECTED, v->loc};
     }
-    if ((v = blk_value(&b, "timezone"))) {
-        struct diag *d = diag_emit(s->cc, OB3004, ast_word_loc(b.attr[schema_attr_index(b.spec, "timezone")], 0),
+    if (blk_value(&b, A_RULE_TIMEZONE)) {
+        struct diag *d = diag_emit(s->cc, OB3004, ast_word_loc(b.attr[A_RULE_TIMEZONE], 0),
                                    "time zones are not supported in backup policies");
         diag_help(s->cc, d, "a backup policy has no time-zone field and its schedules are UTC: convert the time "
                             "to UTC and remove 'timezone'");
     }
-    if ((v = blk_value(&b, "start_within")))
-        val_minutes(s, v, &r->start_within);
-    if ((v = blk_value(&b, "complete_within")))
-        val_minutes(s, v, &r->complete_within);
-    if ((v = blk_value(&b, "vault"))) {
-        r->vault = (struct ir_vault *)val_ref(s, v, KIND(DK_VAULT));
-        r->vault_loc = v->loc;
-    }
-    if ((v = blk_value(&b, "continuous")))
-        val_bool(s, v, &r->continuous);
-    read_lifecycle(s, &b, &r->lc);
-    if ((v = blk_value(&b, "tags"))) {
-        val_tagmap(s, v, &r->tags);
-        r->tags_loc = v->loc;
-    }
+    blk_num(s, &b, A_RULE_START_WITHIN, &r->start_within);
+    blk_num(s, &b, A_RULE_COMPLETE_WITHIN, &r->complete_within);
+    r->vault = (struct ir_vault *)blk_ref(s, &b, A_RULE_VAULT, &r->vault_at);
+    blk_flag(s, &b, A_RULE_CONTINUOUS, &r->continuous);
+    read_lifecycle(s, &b, &rule_lifecycle, &r->lc);
+    blk_list(s, &b, A_RULE_TAGS, &r->tags, &r->tags_at);
     for (size_t i = 0; i < it->body.len; i++) {
         const struct ast_item *c = VEC_GET(const struct ast_item, it->body, i);
-        if (c->form == ITEM_BLOCK && strcmp(ast_word_text(c, 0), "copy") == 0)
+        if (c->form == ITEM_BLOCK && strcmp(ast_word_text(c, 0), schema_block(BK_COPY)->word) == 0)
             lower_copy(s, c, r);
     }
     vec_push(s->a, &p->rules, r);
@@ -154,16 +149,12 @@ static void lower_rule(struct sema *s, const struct ast_item *it, struct ir_plan
 
 static void plan_regions(struct sema *s, const struct block *b, struct ir_plan *p)
 {
-    const struct ast_value *v = blk_value(b, "regions");
-    if (v) {
-        val_regions(s, v, &p->regions);
-        p->regions_loc = v->loc;
+    if (blk_list(s, b, A_PLAN_REGIONS, &p->regions, &p->regions_at) != IR_ABSENT)
         return;
-    }
     const struct ir_org *org = &s->prog->org;
     if (org->regions.len) {
         p->regions = org->regions;
-        p->regions_loc = org->regions_loc;
+        p->regions_at = org->regions_at;
         p->regions_from_org = true;
         return;
     }
@@ -176,28 +167,17 @@ void lower_plan(struct sema *s, const struct ast_item *it, struct ir_plan *p)
 {
     struct block b;
     sema_block(s, it, BK_PLAN, &b);
-    const struct ast_value *v;
     plan_regions(s, &b, p);
-    bool selections_ok = false;
-    if ((v = blk_value(&b, "select"))) {
-        selections_ok = val_refs(s, v, KIND(DK_SELECTION), &p->selections);
-        p->select_loc = v->loc;
-    }
-    if ((v = blk_value(&b, "windows_vss")))
-        val_bool(s, v, &p->windows_vss);
-    if ((v = blk_value(&b, "backup_acls")))
-        val_bool(s, v, &p->s3_backup_acls);
-    if ((v = blk_value(&b, "backup_object_tags")))
-        val_bool(s, v, &p->s3_backup_object_tags);
-    if ((v = blk_value(&b, "tags"))) {
-        val_tagmap(s, v, &p->tags);
-        p->tags_loc = v->loc;
-    }
+    blk_list(s, &b, A_PLAN_SELECT, &p->selections, &p->select_at);
+    blk_flag(s, &b, A_PLAN_WINDOWS_VSS, &p->windows_vss);
+    blk_flag(s, &b, A_PLAN_BACKUP_ACLS, &p->s3_backup_acls);
+    blk_flag(s, &b, A_PLAN_BACKUP_OBJECT_TAGS, &p->s3_backup_object_tags);
+    blk_list(s, &b, A_PLAN_TAGS, &p->tags, &p->tags_at);
     size_t nrules = 0;
     struct strmap rule_names = {0};
     for (size_t i = 0; i < it->body.len; i++) {
         const struct ast_item *c = VEC_GET(const struct ast_item, it->body, i);
-        if (c->form != ITEM_BLOCK || strcmp(ast_word_text(c, 0), "rule") != 0)
+        if (c->form != ITEM_BLOCK || strcmp(ast_word_text(c, 0), schema_block(BK_RULE)->word) != 0)
             continue;
         nrules++;
         if (c->words.len != 2) {
@@ -215,7 +195,7 @@ void lower_plan(struct sema *s, const struct ast_item *it, struct ir_plan *p)
         struct diag *d = diag_emit(s->cc, OB2004, p->d.name_loc, "plan '%s' has no rules", p->d.name);
         diag_help(s->cc, d, "add rule NAME { schedule = daily at 05:00; vault = VAULT; delete_after = 35d }");
     }
-    if (selections_ok) /* after a bad reference the set is incomplete */
+    if (p->select_at.state == IR_SET) /* after a bad reference the set is incomplete */
         sel_check_plan(s, p);
 }
 
@@ -223,24 +203,23 @@ void lower_policy(struct sema *s, const struct ast_item *it, struct ir_policy *p
 {
     struct block b;
     sema_block(s, it, BK_POLICY, &b);
-    const struct ast_value *v;
-    if ((v = blk_value(&b, "plans"))) {
-        val_refs(s, v, KIND(DK_PLAN), &p->plans);
-        for (size_t i = 0; i < p->plans.len; i++) /* listed once: val_refs drops repeats */
-            vec_push(s->a, &VEC_GET(struct ir_plan, p->plans, i)->policies, p);
-        p->plans_loc = v->loc;
-    }
-    if ((v = blk_value(&b, "description")))
-        val_string(s, v, &p->description);
-    if ((v = blk_value(&b, "attach"))) {
-        p->attach_loc = v->loc;
+    blk_list(s, &b, A_POLICY_PLANS, &p->plans, &p->plans_at);
+    for (size_t i = 0; i < p->plans.len; i++) /* listed once: val_refs drops repeats */
+        vec_push(s->a, &VEC_GET(struct ir_plan, p->plans, i)->policies, p);
+    blk_text(s, &b, A_POLICY_DESCRIPTION, &p->description);
+    /* attach: read item by item, because each target keeps its own place */
+    const struct ast_value *v = blk_value(&b, A_POLICY_ATTACH);
+    if (v) {
+        p->attach_at = (struct ir_attr){IR_SET, v->loc};
         size_t n = v->kind == AST_LIST ? v->items.len : 1;
         struct strmap listed = {0};
         for (size_t i = 0; i < n; i++) {
             const struct ast_value *x = v->kind == AST_LIST ? VEC_GET(const struct ast_value, v->items, i) : v;
-            struct ir_decl *d = val_ref(s, x, KIND(DK_ROOT) | KIND(DK_OU) | KIND(DK_ACCOUNT));
-            if (!d || val_listed_twice(s, &listed, x))
+            struct ir_decl *d = val_ref(s, x, schema_attr(A_POLICY_ATTACH)->kinds);
+            if (!d || val_listed_twice(s, &listed, x)) {
+                p->attach_at.state = IR_REJECTED;
                 continue;
+            }
             struct ir_target *t = arena_alloc(s->a, sizeof *t);
             t->decl = d;
             t->loc = x->loc;

@@ -1014,7 +1014,7 @@ static const char *entry_name(struct arena *a, const char *name, size_t index, s
 
 bool sel_lower(struct sema *s, const struct ast_value *match, struct ir_selection *sel)
 {
-    sel->match_loc = match->loc;
+    sel->match_at.loc = match->loc;
     struct selctx c = {s, s->cc, s->a, match};
     const struct bexpr *e = check_expr(&c, match);
     if (!e)
@@ -1050,7 +1050,7 @@ bool sel_lower(struct sema *s, const struct ast_value *match, struct ir_selectio
 
 static struct loc plan_select_loc(const struct ir_plan *plan)
 {
-    return plan->select_loc.file ? plan->select_loc : plan->d.name_loc;
+    return plan->select_at.loc.file ? plan->select_at.loc : plan->d.name_loc;
 }
 
 /* Where an entry comes from. */

@@ -13,45 +13,6 @@
 
 #include <string.h>
 
-struct decl_form {
-    const char *word;
-    enum decl_kind kind;
-    enum item_form form;
-    size_t size;          /* of the IR struct */
-    const char *example;
-};
-
-static const struct decl_form forms[] = {
-    {"account", DK_ACCOUNT, ITEM_ASSIGN, sizeof(struct ir_account), "account NAME = \"123456789012\""},
-    {"ou", DK_OU, ITEM_ASSIGN, sizeof(struct ir_ou), "ou NAME = \"ou-ab12-34cd56ef\""},
-    {"root", DK_ROOT, ITEM_ASSIGN, sizeof(struct ir_root), "root NAME = \"r-ab12\""},
-    {"permissions", DK_PERMISSIONS, ITEM_ASSIGN, sizeof(struct ir_permissions),
-     "permissions NAME = [\"kms:Decrypt\", \"kms:DescribeKey\"]"},
-    {"partition", DK_PARTITION, ITEM_BLOCK, sizeof(struct ir_partition), "partition NAME { ... }"},
-    {"region", DK_REGION, ITEM_BLOCK, sizeof(struct ir_region), "region NAME { ... }"},
-    {"resource_type", DK_RESOURCE_TYPE, ITEM_BLOCK, sizeof(struct ir_restype), "resource_type NAME { ... }"},
-    {"role", DK_ROLE, ITEM_BLOCK, sizeof(struct ir_role), "role NAME { ... }"},
-    {"key", DK_KEY, ITEM_BLOCK, sizeof(struct ir_key), "key NAME { ... }"},
-    {"vault", DK_VAULT, ITEM_BLOCK, sizeof(struct ir_vault), "vault NAME { ... }"},
-    {"selection", DK_SELECTION, ITEM_BLOCK, sizeof(struct ir_selection), "selection NAME { ... }"},
-    {"plan", DK_PLAN, ITEM_BLOCK, sizeof(struct ir_plan), "plan NAME { ... }"},
-    {"policy", DK_POLICY, ITEM_BLOCK, sizeof(struct ir_policy), "policy NAME { ... }"},
-};
-#define NFORMS (sizeof forms / sizeof forms[0])
-
-static const struct decl_form *form_for(const char *word)
-{
-    for (size_t i = 0; i < NFORMS; i++)
-        if (strcmp(forms[i].word, word) == 0)
-            return &forms[i];
-    return NULL;
-}
-
-bool form_is_declaration(const char *word)
-{
-    return form_for(word) || strcmp(word, "organization") == 0 || strcmp(word, "import") == 0;
-}
-
 static void report_unknown_declaration(struct sema *s, const struct ast_item *it)
 {
     const char *w = ast_word_text(it, 0);
@@ -60,21 +21,16 @@ static void report_unknown_declaration(struct sema *s, const struct ast_item *it
         diag_help(s->cc, d, "attributes go inside a declaration such as vault NAME { %s = ... }", w);
         return;
     }
-    const char *names[NFORMS + 2];
-    for (size_t i = 0; i < NFORMS; i++)
-        names[i] = forms[i].word;
-    names[NFORMS] = "organization";
-    names[NFORMS + 1] = "import";
-    const char *guess = suggest_name(w, names, NFORMS + 2);
+    size_t nwords;
+    const char *const *words = schema_top_words(&nwords);
+    const char *guess = suggest_name(w, words, nwords);
     const struct block_spec *nested = schema_block_by_word(w, false);
     struct diag *d = diag_emit(s->cc, OB2005, ast_word_loc(it, 0), "unknown declaration '%s'%s%s%s", w,
                                guess ? " (did you mean '" : "", guess ? guess : "", guess ? "'?)" : "");
     if (nested)
-        diag_help(s->cc, d, "a '%s' block belongs inside %s", w,
-                  strcmp(w, "lock") == 0 ? "a vault" : strcmp(w, "rule") == 0 ? "a plan" : "a rule");
+        diag_help(s->cc, d, "a '%s' block belongs inside a %s", w, schema_block(nested->parent)->word);
     else
-        diag_help(s->cc, d, "declarations are account, ou, root, organization, permissions, key, vault, "
-                            "selection, plan, policy (and import)");
+        diag_help(s->cc, d, "declarations are %s", schema_top_words_text(s->a));
 }
 
 /* Checks that an item is written the way its declaration kind needs. */
@@ -100,7 +56,7 @@ static bool check_form(struct sema *s, const struct ast_item *it, enum item_form
     return false;
 }
 
-static void declare(struct sema *s, struct src_file *f, const struct ast_item *it, const struct decl_form *form)
+static void declare(struct sema *s, struct src_file *f, const struct ast_item *it, const struct decl_spec *form)
 {
     const char *name = ast_word_text(it, 1);
     struct loc name_loc = ast_word_loc(it, 1);
@@ -145,7 +101,7 @@ static void collect_item(struct sema *s, struct src_file *f, const struct ast_it
         return; /* resolved by load.c */
     }
     if (strcmp(w, "organization") == 0) {
-        if (!check_form(s, it, ITEM_BLOCK, 1, "organization { ... }"))
+        if (!check_form(s, it, ITEM_BLOCK, 1, schema_block(BK_ORGANIZATION)->example))
             return;
         if (s->org_item) {
             struct diag *d = diag_emit(s->cc, OB2002, ast_word_loc(it, 0), "organization is declared twice");
@@ -156,7 +112,7 @@ static void collect_item(struct sema *s, struct src_file *f, const struct ast_it
         s->org_item = it;
         return;
     }
-    const struct decl_form *form = form_for(w);
+    const struct decl_spec *form = schema_decl_by_word(w);
     if (!form) {
         report_unknown_declaration(s, it);
         return;

@@ -13,7 +13,7 @@
 /* ------------------------------------------------------------------ */
 /* sema.c and friends: collect declarations, check, lower to the IR    */
 
-/* Value types of attributes (schema.c). */
+/* Value types of attributes; each has one reader (sema_block.c). */
 enum vtype {
     VT_STRING,     /* "..." */
     VT_BOOL,       /* true | false */
@@ -26,43 +26,69 @@ enum vtype {
     VT_GRANTS,     /* permission set or list of actions */
     VT_PRINCIPAL,  /* an account or members */
     VT_PRINCIPALS, /* organization, members, an account, or a list of accounts */
-    VT_REF,        /* one declaration of attr_spec.ref */
-    VT_REFS,       /* list of declarations of attr_spec.ref (one alone is fine) */
+    VT_REF,        /* one declaration of attr_spec.kinds */
+    VT_REFS,       /* list of declarations of attr_spec.kinds (one alone is fine) */
     VT_STRINGS,    /* list of strings */
     VT_ENUM,       /* one identifier of attr_spec.choices */
 };
 
 #define ATTR_REQUIRED 1u
 
-struct attr_spec {
-    const char *name;
-    enum vtype type;
-    unsigned kinds;               /* VT_REF, VT_REFS: KIND() set */
-    unsigned flags;
-    const char *const *choices;   /* VT_ENUM, NULL-terminated */
-    const char *what;             /* one-line description for help text */
+/* Block kinds and attribute slots, generated from schema.def. */
+enum block_kind {
+    BK_NONE = -1,
+#define BLOCK(kind, word, parent, example) kind,
+#include "schema.def"
+    BK_COUNT
 };
 
-enum block_kind {
-    BK_ORGANIZATION, BK_KEY, BK_VAULT, BK_LOCK, BK_SELECTION, BK_PLAN, BK_RULE,
-    BK_COPY, BK_POLICY, BK_PARTITION, BK_REGION, BK_RESOURCE_TYPE, BK_ROLE,
-    BK_COUNT
+enum attr_id {
+#define ATTR(id, block, name, type, kinds, flags, choices, what) id,
+#include "schema.def"
+    ATTR_COUNT
+};
+
+struct attr_spec {
+    enum block_kind block;
+    const char *name;
+    enum vtype type;
+    unsigned kinds;               /* references: the KIND() set they may name */
+    unsigned flags;               /* ATTR_REQUIRED */
+    const char *const *choices;   /* VT_ENUM, NULL-terminated */
+    const char *what;             /* one-line description for help text */
 };
 
 struct block_spec {
     enum block_kind kind;
     const char *word;             /* "vault" */
-    const struct attr_spec *attrs;
-    size_t nattrs;
-    const char *const *children;  /* nested block words, NULL-terminated */
+    enum block_kind parent;       /* BK_NONE: a top-level block */
     const char *example;          /* how the block head is written */
 };
 
-#define MAX_ATTRS 24
-const struct block_spec *schema_block(enum block_kind k);
-const struct block_spec *schema_block_by_word(const char *word, bool top_level);
-int schema_attr_index(const struct block_spec *spec, const char *name);
+/* A named top-level declaration form (schema.def DECL). */
+struct decl_spec {
+    const char *word;             /* "vault" */
+    enum decl_kind kind;
+    enum item_form form;          /* ITEM_ASSIGN or ITEM_BLOCK */
+    size_t size;                  /* of its IR struct */
+    enum block_kind block;        /* ITEM_BLOCK: its attributes */
+    const char *example;
+};
 
+const struct attr_spec *schema_attr(enum attr_id id);
+const struct block_spec *schema_block(enum block_kind k);
+/* The block kind written `word`, at the top level or nested. */
+const struct block_spec *schema_block_by_word(const char *word, bool top_level);
+/* The attribute `name` of block `k`: the only lookup of an attribute by
+ * its name, made once per attribute written in a program. */
+bool schema_attr_lookup(enum block_kind k, const char *name, enum attr_id *out);
+const struct decl_spec *schema_decl_by_word(const char *word);
+const struct decl_spec *schema_decls(size_t *n);
+/* Every word that starts a top-level item: the declarations, the
+ * top-level blocks without a name (organization) and import. */
+const char *const *schema_top_words(size_t *n);
+/* "account, ou, ..., policy (and import)" for help texts. */
+const char *schema_top_words_text(struct arena *a);
 
 /* The global namespace. Names are global to the program and unique per
  * kind: `account central` and `vault central` may coexist, and a
@@ -93,11 +119,36 @@ struct sema {
 struct block {
     const struct ast_item *item;
     const struct block_spec *spec;
-    const struct ast_item *attr[MAX_ATTRS]; /* by spec index; NULL if absent */
+    const struct ast_item *attr[ATTR_COUNT]; /* by attribute id; NULL if absent */
+    const struct ast_item *misspelt[ATTR_COUNT]; /* an unknown attribute that "did you mean" took for this one */
 };
 void sema_block(struct sema *s, const struct ast_item *item, enum block_kind kind,
                 struct block *out);
-const struct ast_value *blk_value(const struct block *b, const char *name);
+/* The value written for attribute `id` (of b's block), or NULL. For the
+ * types whose lowering is special (schedules, matches, roles, grants). */
+const struct ast_value *blk_value(const struct block *b, enum attr_id id);
+/* Where attribute `id` was written (its value), or LOC_NONE. */
+struct loc blk_loc(const struct block *b, enum attr_id id);
+
+/* Readers of one attribute, each choosing the value reader that the
+ * attribute's declared type names (VT_DAYS or VT_MINUTES for blk_num,
+ * the kinds a reference may name, the choices of an enum). They fill
+ * the IR value (or `at`) with its state: IR_ABSENT when the attribute is
+ * not written (the value keeps what the caller put there, a default),
+ * IR_SET, or IR_REJECTED after reporting why (a wrong value, or only a
+ * misspelling of the attribute written); and return that state. */
+enum ir_state blk_text(struct sema *s, const struct block *b, enum attr_id id, struct ir_text *out);
+enum ir_state blk_flag(struct sema *s, const struct block *b, enum attr_id id, struct ir_flag *out);
+enum ir_state blk_num(struct sema *s, const struct block *b, enum attr_id id, struct ir_num *out);
+/* VT_STRINGS, VT_TAGMAP, VT_REFS, VT_PRINCIPALS: appends to `out`. */
+enum ir_state blk_list(struct sema *s, const struct block *b, enum attr_id id, struct vec *out,
+                       struct ir_attr *at);
+/* VT_REF: the declaration named, or NULL. */
+struct ir_decl *blk_ref(struct sema *s, const struct block *b, enum attr_id id, struct ir_attr *at);
+/* VT_PRINCIPAL */
+enum ir_state blk_principal(struct sema *s, const struct block *b, enum attr_id id, struct ir_principal *out);
+/* VT_ENUM: the index of the choice written, or -1 (absent or rejected). */
+int blk_enum(struct sema *s, const struct block *b, enum attr_id id, struct ir_attr *at);
 
 /* sema_values.c: typed readers; each reports OB2003 on a type mismatch
  * and returns false (the output is left unset). */
@@ -125,7 +176,6 @@ struct ir_decl *sema_resolve(struct sema *s, const char *name, struct loc loc,
 
 /* sema.c */
 struct ir_program *sema_run(struct obc *cc);
-bool form_is_declaration(const char *word); /* account, vault, ..., organization, import */
 
 /* lower_*.c: one lowering function per declaration kind */
 void lower_account(struct sema *s, const struct ast_item *it, struct ir_account *acc);
@@ -143,7 +193,9 @@ void lower_selection(struct sema *s, const struct ast_item *it, struct ir_select
 void lower_plan(struct sema *s, const struct ast_item *it, struct ir_plan *p);
 void lower_policy(struct sema *s, const struct ast_item *it, struct ir_policy *p);
 struct ir_role *lower_role_value(struct sema *s, const struct ast_value *v);
-struct ir_permissions *lower_grants(struct sema *s, const struct ast_value *v);
+/* A permission set named, or written as a list of actions; `at` gets
+ * IR_REJECTED when it or one of its actions was rejected. */
+struct ir_permissions *lower_grants(struct sema *s, const struct ast_value *v, struct ir_attr *at);
 bool lower_role_arn(struct sema *s, const char *arn, struct loc loc);
 
 

@@ -4,11 +4,14 @@
  * mean"), attributes given twice (OB2006, with the first as a note),
  * missing required attributes (OB2004), and items of the wrong form.
  *
- * Owns: the attribute slots of a checked block. Does not read values
- * (the lowering code does, through sema_values.c).
+ * Owns: the attribute slots of a checked block, and the readers that
+ * take one attribute's value into the IR with the reader its declared
+ * type names (sema_values.c), recording whether it was absent, set or
+ * rejected.
  */
 #include "sema.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* "vault 'v'", "copy 'central'"; "lock" and "organization", whose heads
@@ -19,14 +22,18 @@ static const char *block_title(struct sema *s, const struct ast_item *block, con
     return name ? arena_printf(s->a, "%s '%s'", spec->word, name) : spec->word;
 }
 
-static void unknown_attribute(struct sema *s, const struct ast_item *child, const struct block_spec *spec,
-                              const char *title)
+/* Reports an attribute the block does not take; returns the attribute it
+ * is a misspelling of (the "did you mean"), or ATTR_COUNT. */
+static enum attr_id unknown_attribute(struct sema *s, const struct ast_item *child, const struct block_spec *spec,
+                                      const char *title)
 {
     const char *name = ast_word_text(child, 0);
-    const char *names[MAX_ATTRS];
-    for (size_t i = 0; i < spec->nattrs; i++)
-        names[i] = spec->attrs[i].name;
-    const char *guess = suggest_name(name, names, spec->nattrs);
+    const char *names[ATTR_COUNT];
+    size_t n = 0;
+    for (size_t i = 0; i < ATTR_COUNT; i++)
+        if (schema_attr((enum attr_id)i)->block == spec->kind)
+            names[n++] = schema_attr((enum attr_id)i)->name;
+    const char *guess = suggest_name(name, names, n);
     struct diag *d;
     if (guess)
         d = diag_emit(s->cc, OB2005, ast_word_loc(child, 0), "unknown attribute '%s' in %s (did you mean '%s'?)",
@@ -34,12 +41,24 @@ static void unknown_attribute(struct sema *s, const struct ast_item *child, cons
     else
         d = diag_emit(s->cc, OB2005, ast_word_loc(child, 0), "unknown attribute '%s' in %s", name, title);
     struct strbuf list = {0};
-    for (size_t i = 0; i < spec->nattrs; i++)
-        sb_printf(s->a, &list, "%s%s", i ? ", " : "", spec->attrs[i].name);
-    if (guess)
-        diag_help(s->cc, d, "change it to '%s' (%s)", guess, spec->attrs[schema_attr_index(spec, guess)].what);
-    else
-        diag_help(s->cc, d, "%s takes: %s", spec->word, sb_str(s->a, &list));
+    for (size_t i = 0; i < n; i++)
+        sb_printf(s->a, &list, "%s%s", i ? ", " : "", names[i]);
+    enum attr_id id;
+    if (guess && schema_attr_lookup(spec->kind, guess, &id)) {
+        diag_help(s->cc, d, "change it to '%s' (%s)", guess, schema_attr(id)->what);
+        return id;
+    }
+    diag_help(s->cc, d, "%s takes: %s", spec->word, sb_str(s->a, &list));
+    return ATTR_COUNT;
+}
+
+/* The block kind that nests in `k`, or NULL. */
+static const struct block_spec *first_child(enum block_kind k)
+{
+    for (size_t i = 0; i < BK_COUNT; i++)
+        if (schema_block((enum block_kind)i)->parent == k)
+            return schema_block((enum block_kind)i);
+    return NULL;
 }
 
 static void misplaced_block(struct sema *s, const struct ast_item *child, const struct block_spec *spec,
@@ -49,23 +68,31 @@ static void misplaced_block(struct sema *s, const struct ast_item *child, const 
     const struct block_spec *nested = schema_block_by_word(w, false);
     const struct block_spec *top = schema_block_by_word(w, true);
     struct diag *d = diag_emit(s->cc, OB2005, ast_word_loc(child, 0), "a '%s' block cannot appear in %s", w, title);
+    const struct block_spec *child_kind = first_child(spec->kind);
     if (nested)
-        diag_help(s->cc, d, "a '%s' block belongs inside %s", w,
-                  nested->kind == BK_LOCK ? "a vault" : nested->kind == BK_RULE ? "a plan" : "a rule");
-    else if (top || strcmp(w, "organization") == 0)
+        diag_help(s->cc, d, "a '%s' block belongs inside a %s", w, schema_block(nested->parent)->word);
+    else if (top)
         diag_help(s->cc, d, "declarations go at the top level of a file, not inside another block");
-    else if (spec->children[0])
-        diag_help(s->cc, d, "%s may hold '%s' blocks", spec->word, spec->children[0]);
+    else if (child_kind)
+        diag_help(s->cc, d, "%s may hold '%s' blocks", spec->word, child_kind->word);
     else
         diag_help(s->cc, d, "%s holds attributes only (name = value)", spec->word);
 }
 
-static bool allows_child(const struct block_spec *spec, const char *word)
+static bool is_top_word(const char *w)
 {
-    for (size_t i = 0; spec->children[i]; i++)
-        if (strcmp(spec->children[i], word) == 0)
+    size_t n;
+    const char *const *words = schema_top_words(&n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(words[i], w) == 0)
             return true;
     return false;
+}
+
+static bool allows_child(const struct block_spec *spec, const char *word)
+{
+    const struct block_spec *nested = schema_block_by_word(word, false);
+    return nested && nested->parent == spec->kind;
 }
 
 void sema_block(struct sema *s, const struct ast_item *item, enum block_kind kind, struct block *out)
@@ -85,15 +112,17 @@ void sema_block(struct sema *s, const struct ast_item *item, enum block_kind kin
         }
         if (child->form != ITEM_ASSIGN || child->words.len != 1) {
             struct diag *d = diag_emit(s->cc, OB2005, child->loc, "unexpected '%s' in %s", w, title);
-            if (form_is_declaration(w))
+            if (is_top_word(w))
                 diag_help(s->cc, d, "declarations go at the top level of a file, not inside another block");
             else
                 diag_help(s->cc, d, "attributes are written name = value");
             continue;
         }
-        int idx = schema_attr_index(spec, w);
-        if (idx < 0) {
-            unknown_attribute(s, child, spec, title);
+        enum attr_id idx;
+        if (!schema_attr_lookup(spec->kind, w, &idx)) {
+            enum attr_id meant = unknown_attribute(s, child, spec, title);
+            if (meant != ATTR_COUNT && !out->misspelt[meant])
+                out->misspelt[meant] = child;
             continue;
         }
         if (out->attr[idx]) {
@@ -104,20 +133,148 @@ void sema_block(struct sema *s, const struct ast_item *item, enum block_kind kin
         }
         out->attr[idx] = child;
     }
-    for (size_t i = 0; i < spec->nattrs; i++) {
-        const struct attr_spec *a = &spec->attrs[i];
-        if (!(a->flags & ATTR_REQUIRED) || out->attr[i])
-            continue;
+    for (size_t i = 0; i < ATTR_COUNT; i++) {
+        const struct attr_spec *a = schema_attr((enum attr_id)i);
+        if (a->block != spec->kind || !(a->flags & ATTR_REQUIRED) || out->attr[i] || out->misspelt[i])
+            continue; /* given, or given misspelt (reported as such) */
         struct loc head = loc_span(ast_word_loc(item, 0), ast_word_loc(item, item->words.len - 1));
         struct diag *d = diag_emit(s->cc, OB2004, head, "%s has no '%s'", title, a->name);
         diag_help(s->cc, d, "add %s = ... (%s)", a->name, a->what);
     }
 }
 
-const struct ast_value *blk_value(const struct block *b, const char *name)
+/* ---- reading one attribute ------------------------------------------ */
+
+/* The attribute spec of `id`, which must belong to b's block: a slot of
+ * another block is a bug in the caller that the tests would not see. */
+static const struct attr_spec *slot(const struct block *b, enum attr_id id)
 {
-    int idx = schema_attr_index(b->spec, name);
-    if (idx < 0 || !b->attr[idx])
+    const struct attr_spec *a = schema_attr(id);
+    if (a->block != b->spec->kind)
+        abort();
+    return a;
+}
+
+const struct ast_value *blk_value(const struct block *b, enum attr_id id)
+{
+    slot(b, id);
+    return b->attr[id] ? b->attr[id]->value : NULL;
+}
+
+struct loc blk_loc(const struct block *b, enum attr_id id)
+{
+    const struct ast_value *v = blk_value(b, id);
+    return v ? v->loc : LOC_NONE;
+}
+
+static enum ir_state state_of(const struct ast_value *v, bool ok)
+{
+    return !v ? IR_ABSENT : ok ? IR_SET : IR_REJECTED;
+}
+
+/* The state of an attribute that is not written: REJECTED when a
+ * misspelling of it was (what was meant is unknown), else as it was. */
+static enum ir_state not_written(const struct block *b, enum attr_id id, enum ir_state *state, struct loc *loc)
+{
+    const struct ast_item *m = b->misspelt[id];
+    if (m) {
+        *state = IR_REJECTED;
+        *loc = m->loc;
+    }
+    return *state;
+}
+
+enum ir_state blk_text(struct sema *s, const struct block *b, enum attr_id id, struct ir_text *out)
+{
+    const struct ast_value *v = blk_value(b, id);
+    if (slot(b, id)->type != VT_STRING)
+        abort();
+    if (!v)
+        return not_written(b, id, &out->state, &out->loc);
+    out->loc = v->loc;
+    return out->state = state_of(v, val_string(s, v, out));
+}
+
+enum ir_state blk_flag(struct sema *s, const struct block *b, enum attr_id id, struct ir_flag *out)
+{
+    const struct ast_value *v = blk_value(b, id);
+    if (slot(b, id)->type != VT_BOOL)
+        abort();
+    if (!v)
+        return not_written(b, id, &out->state, &out->loc);
+    out->loc = v->loc;
+    return out->state = state_of(v, val_bool(s, v, out));
+}
+
+enum ir_state blk_num(struct sema *s, const struct block *b, enum attr_id id, struct ir_num *out)
+{
+    const struct ast_value *v = blk_value(b, id);
+    enum vtype t = slot(b, id)->type;
+    if (t != VT_DAYS && t != VT_MINUTES)
+        abort();
+    if (!v)
+        return not_written(b, id, &out->state, &out->loc);
+    out->loc = v->loc;
+    bool ok = t == VT_DAYS ? val_days(s, v, out) : val_minutes(s, v, out);
+    return out->state = state_of(v, ok);
+}
+
+enum ir_state blk_list(struct sema *s, const struct block *b, enum attr_id id, struct vec *out, struct ir_attr *at)
+{
+    const struct ast_value *v = blk_value(b, id);
+    const struct attr_spec *a = slot(b, id);
+    if (!v)
+        return not_written(b, id, &at->state, &at->loc);
+    bool ok;
+    switch (a->type) {
+    case VT_STRINGS: ok = val_strings(s, v, out); break;
+    case VT_TAGMAP: ok = val_tagmap(s, v, out); break;
+    case VT_REFS: ok = val_refs(s, v, a->kinds, out); break;
+    case VT_PRINCIPALS: ok = val_principals(s, v, out); break;
+    default: abort();
+    }
+    at->loc = v->loc;
+    return at->state = state_of(v, ok);
+}
+
+struct ir_decl *blk_ref(struct sema *s, const struct block *b, enum attr_id id, struct ir_attr *at)
+{
+    const struct ast_value *v = blk_value(b, id);
+    const struct attr_spec *a = slot(b, id);
+    if (a->type != VT_REF)
+        abort();
+    if (!v) {
+        not_written(b, id, &at->state, &at->loc);
         return NULL;
-    return b->attr[idx]->value;
+    }
+    struct ir_decl *d = val_ref(s, v, a->kinds);
+    at->loc = v->loc;
+    at->state = state_of(v, d != NULL);
+    return d;
+}
+
+enum ir_state blk_principal(struct sema *s, const struct block *b, enum attr_id id, struct ir_principal *out)
+{
+    const struct ast_value *v = blk_value(b, id);
+    if (slot(b, id)->type != VT_PRINCIPAL)
+        abort();
+    if (!v)
+        return b->misspelt[id] ? IR_REJECTED : IR_ABSENT;
+    return state_of(v, val_principal(s, v, out));
+}
+
+int blk_enum(struct sema *s, const struct block *b, enum attr_id id, struct ir_attr *at)
+{
+    const struct ast_value *v = blk_value(b, id);
+    const struct attr_spec *a = slot(b, id);
+    if (a->type != VT_ENUM)
+        abort();
+    if (!v) {
+        not_written(b, id, &at->state, &at->loc);
+        return -1;
+    }
+    int n = val_enum(s, v, a->choices);
+    at->loc = v->loc;
+    at->state = state_of(v, n >= 0);
+    return n;
 }

@@ -35,7 +35,7 @@ bool val_bool(struct sema *s, const struct ast_value *v, struct ir_flag *out)
     if (v->kind == AST_IDENT && (strcmp(v->text, "true") == 0 || strcmp(v->text, "false") == 0)) {
         out->v = v->text[0] == 't';
         out->loc = v->loc;
-        out->set = true;
+        out->state = IR_SET;
         return true;
     }
     struct diag *d = type_error(s, v, "true or false");
@@ -88,7 +88,7 @@ bool val_days(struct sema *s, const struct ast_value *v, struct ir_num *out)
     }
     out->v = m == INT64_MAX ? INT64_MAX : m / 1440;
     out->loc = v->loc;
-    out->set = true;
+    out->state = IR_SET;
     return true;
 }
 
@@ -98,7 +98,7 @@ bool val_minutes(struct sema *s, const struct ast_value *v, struct ir_num *out)
         return false;
     out->v = duration_minutes(v); /* every unit is a whole number of minutes */
     out->loc = v->loc;
-    out->set = true;
+    out->state = IR_SET;
     return true;
 }
 

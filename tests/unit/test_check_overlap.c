@@ -157,9 +157,9 @@ static void test_primary_at_later_rule(void **state)
     compile_rules(&r, "daily at 05:50", "weekly on mon at 05:50");
     const struct diag *d = find_overlap(&r);
     assert_non_null(d);
-    assert_int_equal(d->loc.start, rule_at(&r, 1)->schedule_loc.start);
+    assert_int_equal(d->loc.start, rule_at(&r, 1)->schedule_at.loc.start);
     assert_non_null(d->notes);
-    assert_int_equal(d->notes->loc.start, rule_at(&r, 0)->schedule_loc.start);
+    assert_int_equal(d->notes->loc.start, rule_at(&r, 0)->schedule_at.loc.start);
     assert_null(d->notes->next);
     assert_string_equal(d->help, "start 'second' at another time, e.g. 06:50 (an hour later), or drop 'first', the "
                                  "one with the shorter retention (14 days against 42 days)");

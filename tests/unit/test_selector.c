@@ -206,7 +206,7 @@ static void test_tag_equals_is_tags_entry(void **state)
     assert_string_equal(e->name, "s");
     assert_tags_entry(&r, e, "BackupEnabled", "True", "");
     assert_string_equal(loc_text(&r, e->loc), "tag(\"BackupEnabled\") == \"True\"");
-    assert_string_equal(loc_text(&r, selection(&r, "s")->match_loc), "tag(\"BackupEnabled\") == \"True\"");
+    assert_string_equal(loc_text(&r, selection(&r, "s")->match_at.loc), "tag(\"BackupEnabled\") == \"True\"");
     compiled_free(&r);
 }
 
