@@ -187,6 +187,7 @@ struct diag_engine {
     struct arena *arena;
     struct vec list;     /* struct diag*, in emission order */
     size_t errors;       /* counted even past the display limit */
+    size_t family_errors[10]; /* errors by code family: [2] counts OB2xxx */
     size_t warnings;
     size_t max;          /* at most this many are stored */
     size_t dropped;      /* emitted past `max` */

@@ -20,17 +20,12 @@
 
 /* ---- what is used ---------------------------------------------------- */
 
-/* Whether a name or type error (OB2xxx) was reported: an unresolved,
- * missing, misspelt or ill-typed reference leaves the declaration it
- * meant looking unused. */
+/* Whether a name or type error (OB2xxx) was reported, shown or past the
+ * display limit: an unresolved, missing, misspelt or ill-typed reference
+ * leaves the declaration it meant looking unused. */
 static bool reference_failed(const struct obc *cc)
 {
-    for (size_t i = 0; i < cc->diag.list.len; i++) {
-        const struct diag *d = VEC_GET(const struct diag, cc->diag.list, i);
-        if (d->sev == SEV_ERROR && diag_info(d->code)->number / 1000 == 2)
-            return true;
-    }
-    return false;
+    return cc->diag.family_errors[2] > 0;
 }
 
 /* Every declaration of the program (struct ir_decl*), policies included. */

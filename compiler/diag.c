@@ -61,9 +61,10 @@ struct diag *diag_emit(struct obc *cc, enum diag_code code, struct loc loc, cons
     struct diag *d = shown ? arena_alloc(&cc->arena, sizeof *d) : &e->hidden;
     *d = (struct diag){.code = code, .sev = code_table[code].sev, .loc = loc, .msg = ""};
     d->seq = e->errors + e->warnings;
-    if (d->sev == SEV_ERROR)
+    if (d->sev == SEV_ERROR) {
         e->errors++;
-    else
+        e->family_errors[code_table[code].number / 1000 % 10]++;
+    } else
         e->warnings++;
     if (!shown) {
         e->dropped++;
