@@ -161,7 +161,11 @@ cli:
 	ASAN_OPTIONS=detect_leaks=1 tests/cli/run.sh $(BUILD)/asan/obc
 
 schema:
+	@tools/ensure-deps.sh python3 python3-jsonschema
+	$(PY) tests/validate-policies.py --self-test
 	$(PY) tests/validate-policies.py --compile $(BUILD)/obc corpus examples
+	$(PY) tests/validate-policies.py --real-corpora
+	tests/check-sources.sh
 
 valgrind:
 	tests/run-valgrind.sh $(BUILD)/obc
