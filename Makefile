@@ -56,7 +56,7 @@ FUZZ_SECONDS          ?= 60
         unit stdlib-lint explanations corpus cli schema valgrind fuzz-smoke
 
 all: deps
-	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc
+	@$(MAKE) --no-print-directory $(BUILD)/obc
 
 deps:
 	@tools/ensure-deps.sh $(BUILD_DEPS)
@@ -200,7 +200,7 @@ bench: deps
 	tests/bench/run.sh $(BENCH_FLAGS)
 
 install: deps
-	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc
+	@$(MAKE) --no-print-directory $(BUILD)/obc
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BUILD)/obc $(DESTDIR)$(PREFIX)/bin/obc
 
