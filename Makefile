@@ -10,7 +10,8 @@
 #   make fuzz       longer fuzzing run (FUZZ_SECONDS=600)
 #   make coverage   line and branch coverage of compiler/
 #
-# Missing build and test tools are installed with apt-get (tools/ensure-deps.sh).
+# Missing build and test tools are installed with apt-get (tools/ensure-deps.sh);
+# on other systems it names what to install and goes on if it is all there.
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -54,7 +55,8 @@ FUZZ_SECONDS          ?= 60
 .PHONY: all deps test-deps demo check install uninstall clean regen bench fuzz coverage \
         unit stdlib-lint explanations corpus cli schema valgrind fuzz-smoke layers
 
-all: $(BUILD)/obc
+all: deps
+	@$(MAKE) --no-print-directory $(BUILD)/obc
 
 deps:
 	@tools/ensure-deps.sh $(BUILD_DEPS)
@@ -79,7 +81,7 @@ $(BUILD)/gen/explain_data.c: $(EXPLAIN) $(BUILD)/embed | $(BUILD)/gen
 $(BUILD)/embed: tools/embed.c | $(BUILD)/gen
 	$(CC) $(WARN) -O2 -o $@ $<
 
-$(BUILD)/gen:
+$(BUILD)/gen: | deps
 	mkdir -p $@
 
 # ---- objects and binaries ----------------------------------------------
@@ -162,7 +164,11 @@ cli:
 	ASAN_OPTIONS=detect_leaks=1 tests/cli/run.sh $(BUILD)/asan/obc
 
 schema:
+	@tools/ensure-deps.sh python3 python3-jsonschema
+	$(PY) tests/validate-policies.py --self-test
 	$(PY) tests/validate-policies.py --compile $(BUILD)/obc corpus examples
+	$(PY) tests/validate-policies.py --real-corpora
+	tests/check-sources.sh
 
 valgrind:
 	tests/run-valgrind.sh $(BUILD)/obc
@@ -196,7 +202,8 @@ BENCH_FLAGS ?=
 bench: deps
 	tests/bench/run.sh $(BENCH_FLAGS)
 
-install: $(BUILD)/obc
+install: deps
+	@$(MAKE) --no-print-directory $(BUILD)/obc
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BUILD)/obc $(DESTDIR)$(PREFIX)/bin/obc
 
