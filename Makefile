@@ -56,7 +56,7 @@ FUZZ_SECONDS          ?= 60
         unit stdlib-lint explanations corpus cli schema valgrind fuzz-smoke layers
 
 all: deps
-	@$(MAKE) --no-print-directory $(BUILD)/obc
+	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc
 
 deps:
 	@tools/ensure-deps.sh $(BUILD_DEPS)
@@ -66,10 +66,10 @@ test-deps:
 
 # ---- generated sources -------------------------------------------------
 
-$(BUILD)/gen/parser.c $(BUILD)/gen/parser.h: grammar/parser.y | $(BUILD)/gen
+$(BUILD)/gen/parser.c $(BUILD)/gen/parser.h &: grammar/parser.y | $(BUILD)/gen
 	bison -Wall -Werror --header=$(BUILD)/gen/parser.h -o $(BUILD)/gen/parser.c $<
 
-$(BUILD)/gen/lexer.c $(BUILD)/gen/lexer.h: grammar/lexer.l | $(BUILD)/gen
+$(BUILD)/gen/lexer.c $(BUILD)/gen/lexer.h &: grammar/lexer.l | $(BUILD)/gen
 	flex --header-file=$(BUILD)/gen/lexer.h -o $(BUILD)/gen/lexer.c $<
 
 $(BUILD)/gen/stdlib_data.c: $(STDLIB) $(BUILD)/embed | $(BUILD)/gen
@@ -203,7 +203,7 @@ bench: deps
 	tests/bench/run.sh $(BENCH_FLAGS)
 
 install: deps
-	@$(MAKE) --no-print-directory $(BUILD)/obc
+	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BUILD)/obc $(DESTDIR)$(PREFIX)/bin/obc
 
