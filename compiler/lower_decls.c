@@ -4,7 +4,8 @@
  * library's vocabulary (partitions, regions, resource types, roles).
  *
  * Owns: OB2007 for account/OU/root/organization ids, OB5007 for role
- * ARNs, and the shape of inline roles (role "arn:...").
+ * ARNs (their partition must be a declared one, std: partitions.ob), and
+ * the shape of inline roles (role "arn:...").
  */
 #include "sema.h"
 
@@ -216,14 +217,28 @@ void lower_restype(struct sema *s, const struct ast_item *it, struct ir_restype 
     t->management_preference = flag_of(s, &b, "management_preference");
 }
 
-static bool known_partition(const char *p)
+/* Whether `p` names a declared partition (the std's partitions.ob). With
+ * no partition declared (no std import) nothing can be said: true. */
+static bool known_partition(struct sema *s, const char *p)
 {
-    static const char *const parts[] = {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b",
-                                        "aws-iso-e", "aws-iso-f", "aws-eusc"};
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-        if (strcmp(parts[i], p) == 0)
+    if (s->prog->partitions.len == 0)
+        return true;
+    for (struct ir_decl *d = sym_lookup(&s->syms, p); d; d = d->same_name)
+        if (d->kind == DK_PARTITION)
             return true;
     return false;
+}
+
+/* "aws, aws-cn, aws-us-gov, ...": the first declared partitions. */
+static const char *partition_examples(struct sema *s)
+{
+    struct strbuf b = {0};
+    const struct vec *parts = &s->prog->partitions;
+    for (size_t i = 0; i < parts->len && i < 3; i++)
+        sb_printf(s->a, &b, "%s%s", i ? ", " : "", VEC_GET(struct ir_decl, *parts, i)->name);
+    if (parts->len > 3)
+        sb_puts(s->a, &b, ", ...");
+    return sb_str(s->a, &b);
 }
 
 /* [a-zA-Z0-9+=,.@_-]{1,64} */
@@ -263,8 +278,8 @@ bool lower_role_arn(struct sema *s, const char *arn, struct loc loc)
     } else if (p.region[0]) {
         why = "IAM ARNs have no region (the fourth field must be empty)";
         fix = arena_printf(s->a, "write \"arn:%s:iam::%s:%s\"", p.partition, p.account, p.resource);
-    } else if (!known_partition(p.partition)) {
-        why = "its partition is not an AWS partition (aws, aws-cn, aws-us-gov, ...)";
+    } else if (!known_partition(s, p.partition)) {
+        why = arena_printf(s->a, "its partition is not an AWS partition (%s)", partition_examples(s));
     } else if (strcmp(p.account, "$account") != 0 && !id_account_ok(p.account)) {
         why = "its account must be 12 digits or $account";
     } else {

@@ -116,7 +116,7 @@ static void compiles_without_diagnostics(void **state)
 static void partitions(void **state)
 {
     struct compiled *f = *state;
-    assert_int_equal(f->prog->partitions.len, 3);
+    assert_int_equal(f->prog->partitions.len, 8);
     struct ir_partition *aws = find(&f->prog->partitions, "aws");
     struct ir_partition *cn = find(&f->prog->partitions, "aws-cn");
     struct ir_partition *gov = find(&f->prog->partitions, "aws-us-gov");
@@ -126,6 +126,15 @@ static void partitions(void **state)
     assert_true(aws->cross_account_copy);
     assert_false(cn->cross_account_copy);
     assert_true(gov->cross_account_copy);
+    /* Declared so that role ARNs in them are accepted; no Region is. */
+    static const char *const regionless[] = {"aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"};
+    for (size_t i = 0; i < sizeof regionless / sizeof regionless[0]; i++) {
+        struct ir_partition *p = find(&f->prog->partitions, regionless[i]);
+        assert_non_null(p);
+        assert_true(p->cross_account_copy);
+        for (size_t j = 0; j < f->prog->regions.len; j++)
+            assert_ptr_not_equal(((struct ir_region *)f->prog->regions.items[j])->partition, p);
+    }
 }
 
 static void every_region_is_well_formed(void **state)
@@ -292,7 +301,7 @@ static void std_names_are_unique(void **state)
                     fail_msg("std name '%s' is declared twice", d->name);
             vec_push(&f->cc.arena, &all, d);
         }
-    assert_int_equal(all.len, 3 + 38 + 20 + 3 + 1 + 1);
+    assert_int_equal(all.len, 8 + 38 + 20 + 3 + 1 + 1);
 }
 
 int main(void)
