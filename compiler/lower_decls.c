@@ -4,8 +4,10 @@
  * library's vocabulary (partitions, regions, resource types, roles).
  *
  * Owns: OB2007 for account/OU/root/organization ids, OB5007 for role
- * ARNs (their partition must be a declared one, std: partitions.ob), and
- * the shape of inline roles (role "arn:...").
+ * ARNs (their partition must be a declared one, std: partitions.ob) and
+ * for a selection that names the service-linked role (std:
+ * backup_service_linked_role), and the shape of inline roles
+ * (role "arn:...").
  */
 #include "sema.h"
 
@@ -336,14 +338,13 @@ void lower_role(struct sema *s, const struct ast_item *it, struct ir_role *r)
             struct diag *d = diag_emit(s->cc, OB5007, v->loc, "role path '%s' must start and end with '/' and have "
                                        "no empty segment", t.s);
             diag_help(s->cc, d, "write a path like \"/\", \"/service-role/\" or \"/backup/\"");
-        } else if (strstr(t.s, "/aws-service-role/")) {
+        } else if (strstr(t.s, "/aws-service-role/") && !r->d.from_stdlib) { /* std: backup_service_linked_role */
             struct diag *d = diag_emit(s->cc, OB5007, v->loc, "role path '%s' is the service-linked role path", t.s);
             diag_help(s->cc, d, "AWS Backup cannot run selections with a service-linked role: use default_backup_role "
                                 "or a role of your own");
         } else
             r->path = t.s;
     }
-    r->trusts = "backup.amazonaws.com";
     if ((v = blk_value(&b, "trusts")) && val_string(s, v, &t))
         r->trusts = t.s;
     if ((v = blk_value(&b, "managed_policies")))
@@ -352,8 +353,18 @@ void lower_role(struct sema *s, const struct ast_item *it, struct ir_role *r)
 
 struct ir_role *lower_role_value(struct sema *s, const struct ast_value *v)
 {
-    if (v->kind == AST_IDENT)
-        return (struct ir_role *)val_ref(s, v, KIND(DK_ROLE));
+    if (v->kind == AST_IDENT) {
+        struct ir_role *r = (struct ir_role *)val_ref(s, v, KIND(DK_ROLE));
+        if (r && r->path && strstr(r->path, "/aws-service-role/")) { /* std: backup_service_linked_role */
+            struct diag *d = diag_emit(s->cc, OB5007, v->loc, "role '%s' is the service-linked role %s, which AWS "
+                                       "Backup cannot use to run a plan's selections", r->d.name,
+                                       r->role_name ? r->role_name : r->d.name);
+            diag_help(s->cc, d, "use default_backup_role from std/aws, or a role of your own; AWS Backup uses "
+                                "the service-linked role by itself");
+            return NULL;
+        }
+        return r;
+    }
     if (v->kind == AST_PHRASE && strcmp(v->text, "role") == 0 && v->items.len == 1 &&
         VEC_GET(const struct ast_value, v->items, 0)->kind == AST_STRING) {
         const struct ast_value *str = VEC_GET(const struct ast_value, v->items, 0);
@@ -366,7 +377,6 @@ struct ir_role *lower_role_value(struct sema *s, const struct ast_value *v)
         r->arn.s = str->text;
         r->arn.loc = str->loc;
         r->path = "/";
-        r->trusts = "backup.amazonaws.com";
         return r;
     }
     struct diag *d = diag_emit(s->cc, OB2003, v->loc, "expected a role, found %s", ast_describe(s->a, v));

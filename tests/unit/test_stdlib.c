@@ -3,8 +3,8 @@
  * obc): it compiles without a diagnostic, and the facts the checks and
  * the manifest rely on come out of it exactly: partitions, every Region
  * with its partition and opt-in flag, the resource types' ARN patterns,
- * opt-in names and capabilities, the permission sets, the AWS managed key
- * and the default backup role.
+ * opt-in names and capabilities, the permission sets, the AWS managed key,
+ * the default backup role and the service-linked role.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -284,6 +284,22 @@ static void default_backup_role(void **state)
     assert_strings(&r->managed_policies, policies, 2);
 }
 
+static void service_linked_role(void **state)
+{
+    struct compiled *f = *state;
+    struct ir_role *r = find(&f->prog->roles, "backup_service_linked_role");
+    assert_non_null(r);
+    assert_ptr_equal(f->prog->service_linked_role, r);
+    assert_null(r->arn.s);
+    assert_string_equal(r->role_name, "AWSServiceRoleForBackup");
+    assert_string_equal(r->path, "/aws-service-role/backup.amazonaws.com/");
+    assert_string_equal(r->trusts, "backup.amazonaws.com");
+    static const char *const policies[] = {"aws-service-role/AWSBackupServiceLinkedRolePolicyForBackup"};
+    assert_strings(&r->managed_policies, policies, 1);
+    /* the library's own role is no unused declaration of the program's */
+    assert_false(r->d.used);
+}
+
 /* Names are global: the library never uses one twice, whatever the kind. */
 static void std_names_are_unique(void **state)
 {
@@ -301,7 +317,7 @@ static void std_names_are_unique(void **state)
                     fail_msg("std name '%s' is declared twice", d->name);
             vec_push(&f->cc.arena, &all, d);
         }
-    assert_int_equal(all.len, 8 + 38 + 20 + 3 + 1 + 1);
+    assert_int_equal(all.len, 8 + 38 + 20 + 3 + 2 + 1);
 }
 
 int main(void)
@@ -316,6 +332,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(permission_sets, setup, compiled_teardown),
         cmocka_unit_test_setup_teardown(aws_managed_key, setup, compiled_teardown),
         cmocka_unit_test_setup_teardown(default_backup_role, setup, compiled_teardown),
+        cmocka_unit_test_setup_teardown(service_linked_role, setup, compiled_teardown),
         cmocka_unit_test_setup_teardown(std_names_are_unique, setup, compiled_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
