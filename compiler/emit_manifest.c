@@ -10,6 +10,13 @@
  * need. The format is versioned (MANIFEST_VERSION) and documented in
  * docs/manifest.md and docs/manifest.schema.json: change all three
  * together, and bump the version when a field changes meaning.
+ * The service-linked role's name, path and managed policy, and the AWS
+ * Backup service principal (its `trusts`), come from the standard library
+ * (prog->service_linked_role); a program that does not import it gets no
+ * service_linked_role entries, an empty trusted_service_access, no
+ * principal in the key-policy statements, no `trusts` for roles that
+ * name none and a note that says so, as its statements already list no
+ * actions without the std permission sets.
  *
  * Only what the policies need is listed: vaults that a rule or copy of an
  * attached policy's plan writes into (or that name their regions), the
@@ -29,10 +36,6 @@
 #include <string.h>
 
 #define MANIFEST_VERSION 1
-#define BACKUP_SERVICE "backup.amazonaws.com"
-#define SLR_NAME "AWSServiceRoleForBackup"
-#define SLR_PATH "/aws-service-role/backup.amazonaws.com/"
-#define SLR_POLICY "aws-service-role/AWSBackupServiceLinkedRolePolicyForBackup"
 #define MEMBERS_ACCOUNT "$account"
 #define DEFAULT_PARTITION "aws"
 
@@ -142,9 +145,27 @@ static const char *managed_policy_arn(struct arena *a, const char *partition, co
     return arena_printf(a, "arn:%s:iam::aws:policy/%s", partition, path);
 }
 
-static const char *slr_arn(struct arena *a, const char *partition, const char *account)
+/* The service-linked role (std: backup_service_linked_role), or NULL. */
+static const struct ir_role *slr(const struct manifest *m)
 {
-    return arena_printf(a, "arn:%s:iam::%s:role%s%s", partition, account, SLR_PATH, SLR_NAME);
+    return m->prog->service_linked_role;
+}
+
+static const char *slr_name(const struct ir_role *r)
+{
+    return r->role_name ? r->role_name : r->d.name;
+}
+
+static const char *slr_arn(struct arena *a, const struct ir_role *r, const char *partition, const char *account)
+{
+    return arena_printf(a, "arn:%s:iam::%s:role%s%s", partition, account, r->path ? r->path : "/", slr_name(r));
+}
+
+/* The AWS Backup service principal: what the service-linked role trusts;
+ * NULL without the std. */
+static const char *backup_service(const struct manifest *m)
+{
+    return slr(m) ? slr(m)->trusts : NULL;
 }
 
 static void add_region_names(struct manifest *m, cJSON *parent, const char *key,
@@ -478,7 +499,9 @@ static void emit_role(struct manifest *m, cJSON *list, const struct role_use *u)
     json_add_string(&m->doc, obj, "arn", u->arn);
     if (u->role->d.name)
         json_add_string(&m->doc, obj, "declaration", u->role->d.name);
-    json_add_string(&m->doc, obj, "trusts", u->role->trusts ? u->role->trusts : BACKUP_SERVICE);
+    const char *trusts = u->role->trusts ? u->role->trusts : backup_service(m);
+    if (trusts)
+        json_add_string(&m->doc, obj, "trusts", trusts);
     json_add_strings(&m->doc, obj, "managed_policies", &u->policies);
     json_add_strings(&m->doc, obj, "used_by", &u->users);
 }
@@ -648,7 +671,8 @@ static void emit_statement(struct manifest *m, cJSON *list, const struct key_use
                     arena_printf(m->a, "%s%s", copy ? "CrossAccountCopySource" : "BackupVaultWrite", suffix));
     json_add_string(&m->doc, st, "use", copy ? "copy_source" : "vault_write");
     json_add_string(&m->doc, st, "account", account);
-    json_add_string(&m->doc, st, "principal", slr_arn(m->a, partition, account));
+    if (slr(m))
+        json_add_string(&m->doc, st, "principal", slr_arn(m->a, slr(m), partition, account));
     struct vec none = {0};
     json_add_strings(&m->doc, st, "actions", u->needs ? &u->needs->actions : &none);
     if (u->needs && u->needs->d.name)
@@ -741,14 +765,18 @@ static void emit_slr(struct manifest *m, cJSON *obj, const struct account_view *
         reasons[n++] = "owns_vaults";
     if (av->management)
         reasons[n++] = "management_account";
-    if (n == 0)
+    const struct ir_role *r = slr(m);
+    if (n == 0 || !r)
         return;
-    cJSON *slr = json_add_object(&m->doc, obj, "service_linked_role");
-    json_add_string(&m->doc, slr, "name", SLR_NAME);
-    json_add_string(&m->doc, slr, "service", BACKUP_SERVICE);
-    json_add_string(&m->doc, slr, "arn", slr_arn(m->a, partition, account));
-    json_add_string(&m->doc, slr, "managed_policy", managed_policy_arn(m->a, partition, SLR_POLICY));
-    cJSON *list = json_add_array(&m->doc, slr, "reasons");
+    cJSON *entry = json_add_object(&m->doc, obj, "service_linked_role");
+    json_add_string(&m->doc, entry, "name", slr_name(r));
+    if (r->trusts)
+        json_add_string(&m->doc, entry, "service", r->trusts);
+    json_add_string(&m->doc, entry, "arn", slr_arn(m->a, r, partition, account));
+    if (r->managed_policies.len) /* the one AWS attaches */
+        json_add_string(&m->doc, entry, "managed_policy",
+                        managed_policy_arn(m->a, partition, VEC_GET(const char, r->managed_policies, 0)));
+    cJSON *list = json_add_array(&m->doc, entry, "reasons");
     for (size_t i = 0; i < n; i++)
         json_add_string(&m->doc, list, NULL, reasons[i]);
 }
@@ -799,6 +827,10 @@ static void emit_notes(struct manifest *m, cJSON *obj, const struct account_view
         json_add_string(&m->doc, notes, NULL,
                         "a plan selects by tags only, so AWS Backup backs up only opted-in resource "
                         "types: every resource type is listed");
+    if (!slr(m))
+        json_add_string(&m->doc, notes, NULL,
+                        "the service-linked role, the service principal and the key-policy principals are "
+                        "not listed: they come from import \"std/aws\"");
 }
 
 static void emit_account(struct manifest *m, cJSON *list, struct account_view *av)
@@ -913,7 +945,9 @@ static void emit_organization(struct manifest *m, cJSON *root)
         if (org->management->id)
             json_add_string(&m->doc, mgmt, "id", org->management->id);
     }
-    json_add_string(&m->doc, json_add_array(&m->doc, obj, "trusted_service_access"), NULL, BACKUP_SERVICE);
+    cJSON *trusted = json_add_array(&m->doc, obj, "trusted_service_access");
+    if (backup_service(m))
+        json_add_string(&m->doc, trusted, NULL, backup_service(m));
     json_add_string(&m->doc, json_add_array(&m->doc, obj, "enabled_policy_types"), NULL, "BACKUP_POLICY");
     json_add_bool(&m->doc, obj, "cross_account_backup", any_cross_account_copy(m));
     cJSON *list = json_add_array(&m->doc, obj, "policies");

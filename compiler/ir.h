@@ -126,7 +126,8 @@ struct ir_role {
     const char *role_name;       /* with path: ARN built per partition */
     const char *path;            /* "/service-role/" or "/" */
     struct vec managed_policies; /* const char*: paths after "policy/" */
-    const char *trusts;          /* service principal, "backup.amazonaws.com" */
+    const char *trusts;          /* service principal as written; NULL: the AWS Backup
+                                    service principal (service_linked_role->trusts) */
 };
 
 enum principal_kind { PRIN_NONE, PRIN_MEMBERS, PRIN_ORGANIZATION, PRIN_ACCOUNT };
@@ -294,6 +295,12 @@ struct ir_program {
      * (stdlib/kms.ob); NULL when the standard library is not imported. */
     struct ir_permissions *need_vault_writer;   /* backup_vault_writer */
     struct ir_permissions *need_copy_source;    /* cross_account_copy_source */
+    /* The std role backup_service_linked_role (stdlib/iam.ob): the name,
+     * path and managed policy of AWSServiceRoleForBackup, and in `trusts`
+     * the AWS Backup service principal. NULL when the standard library is
+     * not imported: the manifest then lists no service-linked role, no
+     * trusted service and no key-policy principal. */
+    struct ir_role *service_linked_role;
     struct vec partitions, regions, restypes, permissions, roles;
     struct vec accounts, ous, roots;
     struct vec keys, vaults, selections, plans, policies;
@@ -401,7 +408,7 @@ struct ir_lock_range ir_lock_range(const struct ir_lock *l);
  * Shared by the manifest (key-policy statements) and the KMS checks. */
 
 enum key_use_kind {
-    KEY_USE_VAULT_WRITE,   /* an account's AWSServiceRoleForBackup writes into a vault
+    KEY_USE_VAULT_WRITE,   /* an account's service-linked role writes into a vault
                               encrypted with the key */
     KEY_USE_COPY_SOURCE,   /* the destination account of a cross-account copy reads a
                               source recovery point encrypted with the key */
@@ -410,7 +417,9 @@ struct key_use {
     enum key_use_kind kind;
     struct ir_key *key;
     struct ir_principal who;        /* the account (or members) that needs access */
-    const char *role;               /* role that acts: "AWSServiceRoleForBackup" */
+    const char *role;               /* the role that acts: the name of the service-linked
+                                       role (AWSServiceRoleForBackup), or words for it
+                                       when the std is not imported */
     struct ir_permissions *needs;   /* what it needs (NULL if std not imported) */
     struct ir_vault *vault;         /* the vault involved */
     struct ir_rule *rule;           /* the rule (copies) or NULL */

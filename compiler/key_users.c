@@ -2,11 +2,14 @@
  * key_users.c - who uses each customer-managed KMS key, and what for.
  *
  * Owns: the list of key uses implied by the policies (spec sections
- * 6.1-6.3 and 8): every account whose AWSServiceRoleForBackup writes
- * into a vault encrypted with a key, and every destination account of a
- * cross-account copy that must read the source vault's key. The manifest
- * turns the uses into key-policy statements; the KMS checks compare them
- * with what each key grants.
+ * 6.1-6.3 and 8): every account whose service-linked role writes into a
+ * vault encrypted with a key, and every destination account of a
+ * cross-account copy that must read the source vault's key. The role and
+ * what it needs come from the standard library (prog->service_linked_role,
+ * need_vault_writer, need_copy_source); without it a use names the role in
+ * words and needs nothing known. The manifest turns the uses into
+ * key-policy statements; the KMS checks compare them with what each key
+ * grants.
  *
  * A pure computation on the IR: reports nothing, changes nothing.
  * Output order is program order (policies, plans, rules, copies), with
@@ -17,7 +20,15 @@
 
 #include <string.h>
 
-#define SERVICE_LINKED_ROLE "AWSServiceRoleForBackup"
+/* The role that acts for an account: the std's service-linked role
+ * (AWSServiceRoleForBackup, stdlib/iam.ob), or words for it. */
+static const char *acting_role(const struct ir_program *prog)
+{
+    const struct ir_role *r = prog->service_linked_role;
+    if (!r)
+        return "the AWS Backup service-linked role";
+    return r->role_name ? r->role_name : r->d.name;
+}
 
 static bool key_is_customer_managed(const struct ir_key *k)
 {
@@ -66,7 +77,7 @@ static void add_vault_write(struct uses *c, struct ir_vault *v, struct ir_rule *
     add_use(c, &(struct key_use){.kind = KEY_USE_VAULT_WRITE,
                                  .key = v->key,
                                  .who = ir_vault_owner(v),
-                                 .role = SERVICE_LINKED_ROLE,
+                                 .role = acting_role(c->prog),
                                  .needs = c->prog->need_vault_writer,
                                  .vault = v,
                                  .rule = rule,
@@ -83,7 +94,7 @@ static void add_copy_source(struct uses *c, struct ir_rule *rule, const struct i
     add_use(c, &(struct key_use){.kind = KEY_USE_COPY_SOURCE,
                                  .key = source->key,
                                  .who = ir_vault_owner(copy->target),
-                                 .role = SERVICE_LINKED_ROLE,
+                                 .role = acting_role(c->prog),
                                  .needs = c->prog->need_copy_source,
                                  .vault = source,
                                  .rule = rule,

@@ -4,7 +4,10 @@
  * library's vocabulary (partitions, regions, resource types, roles).
  *
  * Owns: OB2007 for account/OU/root/organization ids, OB5007 for role
- * ARNs, and the shape of inline roles (role "arn:...").
+ * ARNs (their partition must be a declared one, std: partitions.ob) and
+ * for a selection that names the service-linked role (std:
+ * backup_service_linked_role), and the shape of inline roles
+ * (role "arn:...").
  */
 #include "sema.h"
 
@@ -215,14 +218,28 @@ void lower_restype(struct sema *s, const struct ast_item *it, struct ir_restype 
     t->management_preference = flag_of(s, &b, A_RESTYPE_MANAGEMENT_PREFERENCE);
 }
 
-static bool known_partition(const char *p)
+/* Whether `p` names a declared partition (the std's partitions.ob). With
+ * no partition declared (no std import) nothing can be said: true. */
+static bool known_partition(struct sema *s, const char *p)
 {
-    static const char *const parts[] = {"aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b",
-                                        "aws-iso-e", "aws-iso-f", "aws-eusc"};
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
-        if (strcmp(parts[i], p) == 0)
+    if (s->prog->partitions.len == 0)
+        return true;
+    for (struct ir_decl *d = sym_lookup(&s->syms, p); d; d = d->same_name)
+        if (d->kind == DK_PARTITION)
             return true;
     return false;
+}
+
+/* "aws, aws-cn, aws-us-gov, ...": the first declared partitions. */
+static const char *partition_examples(struct sema *s)
+{
+    struct strbuf b = {0};
+    const struct vec *parts = &s->prog->partitions;
+    for (size_t i = 0; i < parts->len && i < 3; i++)
+        sb_printf(s->a, &b, "%s%s", i ? ", " : "", VEC_GET(struct ir_decl, *parts, i)->name);
+    if (parts->len > 3)
+        sb_puts(s->a, &b, ", ...");
+    return sb_str(s->a, &b);
 }
 
 /* [a-zA-Z0-9+=,.@_-]{1,64} */
@@ -262,8 +279,8 @@ bool lower_role_arn(struct sema *s, const char *arn, struct loc loc)
     } else if (p.region[0]) {
         why = "IAM ARNs have no region (the fourth field must be empty)";
         fix = arena_printf(s->a, "write \"arn:%s:iam::%s:%s\"", p.partition, p.account, p.resource);
-    } else if (!known_partition(p.partition)) {
-        why = "its partition is not an AWS partition (aws, aws-cn, aws-us-gov, ...)";
+    } else if (!known_partition(s, p.partition)) {
+        why = arena_printf(s->a, "its partition is not an AWS partition (%s)", partition_examples(s));
     } else if (strcmp(p.account, "$account") != 0 && !id_account_ok(p.account)) {
         why = "its account must be 12 digits or $account";
     } else {
@@ -321,14 +338,13 @@ void lower_role(struct sema *s, const struct ast_item *it, struct ir_role *r)
             struct diag *d = diag_emit(s->cc, OB5007, t.loc, "role path '%s' must start and end with '/' and have "
                                        "no empty segment", t.s);
             diag_help(s->cc, d, "write a path like \"/\", \"/service-role/\" or \"/backup/\"");
-        } else if (strstr(t.s, "/aws-service-role/")) {
+        } else if (strstr(t.s, "/aws-service-role/") && !r->d.from_stdlib) { /* std: backup_service_linked_role */
             struct diag *d = diag_emit(s->cc, OB5007, t.loc, "role path '%s' is the service-linked role path", t.s);
             diag_help(s->cc, d, "AWS Backup cannot run selections with a service-linked role: use default_backup_role "
                                 "or a role of your own");
         } else
             r->path = t.s;
     }
-    r->trusts = "backup.amazonaws.com";
     t = (struct ir_text){0};
     if (blk_text(s, &b, A_ROLE_TRUSTS, &t) == IR_SET)
         r->trusts = t.s;
@@ -338,8 +354,18 @@ void lower_role(struct sema *s, const struct ast_item *it, struct ir_role *r)
 
 struct ir_role *lower_role_value(struct sema *s, const struct ast_value *v)
 {
-    if (v->kind == AST_IDENT)
-        return (struct ir_role *)val_ref(s, v, KIND(DK_ROLE));
+    if (v->kind == AST_IDENT) {
+        struct ir_role *r = (struct ir_role *)val_ref(s, v, KIND(DK_ROLE));
+        if (r && r->path && strstr(r->path, "/aws-service-role/")) { /* std: backup_service_linked_role */
+            struct diag *d = diag_emit(s->cc, OB5007, v->loc, "role '%s' is the service-linked role %s, which AWS "
+                                       "Backup cannot use to run a plan's selections", r->d.name,
+                                       r->role_name ? r->role_name : r->d.name);
+            diag_help(s->cc, d, "use default_backup_role from std/aws, or a role of your own; AWS Backup uses "
+                                "the service-linked role by itself");
+            return NULL;
+        }
+        return r;
+    }
     if (v->kind == AST_PHRASE && strcmp(v->text, "role") == 0 && v->items.len == 1 &&
         VEC_GET(const struct ast_value, v->items, 0)->kind == AST_STRING) {
         const struct ast_value *str = VEC_GET(const struct ast_value, v->items, 0);
@@ -352,7 +378,6 @@ struct ir_role *lower_role_value(struct sema *s, const struct ast_value *v)
         r->arn.s = str->text;
         r->arn.loc = str->loc;
         r->path = "/";
-        r->trusts = "backup.amazonaws.com";
         return r;
     }
     struct diag *d = diag_emit(s->cc, OB2003, v->loc, "expected a role, found %s", ast_describe(s->a, v));

@@ -132,12 +132,13 @@ static void collect_item(struct sema *s, struct src_file *f, const struct ast_it
         lower((s), VEC_GET(const struct ast_item, (s)->decl_items, i_), (type *)d_);       \
     }
 
-/* A std permission set the checks use, found by its well-known name. */
-static struct ir_permissions *std_permissions(struct sema *s, const char *name)
+/* A std declaration the checks or the manifest use, found by its
+ * well-known name and kind; NULL when the std is not imported. */
+static struct ir_decl *std_decl(struct sema *s, const char *name, enum decl_kind kind)
 {
     for (struct ir_decl *d = sym_lookup(&s->syms, name); d; d = d->same_name)
-        if (d->kind == DK_PERMISSIONS && d->from_stdlib)
-            return (struct ir_permissions *)d;
+        if (d->kind == kind && d->from_stdlib)
+            return d;
     return NULL;
 }
 
@@ -175,8 +176,9 @@ struct ir_program *sema_run(struct obc *cc)
     LOWER_ALL(s, DK_ROOT, roots, lower_root, struct ir_root);
     if (s->org_item)
         lower_organization(s, s->org_item);
-    s->prog->need_vault_writer = std_permissions(s, "backup_vault_writer");
-    s->prog->need_copy_source = std_permissions(s, "cross_account_copy_source");
+    s->prog->need_vault_writer = (struct ir_permissions *)std_decl(s, "backup_vault_writer", DK_PERMISSIONS);
+    s->prog->need_copy_source = (struct ir_permissions *)std_decl(s, "cross_account_copy_source", DK_PERMISSIONS);
+    s->prog->service_linked_role = (struct ir_role *)std_decl(s, "backup_service_linked_role", DK_ROLE);
     LOWER_ALL(s, DK_KEY, keys, lower_key, struct ir_key);
     LOWER_ALL(s, DK_VAULT, vaults, lower_vault, struct ir_vault);
     LOWER_ALL(s, DK_SELECTION, selections, lower_selection, struct ir_selection);

@@ -1,7 +1,8 @@
 /*
  * test_emit.c - the emitters end to end on in-memory programs: exact
  * bytes of a compiled policy, byte-identical output across runs, the
- * copy-action key rule, and the key uses behind the manifest.
+ * copy-action key rule, the key uses behind the manifest, and the
+ * manifest of a program without the standard library.
  * Run from the repository root (the standard library is read from stdlib/).
  */
 #include <stdarg.h>
@@ -300,6 +301,56 @@ static void test_manifest_basics(void **state)
     compiled_free(&r.c);
 }
 
+/* Without std/aws the service-linked role and the backup service
+ * principal are unknown: the manifest leaves them out instead of making
+ * them up, and the key uses name the role in words. */
+static const char no_std_src[] =
+    "partition aws { cross_account_copy = true }\n"
+    "region xx-east-1 { partition = aws }\n"
+    "root org_root = \"r-ab12\"\n"
+    "role backup_role { name = \"BackupRole\" }\n"
+    "key member_key { alias = \"alias/backups\"; owner = members; grants = [\"kms:Decrypt\"] }\n"
+    "vault local { name = \"backups\"; key = member_key }\n"
+    "selection tagged { role = backup_role; match = tag(\"backup\") == \"true\" }\n"
+    "plan daily {\n"
+    "  regions = [xx-east-1]\n"
+    "  select  = [tagged]\n"
+    "  rule nightly { schedule = daily at 05:00; vault = local; delete_after = 35d }\n"
+    "}\n"
+    "policy org_backup { plans = [daily]; attach = [org_root] }\n";
+
+static void test_manifest_without_std(void **state)
+{
+    (void)state;
+    struct run r;
+    compile_src(&r, no_std_src);
+    assert_null(r.c.prog->service_linked_role);
+    struct vec uses = {0};
+    key_uses(&r.c.cc, r.c.prog, &uses);
+    assert_int_equal(uses.len, 1);
+    const struct key_use *u = VEC_GET(const struct key_use, uses, 0);
+    assert_string_equal(u->role, "the AWS Backup service-linked role");
+    assert_null(u->needs);
+    cJSON *m = cJSON_Parse(find_out(&r, MANIFEST_FILE)->data);
+    assert_non_null(m);
+    assert_int_equal(cJSON_GetArraySize(path(m, (const char *[]){"organization", "trusted_service_access", NULL})), 0);
+    const cJSON *members = cJSON_GetArrayItem(path(m, (const char *[]){"accounts", NULL}), 0);
+    assert_null(cJSON_GetObjectItemCaseSensitive(members, "service_linked_role"));
+    const cJSON *role = cJSON_GetArrayItem(path(members, (const char *[]){"iam_roles", NULL}), 0);
+    assert_string_equal(path(role, (const char *[]){"name", NULL})->valuestring, "BackupRole");
+    assert_null(cJSON_GetObjectItemCaseSensitive(role, "trusts"));
+    const cJSON *notes = path(members, (const char *[]){"notes", NULL});
+    const cJSON *last = cJSON_GetArrayItem(notes, cJSON_GetArraySize(notes) - 1);
+    assert_non_null(strstr(last->valuestring, "import \"std/aws\""));
+    const cJSON *key = cJSON_GetArrayItem(path(m, (const char *[]){"keys", NULL}), 0);
+    const cJSON *st = cJSON_GetArrayItem(path(key, (const char *[]){"statements", NULL}), 0);
+    assert_non_null(st);
+    assert_null(cJSON_GetObjectItemCaseSensitive(st, "principal"));
+    assert_int_equal(cJSON_GetArraySize(path(st, (const char *[]){"actions", NULL})), 0);
+    cJSON_Delete(m);
+    compiled_free(&r.c);
+}
+
 static void test_minified_policy(void **state)
 {
     (void)state;
@@ -333,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_copy_action_and_shared_arn),
         cmocka_unit_test(test_key_uses),
         cmocka_unit_test(test_manifest_basics),
+        cmocka_unit_test(test_manifest_without_std),
         cmocka_unit_test(test_minified_policy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,8 +3,8 @@
  * obc): it compiles without a diagnostic, and the facts the checks and
  * the manifest rely on come out of it exactly: partitions, every Region
  * with its partition and opt-in flag, the resource types' ARN patterns,
- * opt-in names and capabilities, the permission sets, the AWS managed key
- * and the default backup role.
+ * opt-in names and capabilities, the permission sets, the AWS managed key,
+ * the default backup role and the service-linked role.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -116,7 +116,7 @@ static void compiles_without_diagnostics(void **state)
 static void partitions(void **state)
 {
     struct compiled *f = *state;
-    assert_int_equal(f->prog->partitions.len, 3);
+    assert_int_equal(f->prog->partitions.len, 8);
     struct ir_partition *aws = find(&f->prog->partitions, "aws");
     struct ir_partition *cn = find(&f->prog->partitions, "aws-cn");
     struct ir_partition *gov = find(&f->prog->partitions, "aws-us-gov");
@@ -126,6 +126,15 @@ static void partitions(void **state)
     assert_true(aws->cross_account_copy);
     assert_false(cn->cross_account_copy);
     assert_true(gov->cross_account_copy);
+    /* Declared so that role ARNs in them are accepted; no Region is. */
+    static const char *const regionless[] = {"aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"};
+    for (size_t i = 0; i < sizeof regionless / sizeof regionless[0]; i++) {
+        struct ir_partition *p = find(&f->prog->partitions, regionless[i]);
+        assert_non_null(p);
+        assert_true(p->cross_account_copy);
+        for (size_t j = 0; j < f->prog->regions.len; j++)
+            assert_ptr_not_equal(((struct ir_region *)f->prog->regions.items[j])->partition, p);
+    }
 }
 
 static void every_region_is_well_formed(void **state)
@@ -275,6 +284,22 @@ static void default_backup_role(void **state)
     assert_strings(&r->managed_policies, policies, 2);
 }
 
+static void service_linked_role(void **state)
+{
+    struct compiled *f = *state;
+    struct ir_role *r = find(&f->prog->roles, "backup_service_linked_role");
+    assert_non_null(r);
+    assert_ptr_equal(f->prog->service_linked_role, r);
+    assert_null(r->arn.s);
+    assert_string_equal(r->role_name, "AWSServiceRoleForBackup");
+    assert_string_equal(r->path, "/aws-service-role/backup.amazonaws.com/");
+    assert_string_equal(r->trusts, "backup.amazonaws.com");
+    static const char *const policies[] = {"aws-service-role/AWSBackupServiceLinkedRolePolicyForBackup"};
+    assert_strings(&r->managed_policies, policies, 1);
+    /* the library's own role is no unused declaration of the program's */
+    assert_false(r->d.used);
+}
+
 /* Names are global: the library never uses one twice, whatever the kind. */
 static void std_names_are_unique(void **state)
 {
@@ -292,7 +317,7 @@ static void std_names_are_unique(void **state)
                     fail_msg("std name '%s' is declared twice", d->name);
             vec_push(&f->cc.arena, &all, d);
         }
-    assert_int_equal(all.len, 3 + 38 + 20 + 3 + 1 + 1);
+    assert_int_equal(all.len, 8 + 38 + 20 + 3 + 2 + 1);
 }
 
 int main(void)
@@ -307,6 +332,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(permission_sets, setup, compiled_teardown),
         cmocka_unit_test_setup_teardown(aws_managed_key, setup, compiled_teardown),
         cmocka_unit_test_setup_teardown(default_backup_role, setup, compiled_teardown),
+        cmocka_unit_test_setup_teardown(service_linked_role, setup, compiled_teardown),
         cmocka_unit_test_setup_teardown(std_names_are_unique, setup, compiled_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
