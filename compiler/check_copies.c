@@ -47,6 +47,20 @@ const char *check_names(struct arena *a, const struct vec *decls, size_t shown)
     return sb_str(a, &b);
 }
 
+/* The resource types a message names: at most TYPES_SHOWN. For a selection
+ * by tags or type any, how many types there are is the standard library's
+ * business, not the program's, so the rest are "other types", not a count. */
+static const char *some_types(struct arena *a, const struct vec *types, bool any)
+{
+    if (!any || types->len <= TYPES_SHOWN)
+        return check_names(a, types, TYPES_SHOWN);
+    struct strbuf b = {0};
+    for (size_t i = 0; i < TYPES_SHOWN; i++)
+        sb_printf(a, &b, "%s%s", i ? ", " : "", ((const struct ir_decl *)types->items[i])->name);
+    sb_puts(a, &b, " and other types");
+    return sb_str(a, &b);
+}
+
 /* Messages name accounts and members only: every owner is one of them,
  * and `organization` in a grant or accept list covers every account, so
  * no message lists it among those left out. */
@@ -452,7 +466,7 @@ static void check_both_at_once(struct copies *c, const struct ir_plan *p, const 
                                "%s copies from %s to another account and to %s in one copy action, which %s cannot "
                                "do%s",
                                check_rule_words(c->a, r), all_names(c->a, &from), to->d.name,
-                               check_names(c->a, &cannot, TYPES_SHOWN),
+                               some_types(c->a, &cannot, any),
                                any ? ", and its selection (by tags or type any) can include them" : "");
     note_if(c->cc, d, first_set(t->regions_loc, t->d.name_loc),
             arena_printf(c->a, "vault '%s' is held by %s in %s", t->d.name, holder, to->d.name));

@@ -20,6 +20,20 @@
 
 #define TYPES_SHOWN 3 /* resource types named in one message */
 
+/* The resource types a message names: at most TYPES_SHOWN. For a selection
+ * by tags or type any, how many types there are is the standard library's
+ * business, not the program's, so the rest are "other types", not a count. */
+static const char *some_types(struct arena *a, const struct vec *types, bool any)
+{
+    if (!any || types->len <= TYPES_SHOWN)
+        return check_names(a, types, TYPES_SHOWN);
+    struct strbuf b = {0};
+    for (size_t i = 0; i < TYPES_SHOWN; i++)
+        sb_printf(a, &b, "%s%s", i ? ", " : "", ((const struct ir_decl *)types->items[i])->name);
+    sb_puts(a, &b, " and other types");
+    return sb_str(a, &b);
+}
+
 struct kms {
     struct obc *cc;
     struct arena *a;
@@ -284,7 +298,7 @@ static void check_copy_from_managed(struct kms *m, const struct ir_plan *p, cons
     struct diag *d = diag_emit(m->cc, OB7003, c->target_loc,
                                "%s copies to another account from vault '%s', whose AWS managed key cannot be "
                                "shared: the copy fails for %s, which AWS Backup does not fully manage%s",
-                               check_rule_words(m->a, r), s->d.name, check_names(m->a, &partial, TYPES_SHOWN),
+                               check_rule_words(m->a, r), s->d.name, some_types(m->a, &partial, any),
                                any ? " and its selection (by tags or type any) can include" : "");
     if (s->key_loc.file)
         diag_note(m->cc, d, s->key_loc, "vault '%s' uses key '%s', an AWS managed key", s->d.name,
