@@ -17,7 +17,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#define TYPES_SHOWN 3         /* resource types named in one message */
 
 /* One attachment of a policy that contains a plan: the plan runs in the
  * accounts it reaches. */
@@ -399,7 +398,7 @@ static void check_both_at_once(struct copies *c, const struct ir_plan *p, const 
                                "%s copies from %s to another account and to %s in one copy action, which %s cannot "
                                "do%s",
                                check_rule_words(c->a, r), all_names(c->a, &from), to->d.name,
-                               check_names(c->a, &cannot, TYPES_SHOWN),
+                               check_some_types(c->a, &cannot, any),
                                any ? ", and its selection (by tags or type any) can include them" : "");
     note_if(c->cc, d, first_set(t->regions_at.loc, t->d.name_loc),
             arena_printf(c->a, "vault '%s' is held by %s in %s", t->d.name, holder, to->d.name));

@@ -18,7 +18,6 @@
 #include <stdint.h>
 #include <string.h>
 
-#define TYPES_SHOWN 3 /* resource types named in one message */
 
 struct kms {
     struct obc *cc;
@@ -284,7 +283,7 @@ static void check_copy_from_managed(struct kms *m, const struct ir_plan *p, cons
     struct diag *d = diag_emit(m->cc, OB7003, c->target_loc,
                                "%s copies to another account from vault '%s', whose AWS managed key cannot be "
                                "shared: the copy fails for %s, which AWS Backup does not fully manage%s",
-                               check_rule_words(m->a, r), s->d.name, check_names(m->a, &partial, TYPES_SHOWN),
+                               check_rule_words(m->a, r), s->d.name, check_some_types(m->a, &partial, any),
                                any ? " and its selection (by tags or type any) can include" : "");
     if (s->key_at.loc.file)
         diag_note(m->cc, d, s->key_at.loc, "vault '%s' uses key '%s', an AWS managed key", s->d.name,

@@ -71,3 +71,14 @@ bool check_first_time(struct arena *ar, struct vec *seen, enum diag_code code, c
     vec_push(ar, seen, x);
     return true;
 }
+
+const char *check_some_types(struct arena *a, const struct vec *types, bool any)
+{
+    if (!any || types->len <= CHECK_TYPES_SHOWN)
+        return check_names(a, types, CHECK_TYPES_SHOWN);
+    struct strbuf b = {0};
+    for (size_t i = 0; i < CHECK_TYPES_SHOWN; i++)
+        sb_printf(a, &b, "%s%s", i ? ", " : "", ((const struct ir_decl *)types->items[i])->name);
+    sb_puts(a, &b, " and other types");
+    return sb_str(a, &b);
+}

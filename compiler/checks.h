@@ -27,6 +27,12 @@ void check_lints(struct obc *cc, struct ir_program *prog);     /* OB9001, OB9002
 const char *check_names(struct arena *a, const struct vec *decls, size_t shown);
 const char *check_principal_words(struct arena *a, const struct ir_principal *p);
 const char *check_rule_words(struct arena *a, const struct ir_rule *r); /* "rule 'r' of plan 'p'" */
+/* The resource types a message names (struct ir_restype*, as decls):
+ * at most CHECK_TYPES_SHOWN. For a selection by tags or type any (`any`)
+ * how many types there are is the standard library's business, not the
+ * program's, so the rest are "other types", not a count. */
+#define CHECK_TYPES_SHOWN 3
+const char *check_some_types(struct arena *a, const struct vec *types, bool any);
 /* One diagnostic per root cause: whether (code, a, b) is new to `seen`
  * (a vector the caller keeps); records it. */
 bool check_first_time(struct arena *ar, struct vec *seen, enum diag_code code, const void *a, const void *b);

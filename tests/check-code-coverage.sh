@@ -4,7 +4,7 @@
 # For each code of compiler/codes.def that tests/codes-pending.txt does
 # not list, the corpus needs at least one case whose header says
 # "# fires: CODE" and one whose header says "# quiet: CODE"
-# (tests/run-corpus.sh verifies both when it runs the cases).
+# (tests/run-corpus.py verifies both when it runs the cases).
 # Also rejects codes in directives or in the pending list that codes.def
 # does not define, and notes pending codes that are already covered.
 # Prints what is missing; exits 1 if anything is.
@@ -23,7 +23,7 @@ if [ -f "$PENDING" ]; then
 else
     : >"$WORK/pending"
 fi
-"$ROOT/tests/run-corpus.sh" --directives >"$WORK/directives" || exit 2
+"$ROOT/tests/run-corpus.py" --directives >"$WORK/directives" || exit 2
 awk '$2 == "fires" { print $3 }' "$WORK/directives" | LC_ALL=C sort -u >"$WORK/fires"
 awk '$2 == "quiet" { print $3 }' "$WORK/directives" | LC_ALL=C sort -u >"$WORK/quiet"
 

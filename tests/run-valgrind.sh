@@ -1,7 +1,10 @@
 #!/bin/sh
-# run-valgrind.sh OBC [CASE.ob|DIR...] - every corpus case under memcheck.
+# run-valgrind.sh [--every N] OBC [CASE.ob|DIR...] - corpus cases under memcheck.
 #
-# Each case (as tests/run-corpus.sh --list finds them) is compiled into a
+# Without --every, every case; with --every N, a fixed sample: every Nth
+# case of the sorted list (the 1st, the N+1st, ...) and every case under
+# corpus/valid/ and corpus/fuzz/. Each case (as tests/run-corpus.py --list
+# finds them) is compiled into a
 # temporary directory under
 #   valgrind --tool=memcheck --error-exitcode=99 --leak-check=full
 #            --show-leak-kinds=all --errors-for-leak-kinds=all -q
@@ -45,8 +48,16 @@ if [ "${1:-}" = --run-one ]; then # internal: OBC WORK TIMEOUT come from the env
     exit 0
 fi
 
+EVERY=1
+if [ "${1:-}" = --every ]; then
+    case ${2:-} in
+    '' | *[!0-9]* | 0) echo "run-valgrind: --every needs a positive number" >&2; exit 2 ;;
+    esac
+    EVERY=$2
+    shift 2
+fi
 if [ $# -lt 1 ]; then
-    echo "usage: tests/run-valgrind.sh OBC [CASE.ob|DIR...]" >&2
+    echo "usage: tests/run-valgrind.sh [--every N] OBC [CASE.ob|DIR...]" >&2
     exit 2
 fi
 OBC=$(obc_binary run-valgrind "$1") || exit 2
@@ -63,7 +74,8 @@ mkdir "$WORK/r"
 # a private copy, so that a rebuild during the run cannot mix binaries
 cp "$OBC" "$WORK/obc" || exit 2
 OBC=$WORK/obc
-"$ROOT/tests/run-corpus.sh" --list "$@" >"$WORK/cases" || exit 2
+"$ROOT/tests/run-corpus.py" --list "$@" >"$WORK/all" || exit 2
+awk -v every="$EVERY" '(NR - 1) % every == 0 || /^corpus\/(valid|fuzz)\//' "$WORK/all" >"$WORK/cases"
 n=$(wc -l <"$WORK/cases")
 if [ "$n" -eq 0 ]; then
     echo "valgrind: no corpus cases found" >&2
@@ -85,5 +97,5 @@ for i in $(seq 1 "$n"); do
         errors=$((errors + 1))
     fi
 done
-echo "valgrind: $n runs, $errors errors"
+echo "valgrind: $n runs (of $(wc -l <"$WORK/all") cases), $errors errors"
 [ "$errors" -eq 0 ]

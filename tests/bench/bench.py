@@ -10,7 +10,10 @@ Measures, per input: the wall time of `obc check` and `obc compile`
 throughput in MB/s (input bytes over the median time), and the peak RSS
 of the process (GNU time's %M, one extra run). It also counts
 instructions with callgrind, which are repeatable on a shared, noisy
-machine where times are not.
+machine where times are not: on the examples and generated programs, and
+on the long lists of tests/cli/run.sh at N and 4N items (their growth
+catches a pass quadratic in a list's length; the command-line tests
+assert no time).
 
 Budgets (budgets.txt): each line is NAME VALUE max|min enforce|report
 [FACTOR]. A `max` budget fails when the measurement is above
@@ -84,13 +87,13 @@ def peak_rss(cmd):
         return int(out.read().split()[-1])
 
 
-def instructions(cmd, out_file):
+def instructions(cmd, out_file, ok=(0,)):
     """Instructions executed by cmd (all of them, dynamic loader included),
     counted by callgrind; the profile stays in out_file for
     callgrind_annotate."""
     full = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out_file] + cmd
     p = subprocess.run(full, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    if p.returncode != 0:
+    if p.returncode not in ok:
         sys.exit("bench: callgrind failed for '%s':\n%s" % (" ".join(cmd), p.stderr[-4000:]))
     with open(out_file) as f:
         for line in f:
@@ -137,12 +140,12 @@ def check_budgets(measured, path):
     factor, budgets = read_budgets(path)
     failed = 0
     print("\n== budgets (%s; fail past %gx unless a line says otherwise)" % (path, factor))
-    print("%-34s %14s %14s %9s  %s" % ("budget", "measured", "budget", "limit", "status"))
+    print("%-40s %14s %14s %9s  %s" % ("budget", "measured", "budget", "limit", "status"))
     for name, (value, way, mode, own) in budgets.items():
         f = own if own is not None else factor
         limit = value * f if way == "max" else value / f
         if name not in measured:
-            print("%-34s %14s %14s %9s  not measured in this run" % (name, "-", fmt(value), fmt(limit)))
+            print("%-40s %14s %14s %9s  not measured in this run" % (name, "-", fmt(value), fmt(limit)))
             continue
         got = measured[name]
         bad = got > limit if way == "max" else got < limit
@@ -151,9 +154,9 @@ def check_budgets(measured, path):
         else:
             status = "FAILED" if bad else "ok"
             failed += bad
-        print("%-34s %14s %14s %9s  %s" % (name, fmt(got), fmt(value), fmt(limit), status))
+        print("%-40s %14s %14s %9s  %s" % (name, fmt(got), fmt(value), fmt(limit), status))
     for name in sorted(set(measured) - set(budgets)):
-        print("%-34s %14s %14s %9s  no budget" % (name, fmt(measured[name]), "-", "-"))
+        print("%-40s %14s %14s %9s  no budget" % (name, fmt(measured[name]), "-", "-"))
     return failed
 
 
@@ -258,6 +261,72 @@ class Bench:
         print("%-34s %10s %16s %12.3f" % ("growth 250kb -> 2mb (per byte)", "", "",
                                          per["check.2mb"] / per["check.250kb"]))
 
+    # ---- shapes: the long lists of tests/cli/run.sh, at two sizes ------------
+
+    @staticmethod
+    def program(match='tag("backup") == "daily"', vault="", plan="", rules="", tail=""):
+        """The clean program of tests/cli/run.sh (valid_program), with text
+        added to the vault, the plan, its rules and the end."""
+        return ('import "std/aws"\nroot org_root = "r-ab12"\norganization {\n  regions = [eu-west-1]\n}\n'
+                'selection tagged {\n  role  = default_backup_role\n  match = %s\n}\n'
+                'vault local {\n  name = "org-backup"\n%s}\n'
+                'plan daily {\n  select = [tagged]\n%s  rule nightly {\n    schedule     = daily at 05:50\n'
+                '    vault        = local\n    delete_after = 35d\n  }\n%s}\n'
+                'policy org_backup {\n  plans  = [daily]\n  attach = [org_root]\n}\n%s'
+                % (match, vault, plan, rules, tail))
+
+    def shape_text(self, shape, n):
+        P = self.program
+        if shape == "equal_values":
+            return P(match='tag("backup") in [%s]' % ", ".join(['"a"'] * n))
+        if shape == "different_values":
+            return P(match='tag("backup") in [%s]' % ", ".join('"v%d"' % i for i in range(n)))
+        if shape == "tag_keys":
+            return P(plan="  tags = {\n%s  }\n" % "".join('    k%d = "v"\n    K%d = "w"\n' % (i, i)
+                                                          for i in range(n // 2)))
+        if shape == "attach":
+            return P(tail='root r = "r-cd34"\npolicy all {\n  plans = [daily]\n  attach = [%s]\n}\n'
+                     % ", ".join(["r"] * n))
+        if shape == "accounts":
+            return P(vault="  accept_copies_from = [%s]\n" % ", ".join("a%d" % i for i in range(n)),
+                     tail="".join('account a%d = "1%011d"\n' % (i, i) for i in range(n)))
+        if shape == "rules":
+            return P(rules="".join("  rule r%d { schedule = daily at 05:50; vault = local; delete_after = 35d }\n"
+                                   % i for i in range(n)))
+        if shape == "unknown_names":
+            return P(tail="".join('account a%d = "1%011d"\n' % (i, i) for i in range(n)) +
+                     "policy all {\n  plans = [daily]\n  attach = [%s]\n}\n" % ", ".join("b%d" % i for i in range(n)))
+        if shape == "error_tokens":
+            return 'import "std/aws"\npermissions p = [%s]\n' % ", ".join(["a"] * n)
+        raise ValueError(shape)
+
+    SHAPES = [("equal_values", 25000), ("different_values", 25000), ("tag_keys", 20000),
+              ("attach", 25000), ("accounts", 10000), ("rules", 5000), ("unknown_names", 10000),
+              ("error_tokens", 25000)]
+
+    def shapes(self):
+        """Instructions of `obc check` per list item at N and 4N items for
+        each long-list shape of tests/cli/run.sh: a linear pass keeps the
+        ratio near 1.0 (below: fixed costs spread); a quadratic one makes it
+        about 4."""
+        if not shutil.which("valgrind"):
+            print("\nbench: valgrind not found: shapes skipped")
+            return
+        print("\n== long lists (instructions of obc check per item, N and 4N items)")
+        print("%-20s %8s %16s %16s %10s" % ("shape", "N", "insns N", "insns 4N", "growth"))
+        for shape, n in self.SHAPES:
+            got = []
+            for k in (n, 4 * n):
+                path = os.path.join(self.a.dir, "shape-%s-%d.ob" % (shape, k))
+                with open(path, "w") as f:
+                    f.write(self.shape_text(shape, k))
+                got.append(instructions([self.a.obc, "check", "--color", "never", path],
+                                        os.path.join(self.a.dir, "callgrind.shape." + shape), ok=(0, 1)))
+            growth = (got[1] / (4 * n)) / (got[0] / n)
+            self.measured["insns_per_item.growth.%s" % shape] = round(growth, 3)
+            print("%-20s %8s %16s %16s %10.3f" % (shape, "{:,}".format(n), "{:,}".format(got[0]),
+                                                  "{:,}".format(got[1]), growth))
+
     def scaling(self):
         """Time and instructions at 0.25 .. 8 MB: both should grow like the
         size, so ms/MB and insns/byte stay flat and the last column near 1.0."""
@@ -294,6 +363,7 @@ def main():
     b.examples()
     b.generated()
     b.counts()
+    b.shapes()
     if a.scaling:
         b.scaling()
     failed = check_budgets(b.measured, a.budgets)

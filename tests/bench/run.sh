@@ -15,7 +15,9 @@
 # (deterministic: the same bytes on every machine), then runs bench.py,
 # which reports per input the median, min and max wall time of
 # `obc check` and `obc compile`, MB/s and peak RSS, counts instructions
-# with callgrind, and checks tests/bench/budgets.txt.
+# with callgrind (also how instructions per item grow from N to 4N items
+# on the long-list shapes of tests/cli/run.sh), and checks
+# tests/bench/budgets.txt.
 #
 # Exit status: 0 when every enforced budget holds (instruction counts and
 # peak RSS, within 2x); 1 when one is exceeded; 2 on a setup error.

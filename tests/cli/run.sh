@@ -16,7 +16,8 @@
 #
 # Run as root, file permissions do not stop reads and writes, so the
 # assertions that depend on them are skipped, with a line saying so.
-# OBC_TIMEOUT: seconds one run of OBC may take (default 60).
+# No check asserts how long a run takes (speed is `make bench`'s job);
+# OBC_TIMEOUT (seconds, default 600) only stops a run that hangs.
 set -u
 
 if [ $# -ne 1 ]; then
@@ -31,7 +32,7 @@ trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
 : "${ASAN_OPTIONS:=detect_leaks=1}"
 export ASAN_OPTIONS
-TIMEOUT=${OBC_TIMEOUT:-60}
+TIMEOUT=${OBC_TIMEOUT:-600}
 if command -v timeout >/dev/null 2>&1; then
     WITH_TIMEOUT="timeout $TIMEOUT"
 else
@@ -169,16 +170,6 @@ want_same_tree() {
         [ -e "$f" ] || continue
         want_same "$f" "$2/${f##*/}"
     done
-}
-
-# want_within SECONDS START: the run that began at START (now) was fast.
-want_within() {
-    took=$(($(now) - $2))
-    [ "$took" -le "$1" ] || fail "took ${took}s, more than $1s"
-}
-
-now() {
-    date +%s
 }
 
 # ---- generated inputs -----------------------------------------------------
@@ -348,30 +339,26 @@ finish
 
 # ---- a 1 MB line -------------------------------------------------------------
 
-begin "a 1 MB line with a mistake at its end: a window of it, fast"
+begin "a 1 MB line with a mistake at its end: a window of it"
 {
     printf 'import "std/aws"\nroot org_root = "r-ab12"\norganization { regions = [eu-west-1] }\npolicy org_backup { description = "'
     repeat 1000000 x
     printf '"; plans = [nightly]; attach = [org_root] }\n'
 } >long.ob
-start=$(now)
 run check long.ob
-want_within 5 "$start"
 want_rc 1
 want_err "long.ob:4:1000048: error[OB2001]: unknown plan 'nightly'" '...xxx'
 longest=$(awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' "$T/stderr")
 [ "$longest" -le 200 ] || fail "a diagnostic line is $longest bytes long"
 finish
 
-begin "a 1 MB line of 250,000 list items, each an error: fast"
+begin "a 1 MB line of 250,000 list items, each an error"
 {
     printf 'import "std/aws"\npermissions p = ['
     repeat 250000 'a, '
     printf 'a]\n'
 } >tokens.ob
-start=$(now)
 run check tokens.ob
-want_within 5 "$start"
 want_rc 1
 want_err 'tokens.ob:2:18: error[OB2003]: expected a string, found' 'obc: 250001 errors, 0 warnings'
 finish
@@ -602,9 +589,7 @@ make_big_files
 
 begin "a file of exactly LIMIT_FILE_BYTES (8 MiB of comments) is accepted"
 [ "$(wc -c <"$GEN/limit.ob")" -eq $FILE_LIMIT ] || fail "the generator did not write $FILE_LIMIT bytes"
-start=$(now)
 run check "$GEN/limit.ob"
-want_within 10 "$start"
 want_rc 0
 want_quiet
 finish
@@ -763,7 +748,9 @@ finish
 # Lists have no length limit (the file size bounds them), so everything
 # done per item must stay linear: duplicate checks use hash maps, and "did
 # you mean" searches stop once no more diagnostics are shown. Each of
-# these took minutes or longer before.
+# these took minutes or longer before. Here they only must give the right
+# answer; their speed is a budget of `make bench` (instruction counts of
+# the same shapes at two sizes, tests/bench/budgets.txt), not a clock here.
 
 # with_match FILE: the clean program with its match expression replaced
 # by standard input, written to FILE.
@@ -778,62 +765,54 @@ with_match() {
     } >"$1"
 }
 
-begin "a list of 1,000,000 equal values: fast, accepted"
+begin "a list of 1,000,000 equal values: accepted"
 {
     printf 'tag("backup") in ['
     repeat 999999 '"a", '
     printf '"a"]'
 } | with_match list.ob
-start=$(now)
 run check list.ob
-want_within 10 "$start"
 want_rc 0
 want_quiet
 finish
 
-begin "a list of 500,000 different values: fast, one OB5005"
+begin "a list of 500,000 different values: one OB5005"
 {
     printf 'tag("backup") in ['
     awk 'BEGIN { for (i = 1; i < 500000; i++) printf "\"v%d\", ", i; printf "\"v0\"]" }'
 } | with_match values.ob
-start=$(now)
 run check values.ob
-want_within 10 "$start"
 want_rc 1
 want_err "values.ob:8:11: error[OB5005]: this 'in' list has 500000 tag values, AWS allows at most 30 in one selection"
 want_lines 1 'error\['
 finish
 
-begin "a tag map of 300,000 keys, some differing only in case: fast"
+begin "a tag map of 300,000 keys, some differing only in case"
 valid_program >"$T/template.ob"
 {
     sed -n '1,13p' "$T/template.ob"
     awk 'BEGIN { print "  tags = {"; for (i = 0; i < 150000; i++) printf "    k%d = \"v\"\n    K%d = \"w\"\n", i, i; print "  }" }'
     sed -n '14,$p' "$T/template.ob"
 } >tags.ob
-start=$(now)
 run check tags.ob
-want_within 10 "$start"
 want_rc 1
 want_err "tags.ob:16:5: error[OB8006]: tag keys 'k0' and 'K0' of plan 'daily' differ only in case" \
     'error[OB8005]: plan' 'obc: 150002 errors, 0 warnings'
 finish
 
-begin "a policy attached 1,000,000 times to one root: fast, OB2006 for each repetition"
+begin "a policy attached 1,000,000 times to one root: OB2006 for each repetition"
 {
     valid_program
     printf 'root r = "r-cd34"\npolicy all {\n  plans = [daily]\n  attach = ['
     repeat 999999 'r, '
     printf 'r]\n}\n'
 } >attach.ob
-start=$(now)
 run check attach.ob
-want_within 10 "$start"
 want_rc 1
 want_err "attach.ob:28:16: error[OB2006]: 'r' is listed twice" 'obc: 999999 errors, 0 warnings'
 finish
 
-begin "a vault that accepts copies from 100,000 accounts: fast, clean"
+begin "a vault that accepts copies from 100,000 accounts: clean"
 valid_program >"$T/template.ob"
 {
     sed -n '1,10p' "$T/template.ob"
@@ -843,29 +822,25 @@ valid_program >"$T/template.ob"
     sed -n '11,$p' "$T/template.ob"
     awk 'BEGIN { for (i = 0; i < 100000; i++) printf "account a%d = \"1%011d\"\n", i, i }'
 } >accounts.ob
-start=$(now)
 run check accounts.ob
-want_within 10 "$start"
 want_rc 0
 want_quiet
 finish
 
-begin "20,000 rules in one plan: fast, OB8004 (rules past AWS's 10 are not compared)"
+begin "20,000 rules in one plan: OB8004 (rules past AWS's 10 are not compared)"
 valid_program >"$T/template.ob"
 {
     sed -n '1,19p' "$T/template.ob"
     awk 'BEGIN { for (i = 0; i < 20000; i++) printf "  rule r%d { schedule = daily at 05:50; vault = local; delete_after = 35d }\n", i }'
     sed -n '20,$p' "$T/template.ob"
 } >rules.ob
-start=$(now)
 run check rules.ob
-want_within 10 "$start"
 want_rc 1
 want_err "rules.ob:29:8: error[OB8004]: plan 'daily' has 20001 rules, 19991 over the 10 AWS allows in one plan" \
     'error[OB8001]' 'obc: 2 errors, 45 warnings'
 finish
 
-begin "50,000 unknown names among 50,000 declarations: fast"
+begin "50,000 unknown names among 50,000 declarations"
 {
     valid_program
     awk 'BEGIN { for (i = 0; i < 50000; i++) printf "account a%d = \"1%011d\"\n", i, i
@@ -873,9 +848,7 @@ begin "50,000 unknown names among 50,000 declarations: fast"
                  for (i = 0; i < 50000; i++) printf "%sb%d", i ? ", " : "", i
                  print "]\n}" }'
 } >unknown.ob
-start=$(now)
 run check unknown.ob
-want_within 10 "$start"
 want_rc 1
 want_err "unknown.ob:50027:13: error[OB2001]: unknown name 'b0' (did you mean 'a0'?)" \
     'obc: 49800 more diagnostics not shown (limit 200)' 'obc: 50000 errors, 0 warnings'

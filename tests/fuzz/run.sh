@@ -27,7 +27,7 @@ jobs=$(nproc 2>/dev/null || echo 2)
 pids=""
 for w in $(seq 1 "$jobs"); do
     ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-        "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -seed="$w" \
+        "$bin" -max_total_time="$seconds" -timeout=60 -rss_limit_mb=2048 -max_len=65536 -seed="$w" \
             -dict=tests/fuzz/ob.dict -artifact_prefix=build/fuzz/artifacts/ -print_final_stats=1 \
             "$corpus" "$seeds" >"build/fuzz/worker-$w.log" 2>&1 &
     pids="$pids $!"

@@ -79,15 +79,32 @@ static void assert_strings(const struct vec *v, const char *const *want, size_t 
         assert_string_equal(VEC_GET(const char, *v, i), want[i]);
 }
 
-/* The names of the resource types for which pick() is true, space-separated
- * in declaration order. */
+/* The resource types these tests know the facts of. A type added to the
+ * standard library later is left out of types_where(), so that adding one
+ * changes no assertion here but those a test adds about it. */
+static const char *const known_types[] = {
+    "ebs", "ec2", "efs", "fsx", "rds", "aurora", "documentdb", "neptune", "dynamodb", "s3",
+    "redshift", "redshift_serverless", "storage_gateway", "virtual_machine", "cloudformation",
+    "timestream", "sap_hana", "dsql", "eks", "any",
+};
+
+static bool is_known_type(const char *name)
+{
+    for (size_t i = 0; i < sizeof known_types / sizeof known_types[0]; i++)
+        if (strcmp(known_types[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* The names of the known resource types for which pick() is true,
+ * space-separated in declaration order. */
 static const char *types_where(struct compiled *f, bool (*pick)(const struct ir_restype *))
 {
     static char buf[512];
     buf[0] = '\0';
     for (size_t i = 0; i < f->prog->restypes.len; i++) {
         const struct ir_restype *t = f->prog->restypes.items[i];
-        if (!pick(t))
+        if (!is_known_type(t->d.name) || !pick(t))
             continue;
         if (buf[0])
             strcat(buf, " ");
@@ -143,7 +160,8 @@ static void every_region_is_well_formed(void **state)
     /* The schema's ^[a-z]{2,4}(?:-[a-z]+)+-[0-9]{1,2}$ in POSIX ERE. */
     regex_t re;
     assert_int_equal(regcomp(&re, "^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$", REG_EXTENDED | REG_NOSUB), 0);
-    assert_int_equal(f->prog->regions.len, 38);
+    /* at least the 38 Regions (17 opt-in) of 2026: adding one breaks nothing */
+    assert_true(f->prog->regions.len >= 38);
     size_t opt_in = 0;
     for (size_t i = 0; i < f->prog->regions.len; i++) {
         const struct ir_region *r = f->prog->regions.items[i];
@@ -154,7 +172,7 @@ static void every_region_is_well_formed(void **state)
         opt_in += r->opt_in;
     }
     regfree(&re);
-    assert_int_equal(opt_in, 17);
+    assert_true(opt_in >= 17);
 }
 
 static void region_facts(void **state)
@@ -181,7 +199,8 @@ static void region_facts(void **state)
 static void resource_type_patterns_and_names(void **state)
 {
     struct compiled *f = *state;
-    assert_int_equal(f->prog->restypes.len, 20);
+    for (size_t i = 0; i < sizeof known_types / sizeof known_types[0]; i++)
+        assert_non_null(restype(f, known_types[i]));
     for (size_t i = 0; i < f->prog->restypes.len; i++) {
         const struct ir_restype *t = f->prog->restypes.items[i];
         if (t->is_any)
@@ -317,7 +336,7 @@ static void std_names_are_unique(void **state)
                     fail_msg("std name '%s' is declared twice", d->name);
             vec_push(&f->cc.arena, &all, d);
         }
-    assert_int_equal(all.len, 8 + 38 + 20 + 3 + 2 + 1);
+    assert_true(all.len >= 8 + 38 + 20 + 3 + 2 + 1); /* at least those of 2026 */
 }
 
 int main(void)
