@@ -29,6 +29,18 @@ what obc produces now and prints what changed ("created", "updated" or
 "deleted" and the file); review with git diff.
 --stdlib DIR: passed on to obc (the standard library read from DIR instead
 of the embedded one; tests/stdlib-independence.sh uses it).
+
+Manifests are compared with one normalization, so that adding a resource
+type to stdlib/ does not change every golden of a program that selects by
+tags: in a "resource_type_opt_in" map that holds every opt_in_name the
+standard library declares (stdlib/, or the --stdlib DIR) but at most
+FOLD_MISSING_MAX of them, those entries stand as the one line
+  "<every resource type of the standard library>": true
+followed, when some are not there (a selection `type not in [...]`), by
+  "<but not>": "EBS, EC2"
+(the program's own types stay listed). The golden is exact about what
+is there; it only does not repeat the list. An explicit `type in [...]`
+list names few types and is left as it is.
 OBC_SANITIZED=1: also fail on sanitizer reports in stderr.
 OBC_TIMEOUT: seconds per case (default 120), only a guard against hangs.
 Cases run in parallel, obc started directly by this one process (nproc
@@ -46,6 +58,37 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EVERY_STD_TYPE = b'"<every resource type of the standard library>": true'
+FOLD_MISSING_MAX = 3
+OPT_IN_BLOCK = re.compile(rb'^( *)"resource_type_opt_in": \{\n((?:\1  "[^"\n]*": true,?\n)+)\1\}', re.M)
+OPT_IN_LINE = re.compile(rb'^ *"([^"\n]*)": true,?$')
+
+
+def std_opt_in_names(stdlib_dir):
+    """The opt_in_name of every resource type declared in stdlib_dir."""
+    names = set()
+    for f in sorted(os.listdir(stdlib_dir)):
+        if f.endswith(".ob"):
+            for m in re.finditer(rb'^\s*opt_in_name\s*=\s*"([^"\n]*)"', read(os.path.join(stdlib_dir, f)), re.M):
+                names.add(m.group(1))
+    return names
+
+
+def normalize_manifest(data, std_names):
+    """data with each opt-in map that lists every std type folded (above)."""
+    def fold(m):
+        indent, body = m.group(1), m.group(2)
+        keys = [OPT_IN_LINE.match(l).group(1) for l in body.splitlines()]
+        missing = sorted(std_names.difference(keys))
+        if not std_names or len(missing) > FOLD_MISSING_MAX:
+            return m.group(0)
+        rest = [EVERY_STD_TYPE]
+        if missing:
+            rest.append(b'"<but not>": "%s"' % b", ".join(missing))
+        rest += [b'"%s": true' % k for k in keys if k not in std_names]
+        lines = [indent + b"  " + r + (b"," if i + 1 < len(rest) else b"") for i, r in enumerate(rest)]
+        return indent + b'"resource_type_opt_in": {\n' + b"\n".join(lines) + b"\n" + indent + b"}"
+    return OPT_IN_BLOCK.sub(fold, data)
 MANIFEST = "obc.manifest.json"
 SANITIZER_MARKS = (b"runtime error:", b"AddressSanitizer", b"LeakSanitizer")
 
@@ -226,6 +269,11 @@ class Case:
             return 1
         return 0
 
+    def output(self, f):
+        """Output file f as its golden holds it (manifests normalized)."""
+        data = read(os.path.join(self.out, f))
+        return normalize_manifest(data, self.cfg.std_names) if f == MANIFEST else data
+
     def golden_for(self, output):
         if output == MANIFEST:
             return self.name + ".manifest.json"
@@ -270,7 +318,9 @@ class Case:
             if not os.path.isfile(golden):
                 d = diff("(no %s)" % g, "actual " + f, "/dev/null", actual)
                 self.fail("output %s has no golden %s" % (f, g), "".join(d.splitlines(keepends=True)[:40]))
-            elif read(golden) != read(actual):
+            elif read(golden) != self.output(f):
+                with open(actual, "wb") as out:
+                    out.write(self.output(f))
                 self.fail("output %s differs from %s" % (f, g),
                           diff(os.path.join(self.rel_dir, g), "actual " + f, golden, actual))
         for g in self.existing_goldens():
@@ -301,7 +351,7 @@ class Case:
         for f in self.outputs:
             g = self.golden_for(f)
             expected.add(g)
-            self.update_golden(g, read(os.path.join(self.out, f)))
+            self.update_golden(g, self.output(f))
         for g in self.existing_goldens():
             if g not in expected:
                 self.update_golden(g, None)
@@ -345,6 +395,7 @@ def run_all(args, regen):
         args = args[2:]
     if not args:
         usage()
+    cfg.std_names = std_opt_in_names(cfg.stdlib or os.path.join(ROOT, "stdlib"))
     obc = obc_binary(args[0])
     cases = list_cases(args[1:])
     if not cases:
