@@ -184,9 +184,11 @@ corpus-release:
 stdlib-independence:
 	tests/stdlib-independence.sh $(BUILD)/obc
 
+# tests/cli/run.sh and every tests/cli/check-*.sh, on both builds.
+CLI_SCRIPTS := tests/cli/run.sh $(sort $(wildcard tests/cli/check-*.sh))
 cli:
-	tests/cli/run.sh $(BUILD)/obc
-	ASAN_OPTIONS=detect_leaks=1 tests/cli/run.sh $(BUILD)/asan/obc
+	@set -e; for s in $(CLI_SCRIPTS); do echo "== $$s"; $$s $(BUILD)/obc; \
+	    ASAN_OPTIONS=detect_leaks=1 $$s $(BUILD)/asan/obc; done
 
 schema:
 	@tools/ensure-deps.sh python3 python3-jsonschema
