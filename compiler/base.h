@@ -215,6 +215,16 @@ enum diag_format { DIAG_FORMAT_TEXT, DIAG_FORMAT_JSON };
 void diag_render_text(struct obc *cc, FILE *out, bool color);
 void diag_render_json(struct obc *cc, FILE *out);
 void diag_render_summary(struct obc *cc, FILE *out, bool color);
+/* Untrusted text (anything that may come from the input or the command
+ * line) made safe to print: valid UTF-8 without control, line-breaking
+ * or bidirectional characters; those are written as \n, \t, \u{1b},
+ * \u{202e}..., invalid bytes as \xff. text_safe returns s itself when
+ * nothing needs escaping. report_error prints "obc: error: " and the
+ * formatted message, escaped, and a newline. */
+void text_put_safe(FILE *out, const char *s);
+const char *text_safe(struct arena *a, const char *s);
+void report_error(FILE *out, const char *fmt, ...) OBC_PRINTF(2, 3);
+void report_verror(FILE *out, const char *fmt, va_list ap) OBC_PRINTF(2, 0);
 
 
 /* ------------------------------------------------------------------ */

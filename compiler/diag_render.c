@@ -10,8 +10,17 @@
  *         = help: what to change
  *   file:line:col: note: secondary location
  * Columns are 1-based bytes. Source lines are shown with invalid bytes
- * and control characters replaced by U+FFFD, and very long lines are cut
- * to a window around the range.
+ * and unsafe characters (below) replaced by U+FFFD, and very long lines
+ * are cut to a window around the range.
+ *
+ * Everything else that comes from the input (messages, help and notes,
+ * which quote names and strings of the program, and file names) is
+ * untrusted: it goes through safe_char, in both formats, so that what obc
+ * prints is valid UTF-8 and no input can start a line (forging a
+ * diagnostic, a CI annotation or the summary), send a terminal escape
+ * sequence or reorder the text around it. Unsafe characters are written
+ * as \n, \r, \t or \u{hex} (the .ob escape forms), invalid bytes as \xHH.
+ * Backslashes are kept as they are.
  */
 #include "base.h"
 
@@ -32,14 +41,118 @@ static const char *sev_word(enum severity s)
     return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "note";
 }
 
+/* Characters never printed as they are: C0 controls, DEL and C1
+ * controls (terminal escapes, line breaks), the Unicode line and
+ * paragraph separators, the bidirectional embeddings, overrides,
+ * isolates and marks (text shown in another order than it is stored),
+ * and the byte-order mark. */
+static bool unsafe_cp(uint32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+           (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
+}
+
+/* The character at s[0..n): its length goes to *len (1 for an invalid
+ * byte); returns 0 when it can be printed as is, else the length of its
+ * escaped form, written to rep. */
+static size_t safe_char(const unsigned char *s, size_t n, size_t *len, char rep[16])
+{
+    static const char hex[] = "0123456789abcdef";
+    uint32_t cp = 0;
+    size_t l = utf8_decode(s, n, &cp);
+    *len = l ? l : 1;
+    if (l == 0) {
+        memcpy(rep, "\\x", 2);
+        rep[2] = hex[s[0] >> 4];
+        rep[3] = hex[s[0] & 15];
+        return 4;
+    }
+    if (!unsafe_cp(cp))
+        return 0;
+    char c = cp == '\n' ? 'n' : cp == '\r' ? 'r' : cp == '\t' ? 't' : 0;
+    if (c) {
+        rep[0] = '\\';
+        rep[1] = c;
+        return 2;
+    }
+    int k = snprintf(rep, 16, "\\u{%x}", (unsigned)cp);
+    return (size_t)k;
+}
+
+void text_put_safe(FILE *out, const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = strlen(s), run = 0, i = 0;
+    char rep[16];
+    while (i < n) {
+        size_t l, k = safe_char(u + i, n - i, &l, rep);
+        if (k) {
+            fwrite(u + run, 1, i - run, out);
+            fwrite(rep, 1, k, out);
+            run = i + l;
+        }
+        i += l;
+    }
+    fwrite(u + run, 1, n - run, out);
+}
+
+const char *text_safe(struct arena *a, const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = strlen(s), run = 0, i = 0;
+    char rep[16];
+    struct strbuf b = {0};
+    bool changed = false;
+    while (i < n) {
+        size_t l, k = safe_char(u + i, n - i, &l, rep);
+        if (k) {
+            sb_putn(a, &b, s + run, i - run);
+            sb_putn(a, &b, rep, k);
+            run = i + l;
+            changed = true;
+        }
+        i += l;
+    }
+    if (!changed)
+        return s;
+    sb_putn(a, &b, s + run, n - run);
+    return sb_str(a, &b);
+}
+
+void report_verror(FILE *out, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    char small[256];
+    int n = vsnprintf(small, sizeof small, fmt, ap2);
+    va_end(ap2);
+    char *text = small, *big = NULL;
+    if (n >= (int)sizeof small && (big = malloc((size_t)n + 1)) != NULL) {
+        vsnprintf(big, (size_t)n + 1, fmt, ap);
+        text = big;
+    }
+    fputs("obc: error: ", out);
+    text_put_safe(out, n < 0 ? "(unprintable message)" : text);
+    fputc('\n', out);
+    free(big);
+}
+
+void report_error(FILE *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    report_verror(out, fmt, ap);
+    va_end(ap);
+}
+
 /* Length of the character at s (1 for an invalid byte); *bad is set when
- * it cannot be shown as is (invalid, control character, byte-order mark)
- * and is printed as one U+FFFD instead. */
+ * it cannot be shown as is (invalid or unsafe, except the tab, which
+ * keeps the caret line aligned) and is printed as one U+FFFD instead. */
 static size_t char_len(const unsigned char *s, size_t n, bool *bad)
 {
     uint32_t cp = 0;
     size_t l = utf8_decode(s, n, &cp);
-    *bad = l == 0 || (cp < 0x20 && cp != '\t') || cp == 0x7F || cp == 0xFEFF;
+    *bad = l == 0 || (unsafe_cp(cp) && cp != '\t');
     return l ? l : 1;
 }
 
@@ -98,7 +211,9 @@ static void print_where(struct obc *cc, FILE *out, const struct style *st, struc
         return;
     }
     struct src_pos p = src_pos(f, loc.start);
-    fprintf(out, "%s%s:%u:%u:%s ", st->bold, f->path, p.line, p.col, st->reset);
+    fputs(st->bold, out);
+    text_put_safe(out, f->path);
+    fprintf(out, ":%u:%u:%s ", p.line, p.col, st->reset);
 }
 
 static void print_source(struct obc *cc, FILE *out, const struct style *st, struct loc loc,
@@ -148,14 +263,20 @@ void diag_render_text(struct obc *cc, FILE *out, bool color)
         int gutter = gutter_for(cc, d);
         print_where(cc, out, st, d->loc);
         const char *sc = d->sev == SEV_ERROR ? st->err : st->warn;
-        fprintf(out, "%s%s[%s]:%s %s%s%s\n", sc, sev_word(d->sev), info->id, st->reset, st->bold,
-                d->msg, st->reset);
+        fprintf(out, "%s%s[%s]:%s %s", sc, sev_word(d->sev), info->id, st->reset, st->bold);
+        text_put_safe(out, d->msg);
+        fprintf(out, "%s\n", st->reset);
         print_source(cc, out, st, d->loc, gutter);
-        if (d->help)
-            fprintf(out, "%*s = %shelp:%s %s\n", gutter, "", st->bold, st->reset, d->help);
+        if (d->help) {
+            fprintf(out, "%*s = %shelp:%s ", gutter, "", st->bold, st->reset);
+            text_put_safe(out, d->help);
+            fputc('\n', out);
+        }
         for (const struct diag_note *n = d->notes; n; n = n->next) {
             print_where(cc, out, st, n->loc);
-            fprintf(out, "%snote:%s %s\n", st->note, st->reset, n->msg);
+            fprintf(out, "%snote:%s ", st->note, st->reset);
+            text_put_safe(out, n->msg);
+            fputc('\n', out);
             print_source(cc, out, st, n->loc, gutter);
         }
     }
@@ -179,7 +300,7 @@ static cJSON *json_range(struct obc *cc, struct loc loc)
     if (!f)
         return cJSON_CreateNull();
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "file", f->path);
+    cJSON_AddStringToObject(o, "file", text_safe(&cc->arena, f->path));
     struct src_pos a = src_pos(f, loc.start), b = src_pos(f, loc.end);
     cJSON *s = cJSON_AddObjectToObject(o, "start");
     cJSON_AddNumberToObject(s, "line", a.line);
@@ -201,14 +322,14 @@ void diag_render_json(struct obc *cc, FILE *out)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "code", diag_info(d->code)->id);
         cJSON_AddStringToObject(o, "severity", sev_word(d->sev));
-        cJSON_AddStringToObject(o, "message", d->msg);
+        cJSON_AddStringToObject(o, "message", text_safe(&cc->arena, d->msg));
         cJSON_AddItemToObject(o, "range", json_range(cc, d->loc));
         if (d->help)
-            cJSON_AddStringToObject(o, "help", d->help);
+            cJSON_AddStringToObject(o, "help", text_safe(&cc->arena, d->help));
         cJSON *notes = cJSON_AddArrayToObject(o, "notes");
         for (const struct diag_note *n = d->notes; n; n = n->next) {
             cJSON *no = cJSON_CreateObject();
-            cJSON_AddStringToObject(no, "message", n->msg);
+            cJSON_AddStringToObject(no, "message", text_safe(&cc->arena, n->msg));
             cJSON_AddItemToObject(no, "range", json_range(cc, n->loc));
             cJSON_AddItemToArray(notes, no);
         }

@@ -248,18 +248,18 @@ bool load_program(struct obc *cc, const char *const *paths, size_t npaths, FILE 
         }
         if (e) {
             if (e == EFBIG)
-                fprintf(err, "obc: error: cannot read '%s': larger than the %u-byte limit\n", shown, LIMIT_FILE_BYTES);
+                report_error(err, "cannot read '%s': larger than the %u-byte limit", shown, LIMIT_FILE_BYTES);
             else if (e == EISDIR)
-                fprintf(err, "obc: error: cannot read '%s': it is a directory\n", shown);
+                report_error(err, "cannot read '%s': it is a directory", shown);
             else
-                fprintf(err, "obc: error: cannot read '%s': %s\n", shown, strerror(e));
+                report_error(err, "cannot read '%s': %s", shown, strerror(e));
             ok = false;
             continue;
         }
         if (find_by_key(cc, key))
             continue;
         if (cc->files.len >= LIMIT_FILES) {
-            fprintf(err, "obc: error: more than %d input files\n", LIMIT_FILES);
+            report_error(err, "more than %d input files", LIMIT_FILES);
             return false;
         }
         vec_push(&cc->arena, &roots, src_add(cc, shown, dir, key, text, len));

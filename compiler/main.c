@@ -135,9 +135,7 @@ static int usage_error(const struct command_spec *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("obc: error: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    report_verror(stderr, fmt, ap); /* escaped: the arguments come from the command line */
     va_end(ap);
     if (cmd)
         fprintf(stderr, "run 'obc help %s' for usage\n", cmd->name);
@@ -528,12 +526,12 @@ static int write_outputs(struct obc *cc, const struct cli *cli, const struct vec
     if (!err)
         return EXIT_CLEAN;
     if (!failed && err == ENOTDIR)
-        fprintf(stderr, "obc: error: cannot create directory '%s': it, or a path above it, exists and is not a directory\n", dir);
+        report_error(stderr, "cannot create directory '%s': it, or a path above it, exists and is not a directory", dir);
     else if (!failed)
-        fprintf(stderr, "obc: error: cannot create directory '%s': %s\n", dir, strerror(err));
+        report_error(stderr, "cannot create directory '%s': %s", dir, strerror(err));
     else
-        fprintf(stderr, "obc: error: cannot write '%s%s%s': %s\n", dir,
-                dir[strlen(dir) - 1] == '/' ? "" : "/", failed, strerror(err));
+        report_error(stderr, "cannot write '%s%s%s': %s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", failed,
+                    strerror(err));
     return EXIT_TROUBLE;
 }
 

@@ -4,7 +4,9 @@
  * every code has its embedded explanation; diag_sort orders by file,
  * then offset, then emission order, with diagnostics without a location
  * last; both renderings of a diagnostic without a location and of one
- * with a note.
+ * with a note; untrusted text (messages, help, notes, file names, source
+ * lines) is printed escaped and as valid UTF-8 in both renderings, while
+ * ordinary UTF-8 stays as it is.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -136,6 +138,98 @@ static void test_render_without_location_and_with_note(void **state)
     obc_free(&cc);
 }
 
+/* Hostile text in every part of a diagnostic: a forged line (LF, CR),
+ * terminal escapes (ESC, BEL, CSI as C1), a right-to-left override, a
+ * line separator, DEL, a tab and invalid UTF-8 bytes. */
+static const char hostile[] = "a\nb\r::error file=x::forged\x1b[31m\x07\xc2\x9b\xe2\x80\xae\xe2\x80\xa8\x7f\t\xff\xc3";
+static const char hostile_shown[] = "a\\nb\\r::error file=x::forged\\u{1b}[31m\\u{7}\\u{9b}\\u{202e}\\u{2028}\\u{7f}\\t\\xff\\xc3";
+
+static void test_render_escapes_untrusted_text(void **state)
+{
+    (void)state;
+    struct obc cc;
+    obc_init(&cc, NULL);
+    static const char text[] = "vault v { name = \"x\xe2\x80\xae\xc2\x85\x1b\xfey\" }\n";
+    struct src_file *f = src_add(&cc, "evil\n\x1b[2J\xe2\x81\xa6\xfe.ob", "", "evil.ob", text, sizeof text - 1);
+    struct diag *d = diag_emit(&cc, OB2003, (struct loc){f->id, 17, 28}, "found string \"%s\"", hostile);
+    diag_help(&cc, d, "help %s", hostile);
+    diag_note(&cc, d, LOC_NONE, "note %s", hostile);
+
+    char *out = render(&cc, false);
+    char want[2048];
+    snprintf(want, sizeof want,
+             "evil\\n\\u{1b}[2J\\u{2066}\\xfe.ob:1:18: error[OB2003]: found string \"%s\"\n"
+             "   1 | vault v { name = \"x\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdy\" }\n"
+             "     |                  ^~~~~~~~\n"
+             "     = help: help %s\n"
+             "obc: note: note %s\n",
+             hostile_shown, hostile_shown, hostile_shown);
+    assert_string_equal(out, want);
+    free(out);
+
+    out = render(&cc, true);
+    /* no control character at all (JSON escapes would be needed), valid UTF-8 */
+    for (const unsigned char *p = (const unsigned char *)out; *p; p++)
+        assert_true(*p >= 0x20 || *p == '\n');
+    const unsigned char *u = (const unsigned char *)out;
+    for (size_t i = 0, n = strlen(out); i < n;) {
+        size_t l = utf8_decode(u + i, n - i, NULL);
+        assert_true(l > 0);
+        i += l;
+    }
+    assert_null(strstr(out, "\xe2\x80\xae"));
+    assert_null(strstr(out, "\xc2\x9b"));
+    assert_non_null(strstr(out, "\"file\": \"evil\\\\n\\\\u{1b}[2J\\\\u{2066}\\\\xfe.ob\""));
+    assert_non_null(strstr(out, "\"message\": \"found string \\\"a\\\\nb\\\\r::error file=x::forged\\\\u{1b}[31m"));
+    assert_non_null(strstr(out, "\"help\": \"help a\\\\nb\\\\r"));
+    assert_non_null(strstr(out, "\"message\": \"note a\\\\nb\\\\r"));
+    free(out);
+    obc_free(&cc);
+}
+
+static void test_render_keeps_ordinary_utf8(void **state)
+{
+    (void)state;
+    struct obc cc;
+    obc_init(&cc, NULL);
+    static const char text[] = "vault caf\xc3\xa9 { name = \"\xe6\x97\xa5\xe6\x9c\xac\" }\n";
+    struct src_file *f = src_add(&cc, "r\xc3\xa9sum\xc3\xa9.ob", "", "r.ob", text, sizeof text - 1);
+    struct diag *d = diag_emit(&cc, OB2003, (struct loc){f->id, 6, 11}, "vault 'caf\xc3\xa9' named \"\xe6\x97\xa5\xe6\x9c\xac\" \\n");
+    diag_help(&cc, d, "\xe2\x80\x94 \xf0\x9f\x98\x80");
+    char *out = render(&cc, false);
+    assert_string_equal(out, "r\xc3\xa9sum\xc3\xa9.ob:1:7: error[OB2003]: vault 'caf\xc3\xa9' named \"\xe6\x97\xa5\xe6\x9c\xac\" \\n\n"
+                             "   1 | vault caf\xc3\xa9 { name = \"\xe6\x97\xa5\xe6\x9c\xac\" }\n"
+                             "     |       ^~~~\n"
+                             "     = help: \xe2\x80\x94 \xf0\x9f\x98\x80\n");
+    free(out);
+    out = render(&cc, true);
+    assert_non_null(strstr(out, "\"message\": \"vault 'caf\xc3\xa9' named \\\"\xe6\x97\xa5\xe6\x9c\xac\\\" \\\\n\""));
+    assert_non_null(strstr(out, "\"file\": \"r\xc3\xa9sum\xc3\xa9.ob\""));
+    free(out);
+    obc_free(&cc);
+}
+
+static void test_report_error_escapes(void **state)
+{
+    (void)state;
+    struct text t;
+    FILE *f = text_open(&t);
+    report_error(f, "cannot read '%s': %s", "a\nobc: 0 errors\x1b]8;;\xc2\x9c\xe2\x81\xa9\xff", "gone");
+    char *out = text_close(&t);
+    assert_string_equal(out, "obc: error: cannot read 'a\\nobc: 0 errors\\u{1b}]8;;\\u{9c}\\u{2069}\\xff': gone\n");
+    free(out);
+    char big[1000];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    big[500] = '\n';
+    f = text_open(&t);
+    report_error(f, "%s", big);
+    out = text_close(&t);
+    assert_int_equal(strlen(out), strlen("obc: error: ") + 999 + 1 + 1);
+    assert_non_null(strstr(out, "x\\nx"));
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -143,6 +237,9 @@ int main(void)
         cmocka_unit_test(test_every_code_has_its_explanation),
         cmocka_unit_test(test_sort_by_file_offset_and_emission),
         cmocka_unit_test(test_render_without_location_and_with_note),
+        cmocka_unit_test(test_render_escapes_untrusted_text),
+        cmocka_unit_test(test_render_keeps_ordinary_utf8),
+        cmocka_unit_test(test_report_error_escapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
