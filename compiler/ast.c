@@ -54,8 +54,12 @@ const char *ast_describe(struct arena *a, const struct ast_value *v)
 {
     switch (v->kind) {
     case AST_STRING:
-        if (v->text_len > 40)
-            return arena_printf(a, "string \"%.37s...\"", v->text);
+        if (v->text_len > 40) {
+            size_t n = 37; /* cut at a character boundary, not inside a UTF-8 sequence */
+            while (n > 0 && ((unsigned char)v->text[n] & 0xC0) == 0x80)
+                n--;
+            return arena_printf(a, "string \"%.*s...\"", (int)n, v->text);
+        }
         return arena_printf(a, "string \"%s\"", v->text);
     case AST_INT:
         return arena_printf(a, "number %lld", (long long)v->num);

@@ -190,6 +190,15 @@ want_all_safe
 want_err "$name:2:17:" "$(printf 'caf\303\251 \346\227\245\346\234\254')"
 finish
 
+begin "a long string is cut at a character boundary"
+printf 'import "std/aws"\nvault w { key = "%s" }\n' "$(repeat 30 "$(printf '\346\227\245')")" >in.ob
+run check in.ob
+want_rc 1
+want_all_safe
+want_no_err '\x'
+want_err "found string \"$(repeat 12 "$(printf '\346\227\245')")...\""
+finish
+
 # Command-line arguments echoed in usage errors.
 begin "hostile option and command"
 run check "--x${NL}::error::forged${ESC}[31m" in.ob
