@@ -96,7 +96,7 @@ define variant_rules
 $(BUILD)/$1/%.o: compiler/%.c $(GEN_H) | $(BUILD)/$1
 	$(VARIANT_CC_$1) $(WARN) $(DEFS) $(OPT) $(VARIANT_FLAGS_$1) $(INC) -MMD -MP -c -o $$@ $$<
 $(BUILD)/$1/gen_%.o: $(BUILD)/gen/%.c $(GEN_H) | $(BUILD)/$1
-	$(VARIANT_CC_$1) $(GEN_WARN) $(DEFS) $(OPT) $(VARIANT_FLAGS_$1) $(INC) -c -o $$@ $$<
+	$(VARIANT_CC_$1) $(GEN_WARN) $(DEFS) $(OPT) $(VARIANT_FLAGS_$1) $(INC) -MMD -MP -c -o $$@ $$<
 $(BUILD)/$1:
 	mkdir -p $$@
 endef

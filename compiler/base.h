@@ -44,6 +44,7 @@
 
 /* Documented limits (docs/limits.md). Hitting one gives OB1030. */
 #define LIMIT_FILE_BYTES     (8u * 1024u * 1024u) /* one source file */
+#define LIMIT_PROGRAM_BYTES  (64u * 1024u * 1024u) /* all files of one program */
 #define LIMIT_NESTING        64    /* nested (), [], {} in one file */
 #define LIMIT_EXPR_DEPTH     64    /* depth of one value expression tree */
 #define LIMIT_IMPORT_DEPTH   32    /* import chain length */
@@ -144,6 +145,20 @@ size_t utf8_chars(const char *s);
  * (EISDIR for directories, EFBIG past LIMIT_FILE_BYTES, ENODEV for a
  * device, pipe or socket when regular_only is set). */
 int src_read_file(struct arena *a, const char *path, bool regular_only, char **text, size_t *len);
+/* The two halves of src_read_file. src_open opens `path` read-only and
+ * non-blocking (so a FIFO never blocks the open), fstats the descriptor
+ * and refuses, with the errors above, what it must not read: SRC_REGULAR
+ * refuses anything but a regular file, and kernel pseudo-files (/proc,
+ * /sys, ...); SRC_NOFOLLOW refuses a symbolic link as the last component
+ * (ENODEV). src_read_fd reads at most `max` bytes (EFBIG past it) after
+ * clearing O_NONBLOCK; the caller closes the descriptor. */
+enum { SRC_REGULAR = 1u << 0, SRC_NOFOLLOW = 1u << 1 };
+struct src_stat {
+    uint64_t dev, ino; /* identity of the opened file */
+    uint64_t size;     /* bytes, for a regular file; 0 otherwise */
+};
+int src_open(const char *path, unsigned flags, int *fd, struct src_stat *info);
+int src_read_fd(struct arena *a, int fd, size_t size_hint, size_t max, char **text, size_t *len);
 int src_read_stream(struct arena *a, FILE *fp, char **text, size_t *len);
 
 
@@ -292,6 +307,8 @@ void json_add_strings(struct json_doc *d, struct cJSON *parent, const char *key,
 struct obc_options {
     const char *stdlib_dir;  /* read std/... from here instead of the
                                 embedded copy (NULL: embedded) */
+    const char *root_dir;    /* imports must stay inside this directory
+                                (NULL: the directory of each input file) */
     bool no_manifest;
     bool minify;             /* write policies without whitespace */
 };

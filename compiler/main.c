@@ -44,6 +44,7 @@ enum option_id {
     OPT_STDLIB = 1u << 5,
     OPT_HELP = 1u << 6,
     OPT_MINIFY = 1u << 7,
+    OPT_ROOT = 1u << 8,
 };
 
 struct command_spec {
@@ -55,7 +56,7 @@ struct command_spec {
     unsigned options;     /* enum option_id bits */
 };
 
-#define DIAG_OPTIONS (OPT_FORMAT | OPT_COLOR | OPT_FAIL_LEVEL | OPT_STDLIB)
+#define DIAG_OPTIONS (OPT_FORMAT | OPT_COLOR | OPT_FAIL_LEVEL | OPT_STDLIB | OPT_ROOT)
 
 static const struct command_spec commands[CMD_COUNT] = {
     {CMD_COMPILE, "compile", "FILE...",
@@ -104,6 +105,8 @@ static const struct option_spec options[] = {
      "exit 1 on diagnostics at or above this level (default: error)"},
     {OPT_NO_MANIFEST, 0, "no-manifest", NULL, "do not produce " MANIFEST_FILE},
     {OPT_MINIFY, 0, "minify", NULL, "write JSON without whitespace: the form AWS counts toward 10,000 characters"},
+    {OPT_ROOT, 0, "root", "DIR",
+     "imports must name files inside DIR (default: the directory of each input file)"},
     {OPT_STDLIB, 0, "stdlib", "DIR", NULL},
     {OPT_HELP, 'h', "help", NULL, "show this help"},
 };
@@ -120,6 +123,7 @@ struct cli {
     bool no_manifest;
     bool minify;
     const char *stdlib_dir;
+    const char *root_dir;
     bool help;
     const char **args;    /* operands: files, a code or a command name */
     size_t nargs;
@@ -308,6 +312,9 @@ static int apply_option(struct cli *cli, const struct option_spec *o, const char
         break;
     case OPT_STDLIB:
         cli->stdlib_dir = value;
+        break;
+    case OPT_ROOT:
+        cli->root_dir = value;
         break;
     case OPT_HELP:
         cli->help = true;
@@ -592,6 +599,7 @@ static int run_compilation(const struct cli *cli)
 {
     struct obc_options opts = {0};
     opts.stdlib_dir = cli->stdlib_dir;
+    opts.root_dir = cli->root_dir;
     opts.no_manifest = cli->no_manifest;
     opts.minify = cli->minify;
     struct obc cc;

@@ -6,11 +6,19 @@
  * Lines end at "\n", "\r\n" or a lone "\r". Columns are 1-based byte
  * offsets within the line (a tab is one column), as clang counts them.
  */
+#ifdef __linux__
+#define _DEFAULT_SOURCE 1 /* fstatfs */
+#endif
 #include "base.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/vfs.h>
+#endif
 
 struct src_file *src_add(struct obc *cc, const char *path, const char *dir,
                          const char *key, const char *text, size_t len)
@@ -108,22 +116,126 @@ int src_read_stream(struct arena *a, FILE *fp, char **text, size_t *len)
     return 0;
 }
 
+#ifdef __linux__
+/* Pseudo-filesystems whose "regular files" are views of the kernel or of
+ * processes (/proc/self/environ is one): never program text. */
+static bool is_pseudo_fs(int fd)
+{
+    static const unsigned long magic[] = {
+        0x9fa0,     /* proc */
+        0x62656572, /* sysfs */
+        0x64626720, /* debugfs */
+        0x74726163, /* tracefs */
+        0x73636673, /* securityfs */
+        0x27e0eb,   /* cgroup */
+        0x63677270, /* cgroup2 */
+        0x1cd1,     /* devpts */
+        0xcafe4a11, /* bpf */
+        0x62656570, /* configfs */
+        0xde5e81e4, /* efivarfs */
+        0x6165676c, /* pstore */
+        0x42494e4d, /* binfmt_misc */
+        0x65735543, /* fusectl */
+    };
+    struct statfs sf;
+    if (fstatfs(fd, &sf) != 0)
+        return false;
+    for (size_t i = 0; i < sizeof magic / sizeof magic[0]; i++)
+        if ((unsigned long)sf.f_type == magic[i])
+            return true;
+    return false;
+}
+#else
+static bool is_pseudo_fs(int fd)
+{
+    (void)fd;
+    return false;
+}
+#endif
+
+int src_open(const char *path, unsigned flags, int *fd_out, struct src_stat *info)
+{
+    /* O_NONBLOCK: opening a FIFO (even one swapped in after a check)
+     * must not wait for a writer; O_NOCTTY: a terminal never becomes ours. */
+    int oflags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+    if (flags & SRC_NOFOLLOW)
+        oflags |= O_NOFOLLOW;
+    int fd = open(path, oflags);
+    if (fd < 0)
+        return errno == ELOOP && (flags & SRC_NOFOLLOW) ? ENODEV : errno;
+    struct stat st;
+    int err = 0;
+    if (fstat(fd, &st) != 0)
+        err = errno;
+    else if (S_ISDIR(st.st_mode))
+        err = EISDIR;
+    else if ((flags & SRC_REGULAR) && (!S_ISREG(st.st_mode) || is_pseudo_fs(fd)))
+        err = ENODEV; /* a device, pipe, socket or kernel file */
+    else if (S_ISREG(st.st_mode) && st.st_size > (off_t)LIMIT_FILE_BYTES)
+        err = EFBIG;
+    if (err) {
+        close(fd);
+        return err;
+    }
+    info->dev = (uint64_t)st.st_dev;
+    info->ino = (uint64_t)st.st_ino;
+    info->size = S_ISREG(st.st_mode) && st.st_size > 0 ? (uint64_t)st.st_size : 0;
+    *fd_out = fd;
+    return 0;
+}
+
+int src_read_fd(struct arena *a, int fd, size_t size_hint, size_t max, char **text, size_t *len)
+{
+    /* The descriptor was opened non-blocking; a regular file reads the
+     * same either way, anything else (allowed only for input files named
+     * on the command line) blocks as the user asked. */
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0 && (fl & O_NONBLOCK))
+        (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    if (size_hint > max)
+        return EFBIG;
+    /* Exactly the size fstat gave, plus one byte to see growth; grows by
+     * doubling only for files without a size (a device) or that grew. */
+    size_t cap = size_hint ? size_hint + 1 : 64 * 1024;
+    if (cap > max + 1)
+        cap = max + 1;
+    size_t n = 0;
+    char *buf = arena_alloc(a, cap + 1);
+    for (;;) {
+        if (n == cap) {
+            if (n > max)
+                return EFBIG;
+            size_t ncap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+            buf = arena_grow(a, buf, cap + 1, ncap + 1);
+            cap = ncap;
+        }
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            return errno;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+        if (n > max)
+            return EFBIG;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return 0;
+}
+
 int src_read_file(struct arena *a, const char *path, bool regular_only, char **text, size_t *len)
 {
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return errno;
-    if (S_ISDIR(st.st_mode))
-        return EISDIR;
-    if (regular_only && !S_ISREG(st.st_mode))
-        return ENODEV; /* a device or pipe: reading it could block forever */
-    if (S_ISREG(st.st_mode) && st.st_size > (off_t)LIMIT_FILE_BYTES)
-        return EFBIG;
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return errno;
-    int err = src_read_stream(a, fp, text, len);
-    fclose(fp);
+    int fd;
+    struct src_stat info;
+    int err = src_open(path, regular_only ? SRC_REGULAR : 0, &fd, &info);
+    if (err)
+        return err;
+    err = src_read_fd(a, fd, (size_t)info.size, LIMIT_FILE_BYTES, text, len);
+    close(fd);
     return err;
 }
 

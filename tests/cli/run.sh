@@ -238,15 +238,15 @@ want_rc 0
 want_quiet
 finish
 
-begin "importing a directory, a FIFO and /dev/null: OB1020, no hang"
-mkdir sub
+begin "importing a directory, a FIFO and /dev/null: OB1020 and OB1022, no hang"
+mkdir sub.ob
 mkfifo pipe.ob
 printf 'import "sub"\nimport "pipe.ob"\nimport "/dev/null"\n' >main.ob
 run check main.ob
 want_rc 1
-want_err "main.ob:1:8: error[OB1020]: cannot import 'sub': not a regular file" \
+want_err "main.ob:1:8: error[OB1020]: cannot import 'sub.ob': not a regular file" \
     "main.ob:2:8: error[OB1020]: cannot import 'pipe.ob': not a regular file" \
-    "main.ob:3:8: error[OB1020]: cannot import '/dev/null': not a regular file"
+    "main.ob:3:8: error[OB1022]: import '/dev/null' is an absolute path, outside the program's root '.'"
 finish
 
 # ---- outputs that cannot be written -------------------------------------------
@@ -404,10 +404,12 @@ want_err "obc: error: cannot read '<stdin>': larger than the 8388608-byte limit"
 finish
 
 begin "an imported file over the limit: OB1030 at the import"
-printf '# big\nimport "%s"\n' "$GEN/over.ob" >main.ob
-run check main.ob
+ln -s "$GEN/over.ob" over.ob
+printf '# big\nimport "../gen/over.ob"\nimport "over.ob"\n' >main.ob
+run check --root "$T" main.ob
 want_rc 1
-want_err "main.ob:2:8: error[OB1030]: imported file '$GEN/over.ob' is larger than 8388608 bytes"
+want_err "main.ob:2:8: error[OB1030]: imported file '../gen/over.ob' is larger than 8388608 bytes" \
+    "main.ob:3:8: error[OB1030]: imported file 'over.ob' is larger than 8388608 bytes"
 finish
 
 # Brackets: the selection's '{' and the '(' of tag( are two of them.
