@@ -141,6 +141,28 @@ size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
 /* Characters (code points) of a UTF-8 string: what AWS counts. */
 size_t utf8_chars(const char *s);
 
+/* Trojan Source (OB1005, OB1006). The name of an invisible or
+ * bidirectional control character ("RIGHT-TO-LEFT OVERRIDE"), or NULL
+ * when cp is none: U+202A-202E, U+2066-2069, U+200E, U+200F, U+061C,
+ * U+200B-200D, U+2060, U+FEFF, U+00AD. */
+const char *unicode_invisible_name(uint32_t cp);
+/* Latin letters mixed with Cyrillic or Greek ones in one UTF-8 text. */
+struct mixed_script {
+    size_t at, len;         /* the first letter of the minority script, in bytes */
+    uint32_t cp;            /* that letter */
+    const char *script;     /* its script: "Latin", "Cyrillic" or "Greek" */
+    const char *among;      /* the script of the other letters */
+    const char *name;       /* its Unicode name if known ("CYRILLIC SMALL LETTER A"), or NULL */
+    char looks_like;        /* the ASCII letter it looks like, or 0 */
+};
+/* True when s[0..n) has Latin letters and Cyrillic or Greek ones; *out
+ * then names the first letter of whichever has fewer (the non-Latin
+ * script on a tie). One pass; invalid UTF-8 is skipped. */
+bool unicode_mixed_script(const char *s, size_t n, struct mixed_script *out);
+/* A Cyrillic or Greek letter that looks like an ASCII one: that letter,
+ * and the Unicode name in *name; else 0. */
+char unicode_confusable(uint32_t cp, const char **name);
+
 /* Reading files from disk or stdin; returns 0 or an errno value
  * (EISDIR for directories, EFBIG past LIMIT_FILE_BYTES, ENODEV for a
  * device, pipe or socket when regular_only is set). */

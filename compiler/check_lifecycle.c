@@ -7,8 +7,15 @@
  * Owns: what a lifecycle may say by itself. Does not: compare retention
  * with vault locks (check_lock.c) or look at the AST.
  *
+ * Every lifecycle value (delete_after, cold_after) is range-checked here
+ * (OB4001), whatever its size: sema saturates a duration too large to
+ * count at INT64_MAX, so no comparison below may add to a value before
+ * it is known to be in range.
+ *
  * One root cause, one diagnostic: a delete_after outside 1..36500 is not
- * also compared with cold_after; on a continuous rule, cold storage is
+ * also compared with cold_after (a cold_after outside that range is, as
+ * fixing it alone may leave delete_after too short); on a continuous
+ * rule, cold storage is
  * OB4005's case (not OB4002's), a long delete_after OB4004's (not
  * OB4001's), and a missing one OB4004's (not OB9003's). A missing
  * delete_after on a rule whose vault lock has a maximum is OB4014's case.
@@ -16,6 +23,8 @@
  * rule with such an error is not called one without delete_after.
  */
 #include "checks.h"
+
+#include <string.h>
 
 
 /* "the copy to 'central' in rule 'nightly' of plan 'daily'" */
@@ -26,43 +35,69 @@ static const char *copy_name(struct obc *cc, const struct ir_rule *r, const stru
     return arena_printf(&cc->arena, "the copy to '%s' in %s", c->target->d.name, check_rule_words(&cc->arena, r));
 }
 
-/* OB4001: delete_after outside 1..36500 days [X2, B1]. */
-static void report_delete_range(struct obc *cc, const struct ir_num *del, const char *what)
+/* OB4001: a lifecycle value outside 1..36500 days [X2, B1, S1]. */
+static void report_days_range(struct obc *cc, const struct ir_num *n, const char *attr, const char *what)
 {
     struct diag *d;
-    if (del->v > AWS_RETENTION_MAX_DAYS)
-        d = diag_emit(cc, OB4001, del->loc, "delete_after of %s is over 36500 days, the 100 years AWS accepts at most", what);
+    if (n->v > AWS_RETENTION_MAX_DAYS)
+        d = diag_emit(cc, OB4001, n->loc, "%s of %s is over 36500 days, the 100 years AWS accepts at most", attr,
+                      what);
+    else if (strcmp(attr, "delete_after") == 0)
+        d = diag_emit(cc, OB4001, n->loc, "delete_after of %s is %lld days; AWS keeps a recovery point at least 1 day",
+                      what, (long long)n->v);
     else
-        d = diag_emit(cc, OB4001, del->loc, "delete_after of %s is %lld days; AWS keeps a recovery point at least 1 day",
-                      what, (long long)del->v);
-    diag_help(cc, d, "use a delete_after from 1d to 36500d (100 years)");
+        d = diag_emit(cc, OB4001, n->loc, "%s of %s is %lld days; AWS accepts 1 to 36500 days", attr, what,
+                      (long long)n->v);
+    diag_help(cc, d, "use a %s from 1d to 36500d (100 years)", attr);
+}
+
+static void report_delete_range(struct obc *cc, const struct ir_num *del, const char *what)
+{
+    report_days_range(cc, del, "delete_after", what);
 }
 
 /* OB4002: cold storage keeps a recovery point at least 90 days, so
- * delete_after must be at least cold_after + 90 [S1, B2]. */
+ * delete_after must be at least cold_after + 90 [S1, B2]. delete_after
+ * is in range; cold_after may be any count up to INT64_MAX. */
 static void check_cold_minimum(struct obc *cc, const struct ir_lifecycle *lc, const char *what)
 {
     const struct ir_num *del = &lc->delete_after, *cold = &lc->cold_after;
-    if (del->state != IR_SET || cold->state != IR_SET || cold->v > AWS_RETENTION_MAX_DAYS)
+    if (del->state != IR_SET || cold->state != IR_SET)
         return;
-    long long need = (long long)cold->v + AWS_COLD_MIN_DAYS;
-    if (del->v >= need)
+    if (del->v - AWS_COLD_MIN_DAYS >= cold->v) /* del->v <= 36500: no overflow */
         return;
-    struct diag *d = diag_emit(cc, OB4002, del->loc,
-                               "delete_after of %s is %lld days, under cold_after + 90 = %lld days; "
-                               "cold storage keeps recovery points at least 90 days",
-                               what, (long long)del->v, need);
-    diag_note(cc, d, cold->loc, "recovery points move to cold storage after %lld days here", (long long)cold->v);
-    if (del->v > AWS_COLD_MIN_DAYS)
-        diag_help(cc, d, "make delete_after at least %lldd, or cold_after at most %lldd", need,
-                  (long long)del->v - AWS_COLD_MIN_DAYS);
+    struct diag *d;
+    if (cold->v > AWS_RETENTION_MAX_DAYS)
+        d = diag_emit(cc, OB4002, del->loc,
+                      "delete_after of %s is %lld days, under cold_after + 90 days; cold storage keeps recovery "
+                      "points at least 90 days",
+                      what, (long long)del->v);
     else
+        d = diag_emit(cc, OB4002, del->loc,
+                      "delete_after of %s is %lld days, under cold_after + 90 = %lld days; "
+                      "cold storage keeps recovery points at least 90 days",
+                      what, (long long)del->v, (long long)cold->v + AWS_COLD_MIN_DAYS);
+    if (cold->v > AWS_RETENTION_MAX_DAYS)
+        diag_note(cc, d, cold->loc, "recovery points move to cold storage after over 36500 days here");
+    else
+        diag_note(cc, d, cold->loc, "recovery points move to cold storage after %lld days here", (long long)cold->v);
+    if (del->v > AWS_COLD_MIN_DAYS && cold->v <= AWS_RETENTION_MAX_DAYS - AWS_COLD_MIN_DAYS)
+        diag_help(cc, d, "make delete_after at least %lldd, or cold_after at most %lldd",
+                  (long long)cold->v + AWS_COLD_MIN_DAYS, (long long)del->v - AWS_COLD_MIN_DAYS);
+    else if (del->v > AWS_COLD_MIN_DAYS)
+        diag_help(cc, d, "make cold_after at most %lldd: delete_after cannot be over 36500d",
+                  (long long)del->v - AWS_COLD_MIN_DAYS);
+    else if (cold->v <= AWS_RETENTION_MAX_DAYS - AWS_COLD_MIN_DAYS)
         diag_help(cc, d, "make delete_after at least %lldd, or remove cold_after: %lld days is too short for "
-                         "cold storage", need, (long long)del->v);
+                         "cold storage", (long long)cold->v + AWS_COLD_MIN_DAYS, (long long)del->v);
+    else
+        diag_help(cc, d, "remove cold_after: %lld days is too short for cold storage", (long long)del->v);
 }
 
 static void check_lifecycle_values(struct obc *cc, const struct ir_lifecycle *lc, const char *what)
 {
+    if (lc->cold_after.state == IR_SET && !ir_days_valid(&lc->cold_after))
+        report_days_range(cc, &lc->cold_after, "cold_after", what);
     if (lc->delete_after.state == IR_SET && !ir_days_valid(&lc->delete_after))
         report_delete_range(cc, &lc->delete_after, what);
     else

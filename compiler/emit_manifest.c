@@ -527,16 +527,26 @@ static const char *vault_key_ref(struct manifest *m, const struct ir_vault *v,
     return k->alias.s; /* a key has an ARN or an alias (OB2004 otherwise) */
 }
 
+/* A count of days AWS accepts from lo to 36500. check_lock.c reports
+ * every value outside its range as an error (OB4011, OB4016) and nothing
+ * is emitted after an error, so a value out of range here is a bug in
+ * obc: stop rather than write it. */
+static void add_days(struct manifest *m, cJSON *obj, const char *key, const struct ir_num *n, int64_t lo)
+{
+    if (n->state != IR_SET)
+        return;
+    if (n->v < lo || n->v > AWS_RETENTION_MAX_DAYS)
+        abort();
+    json_add_int(&m->doc, obj, key, n->v);
+}
+
 static void emit_lock(struct manifest *m, cJSON *vault, const struct ir_lock *lock)
 {
     cJSON *obj = json_add_object(&m->doc, vault, "lock");
     json_add_string(&m->doc, obj, "mode", lock->mode == LOCK_COMPLIANCE ? "compliance" : "governance");
-    if (lock->min_retention.state == IR_SET)
-        json_add_int(&m->doc, obj, "min_retention_days", lock->min_retention.v);
-    if (lock->max_retention.state == IR_SET)
-        json_add_int(&m->doc, obj, "max_retention_days", lock->max_retention.v);
-    if (lock->grace.state == IR_SET)
-        json_add_int(&m->doc, obj, "changeable_for_days", lock->grace.v);
+    add_days(m, obj, "min_retention_days", &lock->min_retention, 1);
+    add_days(m, obj, "max_retention_days", &lock->max_retention, 1);
+    add_days(m, obj, "changeable_for_days", &lock->grace, AWS_LOCK_GRACE_MIN_DAYS);
 }
 
 static cJSON *copy_statement(struct manifest *m, cJSON *statements, const char *sid)

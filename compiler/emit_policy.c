@@ -19,6 +19,7 @@
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define MAX_ID_CHARS 128 /* identifier keys: tag ids, condition names */
@@ -26,6 +27,7 @@
 struct emitter {
     struct arena *a;
     struct json_doc doc;
+    bool measuring; /* errors were reported: the document is only measured (emit_size.c), never written */
 };
 
 /* ---- leaves ------------------------------------------------------- */
@@ -46,8 +48,15 @@ static void assign_bool(struct emitter *e, cJSON *parent, const char *key, bool 
     json_add_bool(&e->doc, assign_node(e, parent, key), "@@assign", v);
 }
 
-static void assign_number(struct emitter *e, cJSON *parent, const char *key, int64_t v)
+/* A count AWS accepts from lo to hi. The checks report every value
+ * outside its range as an error (OB3010-OB3012, OB4001), and a document
+ * built after an error is only measured, never written; so a value out
+ * of range in a document to be written is a bug in obc: stop rather than
+ * write a document AWS would reject. */
+static void assign_number(struct emitter *e, cJSON *parent, const char *key, int64_t v, int64_t lo, int64_t hi)
 {
+    if ((v < lo || v > hi) && !e->measuring)
+        abort();
     assign_string(e, parent, key, arena_printf(e->a, "%" PRId64, v));
 }
 
@@ -153,9 +162,10 @@ static void emit_lifecycle(struct emitter *e, cJSON *parent, const struct ir_lif
         return;
     cJSON *obj = json_add_object(&e->doc, parent, "lifecycle");
     if (lc->cold_after.state == IR_SET)
-        assign_number(e, obj, "move_to_cold_storage_after_days", lc->cold_after.v);
+        assign_number(e, obj, "move_to_cold_storage_after_days", lc->cold_after.v, 1,
+                      AWS_RETENTION_MAX_DAYS);
     if (lc->delete_after.state == IR_SET)
-        assign_number(e, obj, "delete_after_days", lc->delete_after.v);
+        assign_number(e, obj, "delete_after_days", lc->delete_after.v, 1, AWS_RETENTION_MAX_DAYS);
     if (lc->archive.state == IR_SET)
         assign_bool(e, obj, "opt_in_to_archive_for_supported_resources", lc->archive.v);
 }
@@ -179,9 +189,11 @@ static void emit_rule(struct emitter *e, cJSON *rules, const struct ir_plan *pla
     if (rule->cron)
         assign_string(e, obj, "schedule_expression", rule->cron);
     if (rule->start_within.state == IR_SET)
-        assign_number(e, obj, "start_backup_window_minutes", rule->start_within.v);
+        assign_number(e, obj, "start_backup_window_minutes", rule->start_within.v, AWS_START_WINDOW_MIN,
+                      AWS_WINDOW_MAX);
     if (rule->complete_within.state == IR_SET)
-        assign_number(e, obj, "complete_backup_window_minutes", rule->complete_within.v);
+        assign_number(e, obj, "complete_backup_window_minutes", rule->complete_within.v, 1,
+                      AWS_WINDOW_MAX);
     if (rule->continuous.state == IR_SET)
         assign_bool(e, obj, "enable_continuous_backup", rule->continuous.v);
     emit_lifecycle(e, obj, &rule->lc);
@@ -342,7 +354,7 @@ static void emit_plan(struct emitter *e, cJSON *plans, const struct ir_plan *pla
 
 struct cJSON *emit_policy(struct obc *cc, const struct ir_policy *pol)
 {
-    struct emitter e = {.a = &cc->arena};
+    struct emitter e = {.a = &cc->arena, .measuring = cc->diag.errors != 0};
     cJSON *root = json_doc_init(&e.doc, e.a);
     cJSON *plans = json_add_object(&e.doc, root, "plans");
     for (size_t i = 0; i < pol->plans.len; i++)

@@ -280,6 +280,7 @@ static const char *check_tag_key(struct selctx *c, const struct ast_value *call)
         diag_help(c->cc, d, "write the key of the tag, e.g. tag(\"backup\")");
         return NULL;
     }
+    val_check_scripts(c->s, k, "tag key");
     return k->text;
 }
 

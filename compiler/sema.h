@@ -168,6 +168,9 @@ bool val_principal(struct sema *s, const struct ast_value *v, struct ir_principa
 bool val_principals(struct sema *s, const struct ast_value *v, struct vec *out);
 bool val_regions(struct sema *s, const struct ast_value *v, struct vec *out);
 int val_enum(struct sema *s, const struct ast_value *v, const char *const *choices);
+/* OB1006: warns when the string v, used as `what` ("tag key"), mixes
+ * Latin letters with Cyrillic or Greek ones. */
+void val_check_scripts(struct sema *s, const struct ast_value *v, const char *what);
 /* Looks a name up; reports OB2001/OB2008 (unknown, with "did you mean")
  * or OB2003 (wrong kind) and returns NULL. Marks the declaration used. */
 struct ir_decl *sema_resolve(struct sema *s, const char *name, struct loc loc,

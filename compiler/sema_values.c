@@ -125,6 +125,30 @@ bool val_strings(struct sema *s, const struct ast_value *v, struct vec *out)
     return ok;
 }
 
+void val_check_scripts(struct sema *s, const struct ast_value *v, const char *what)
+{
+    struct mixed_script m;
+    if (v->kind != AST_STRING || !unicode_mixed_script(v->text, v->text_len, &m))
+        return;
+    struct loc l = v->loc;
+    if (v->raw) { /* the text is the source between the quotes: point at the letter */
+        l.start = v->loc.start + 1 + (uint32_t)m.at;
+        l.end = l.start + (uint32_t)m.len;
+    }
+    struct diag *d;
+    if (m.looks_like) {
+        d = diag_emit(s->cc, OB1006, l, "%s mixes %s and %s letters: U+%04X %s looks like the Latin '%c'", what,
+                      m.among, m.script, (unsigned)m.cp, m.name, m.looks_like);
+        diag_help(s->cc, d, "write the Latin '%c' if the %s is meant to be Latin: AWS compares it exactly, so a "
+                            "look-alike letter makes another %s", m.looks_like, what, what);
+    } else {
+        d = diag_emit(s->cc, OB1006, l, "%s mixes %s and %s letters: U+%04X, a %s letter among %s ones", what,
+                      m.among, m.script, (unsigned)m.cp, m.script, m.among);
+        diag_help(s->cc, d, "write the %s in one script: AWS compares it exactly, and mixed scripts make keys "
+                            "that look alike but differ", what);
+    }
+}
+
 bool val_tagmap(struct sema *s, const struct ast_value *v, struct vec *out)
 {
     if (v->kind != AST_MAP) {
@@ -141,6 +165,7 @@ bool val_tagmap(struct sema *s, const struct ast_value *v, struct vec *out)
             ok = false;
             continue;
         }
+        val_check_scripts(s, pair->lhs, "tag key");
         struct ir_tag *t = arena_alloc(s->a, sizeof *t);
         t->key = pair->lhs->text;
         t->value = val.s;

@@ -279,3 +279,148 @@ size_t utf8_chars(const char *s)
         count += ((unsigned char)*s & 0xC0) != 0x80;
     return count;
 }
+
+/* ---- Trojan Source ------------------------------------------------ */
+
+const char *unicode_invisible_name(uint32_t cp)
+{
+    static const struct { uint32_t cp; const char *name; } names[] = {
+        {0x00AD, "SOFT HYPHEN"},
+        {0x061C, "ARABIC LETTER MARK"},
+        {0x200B, "ZERO WIDTH SPACE"},
+        {0x200C, "ZERO WIDTH NON-JOINER"},
+        {0x200D, "ZERO WIDTH JOINER"},
+        {0x200E, "LEFT-TO-RIGHT MARK"},
+        {0x200F, "RIGHT-TO-LEFT MARK"},
+        {0x202A, "LEFT-TO-RIGHT EMBEDDING"},
+        {0x202B, "RIGHT-TO-LEFT EMBEDDING"},
+        {0x202C, "POP DIRECTIONAL FORMATTING"},
+        {0x202D, "LEFT-TO-RIGHT OVERRIDE"},
+        {0x202E, "RIGHT-TO-LEFT OVERRIDE"},
+        {0x2060, "WORD JOINER"},
+        {0x2066, "LEFT-TO-RIGHT ISOLATE"},
+        {0x2067, "RIGHT-TO-LEFT ISOLATE"},
+        {0x2068, "FIRST STRONG ISOLATE"},
+        {0x2069, "POP DIRECTIONAL ISOLATE"},
+        {0xFEFF, "ZERO WIDTH NO-BREAK SPACE"},
+    };
+    if (cp != 0x00AD && cp != 0x061C && cp != 0xFEFF && (cp < 0x200B || cp > 0x2069))
+        return NULL; /* the common case: one comparison chain, no search */
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].cp == cp)
+            return names[i].name;
+    return NULL;
+}
+
+char unicode_confusable(uint32_t cp, const char **name)
+{
+    static const struct { uint32_t cp; char ascii; const char *name; } table[] = {
+        {0x0405, 'S', "CYRILLIC CAPITAL LETTER DZE"},
+        {0x0406, 'I', "CYRILLIC CAPITAL LETTER BYELORUSSIAN-UKRAINIAN I"},
+        {0x0408, 'J', "CYRILLIC CAPITAL LETTER JE"},
+        {0x0410, 'A', "CYRILLIC CAPITAL LETTER A"},
+        {0x0412, 'B', "CYRILLIC CAPITAL LETTER VE"},
+        {0x0415, 'E', "CYRILLIC CAPITAL LETTER IE"},
+        {0x041A, 'K', "CYRILLIC CAPITAL LETTER KA"},
+        {0x041C, 'M', "CYRILLIC CAPITAL LETTER EM"},
+        {0x041D, 'H', "CYRILLIC CAPITAL LETTER EN"},
+        {0x041E, 'O', "CYRILLIC CAPITAL LETTER O"},
+        {0x0420, 'P', "CYRILLIC CAPITAL LETTER ER"},
+        {0x0421, 'C', "CYRILLIC CAPITAL LETTER ES"},
+        {0x0422, 'T', "CYRILLIC CAPITAL LETTER TE"},
+        {0x0425, 'X', "CYRILLIC CAPITAL LETTER HA"},
+        {0x0430, 'a', "CYRILLIC SMALL LETTER A"},
+        {0x0435, 'e', "CYRILLIC SMALL LETTER IE"},
+        {0x043E, 'o', "CYRILLIC SMALL LETTER O"},
+        {0x0440, 'p', "CYRILLIC SMALL LETTER ER"},
+        {0x0441, 'c', "CYRILLIC SMALL LETTER ES"},
+        {0x0443, 'y', "CYRILLIC SMALL LETTER U"},
+        {0x0445, 'x', "CYRILLIC SMALL LETTER HA"},
+        {0x0455, 's', "CYRILLIC SMALL LETTER DZE"},
+        {0x0456, 'i', "CYRILLIC SMALL LETTER BYELORUSSIAN-UKRAINIAN I"},
+        {0x0458, 'j', "CYRILLIC SMALL LETTER JE"},
+        {0x04BB, 'h', "CYRILLIC SMALL LETTER SHHA"},
+        {0x0391, 'A', "GREEK CAPITAL LETTER ALPHA"},
+        {0x0392, 'B', "GREEK CAPITAL LETTER BETA"},
+        {0x0395, 'E', "GREEK CAPITAL LETTER EPSILON"},
+        {0x0396, 'Z', "GREEK CAPITAL LETTER ZETA"},
+        {0x0397, 'H', "GREEK CAPITAL LETTER ETA"},
+        {0x0399, 'I', "GREEK CAPITAL LETTER IOTA"},
+        {0x039A, 'K', "GREEK CAPITAL LETTER KAPPA"},
+        {0x039C, 'M', "GREEK CAPITAL LETTER MU"},
+        {0x039D, 'N', "GREEK CAPITAL LETTER NU"},
+        {0x039F, 'O', "GREEK CAPITAL LETTER OMICRON"},
+        {0x03A1, 'P', "GREEK CAPITAL LETTER RHO"},
+        {0x03A4, 'T', "GREEK CAPITAL LETTER TAU"},
+        {0x03A5, 'Y', "GREEK CAPITAL LETTER UPSILON"},
+        {0x03A7, 'X', "GREEK CAPITAL LETTER CHI"},
+        {0x03B1, 'a', "GREEK SMALL LETTER ALPHA"},
+        {0x03B9, 'i', "GREEK SMALL LETTER IOTA"},
+        {0x03BA, 'k', "GREEK SMALL LETTER KAPPA"},
+        {0x03BD, 'v', "GREEK SMALL LETTER NU"},
+        {0x03BF, 'o', "GREEK SMALL LETTER OMICRON"},
+        {0x03C1, 'p', "GREEK SMALL LETTER RHO"},
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (table[i].cp == cp) {
+            if (name)
+                *name = table[i].name;
+            return table[i].ascii;
+        }
+    return 0;
+}
+
+enum script { SC_OTHER, SC_LATIN, SC_CYRILLIC, SC_GREEK };
+
+static enum script script_of(uint32_t cp)
+{
+    if ((cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z'))
+        return SC_LATIN;
+    if ((cp >= 0x00C0 && cp <= 0x024F && cp != 0x00D7 && cp != 0x00F7) || (cp >= 0x1E00 && cp <= 0x1EFF))
+        return SC_LATIN;
+    if ((cp >= 0x0400 && cp <= 0x0481) || (cp >= 0x048A && cp <= 0x052F))
+        return SC_CYRILLIC;
+    if ((cp >= 0x0386 && cp <= 0x03FF && cp != 0x0387) || (cp >= 0x1F00 && cp <= 0x1FFF))
+        return SC_GREEK;
+    return SC_OTHER;
+}
+
+bool unicode_mixed_script(const char *s, size_t n, struct mixed_script *out)
+{
+    static const char *const script_names[] = {"", "Latin", "Cyrillic", "Greek"};
+    const unsigned char *u = (const unsigned char *)s;
+    size_t count[4] = {0}, first[4] = {0}, len[4] = {0};
+    uint32_t first_cp[4] = {0};
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t l = utf8_decode(u + i, n - i, &cp);
+        if (l == 0) {
+            i++;
+            continue;
+        }
+        enum script sc = script_of(cp);
+        if (count[sc]++ == 0) {
+            first[sc] = i;
+            len[sc] = l;
+            first_cp[sc] = cp;
+        }
+        i += l;
+    }
+    if (!count[SC_LATIN] || (!count[SC_CYRILLIC] && !count[SC_GREEK]))
+        return false;
+    /* the non-Latin script: the one seen first when both are there */
+    enum script other = !count[SC_GREEK] || (count[SC_CYRILLIC] && first[SC_CYRILLIC] < first[SC_GREEK])
+                            ? SC_CYRILLIC : SC_GREEK;
+    size_t others = count[SC_CYRILLIC] + count[SC_GREEK];
+    enum script minority = count[SC_LATIN] < others ? SC_LATIN : other;
+    out->at = first[minority];
+    out->len = len[minority];
+    out->cp = first_cp[minority];
+    out->script = script_names[minority];
+    out->among = script_names[minority == SC_LATIN ? other : SC_LATIN];
+    out->name = NULL;
+    out->looks_like = 0;
+    if (minority != SC_LATIN)
+        out->looks_like = unicode_confusable(out->cp, &out->name);
+    return true;
+}

@@ -238,6 +238,50 @@ static void test_utf8_decode(void **state)
     }
 }
 
+static void test_invisible_names(void **state)
+{
+    (void)state;
+    assert_string_equal(unicode_invisible_name(0x202E), "RIGHT-TO-LEFT OVERRIDE");
+    assert_string_equal(unicode_invisible_name(0x200B), "ZERO WIDTH SPACE");
+    assert_string_equal(unicode_invisible_name(0x00AD), "SOFT HYPHEN");
+    assert_string_equal(unicode_invisible_name(0x061C), "ARABIC LETTER MARK");
+    assert_string_equal(unicode_invisible_name(0xFEFF), "ZERO WIDTH NO-BREAK SPACE");
+    assert_null(unicode_invisible_name('a'));
+    assert_null(unicode_invisible_name(0xE9));     /* é */
+    assert_null(unicode_invisible_name(0x2010));   /* HYPHEN: visible */
+    assert_null(unicode_invisible_name(0x2065));   /* unassigned, between the isolates and 2060 */
+}
+
+static void test_mixed_script(void **state)
+{
+    (void)state;
+    struct mixed_script m;
+    /* a Cyrillic а (D0 B0) after "b" */
+    assert_true(unicode_mixed_script("b\xd0\xb0" "ckup", 7, &m));
+    assert_int_equal(m.at, 1);
+    assert_int_equal(m.len, 2);
+    assert_int_equal(m.cp, 0x0430);
+    assert_string_equal(m.script, "Cyrillic");
+    assert_string_equal(m.among, "Latin");
+    assert_int_equal(m.looks_like, 'a');
+    assert_string_equal(m.name, "CYRILLIC SMALL LETTER A");
+    /* a Greek ο (CE BF) */
+    assert_true(unicode_mixed_script("\xce\xbfwner", 6, &m));
+    assert_int_equal(m.cp, 0x03BF);
+    assert_int_equal(m.looks_like, 'o');
+    /* a Latin a among Cyrillic letters: the Latin letter is the odd one */
+    assert_true(unicode_mixed_script("\xd0\xbc\xd0\xbe\xd1\x81" "a", 7, &m));
+    assert_int_equal(m.cp, 'a');
+    assert_string_equal(m.script, "Latin");
+    assert_int_equal(m.at, 6);
+    /* one script, or no letters of the three, stays quiet */
+    assert_false(unicode_mixed_script("caf" "\xc3\xa9", 5, &m));
+    assert_false(unicode_mixed_script("\xd0\xbc\xd0\xbe", 4, &m));
+    assert_false(unicode_mixed_script("\xe6\x97\xa5\xe6\x9c\xac", 6, &m));
+    assert_false(unicode_mixed_script("backup-2024", 11, &m));
+    assert_false(unicode_mixed_script("\xff\xd0", 2, &m)); /* invalid UTF-8 is skipped */
+}
+
 /* ---- reading ------------------------------------------------------------------ */
 
 static void test_read_file(void **state)
@@ -316,6 +360,8 @@ int main(void)
         T(test_ids_and_lookup),
         T(test_loc_span),
         T(test_utf8_decode),
+        T(test_invisible_names),
+        T(test_mixed_script),
         T(test_read_file),
         T(test_file_size_limit),
         T(test_stream_size_limit),
