@@ -44,6 +44,7 @@ enum option_id {
     OPT_STDLIB = 1u << 5,
     OPT_HELP = 1u << 6,
     OPT_MINIFY = 1u << 7,
+    OPT_FOLLOW = 1u << 8,
 };
 
 struct command_spec {
@@ -63,9 +64,10 @@ static const struct command_spec commands[CMD_COUNT] = {
      "Compiles the program made of FILE... and everything they import ('-' reads\n"
      "standard input) into one BACKUP_POLICY document per policy, DIR/<policy>.json,\n"
      "and the account-side setup manifest DIR/" MANIFEST_FILE ". Nothing is written\n"
-     "when a diagnostic at or above the fail level is reported; otherwise every file\n"
-     "is replaced at once.",
-     OPT_OUTPUT | DIAG_OPTIONS | OPT_NO_MANIFEST | OPT_MINIFY | OPT_HELP},
+     "when a diagnostic at or above the fail level is reported; otherwise DIR is\n"
+     "replaced as a whole by a directory holding exactly the new files. obc does not\n"
+     "follow a symbolic link on the way to DIR unless --follow-output-symlink is given.",
+     OPT_OUTPUT | OPT_FOLLOW | DIAG_OPTIONS | OPT_NO_MANIFEST | OPT_MINIFY | OPT_HELP},
     {CMD_CHECK, "check", "FILE...",
      "run every check of compile, writing nothing",
      "Reads FILE... and everything they import ('-' reads standard input) and runs\n"
@@ -98,6 +100,8 @@ struct option_spec {
 
 static const struct option_spec options[] = {
     {OPT_OUTPUT, 'o', "output", "DIR", "write the output files to DIR (default: " DEFAULT_OUTPUT_DIR ")"},
+    {OPT_FOLLOW, 0, "follow-output-symlink", NULL,
+     "allow symbolic links in DIR and the path to it (refused by default)"},
     {OPT_FORMAT, 0, "format", "text|json", "diagnostics as text on stderr (default) or as JSON on stdout"},
     {OPT_COLOR, 0, "color", "auto|always|never", "color the text diagnostics (default: auto)"},
     {OPT_FAIL_LEVEL, 0, "fail-level", "error|warning",
@@ -119,6 +123,7 @@ struct cli {
     enum severity fail_level;
     bool no_manifest;
     bool minify;
+    bool follow_output_symlink;
     const char *stdlib_dir;
     bool help;
     const char **args;    /* operands: files, a code or a command name */
@@ -307,6 +312,9 @@ static int apply_option(struct cli *cli, const struct option_spec *o, const char
         break;
     case OPT_MINIFY:
         cli->minify = true;
+        break;
+    case OPT_FOLLOW:
+        cli->follow_output_symlink = true;
         break;
     case OPT_STDLIB:
         cli->stdlib_dir = value;
@@ -524,10 +532,21 @@ static int write_outputs(struct obc *cc, const struct cli *cli, const struct vec
         files[i] = *VEC_GET(struct out_file, *out, i);
     const char *dir = cli->output_dir;
     const char *failed = NULL;
-    int err = out_write_all(dir, files, n, &failed);
+    struct out_options opts = {.follow_symlinks = cli->follow_output_symlink};
+    int err = out_write_all(dir, files, n, &opts, &failed);
     if (!err)
         return EXIT_CLEAN;
-    if (!failed && err == ENOTDIR)
+    if (!failed && err == ELOOP)
+        fprintf(stderr, "obc: error: refusing to write to '%s': it, or a directory on the way to it, is a "
+                        "symbolic link; pass --follow-output-symlink to write through it\n", dir);
+    else if (!failed && err == EINVAL)
+        fprintf(stderr, "obc: error: cannot use '%s' as the output directory: obc replaces the output "
+                        "directory as a whole; name a directory below it\n", dir);
+    else if (failed && err == ENOTEMPTY)
+        fprintf(stderr, "obc: error: cannot replace '%s': it holds '%s', which is not an output file of obc; "
+                        "obc replaces the output directory as a whole, so it must hold only regular .json "
+                        "files\n", dir, failed);
+    else if (!failed && err == ENOTDIR)
         fprintf(stderr, "obc: error: cannot create directory '%s': it, or a path above it, exists and is not a directory\n", dir);
     else if (!failed)
         fprintf(stderr, "obc: error: cannot create directory '%s': %s\n", dir, strerror(err));
