@@ -11,10 +11,11 @@
  *
  * Steps: open P one component at a time without following symbolic links
  * (O_NOFOLLOW|O_DIRECTORY, creating missing components with mkdirat);
- * take an exclusive flock on the lock file, so that two runs into the
- * same directory take turns; remove the staging and old entries that
- * earlier runs left (under the lock they belong to runs that no longer
- * hold it: killed or crashed); check that an existing D is a real
+ * refuse a D that is a symbolic link or not a directory; take an
+ * exclusive flock on the lock file (O_NOFOLLOW, a regular file), so that
+ * two runs into the same directory take turns; remove the staging and old
+ * entries that earlier runs left (under the lock they belong to runs that
+ * no longer hold it: killed or crashed); check that an existing D is a real
  * directory that holds only files obc writes; create the staging
  * directory and write every file into it (openat relative to its
  * descriptor, O_CREAT|O_EXCL|O_NOFOLLOW, fsync); fsync it; then rename D
@@ -28,7 +29,10 @@
  * the resolved path.
  *
  * Owns: nothing but the files it writes. Does not print (main.c reports
- * the error) and allocates only for realpath.
+ * the error) and allocates only for realpath and readdir. It uses flock
+ * (Linux, the BSDs, macOS) and the POSIX *at calls, not renameat2:
+ * between the two renames D is briefly absent, which a reader sees as
+ * "no output", never as a mix.
  */
 #include "driver.h"
 
@@ -225,14 +229,16 @@ static int take_lock(int pfd, const char *base, int *err)
         *err = ENAMETOOLONG;
         return -1;
     }
-    int fd = openat(pfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+    /* O_NONBLOCK: a planted FIFO must not hang the open */
+    int fd = openat(pfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
     if (fd < 0) {
         *err = errno;
         return -1;
     }
     struct stat st;
+    errno = 0;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        *err = errno ? errno : EINVAL;
+        *err = errno ? errno : EEXIST; /* something else is in the lock file's place */
         close(fd);
         return -1;
     }
@@ -472,6 +478,13 @@ int out_write_all(const char *dir, const struct out_file *files, size_t n,
     int pfd = open_parent(path, &base, &err);
     if (pfd < 0)
         return err;
+    /* What is in the way is reported before the lock file is made: a
+     * link or a file cannot become the output directory anyway. */
+    struct stat st;
+    if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode)) {
+        close(pfd);
+        return S_ISLNK(st.st_mode) ? ELOOP : ENOTDIR;
+    }
     int lock = take_lock(pfd, base, &err);
     if (lock < 0) {
         close(pfd);
