@@ -1,8 +1,9 @@
 /*
  * check_limits.c - AWS limits on policies and on the names and tags in
- * them (OB8002-OB8007): attachments per target,
+ * them (OB8002-OB8007, OB8009): attachments per target,
  * names AWS rejects, rules per plan, tag quotas, keys that differ only in
- * case, and policies attached nowhere. Sources: backup-policy-spec.md
+ * case, policies attached nowhere, and policies whose output files differ
+ * only in case. Sources: backup-policy-spec.md
  * sections 1.1-1.4, 3.1 and 3.2 [S1, S1L, S4, S9, B1, B3, B4, B12, B28, T1].
  *
  * Owns: those limits and how their diagnostics read. Measures a policy by
@@ -521,6 +522,30 @@ static void check_rule_case(struct obc *cc, const struct ir_program *prog)
     }
 }
 
+/* ---- OB8009: output files whose names differ only in case ----------- */
+
+/* Each policy is written to "<name>.json" in one directory; on a file
+ * system that ignores case (macOS, Windows by default) two names that
+ * differ only in case are one file, and the later write silently
+ * replaces the earlier. The manifest cannot collide: its name holds a
+ * '.', which a policy name cannot. One pass with a case-folded map. */
+static void check_output_case(struct obc *cc, const struct ir_program *prog)
+{
+    struct strmap seen = {.fold = true}; /* name -> its first struct ir_policy */
+    for (size_t i = 0; i < prog->policies.len; i++) {
+        const struct ir_policy *b = VEC_GET(const struct ir_policy, prog->policies, i);
+        const struct ir_policy *a = strmap_put_new(&cc->arena, &seen, b->d.name, (void *)b);
+        if (!a)
+            continue;
+        struct diag *d = diag_emit(cc, OB8009, b->d.name_loc,
+                                   "policies '%s' and '%s' are written to files whose names differ only in case "
+                                   "('%s.json' and '%s.json'): one file on a case-insensitive file system",
+                                   a->d.name, b->d.name, a->d.name, b->d.name);
+        diag_note(cc, d, a->d.name_loc, "policy '%s' is declared here", a->d.name);
+        diag_help(cc, d, "rename one of the policies");
+    }
+}
+
 void check_limits(struct obc *cc, struct ir_program *prog)
 {
     check_attachments(cc, prog);
@@ -532,4 +557,5 @@ void check_limits(struct obc *cc, struct ir_program *prog)
     check_plan_case(cc, prog);
     check_rule_case(cc, prog);
     check_unattached(cc, prog);
+    check_output_case(cc, prog);
 }

@@ -28,14 +28,26 @@ struct out_file {
     const char *data;
     size_t len;
 };
-/* Writes every file to a temporary name in `dir` (created with its
- * missing parents), then renames them all, in the order given. When any
- * write fails nothing is replaced and the temporaries are removed.
- * Returns 0 or an errno value; *failed is then the name (inside `dir`)
- * of the file that failed, or NULL when `dir` itself could not be
- * created or opened. */
+struct out_options {
+    bool follow_symlinks; /* --follow-output-symlink: DIR and the path to it may be links */
+};
+/* Makes `dir` hold exactly `files`, replacing the directory as a whole
+ * (see output.c for the layout): every file is written into a new
+ * staging directory next to `dir`, which then takes its place, so a
+ * reader sees all old files or all new ones. A lock file next to `dir`
+ * serialises runs into the same directory; staging directories that
+ * killed runs left are removed. No symbolic link on the path is followed
+ * unless opts->follow_symlinks. When anything fails nothing is replaced.
+ * Returns 0 or an errno value; *failed is then:
+ *   - the name of the file that failed (EINVAL: a name that is not a
+ *     plain file name; ENAMETOOLONG; a write error), or
+ *   - with ENOTEMPTY, the entry of the existing `dir` that obc does not
+ *     write (only regular "*.json" files are replaced), or
+ *   - NULL when `dir` itself is the problem: ELOOP (a symbolic link on
+ *     the way), ENOTDIR, EINVAL ("/", "." or ".."), or the error of
+ *     creating, locking or switching it. */
 int out_write_all(const char *dir, const struct out_file *files, size_t n,
-                  const char **failed);
+                  const struct out_options *opts, const char **failed);
 
 
 #endif /* OBC_DRIVER_H */

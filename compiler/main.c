@@ -45,6 +45,7 @@ enum option_id {
     OPT_HELP = 1u << 6,
     OPT_MINIFY = 1u << 7,
     OPT_ROOT = 1u << 8,
+    OPT_FOLLOW = 1u << 9,
 };
 
 struct command_spec {
@@ -64,9 +65,10 @@ static const struct command_spec commands[CMD_COUNT] = {
      "Compiles the program made of FILE... and everything they import ('-' reads\n"
      "standard input) into one BACKUP_POLICY document per policy, DIR/<policy>.json,\n"
      "and the account-side setup manifest DIR/" MANIFEST_FILE ". Nothing is written\n"
-     "when a diagnostic at or above the fail level is reported; otherwise every file\n"
-     "is replaced at once.",
-     OPT_OUTPUT | DIAG_OPTIONS | OPT_NO_MANIFEST | OPT_MINIFY | OPT_HELP},
+     "when a diagnostic at or above the fail level is reported; otherwise DIR is\n"
+     "replaced as a whole by a directory holding exactly the new files. obc does not\n"
+     "follow a symbolic link on the way to DIR unless --follow-output-symlink is given.",
+     OPT_OUTPUT | OPT_FOLLOW | DIAG_OPTIONS | OPT_NO_MANIFEST | OPT_MINIFY | OPT_HELP},
     {CMD_CHECK, "check", "FILE...",
      "run every check of compile, writing nothing",
      "Reads FILE... and everything they import ('-' reads standard input) and runs\n"
@@ -99,6 +101,8 @@ struct option_spec {
 
 static const struct option_spec options[] = {
     {OPT_OUTPUT, 'o', "output", "DIR", "write the output files to DIR (default: " DEFAULT_OUTPUT_DIR ")"},
+    {OPT_FOLLOW, 0, "follow-output-symlink", NULL,
+     "allow symbolic links in DIR and the path to it (refused by default)"},
     {OPT_FORMAT, 0, "format", "text|json", "diagnostics as text on stderr (default) or as JSON on stdout"},
     {OPT_COLOR, 0, "color", "auto|always|never", "color the text diagnostics (default: auto)"},
     {OPT_FAIL_LEVEL, 0, "fail-level", "error|warning",
@@ -122,6 +126,7 @@ struct cli {
     enum severity fail_level;
     bool no_manifest;
     bool minify;
+    bool follow_output_symlink;
     const char *stdlib_dir;
     const char *root_dir;
     bool help;
@@ -309,6 +314,9 @@ static int apply_option(struct cli *cli, const struct option_spec *o, const char
         break;
     case OPT_MINIFY:
         cli->minify = true;
+        break;
+    case OPT_FOLLOW:
+        cli->follow_output_symlink = true;
         break;
     case OPT_STDLIB:
         cli->stdlib_dir = value;
@@ -529,10 +537,21 @@ static int write_outputs(struct obc *cc, const struct cli *cli, const struct vec
         files[i] = *VEC_GET(struct out_file, *out, i);
     const char *dir = cli->output_dir;
     const char *failed = NULL;
-    int err = out_write_all(dir, files, n, &failed);
+    struct out_options opts = {.follow_symlinks = cli->follow_output_symlink};
+    int err = out_write_all(dir, files, n, &opts, &failed);
     if (!err)
         return EXIT_CLEAN;
-    if (!failed && err == ENOTDIR)
+    if (!failed && err == ELOOP)
+        report_error(stderr, "refusing to write to '%s': it, or a directory on the way to it, is a "
+                             "symbolic link; pass --follow-output-symlink to write through it", dir);
+    else if (!failed && err == EINVAL)
+        report_error(stderr, "cannot use '%s' as the output directory: obc replaces the output "
+                             "directory as a whole; name a directory below it", dir);
+    else if (failed && err == ENOTEMPTY)
+        report_error(stderr, "cannot replace '%s': it holds '%s', which is not an output file of obc; "
+                             "obc replaces the output directory as a whole, so it must hold only regular .json "
+                             "files", dir, failed);
+    else if (!failed && err == ENOTDIR)
         report_error(stderr, "cannot create directory '%s': it, or a path above it, exists and is not a directory", dir);
     else if (!failed)
         report_error(stderr, "cannot create directory '%s': %s", dir, strerror(err));

@@ -274,7 +274,7 @@ want_rc 2
 want_err "obc: error: cannot create directory '/dev/full': it, or a path above it, exists and is not a directory"
 finish
 
-begin "a directory in the way of an output file: exit 2, old files untouched"
+begin "a directory inside the output directory: exit 2, old files untouched"
 valid_program >good.ob
 run compile good.ob -o out
 mkdir saved && cp out/obc.manifest.json saved/
@@ -282,25 +282,26 @@ rm out/org_backup.json && mkdir out/org_backup.json
 valid_program 'tag("backup") == "hourly"' >good.ob
 run compile good.ob -o out
 want_rc 2
-want_err "obc: error: cannot write 'out/org_backup.json': Is a directory"
+want_err "obc: error: cannot replace 'out': it holds 'org_backup.json', which is not an output file of obc"
 want_same out/obc.manifest.json saved/obc.manifest.json
 want_files out obc.manifest.json org_backup.json
 finish
 
 if $IS_ROOT; then
-    skip "an output directory that is not writable (chmod 555): exit 2" "running as root, which writes anyway"
+    skip "an output directory whose parent is not writable (chmod 555): exit 2" "running as root, which writes anyway"
 else
-    begin "an output directory that is not writable (chmod 555): exit 2, old files untouched"
+    begin "an output directory whose parent is not writable (chmod 555): exit 2, old files untouched"
+    mkdir p
     valid_program >good.ob
-    run compile good.ob -o out
-    mkdir saved && cp out/* saved/
-    chmod 555 out
+    run compile good.ob -o p/out
+    mkdir saved && cp p/out/* saved/
+    chmod 555 p
     valid_program 'tag("backup") == "hourly"' >good.ob
-    run compile good.ob -o out
+    run compile good.ob -o p/out
     want_rc 2
-    want_err "obc: error: cannot write 'out/obc.manifest.json': Permission denied"
-    want_same_tree out saved
-    chmod 755 out
+    want_err "obc: error: cannot create directory 'p/out': Permission denied"
+    want_same_tree p/out saved
+    chmod 755 p
     finish
 fi
 

@@ -2,8 +2,14 @@
  * test_output_faults.c - output.c under failing system calls: every call
  * that can fail is made to fail once (the linker's --wrap sends
  * output.o's calls through the wrappers below), and each failure must be
- * reported with its errno, leave no temporary file, and replace nothing.
+ * reported with its errno, leave no staging directory, and replace
+ * nothing (or, past the switch, leave the new set complete).
  * Linked with TEST_LDFLAGS_output_faults (Makefile).
+ *
+ * The tests run in a fresh directory and write to "out" in it, so the
+ * calls of one run come in a fixed order: openat ".", the lock file,
+ * "." again (stale entries), "out" (when it exists), the staging
+ * directory, then one per file.
  */
 #include "driver.h"
 
@@ -19,12 +25,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 /* ---- the fault plan --------------------------------------------------- */
 
-enum call { C_WRITE, C_FSYNC, C_CLOSE, C_OPENAT, C_OPEN, C_RENAMEAT, C_UNLINKAT, C_COUNT };
+enum call { C_WRITE, C_FSYNC, C_CLOSE, C_OPENAT, C_MKDIRAT, C_RENAMEAT, C_UNLINKAT, C_FLOCK, C_COUNT };
 
 struct fault {
     int after;  /* let this many calls pass first */
@@ -55,14 +62,16 @@ ssize_t __real_write(int fd, const void *buf, size_t n);
 int __real_fsync(int fd);
 int __real_close(int fd);
 int __real_openat(int dfd, const char *path, int flags, ...);
-int __real_open(const char *path, int flags, ...);
+int __real_mkdirat(int dfd, const char *path, mode_t mode);
+int __real_flock(int fd, int op);
 int __real_renameat(int a, const char *p, int b, const char *q);
 int __real_unlinkat(int dfd, const char *path, int flags);
 ssize_t __wrap_write(int fd, const void *buf, size_t n);
 int __wrap_fsync(int fd);
 int __wrap_close(int fd);
 int __wrap_openat(int dfd, const char *path, int flags, ...);
-int __wrap_open(const char *path, int flags, ...);
+int __wrap_mkdirat(int dfd, const char *path, mode_t mode);
+int __wrap_flock(int fd, int op);
 int __wrap_renameat(int a, const char *p, int b, const char *q);
 int __wrap_unlinkat(int dfd, const char *path, int flags);
 
@@ -108,36 +117,43 @@ int __wrap_openat(int dfd, const char *path, int flags, ...)
     va_end(ap);
     WRAP(openat, C_OPENAT, dfd, path, flags, mode);
 }
-int __wrap_open(const char *path, int flags, ...)
-{
-    va_list ap;
-    va_start(ap, flags);
-    int mode = va_arg(ap, int);
-    va_end(ap);
-    WRAP(open, C_OPEN, path, flags, mode);
-}
+int __wrap_mkdirat(int dfd, const char *path, mode_t mode) { WRAP(mkdirat, C_MKDIRAT, dfd, path, mode); }
+int __wrap_flock(int fd, int op) { WRAP(flock, C_FLOCK, fd, op); }
 int __wrap_renameat(int a, const char *p, int b, const char *q) { WRAP(renameat, C_RENAMEAT, a, p, b, q); }
 int __wrap_unlinkat(int dfd, const char *path, int flags) { WRAP(unlinkat, C_UNLINKAT, dfd, path, flags); }
 
 /* ---- fixtures --------------------------------------------------------- */
 
-static char dir[64];
+static char root[64];
+static int saved_cwd = -1;
+#define OUT "out"
+
+/* openat calls of one run into an existing "out", in order */
+enum { OPENAT_CWD, OPENAT_LOCK, OPENAT_STALE, OPENAT_OLD, OPENAT_STAGE, OPENAT_FIRST_FILE };
 
 static int setup(void **state)
 {
     (void)state;
     memset(plan, 0, sizeof plan);
     memset(calls, 0, sizeof calls);
-    strcpy(dir, "/tmp/obc-faults.XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
+    strcpy(root, "/tmp/obc-faults.XXXXXX");
+    if (!mkdtemp(root))
+        return -1;
+    saved_cwd = open(".", O_RDONLY | O_DIRECTORY);
+    if (saved_cwd < 0 || chdir(root) != 0)
+        return -1;
+    return mkdir(OUT, 0755);
 }
 
 static int teardown(void **state)
 {
     (void)state;
     memset(plan, 0, sizeof plan);
+    if (fchdir(saved_cwd) != 0)
+        return -1;
+    __real_close(saved_cwd);
     char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
     return system(cmd) == 0 ? 0 : -1;
 }
 
@@ -145,9 +161,10 @@ static const struct out_file two[] = {
     {"a.json", "{\"new\": 1}\n", 11},
     {"b.json", "{\"new\": 2}\n", 11},
 };
+static const struct out_options strict = {.follow_symlinks = false};
 
-/* The names in dir, sorted, joined by spaces. */
-static const char *listing(void)
+/* The names in `dir`, sorted, joined by spaces. */
+static const char *listing_of(const char *dir)
 {
     static char buf[512];
     struct dirent **names;
@@ -164,10 +181,12 @@ static const char *listing(void)
     return buf;
 }
 
+static const char *listing(void) { return listing_of(OUT); }
+
 static void put(const char *name, const char *text)
 {
     char path[128];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(path, sizeof path, "%s/%s", OUT, name);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fputs(text, f);
@@ -178,7 +197,7 @@ static const char *content(const char *name)
 {
     static char buf[64];
     char path[128];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(path, sizeof path, "%s/%s", OUT, name);
     FILE *f = fopen(path, "r");
     assert_non_null(f);
     size_t n = fread(buf, 1, sizeof buf - 1, f);
@@ -187,20 +206,36 @@ static const char *content(const char *name)
     return buf;
 }
 
-/* Arms one fault, writes `two` over old files, checks the outcome. */
+/* Arms one fault, writes `two` over old files, checks the outcome: the
+ * error, the culprit, and no staging or old directory left beside out. */
 static void expect_failure(enum call c, struct fault f, int want_err, const char *want_failed)
 {
     put("a.json", "old a\n");
     put("b.json", "old b\n");
     arm(c, f);
     const char *failed = "unset";
-    int err = out_write_all(dir, two, 2, &failed);
+    int err = out_write_all(OUT, two, 2, &strict, &failed);
     assert_int_equal(err, want_err);
     if (want_failed)
         assert_string_equal(failed, want_failed);
     else
         assert_null(failed);
-    assert_string_equal(listing(), "a.json b.json"); /* no temporary left */
+    assert_string_equal(listing(), "a.json b.json");
+    const char *beside = listing_of(".");
+    if (strcmp(beside, "out") != 0) /* the lock file is made by the first run that gets that far */
+        assert_string_equal(beside, ".out.obc-lock out");
+}
+
+static void expect_old(void)
+{
+    assert_string_equal(content("a.json"), "old a\n");
+    assert_string_equal(content("b.json"), "old b\n");
+}
+
+static void expect_new(void)
+{
+    assert_string_equal(content("a.json"), "{\"new\": 1}\n");
+    assert_string_equal(content("b.json"), "{\"new\": 2}\n");
 }
 
 /* ---- tests ------------------------------------------------------------ */
@@ -209,15 +244,14 @@ static void test_write_error_keeps_old_files(void **state)
 {
     (void)state;
     expect_failure(C_WRITE, (struct fault){.after = 1, .err = EIO}, EIO, "b.json");
-    assert_string_equal(content("a.json"), "old a\n");
-    assert_string_equal(content("b.json"), "old b\n");
+    expect_old();
 }
 
 static void test_write_without_progress_is_a_full_disk(void **state)
 {
     (void)state;
     expect_failure(C_WRITE, (struct fault){.zero = true}, ENOSPC, "a.json");
-    assert_string_equal(content("a.json"), "old a\n");
+    expect_old();
 }
 
 static void test_interrupted_write_is_retried(void **state)
@@ -225,105 +259,145 @@ static void test_interrupted_write_is_retried(void **state)
     (void)state;
     arm(C_WRITE, (struct fault){.err = EINTR});
     const char *failed = "unset";
-    assert_int_equal(out_write_all(dir, two, 2, &failed), 0);
+    assert_int_equal(out_write_all(OUT, two, 2, &strict, &failed), 0);
     assert_null(failed);
-    assert_string_equal(content("a.json"), "{\"new\": 1}\n");
-    assert_string_equal(content("b.json"), "{\"new\": 2}\n");
+    expect_new();
 }
 
 static void test_fsync_error_keeps_old_files(void **state)
 {
     (void)state;
     expect_failure(C_FSYNC, (struct fault){.err = EIO}, EIO, "a.json");
-    assert_string_equal(content("b.json"), "old b\n");
+    expect_old();
 }
 
 static void test_close_error_keeps_old_files(void **state)
 {
     (void)state;
     expect_failure(C_CLOSE, (struct fault){.after = 1, .err = EIO}, EIO, "b.json");
-    assert_string_equal(content("a.json"), "old a\n");
+    expect_old();
 }
 
 static void test_create_error_is_reported(void **state)
 {
     (void)state;
-    expect_failure(C_OPENAT, (struct fault){.err = EACCES}, EACCES, "a.json");
+    expect_failure(C_OPENAT, (struct fault){.after = OPENAT_FIRST_FILE, .err = EACCES}, EACCES, "a.json");
+    expect_old();
 }
 
-static void test_stale_temporary_is_replaced(void **state)
+static void test_every_directory_open_can_fail(void **state)
 {
     (void)state;
-    char stale[64];
-    snprintf(stale, sizeof stale, ".a.json.tmp-%ld", (long)getpid());
-    put(stale, "left by a killed run\n");
-    const char *failed = "unset";
-    assert_int_equal(out_write_all(dir, two, 2, &failed), 0);
-    assert_string_equal(listing(), "a.json b.json");
-    assert_string_equal(content("a.json"), "{\"new\": 1}\n");
+    /* the parent, the lock file, the old directory, the staging directory;
+     * the scan for stale entries is best effort and does not fail */
+    int which[] = {OPENAT_CWD, OPENAT_LOCK, OPENAT_OLD, OPENAT_STAGE};
+    for (size_t i = 0; i < sizeof which / sizeof which[0]; i++) {
+        expect_failure(C_OPENAT, (struct fault){.after = which[i], .err = EMFILE}, EMFILE, NULL);
+        expect_old();
+    }
+    arm(C_OPENAT, (struct fault){.after = OPENAT_STALE, .err = EMFILE});
+    const char *failed;
+    assert_int_equal(out_write_all(OUT, two, 2, &strict, &failed), 0);
+    expect_new();
 }
 
-static void test_stale_temporary_that_cannot_go(void **state)
+static void test_staging_directory_that_cannot_be_made(void **state)
 {
     (void)state;
-    char stale[64];
-    snprintf(stale, sizeof stale, ".a.json.tmp-%ld", (long)getpid());
-    put(stale, "left by a killed run\n");
+    expect_failure(C_MKDIRAT, (struct fault){.err = ENOSPC}, ENOSPC, NULL);
+    expect_old();
+}
+
+static void test_lock_that_cannot_be_taken(void **state)
+{
+    (void)state;
+    expect_failure(C_FLOCK, (struct fault){.err = ENOLCK}, ENOLCK, NULL);
+    expect_old();
+    arm(C_FLOCK, (struct fault){.err = EINTR}); /* interrupted: tried again */
+    const char *failed;
+    assert_int_equal(out_write_all(OUT, two, 2, &strict, &failed), 0);
+    expect_new();
+}
+
+static void test_first_rename_error_replaces_nothing(void **state)
+{
+    (void)state;
+    /* the old directory cannot be moved aside */
+    expect_failure(C_RENAMEAT, (struct fault){.err = EXDEV}, EXDEV, NULL);
+    expect_old();
+}
+
+static void test_second_rename_error_puts_the_old_directory_back(void **state)
+{
+    (void)state;
+    /* the old directory is aside, the staging one cannot take its place */
+    expect_failure(C_RENAMEAT, (struct fault){.after = 1, .err = EIO}, EIO, NULL);
+    expect_old();
+}
+
+static void test_old_directory_that_cannot_go_is_removed_later(void **state)
+{
+    (void)state;
+    put("a.json", "old a\n");
     arm(C_UNLINKAT, (struct fault){.err = EPERM});
     const char *failed = "unset";
-    assert_int_equal(out_write_all(dir, two, 2, &failed), EPERM);
-    assert_string_equal(failed, "a.json");
+    assert_int_equal(out_write_all(OUT, two, 2, &strict, &failed), 0);
+    expect_new();
+    assert_string_not_equal(listing_of("."), ".out.obc-lock out"); /* the old one is left */
+    assert_int_equal(out_write_all(OUT, two, 2, &strict, &failed), 0);
+    assert_string_equal(listing_of("."), ".out.obc-lock out");
+    expect_new();
 }
 
-static void test_rename_error_leaves_the_rest_untouched(void **state)
+static void test_stale_temporary_of_an_older_version_goes(void **state)
 {
     (void)state;
-    /* the first rename succeeds, the second fails: a.json is new, b.json
-     * keeps its old bytes, and b's temporary is removed */
-    expect_failure(C_RENAMEAT, (struct fault){.after = 1, .err = EXDEV}, EXDEV, "b.json");
-    assert_string_equal(content("a.json"), "{\"new\": 1}\n");
-    assert_string_equal(content("b.json"), "old b\n");
-}
-
-static void test_directory_that_cannot_be_opened(void **state)
-{
-    (void)state;
-    expect_failure(C_OPEN, (struct fault){.err = EMFILE}, EMFILE, NULL);
+    put(".a.json.tmp-12345", "left by a killed run\n");
+    const char *failed = "unset";
+    assert_int_equal(out_write_all(OUT, two, 2, &strict, &failed), 0);
+    assert_string_equal(listing(), "a.json b.json");
+    expect_new();
 }
 
 static void test_directory_sync_and_close_errors(void **state)
 {
     (void)state;
-    /* fsync: two files, then the directory */
+    /* fsync: two files, then the staging directory: nothing replaced */
     expect_failure(C_FSYNC, (struct fault){.after = 2, .err = EIO}, EIO, NULL);
+    expect_old();
+    /* then the parent, after the switch: reported, the new set is complete */
+    expect_failure(C_FSYNC, (struct fault){.after = 3, .err = EIO}, EIO, NULL);
+    expect_new();
     /* a file system that cannot sync a directory is fine */
     arm(C_FSYNC, (struct fault){.after = 2, .err = EINVAL});
     const char *failed = "unset";
-    assert_int_equal(out_write_all(dir, two, 2, &failed), 0);
-    /* close: two files, then the directory */
+    assert_int_equal(out_write_all(OUT, two, 2, &strict, &failed), 0);
+    /* close: two files, then the staging directory */
     expect_failure(C_CLOSE, (struct fault){.after = 2, .err = EIO}, EIO, NULL);
+    expect_old();
 }
 
 static void test_bad_directory_names(void **state)
 {
     (void)state;
     const char *failed = "unset";
-    assert_int_equal(out_write_all("", two, 2, &failed), ENOENT);
+    assert_int_equal(out_write_all("", two, 2, &strict, &failed), ENOENT);
     char long_dir[PATH_MAX + 16];
     memset(long_dir, 'd', sizeof long_dir - 1);
     long_dir[sizeof long_dir - 1] = '\0';
-    assert_int_equal(out_write_all(long_dir, two, 2, &failed), ENAMETOOLONG);
+    assert_int_equal(out_write_all(long_dir, two, 2, &strict, &failed), ENAMETOOLONG);
     char long_name[300];
     memset(long_name, 'n', 260); /* too long for the file system */
     strcpy(long_name + 260, ".json");
     const struct out_file one[] = {{long_name, "x", 1}};
-    assert_int_equal(out_write_all(dir, one, 1, &failed), ENAMETOOLONG);
+    assert_int_equal(out_write_all(OUT, one, 1, &strict, &failed), ENAMETOOLONG);
     assert_string_equal(failed, long_name);
-    memset(long_name, 'n', 285); /* too long even for the temporary's buffer */
-    strcpy(long_name + 285, ".json");
-    assert_int_equal(out_write_all(dir, one, 1, &failed), ENAMETOOLONG);
-    assert_string_equal(failed, long_name);
+    /* a directory name too long for the staging directory's name */
+    memset(long_name, 'd', 250);
+    long_name[250] = '\0';
+    assert_int_equal(out_write_all(long_name, two, 2, &strict, &failed), ENAMETOOLONG);
     assert_string_equal(listing(), "");
+    assert_string_equal(listing_of("."), "out");
 }
 
 int main(void)
@@ -335,10 +409,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fsync_error_keeps_old_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_close_error_keeps_old_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_create_error_is_reported, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_stale_temporary_is_replaced, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_stale_temporary_that_cannot_go, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rename_error_leaves_the_rest_untouched, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_directory_that_cannot_be_opened, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_every_directory_open_can_fail, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_staging_directory_that_cannot_be_made, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lock_that_cannot_be_taken, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_first_rename_error_replaces_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_second_rename_error_puts_the_old_directory_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_old_directory_that_cannot_go_is_removed_later, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stale_temporary_of_an_older_version_goes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_directory_sync_and_close_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_directory_names, setup, teardown),
     };
