@@ -57,7 +57,7 @@ VARIANT_CC_cov        := $(CC)
 VARIANT_CC_fuzz       := clang
 FUZZ_SECONDS          ?= 60
 
-.PHONY: all deps test-deps demo check install uninstall clean regen bench fuzz coverage \
+.PHONY: all deps test-deps demo check install uninstall clean regen bench linear fuzz coverage \
         unit stdlib-lint explanations corpus cli schema valgrind fuzz-smoke layers \
         test corpus-release stdlib-independence valgrind-full
 
@@ -235,6 +235,12 @@ coverage: test-deps
 BENCH_FLAGS ?=
 bench: deps
 	tests/bench/run.sh $(BENCH_FLAGS)
+
+# Resource test: instructions of obc check on every long-list shape at N
+# and 4N items (callgrind, no wall clock); fails past 1.25 per item (5x
+# the instructions for 4x the input; linear is 4x).
+linear: $(BUILD)/obc
+	$(PY) tests/bench/bench.py --linear 1.25 --obc $(BUILD)/obc --dir $(BUILD)/linear
 
 install: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc

@@ -24,7 +24,8 @@ struct copies {
     struct obc *cc;
     struct arena *a;
     const struct ir_program *prog;
-    struct vec reported; /* for check_first_time */
+    struct check_reported reported; /* for check_first_time */
+    struct check_reported receivers; /* for check_other_receiver */
 };
 
 /* ---- small helpers --------------------------------------------------- */
@@ -88,14 +89,8 @@ static void check_vault_holder(struct copies *c, const struct ir_plan *p, const 
     const struct ir_vault *v = r->vault;
     if (!v || v->owner.kind != PRIN_ACCOUNT || !v->owner.account)
         return;
-    struct vec receivers = {0};
-    ir_plan_receivers(p, &receivers, c->a);
-    const struct ir_receiver *other = NULL;
-    for (size_t i = 0; i < receivers.len && !other; i++) {
-        const struct ir_receiver *x = receivers.items[i];
-        if (!ir_same_principal(&x->who, &v->owner))
-            other = x;
-    }
+    const struct ir_receiver *other = check_other_receiver(c->a, &c->receivers, p, v->owner.account->id,
+                                                           v->owner.account);
     if (!other || !first_report(c, OB6009, v, p))
         return;
     const char *holder = v->owner.account->d.name;

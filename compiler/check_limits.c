@@ -461,43 +461,29 @@ static void check_tags(struct obc *cc, const struct ir_program *prog)
 
 /* ---- OB8006: plan and rule names that differ only in case ----------- */
 
-static bool pair_seen(const struct vec *pairs, const void *a, const void *b)
-{
-    for (size_t i = 0; i + 1 < pairs->len; i += 2)
-        if (pairs->items[i] == a && pairs->items[i + 1] == b)
-            return true;
-    return false;
-}
-
 /* Plans of one document become sibling keys, which AWS lowercases [S1,
- * S7]; a pair is reported once even when several policies hold it. */
+ * S7]. Each plan is reported against the first plan of the policy with
+ * the same name in lower case, as rules and tag keys are: k such plans
+ * give k - 1 reports, not one per pair, so the reports stay linear in
+ * the program. A pair is reported once even when several policies hold
+ * it. */
 static void check_plan_case(struct obc *cc, const struct ir_program *prog)
 {
-    struct vec pairs = {0}; /* first, second, first, second, ... */
+    struct check_reported pairs = {0};
     for (size_t i = 0; i < prog->policies.len; i++) {
         const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
-        struct strmap same = {.fold = true}; /* name -> struct vec* of the plans so far with it */
+        struct strmap first = {.fold = true}; /* name -> the first plan of the policy with it */
         for (size_t k = 0; k < pol->plans.len; k++) {
             const struct ir_plan *b = VEC_GET(const struct ir_plan, pol->plans, k);
-            struct vec *earlier = strmap_get(&same, b->d.name);
-            if (!earlier) {
-                earlier = arena_alloc(&cc->arena, sizeof *earlier);
-                strmap_put_new(&cc->arena, &same, b->d.name, earlier);
-            }
-            for (size_t j = 0; j < earlier->len; j++) {
-                const struct ir_plan *a = VEC_GET(const struct ir_plan, *earlier, j);
-                if (pair_seen(&pairs, a, b))
-                    continue;
-                vec_push(&cc->arena, &pairs, (void *)a);
-                vec_push(&cc->arena, &pairs, (void *)b);
-                struct diag *d = diag_emit(cc, OB8006, b->d.name_loc,
-                                           "plans '%s' and '%s' of policy '%s' differ only in case, and AWS "
-                                           "lowercases plan names",
-                                           a->d.name, b->d.name, pol->d.name);
-                diag_note(cc, d, a->d.name_loc, "plan '%s' is declared here", a->d.name);
-                diag_help(cc, d, "rename one of the plans, or put them in different policies");
-            }
-            vec_push(&cc->arena, earlier, (void *)b);
+            const struct ir_plan *a = strmap_put_new(&cc->arena, &first, b->d.name, (void *)b);
+            if (!a || !check_first_time(&cc->arena, &pairs, OB8006, a, b))
+                continue;
+            struct diag *d = diag_emit(cc, OB8006, b->d.name_loc,
+                                       "plans '%s' and '%s' of policy '%s' differ only in case, and AWS "
+                                       "lowercases plan names",
+                                       a->d.name, b->d.name, pol->d.name);
+            diag_note(cc, d, a->d.name_loc, "plan '%s' is declared here", a->d.name);
+            diag_help(cc, d, "rename one of the plans, or put them in different policies");
         }
     }
 }

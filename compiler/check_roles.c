@@ -69,42 +69,34 @@ static void check_role_partition(struct obc *cc, const struct ir_plan *p, const 
 /* OB5008: a role ARN with a fixed account id, in a plan that runs in
  * accounts other than that one: AWS Backup in those accounts cannot pass
  * a role of another account [S1: the role must exist in every account]. */
-static void check_role_account(struct obc *cc, const struct ir_plan *p,
-                               const struct ir_selection *sel, struct vec *seen)
+static void check_role_account(struct obc *cc, const struct ir_plan *p, const struct ir_selection *sel,
+                               struct check_reported *seen, struct check_reported *memo)
 {
     const struct ir_role *role = sel->role;
     struct arn_parts parts;
     if (!role || !role->arn.s || !arn_split(&cc->arena, role->arn.s, &parts) || strcmp(parts.account, "$account") == 0)
         return;
-    for (size_t i = 0; i < seen->len; i++)
-        if (seen->items[i] == role)
-            return;
-    struct vec receivers = {0};
-    ir_plan_receivers(p, &receivers, &cc->arena);
-    for (size_t i = 0; i < receivers.len; i++) {
-        const struct ir_receiver *r = receivers.items[i];
-        if (r->who.kind == PRIN_ACCOUNT && r->who.account && r->who.account->id &&
-            strcmp(r->who.account->id, parts.account) == 0)
-            continue;
-        vec_push(&cc->arena, seen, (void *)role);
-        struct diag *d = diag_emit(cc, OB5008, role->arn.loc, "role ARN names account %s, but plan '%s' also runs in "
-                                   "other accounts, where AWS Backup cannot use it", parts.account, p->d.name);
-        diag_note(cc, d, r->target->loc, "policy '%s' is attached here", r->policy->d.name);
-        diag_help(cc, d, "write $account in place of %s: the same role must exist in every account that runs the plan",
-                  parts.account);
+    /* the first receiver that is not that account; each role once */
+    const struct ir_receiver *r = check_other_receiver(&cc->arena, memo, p, parts.account, NULL);
+    if (!r || !check_first_time(&cc->arena, seen, OB5008, role, NULL))
         return;
-    }
+    struct diag *d = diag_emit(cc, OB5008, role->arn.loc, "role ARN names account %s, but plan '%s' also runs in "
+                               "other accounts, where AWS Backup cannot use it", parts.account, p->d.name);
+    diag_note(cc, d, r->target->loc, "policy '%s' is attached here", r->policy->d.name);
+    diag_help(cc, d, "write $account in place of %s: the same role must exist in every account that runs the plan",
+              parts.account);
 }
 
 void check_roles(struct obc *cc, struct ir_program *prog)
 {
     check_one_partition(cc, prog);
-    struct vec seen = {0}; /* roles already reported for OB5008 */
+    struct check_reported seen = {0}; /* roles already reported for OB5008 */
+    struct check_reported memo = {0};  /* for check_other_receiver */
     for (size_t i = 0; i < prog->plans.len; i++) {
         const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
         for (size_t j = 0; j < p->selections.len; j++) {
             check_role_partition(cc, p, VEC_GET(const struct ir_selection, p->selections, j));
-            check_role_account(cc, p, VEC_GET(const struct ir_selection, p->selections, j), &seen);
+            check_role_account(cc, p, VEC_GET(const struct ir_selection, p->selections, j), &seen, &memo);
         }
     }
 }

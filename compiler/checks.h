@@ -34,8 +34,27 @@ const char *check_rule_words(struct arena *a, const struct ir_rule *r); /* "rule
 #define CHECK_TYPES_SHOWN 3
 const char *check_some_types(struct arena *a, const struct vec *types, bool any);
 /* One diagnostic per root cause: whether (code, a, b) is new to `seen`
- * (a vector the caller keeps); records it. */
-bool check_first_time(struct arena *ar, struct vec *seen, enum diag_code code, const void *a, const void *b);
+ * (a set the caller keeps, zero-initialized); records it. A hash set, so
+ * that a program with many reports stays linear (expected constant time
+ * per call); only membership is ever asked, so its order never shows. */
+struct check_seen;
+struct check_reported {
+    struct check_seen *slots;
+    size_t cap, count;
+};
+bool check_first_time(struct arena *ar, struct check_reported *seen, enum diag_code code, const void *a,
+                      const void *b);
+/* The first receiver of plan `p` (in ir_plan_receivers() order) that is
+ * not the account with id `id` (when `id` is NULL: not account `acct`,
+ * which has no id); NULL when every receiver is. Roots and OUs are never
+ * that account. Linear over a whole program: each policy's and each
+ * plan's receivers are summed up once, in `memo` (zero-initialized, kept
+ * by the caller), so asking for every selection or rule of a plan costs
+ * constant time each, however many policies hold the plan and however
+ * many targets they are attached to. */
+const struct ir_receiver *check_other_receiver(struct arena *ar, struct check_reported *memo,
+                                               const struct ir_plan *p, const char *id,
+                                               const struct ir_account *acct);
 
 
 #endif /* OBC_CHECKS_H */

@@ -627,9 +627,14 @@ static void push_condition(struct selctx *c, struct ir_sel_entry *e, enum cond_o
 static void help_same_key_lists(struct selctx *c, struct diag *d, const struct lit *key, const struct lit *lit)
 {
     struct vec common = {0};
+    struct strmap in_lit = {0}; /* the values of lit's list: linear, not one scan per value */
+    for (size_t i = 0; i < lit->atom->values.len; i++) {
+        const char *v = VEC_GET(const char, lit->atom->values, i);
+        strmap_put_new(c->a, &in_lit, v, (void *)v);
+    }
     for (size_t i = 0; i < key->atom->values.len; i++) {
         const char *v = VEC_GET(const char, key->atom->values, i);
-        if (strings_have(&lit->atom->values, v))
+        if (strmap_get(&in_lit, v))
             vec_push(c->a, &common, (void *)v);
     }
     const char *k = quoted(c->a, lit->atom->key);

@@ -296,36 +296,99 @@ class Bench:
         if shape == "unknown_names":
             return P(tail="".join('account a%d = "1%011d"\n' % (i, i) for i in range(n)) +
                      "policy all {\n  plans = [daily]\n  attach = [%s]\n}\n" % ", ".join("b%d" % i for i in range(n)))
+        # super-linear checks, fixed: each must stay linear in the program
+        rule = "  rule r { schedule = daily at 05:50; vault = local; delete_after = 35d }\n"
+        if shape == "plan_case":  # n plans whose names differ only in case, in one policy (OB8006)
+            k = max(1, (n - 1).bit_length())
+            names = ["".join(ch.upper() if i >> j & 1 else ch for j, ch in enumerate(("plan" * 8)[:k])) + "x"
+                     for i in range(n)]
+            return P(tail="".join("plan %s {\n  select = [tagged]\n%s}\n" % (m, rule) for m in names) +
+                     "policy cased {\n  plans = [%s]\n  attach = [org_root]\n}\n" % ", ".join(names))
+        if shape in ("role_account", "role_reported"):
+            # n selections, each with its own role ARN naming one account,
+            # in a plan attached to n accounts: all of that id (quiet
+            # OB5008, asked for every selection) or of another (n reports)
+            arn_id = "111111111111" if shape == "role_account" else "111111111112"
+            return P(tail="".join('account p%d = "111111111111"\n' % i for i in range(n)) +
+                     "".join('selection s%d {\n  role = role "arn:aws:iam::%s:role/Backup"\n'
+                             '  match = tag("b") == "t"\n}\n' % (i, arn_id) for i in range(n)) +
+                     "plan fixed {\n  select = [%s]\n%s}\n" % (", ".join("s%d" % i for i in range(n)), rule) +
+                     "policy fixed_pol {\n  plans = [fixed]\n  attach = [%s]\n}\n"
+                     % ", ".join("p%d" % i for i in range(n)))
+        if shape == "same_key_lists":  # OB5003's help: two lists of n values on one tag
+            return P(match='tag("k") in [%s] and tag("k") in [%s]'
+                     % (", ".join('"v%d"' % i for i in range(n)), ", ".join('"v%d"' % (i + n // 2) for i in range(n))))
+        if shape in ("first_time", "plans_x_attach"):
+            # n plans backing up into a vault one account holds (OB6009 for
+            # each: n first-time records), in one policy attached to 2
+            # accounts, or to n + 1 (plans x attachments receivers)
+            extra = n if shape == "plans_x_attach" else 1
+            return P(tail="".join('account a%d = "1%011d"\n' % (i, i) for i in range(extra)) +
+                     'account backup = "222222222222"\n'
+                     'vault central {\n  name = "central"\n  owner = backup\n  region = eu-west-1\n}\n' +
+                     "".join("plan h%d {\n  regions = [eu-west-1]\n  select = [tagged]\n%s}\n"
+                             % (i, rule.replace("local", "central")) for i in range(n)) +
+                     "policy held {\n  plans = [%s]\n  attach = [backup, %s]\n}\n"
+                     % (", ".join("h%d" % i for i in range(n)), ", ".join("a%d" % i for i in range(extra))))
         if shape == "error_tokens":
             return 'import "std/aws"\npermissions p = [%s]\n' % ", ".join(["a"] * n)
         raise ValueError(shape)
 
     SHAPES = [("equal_values", 25000), ("different_values", 25000), ("tag_keys", 20000),
               ("attach", 25000), ("accounts", 10000), ("rules", 5000), ("unknown_names", 10000),
-              ("error_tokens", 25000)]
+              ("error_tokens", 25000), ("plan_case", 1000), ("role_account", 2000), ("role_reported", 1000),
+              ("same_key_lists", 5000), ("first_time", 2000), ("plans_x_attach", 1000)]
+    # `bench.py --linear` (make linear): every shape at small sizes, for a
+    # resource test of a few seconds per shape; sizes where the quadratic
+    # passes fixed on 2026-12-04 would have failed, where that is cheap.
+    LINEAR_SHAPES = [("equal_values", 2000), ("different_values", 2000), ("tag_keys", 1000),
+                     ("attach", 2000), ("accounts", 500), ("rules", 250), ("unknown_names", 500),
+                     ("error_tokens", 2000), ("plan_case", 100), ("role_account", 500), ("role_reported", 200),
+                     ("same_key_lists", 2000), ("first_time", 100), ("plans_x_attach", 200)]
 
-    def shapes(self):
+    def shapes(self, shapes=None, limit=None):
         """Instructions of `obc check` per list item at N and 4N items for
-        each long-list shape of tests/cli/run.sh: a linear pass keeps the
-        ratio near 1.0 (below: fixed costs spread); a quadratic one makes it
-        about 4."""
+        each long-list shape: a linear pass keeps the ratio near 1.0
+        (below: fixed costs spread); a quadratic one makes it about 4.
+        With `limit` (make linear) the fixed costs are taken out first
+        (the counts at 1 item are subtracted, so linear is near 1.0 even at
+        small N) and peak RSS is judged the same way: a shape fails when
+        either grows more than `limit` per item."""
         if not shutil.which("valgrind"):
             print("\nbench: valgrind not found: shapes skipped")
-            return
+            return 0
         print("\n== long lists (instructions of obc check per item, N and 4N items)")
-        print("%-20s %8s %16s %16s %10s" % ("shape", "N", "insns N", "insns 4N", "growth"))
-        for shape, n in self.SHAPES:
-            got = []
-            for k in (n, 4 * n):
+        print("%-20s %8s %16s %16s %10s%s" % ("shape", "N", "insns N", "insns 4N", "growth",
+                                             "  %10s %10s %10s" % ("KiB N", "KiB 4N", "rss growth")
+                                             if limit is not None else ""))
+        failed = 0
+        for shape, n in shapes or self.SHAPES:
+            got, rss = [], []
+            for k in ((1, n, 4 * n) if limit is not None else (n, 4 * n)):
                 path = os.path.join(self.a.dir, "shape-%s-%d.ob" % (shape, k))
                 with open(path, "w") as f:
                     f.write(self.shape_text(shape, k))
-                got.append(instructions([self.a.obc, "check", "--color", "never", path],
-                                        os.path.join(self.a.dir, "callgrind.shape." + shape), ok=(0, 1)))
-            growth = (got[1] / (4 * n)) / (got[0] / n)
-            self.measured["insns_per_item.growth.%s" % shape] = round(growth, 3)
-            print("%-20s %8s %16s %16s %10.3f" % (shape, "{:,}".format(n), "{:,}".format(got[0]),
-                                                  "{:,}".format(got[1]), growth))
+                cmd = [self.a.obc, "check", "--color", "never", path]
+                got.append(instructions(cmd, os.path.join(self.a.dir, "callgrind.shape." + shape), ok=(0, 1)))
+                if limit is not None:
+                    rss.append(peak_rss(cmd))
+            if limit is None:
+                growth = (got[1] / (4 * n)) / (got[0] / n)
+                self.measured["insns_per_item.growth.%s" % shape] = round(growth, 3)
+                print("%-20s %8s %16s %16s %10.3f" % (shape, "{:,}".format(n), "{:,}".format(got[0]),
+                                                      "{:,}".format(got[1]), growth), flush=True)
+                continue
+            growth = (got[2] - got[0]) / max(1, 4 * (got[1] - got[0]))
+            # RSS moves by pages: a floor of 1 MiB over the 1-item run keeps
+            # small shapes from reading noise as growth
+            rss_growth = max(0, rss[2] - rss[0]) / (4 * max(1024, rss[1] - rss[0]))
+            bad = growth > limit or rss_growth > limit
+            failed += bad
+            print("%-20s %8s %16s %16s %10.3f  %10s %10s %10.3f%s"
+                  % (shape, "{:,}".format(n), "{:,}".format(got[1]), "{:,}".format(got[2]), growth,
+                     "{:,}".format(rss[1]), "{:,}".format(rss[2]), rss_growth, "  FAILED" if bad else ""),
+                  flush=True)
+        return failed
 
     def scaling(self):
         """Time and instructions at 0.25 .. 8 MB: both should grow like the
@@ -347,16 +410,40 @@ class Bench:
                    n / size, (n / size) / base))
 
 
+def linear(a):
+    """The resource test of `make linear`: instruction counts (callgrind,
+    never seconds) of `obc check` on every long-list shape at N and 4N
+    items. A linear program keeps instructions per item about flat (4x the
+    instructions for 4x the items); one quadratic in a list pushes the
+    ratio toward 4."""
+    if not shutil.which("valgrind"):
+        sys.exit("bench: valgrind is needed for make linear")
+    os.makedirs(a.dir, exist_ok=True)
+    failed = Bench(a).shapes(Bench.LINEAR_SHAPES, a.linear)
+    if failed:
+        print("linear: %d shape(s) grow faster than linearly (past %g per item from N to 4N)" % (failed, a.linear))
+        return 1
+    print("linear: every shape grows linearly (at most %g per item from N to 4N)" % a.linear)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--obc", required=True)
-    ap.add_argument("--frontend", required=True)
+    ap.add_argument("--frontend")
     ap.add_argument("--dir", required=True)
-    ap.add_argument("--budgets", required=True)
+    ap.add_argument("--budgets")
     ap.add_argument("--quick", action="store_true", help="skip the 8 MB and 10 MB inputs")
     ap.add_argument("--scaling", action="store_true", help="also print the scaling table")
     ap.add_argument("--runs", type=int, default=0, help="runs per measurement (default: per input)")
+    ap.add_argument("--linear", type=float, metavar="LIMIT",
+                    help="only the long-list shapes, at small sizes: fail when instructions per item grow "
+                         "more than LIMIT from N to 4N items (make linear)")
     a = ap.parse_args()
+    if a.linear is not None:
+        return linear(a)
+    if not (a.frontend and a.budgets):
+        ap.error("--frontend and --budgets are required")
     b = Bench(a)
     print("obc benchmark, %s: %s, %d CPUs, Linux %s" % (time.strftime("%Y-%m-%d"), cpu_model(),
                                                        os.cpu_count() or 0, os.uname().release))
