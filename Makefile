@@ -153,7 +153,7 @@ test: test-deps
 check: test-deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc $(BUILD)/asan/obc $(BUILD)/fuzz/fuzz_compile $(UNIT_BINS)
 	@$(MAKE) --no-print-directory layers unit stdlib-lint explanations corpus stdlib-independence cli schema \
-	    valgrind fuzz-smoke
+	    linear valgrind fuzz-smoke
 	@echo "make check: all passed"
 
 # The cmocka unit tests, built with ASan+UBSan.

@@ -54,21 +54,39 @@ static size_t minified_chars(struct obc *cc, cJSON *doc, const cJSON *node)
     return n;
 }
 
-/* Builds the policy and measures it and each of its plans (shares[i]
- * for pol->plans[i]). Returns the document's size. No arena allocation
- * happens while the document is alive. */
-static size_t measure_policy(struct obc *cc, const struct ir_policy *pol, struct plan_share *shares)
+/* Minified characters of plan `p` as a member of a policy's "plans":
+ * `"name":{...}`. A plan is written the same in every policy that holds
+ * it, so it is measured once (`cache`: plan name -> size_t*), which keeps
+ * the check linear when one plan sits in many policies. */
+static size_t plan_chars(struct obc *cc, struct strmap *cache, const struct ir_plan *p)
 {
-    cJSON *doc = emit_policy(cc, pol); /* never NULL: out of memory jumps through arena_fail */
-    size_t total = minified_chars(cc, doc, doc);
+    size_t *known = strmap_get(cache, p->d.name);
+    if (known)
+        return *known;
+    struct ir_policy alone = {0};
+    vec_push(&cc->arena, &alone.plans, (void *)p);
+    size_t *n = arena_alloc(&cc->arena, sizeof *n); /* before the document exists: see minified_chars */
+    cJSON *doc = emit_policy(cc, &alone); /* never NULL: out of memory jumps through arena_fail */
     const cJSON *plans = cJSON_GetObjectItemCaseSensitive(doc, "plans");
-    size_t i = 0;
-    for (const cJSON *p = plans ? plans->child : NULL; p && i < pol->plans.len; p = p->next, i++) {
-        /* "name":{...} and the comma between it and a neighbour; plan
-         * names are identifiers, which JSON writes without escapes. */
-        shares[i].chars = strlen(p->string) + 3 + minified_chars(cc, doc, p) + (pol->plans.len > 1);
-    }
+    /* plan names are identifiers, which JSON writes without escapes */
+    *n = strlen(p->d.name) + 3 + minified_chars(cc, doc, plans->child);
     cJSON_Delete(doc);
+    strmap_put_new(&cc->arena, cache, p->d.name, n);
+    return *n;
+}
+
+/* Measures a policy and each of its plans (shares[i] for pol->plans[i]:
+ * the plan and the comma between it and a neighbour) without building
+ * it: {"plans":{...}} around the plans, separated by commas. */
+static size_t measure_policy(struct obc *cc, struct strmap *cache, const struct ir_policy *pol,
+                             struct plan_share *shares)
+{
+    size_t n = pol->plans.len, total = strlen("{\"plans\":{}}") + (n - 1);
+    for (size_t i = 0; i < n; i++) {
+        size_t chars = plan_chars(cc, cache, VEC_GET(const struct ir_plan, pol->plans, i));
+        total += chars;
+        shares[i].chars = chars + (n > 1);
+    }
     return total;
 }
 
@@ -140,6 +158,7 @@ static void report_size(struct obc *cc, const struct ir_policy *pol, size_t tota
 
 void emit_check_sizes(struct obc *cc, const struct ir_program *prog)
 {
+    struct strmap cache = {0};
     for (size_t i = 0; i < prog->policies.len; i++) {
         const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
         if (pol->plans.len == 0 || !policy_emittable(pol))
@@ -147,7 +166,7 @@ void emit_check_sizes(struct obc *cc, const struct ir_program *prog)
         struct plan_share *shares = arena_alloc(&cc->arena, pol->plans.len * sizeof *shares);
         for (size_t j = 0; j < pol->plans.len; j++)
             shares[j] = (struct plan_share){VEC_GET(const struct ir_plan, pol->plans, j), j, 0};
-        size_t total = measure_policy(cc, pol, shares);
+        size_t total = measure_policy(cc, &cache, pol, shares);
         if (total > AWS_POLICY_MAX_CHARS)
             report_size(cc, pol, total, shares);
     }

@@ -330,6 +330,14 @@ class Bench:
                              % (i, rule.replace("local", "central")) for i in range(n)) +
                      "policy held {\n  plans = [%s]\n  attach = [backup, %s]\n}\n"
                      % (", ".join("h%d" % i for i in range(n)), ", ".join("a%d" % i for i in range(extra))))
+        if shape == "plan_in_policies":
+            # one plan of n selections in n policies: each policy is
+            # measured (OB8001) without building it again per policy
+            return P(tail='account prod = "111111111111"\n' +
+                     "".join('selection s%d {\n  role = default_backup_role\n  match = tag("b") == "t"\n}\n' % i
+                             for i in range(n)) +
+                     "plan fixed {\n  select = [%s]\n%s}\n" % (", ".join("s%d" % i for i in range(n)), rule) +
+                     "".join("policy fixed_pol%d {\n  plans = [fixed]\n  attach = [prod]\n}\n" % i for i in range(n)))
         if shape == "error_tokens":
             return 'import "std/aws"\npermissions p = [%s]\n' % ", ".join(["a"] * n)
         raise ValueError(shape)
@@ -337,14 +345,16 @@ class Bench:
     SHAPES = [("equal_values", 25000), ("different_values", 25000), ("tag_keys", 20000),
               ("attach", 25000), ("accounts", 10000), ("rules", 5000), ("unknown_names", 10000),
               ("error_tokens", 25000), ("plan_case", 1000), ("role_account", 2000), ("role_reported", 1000),
-              ("same_key_lists", 5000), ("first_time", 2000), ("plans_x_attach", 1000)]
+              ("same_key_lists", 5000), ("first_time", 2000), ("plans_x_attach", 1000),
+              ("plan_in_policies", 1000)]
     # `bench.py --linear` (make linear): every shape at small sizes, for a
     # resource test of a few seconds per shape; sizes where the quadratic
     # passes fixed on 2026-12-04 would have failed, where that is cheap.
     LINEAR_SHAPES = [("equal_values", 2000), ("different_values", 2000), ("tag_keys", 1000),
                      ("attach", 2000), ("accounts", 500), ("rules", 250), ("unknown_names", 500),
                      ("error_tokens", 2000), ("plan_case", 100), ("role_account", 500), ("role_reported", 200),
-                     ("same_key_lists", 2000), ("first_time", 100), ("plans_x_attach", 200)]
+                     ("same_key_lists", 2000), ("first_time", 100), ("plans_x_attach", 200),
+                     ("plan_in_policies", 200)]
 
     def shapes(self, shapes=None, limit=None):
         """Instructions of `obc check` per list item at N and 4N items for
