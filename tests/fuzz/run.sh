@@ -9,8 +9,8 @@
 #          build/fuzz/corpus-HARNESS
 # Seeds: every .ob of corpus/ and examples/ (for fuzz_program only in a
 # long run: the smoke run spends its time on files); for fuzz_program each
-# of those that imports a file of its own, bundled with the .ob files in
-# the directories below it, tests/fuzz/program-seeds/*.fz, an import
+# of those that imports a file of its own, bundled with what it imports,
+# tests/fuzz/program-seeds/*.fz, an import
 # repeated 1,000 times and a 200 KB file. Crashes, leaks and timeouts
 # are written to build/fuzz/artifacts/HARNESS-* and fail the run; turn
 # each into a corpus case under corpus/fuzz/ (or tests/fuzz/crashes/).
@@ -36,18 +36,25 @@ find corpus examples -name '*.ob' | sort | while read -r f; do
     i=$((i + 1)); cp "$f" "$work/seeds-compile/seed-$i.ob"
     [ "$mode" = smoke ] || cp "$f" "$work/seeds-program/seed-$i.ob"
 done
-# Multi-file seeds: a file that imports one of its own, with every .ob
-# of the directories below its own.
+# Multi-file seeds: each file that imports one of its own, with the
+# files it imports, transitively, named relative to its directory.
 i=0
 grep -rlE '^[[:space:]]*import[[:space:]]+"([^s]|s[^t]|st[^d]|std[^/])' corpus examples --include='*.ob' | sort |
 while read -r f; do
-    i=$((i + 1)); d=$(dirname "$f")
-    {
-        printf -- '--- %s\n' "$(basename "$f")"; awk 1 "$f"
-        find "$d" -mindepth 2 -name '*.ob' | sort | while read -r g; do
-            printf -- '--- %s\n' "${g#"$d"/}"; awk 1 "$g"
+    i=$((i + 1)); d=$(dirname "$f"); todo=$(basename "$f"); done_=""
+    while [ -n "$todo" ]; do
+        set -- $todo; rel=$1; shift; todo="$*"
+        case " $done_ " in *" $rel "*) continue ;; esac
+        [ -f "$d/$rel" ] || continue
+        done_="$done_ $rel"
+        printf -- '--- %s\n' "$rel"; awk 1 "$d/$rel"
+        for imp in $(sed -n 's/^[[:space:]]*import[[:space:]]*"\([^"]*\)".*/\1/p' "$d/$rel" | grep -v '^std/'); do
+            case $imp in /* | *' '*) continue ;; *.*) ;; *) imp=$imp.ob ;; esac
+            next=$(realpath -m --relative-to="$d" "$d/$(dirname "$rel")/$imp")
+            case $next in ../*) continue ;; esac
+            todo="$todo $next"
         done
-    } >"$work/seeds-program/multi-$i.fz"
+    done >"$work/seeds-program/multi-$i.fz"
 done
 cp tests/fuzz/program-seeds/*.fz "$work/seeds-program/"
 {
@@ -57,7 +64,7 @@ cp tests/fuzz/program-seeds/*.fz "$work/seeds-program/"
 } >"$work/seeds-program/repeated-import.fz"
 {
     printf -- '--- main.ob\nimport "std/aws"\nimport "big.ob"\n--- big.ob\n'
-    awk 'BEGIN { for (i = 0; i < 5000; i++) printf "account big_%06d = \"%012d\"\n", i, 100000000000 + i }'
+    awk 'BEGIN { for (i = 0; i < 5600; i++) printf "account big_%06d = \"%012d\"\n", i, 100000000000 + i }'
 } >"$work/seeds-program/big-file.fz"
 
 # The cores are shared between the harnesses: each runs for the whole
