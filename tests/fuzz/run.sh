@@ -79,6 +79,7 @@ for h in fuzz_compile fuzz_program; do
     esac
     if [ "$mode" = long ]; then corpus=build/fuzz/corpus-${h#fuzz_}; else corpus=$work/corpus-${h#fuzz_}; fi
     mkdir -p "$corpus"
+    rm -f "build/fuzz/$h"-worker-*.log
     for w in $(seq 1 "$per"); do
         TMPDIR=$work/tmp ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
         UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
