@@ -122,7 +122,8 @@ $(BUILD)/asan/test_%: tests/unit/test_%.c $(call lib_objs,asan)
 $(BUILD)/cov/test_%: tests/unit/test_%.c $(call lib_objs,cov)
 	$(CC) $(WARN) $(DEFS) --coverage -O0 $(INC) -o $@ $^ $(LDLIBS) -lcmocka $(TEST_LDFLAGS_$*)
 
-$(BUILD)/fuzz/fuzz_compile: tests/fuzz/fuzz_compile.c $(call lib_objs,fuzz)
+FUZZ_BINS := $(BUILD)/fuzz/fuzz_compile $(BUILD)/fuzz/fuzz_program
+$(FUZZ_BINS): $(BUILD)/fuzz/%: tests/fuzz/%.c $(call lib_objs,fuzz)
 	clang $(WARN) $(DEFS) -g -O1 -fsanitize=fuzzer,address,undefined $(INC) -o $@ $^ $(LDLIBS)
 
 -include $(wildcard $(BUILD)/*/*.d)
@@ -207,11 +208,12 @@ valgrind:
 valgrind-full:
 	tests/run-valgrind.sh $(BUILD)/obc
 
-fuzz-smoke: $(BUILD)/fuzz/fuzz_compile
+# Both harnesses (tests/fuzz/run.sh), each for half of the time.
+fuzz-smoke: $(FUZZ_BINS)
 	tests/fuzz/run.sh smoke $(FUZZ_SECONDS)
 
 fuzz: test-deps
-	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/fuzz/fuzz_compile
+	@$(MAKE) --no-print-directory -j$(NPROC) $(FUZZ_BINS)
 	tests/fuzz/run.sh long $(if $(filter-out 60,$(FUZZ_SECONDS)),$(FUZZ_SECONDS),600)
 
 regen: $(BUILD)/obc
