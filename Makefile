@@ -152,7 +152,7 @@ test: test-deps
 	@echo "make test: all passed (make check runs everything)"
 
 check: test-deps
-	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc $(BUILD)/asan/obc $(BUILD)/fuzz/fuzz_compile $(UNIT_BINS)
+	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc $(BUILD)/asan/obc $(FUZZ_BINS) $(UNIT_BINS)
 	@$(MAKE) --no-print-directory layers unit stdlib-lint explanations corpus stdlib-independence cli schema \
 	    linear valgrind fuzz-smoke
 	@echo "make check: all passed"
