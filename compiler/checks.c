@@ -157,21 +157,6 @@ static const struct ir_receiver *sum_other(const struct recv_sum *s, struct recv
     return same_key(key_of(s->first), k) ? s->second : s->first;
 }
 
-static const struct ir_receiver *receiver(struct arena *ar, const struct ir_policy *pol, const struct ir_target *t)
-{
-    struct ir_receiver *r = arena_alloc(ar, sizeof *r);
-    r->policy = pol;
-    r->target = t;
-    r->who.loc = t->loc;
-    if (t->kind == TARGET_ACCOUNT) {
-        r->who.kind = PRIN_ACCOUNT;
-        r->who.account = (struct ir_account *)t->decl;
-    } else {
-        r->who.kind = PRIN_MEMBERS;
-    }
-    return r;
-}
-
 /* The memo is a set of its own: these codes only tell policies from plans. */
 #define MEMO_POLICY ((enum diag_code)0)
 #define MEMO_PLAN   ((enum diag_code)1)
@@ -184,7 +169,7 @@ static const struct recv_sum *policy_sum(struct arena *ar, struct check_reported
         return slot->value;
     struct recv_sum *s = arena_alloc(ar, sizeof *s);
     for (size_t j = 0; j < pol->attach.len && !s->second; j++) {
-        const struct ir_receiver *r = receiver(ar, pol, pol->attach.items[j]);
+        const struct ir_receiver *r = ir_receiver_of(ar, pol, pol->attach.items[j]);
         if (!s->first)
             s->first = r;
         else if (!same_key(key_of(s->first), key_of(r)))

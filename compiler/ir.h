@@ -373,6 +373,8 @@ struct ir_receiver {
     const struct ir_target *target;
 };
 void ir_plan_receivers(const struct ir_plan *p, struct vec *out, struct arena *a);
+/* The receiver one attachment `t` of policy `pol` makes. */
+struct ir_receiver *ir_receiver_of(struct arena *a, const struct ir_policy *pol, const struct ir_target *t);
 /* The retention a copy ends up with in days: its own delete_after, else
  * the rule's; `forever` is set when neither is given. */
 int64_t ir_copy_retention(const struct ir_rule *r, const struct ir_copy *c, bool *forever);

@@ -194,23 +194,26 @@ const struct ir_partition *ir_copy_account_barrier(const struct ir_plan *p, cons
     return NULL;
 }
 
+struct ir_receiver *ir_receiver_of(struct arena *a, const struct ir_policy *pol, const struct ir_target *t)
+{
+    struct ir_receiver *r = arena_alloc(a, sizeof *r);
+    r->policy = pol;
+    r->target = t;
+    r->who.loc = t->loc;
+    if (t->kind == TARGET_ACCOUNT) {
+        r->who.kind = PRIN_ACCOUNT;
+        r->who.account = (struct ir_account *)t->decl;
+    } else {
+        r->who.kind = PRIN_MEMBERS;
+    }
+    return r;
+}
+
 void ir_plan_receivers(const struct ir_plan *p, struct vec *out, struct arena *a)
 {
     for (size_t i = 0; i < p->policies.len; i++) {
         const struct ir_policy *pol = p->policies.items[i];
-        for (size_t j = 0; j < pol->attach.len; j++) {
-            const struct ir_target *t = pol->attach.items[j];
-            struct ir_receiver *r = arena_alloc(a, sizeof *r);
-            r->policy = pol;
-            r->target = t;
-            r->who.loc = t->loc;
-            if (t->kind == TARGET_ACCOUNT) {
-                r->who.kind = PRIN_ACCOUNT;
-                r->who.account = (struct ir_account *)t->decl;
-            } else {
-                r->who.kind = PRIN_MEMBERS;
-            }
-            vec_push(a, out, r);
-        }
+        for (size_t j = 0; j < pol->attach.len; j++)
+            vec_push(a, out, ir_receiver_of(a, pol, pol->attach.items[j]));
     }
 }
