@@ -1,6 +1,8 @@
 /*
  * check_lock.c - vault locks (OB4010-OB4012, OB4016) and the retention
- * of the rules and copies that write into locked vaults (OB4013-OB4015).
+ * of the rules and copies that write into locked vaults (OB4013-OB4015),
+ * logically air-gapped vaults included: they are always locked, with the
+ * retention range they are created with (ir_lock.air_gapped).
  * Source: backup-policy-spec.md 5 and 9 (C21) [B7, B13].
  *
  * Owns: whether a lock is well formed, and whether a backup or copy job
@@ -98,12 +100,19 @@ static const char *range_text(struct obc *cc, const struct ir_lock_range *lr)
     return arena_printf(&cc->arena, "at most %lldd", (long long)lr->max);
 }
 
-/* OB4013, OB4014: a rule's delete_after against its vault's lock. */
-static void check_rule_retention(struct obc *cc, const struct ir_rule *r)
+/* "the lock of vault 'v'", or "air-gapped vault 'v'" whose lock is the
+ * range it was created with. */
+static const char *lock_words(struct obc *cc, const struct ir_vault *v)
 {
-    if (!r->vault || !r->vault->lock)
+    return arena_printf(&cc->arena, v->lock->air_gapped ? "air-gapped vault '%s'" : "the lock of vault '%s'", v->d.name);
+}
+
+/* OB4013, OB4014: a rule's delete_after against the lock of vault `v`
+ * it backs up into (its vault, or its air-gapped vault), named at `at`. */
+static void check_rule_retention(struct obc *cc, const struct ir_rule *r, const struct ir_vault *v, struct loc at)
+{
+    if (!v || !v->lock)
         return;
-    const struct ir_vault *v = r->vault;
     const struct ir_lock *l = v->lock;
     struct ir_lock_range lr = ir_lock_range(l);
     const struct ir_num *del = &r->lc.delete_after;
@@ -112,10 +121,10 @@ static void check_rule_retention(struct obc *cc, const struct ir_rule *r)
         /* continuous without delete_after: OB4004; a rejected one: OB2xxx */
         if (!lr.has_max || continuous || ir_retention_unknown(r, NULL))
             return;
-        struct diag *d = diag_emit(cc, OB4014, r->vault_at.loc,
+        struct diag *d = diag_emit(cc, OB4014, at,
                                    "%s has no delete_after, so it keeps recovery points forever, over the %lld-day "
-                                   "maximum of the lock of vault '%s'; AWS fails such backup jobs",
-                                   check_rule_words(&cc->arena, r), (long long)lr.max, v->d.name);
+                                   "maximum of %s; AWS fails such backup jobs",
+                                   check_rule_words(&cc->arena, r), (long long)lr.max, lock_words(cc, v));
         diag_note(cc, d, l->max_retention.loc, "the lock's max_retention is set here");
         diag_help(cc, d, "add delete_after %s to rule '%s'", range_text(cc, &lr), r->name);
         return;
@@ -124,16 +133,18 @@ static void check_rule_retention(struct obc *cc, const struct ir_rule *r)
         return;
     if (lr.has_min && del->v < lr.min) {
         struct diag *d = diag_emit(cc, OB4013, del->loc,
-                                   "delete_after of %s is %lld days, under the %lld-day minimum of the lock of vault "
-                                   "'%s'; AWS fails such backup jobs",
-                                   check_rule_words(&cc->arena, r), (long long)del->v, (long long)lr.min, v->d.name);
+                                   "delete_after of %s is %lld days, under the %lld-day minimum of %s; AWS fails "
+                                   "such backup jobs",
+                                   check_rule_words(&cc->arena, r), (long long)del->v, (long long)lr.min,
+                                   lock_words(cc, v));
         diag_note(cc, d, l->min_retention.loc, "the lock's min_retention is set here");
         diag_help(cc, d, "make delete_after %s, or back up into a vault without this lock", range_text(cc, &lr));
     } else if (lr.has_max && del->v > lr.max) {
         struct diag *d = diag_emit(cc, OB4014, del->loc,
-                                   "delete_after of %s is %lld days, over the %lld-day maximum of the lock of vault "
-                                   "'%s'; AWS fails such backup jobs",
-                                   check_rule_words(&cc->arena, r), (long long)del->v, (long long)lr.max, v->d.name);
+                                   "delete_after of %s is %lld days, over the %lld-day maximum of %s; AWS fails "
+                                   "such backup jobs",
+                                   check_rule_words(&cc->arena, r), (long long)del->v, (long long)lr.max,
+                                   lock_words(cc, v));
         diag_note(cc, d, l->max_retention.loc, "the lock's max_retention is set here");
         diag_help(cc, d, "make delete_after %s, or back up into a vault without this lock", range_text(cc, &lr));
     }
@@ -201,14 +212,16 @@ void check_lock(struct obc *cc, struct ir_program *prog)
 {
     for (size_t i = 0; i < prog->vaults.len; i++) {
         const struct ir_vault *v = VEC_GET(const struct ir_vault, prog->vaults, i);
-        if (v->lock)
+        if (v->lock && !v->lock->air_gapped) /* an air-gapped vault's range: check_airgap.c */
             check_vault_lock(cc, v);
     }
     for (size_t i = 0; i < prog->plans.len; i++) {
         const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
         for (size_t j = 0; j < p->rules.len; j++) {
             const struct ir_rule *r = VEC_GET(const struct ir_rule, p->rules, j);
-            check_rule_retention(cc, r);
+            check_rule_retention(cc, r, r->vault, r->vault_at.loc);
+            if (r->air_gapped_vault && r->air_gapped_vault->air_gapped)
+                check_rule_retention(cc, r, r->air_gapped_vault, r->air_gapped_at.loc);
             for (size_t k = 0; k < r->copies.len; k++)
                 check_copy_retention(cc, r, VEC_GET(const struct ir_copy, r->copies, k));
         }

@@ -21,6 +21,8 @@ void checks_run(struct obc *cc, struct ir_program *prog)
     check_copies(cc, prog);
     check_kms(cc, prog);
     check_limits(cc, prog);
+    check_airgap(cc, prog);
+    check_scan(cc, prog);
     check_lints(cc, prog);
 }
 
@@ -43,6 +45,14 @@ const char *check_names(struct arena *a, const struct vec *decls, size_t shown)
 /* Messages name accounts and members only: every owner is one of them,
  * and `organization` in a grant or accept list covers every account, so
  * no message lists it among those left out. */
+bool check_has_item(const struct vec *v, const void *x)
+{
+    for (size_t i = 0; i < v->len; i++)
+        if (v->items[i] == x)
+            return true;
+    return false;
+}
+
 const char *check_principal_words(struct arena *a, const struct ir_principal *p)
 {
     if (p->kind == PRIN_ACCOUNT)

@@ -21,12 +21,15 @@ void check_copies(struct obc *cc, struct ir_program *prog);    /* OB6001-OB6009 
 void check_kms(struct obc *cc, struct ir_program *prog);       /* OB7001-OB7004 */
 void check_limits(struct obc *cc, struct ir_program *prog);    /* OB8001-OB8007, OB8009 */
 void check_lints(struct obc *cc, struct ir_program *prog);     /* OB9001, OB9002 */
+void check_airgap(struct obc *cc, struct ir_program *prog);    /* OB2010, OB4030, OB6020 */
+void check_scan(struct obc *cc, struct ir_program *prog);      /* OB5020-OB5023 */
 /* Helpers shared by the checks (checks.c): the names of a list of
  * declarations (struct ir_decl* heads), at most `shown` of them and then
  * "and N more"; and a principal as a phrase ("account 'backup'"). */
 const char *check_names(struct arena *a, const struct vec *decls, size_t shown);
 const char *check_principal_words(struct arena *a, const struct ir_principal *p);
 const char *check_rule_words(struct arena *a, const struct ir_rule *r); /* "rule 'r' of plan 'p'" */
+bool check_has_item(const struct vec *v, const void *x); /* pointer equality */
 /* The resource types a message names (struct ir_restype*, as decls):
  * at most CHECK_TYPES_SHOWN. For a selection by tags or type any (`any`)
  * how many types there are is the standard library's business, not the

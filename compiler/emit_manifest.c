@@ -46,6 +46,7 @@ struct vault_place {
     struct vec regions;   /* struct ir_region* */
     bool rule_target;     /* a rule backs up into it */
     bool copy_target;     /* a copy action copies into it */
+    struct vec air_gapped_rules; /* const struct ir_rule*: rules that name it as air_gapped_vault */
 };
 
 /* A role one or more selections pass to AWS Backup, in one partition. */
@@ -54,7 +55,8 @@ struct role_use {
     const char *partition;
     const char *arn;
     struct vec policies;  /* const char*: managed policy ARNs */
-    struct vec users;     /* const char*: "plan/selection" */
+    struct vec users;     /* const char*: "plan/selection", "plan/scan" */
+    const char *trusts;   /* a scan role's service principal, when the role names none */
     struct strmap user_set; /* the strings of `users` */
 };
 
@@ -213,6 +215,10 @@ static void place_plan_vaults(struct manifest *m, const struct ir_plan *plan)
         const struct ir_rule *rule = VEC_GET(const struct ir_rule, plan->rules, i);
         if (rule->vault)
             place_vault(m, rule->vault, &plan->regions, false);
+        if (rule->air_gapped_vault) {
+            place_vault(m, rule->air_gapped_vault, &plan->regions, false);
+            vec_push(m->a, &place_of(m, rule->air_gapped_vault)->air_gapped_rules, (void *)rule);
+        }
         for (size_t j = 0; j < rule->copies.len; j++) {
             const struct ir_copy *c = VEC_GET(const struct ir_copy, rule->copies, j);
             struct vec where = {0};
@@ -449,11 +455,31 @@ static struct role_use *role_use_of(struct manifest *m, const struct ir_role *ro
     return u;
 }
 
+/* A plan's scan_role: the trust and the managed policy of the std's
+ * guardduty_scanner_role [S1 Ex.8]. */
+static void collect_scan_role(struct manifest *m, const struct ir_plan *plan, const char *partition)
+{
+    if (!plan->scan_role)
+        return;
+    struct role_use *u = role_use_of(m, plan->scan_role, partition);
+    const char *user = arena_printf(m->a, "%s/scan", plan->d.name);
+    if (!strmap_put_new(m->a, &u->user_set, user, (void *)user))
+        vec_push(m->a, &u->users, (void *)user);
+    const struct ir_role *std = m->prog->scanner_role;
+    if (!std)
+        return;
+    if (!plan->scan_role->trusts)
+        u->trusts = std->trusts;
+    for (size_t i = 0; i < std->managed_policies.len; i++)
+        push_string(m->a, &u->policies, managed_policy_arn(m->a, partition, VEC_GET(const char, std->managed_policies, i)));
+}
+
 static void collect_roles(struct manifest *m)
 {
     for (size_t i = 0; i < m->plans.len; i++) {
         const struct ir_plan *plan = VEC_GET(const struct ir_plan, m->plans, i);
         const char *partition = plan_partition(plan);
+        collect_scan_role(m, plan, partition);
         for (size_t j = 0; j < plan->selections.len; j++) {
             const struct ir_selection *sel = VEC_GET(const struct ir_selection, plan->selections, j);
             struct role_use *u = role_use_of(m, sel->role, partition);
@@ -499,7 +525,7 @@ static void emit_role(struct manifest *m, cJSON *list, const struct role_use *u)
     json_add_string(&m->doc, obj, "arn", u->arn);
     if (u->role->d.name)
         json_add_string(&m->doc, obj, "declaration", u->role->d.name);
-    const char *trusts = u->role->trusts ? u->role->trusts : backup_service(m);
+    const char *trusts = u->role->trusts ? u->role->trusts : u->trusts ? u->trusts : backup_service(m);
     if (trusts)
         json_add_string(&m->doc, obj, "trusts", trusts);
     json_add_strings(&m->doc, obj, "managed_policies", &u->policies);
@@ -599,6 +625,61 @@ static void emit_access_policy(struct manifest *m, cJSON *vault, const struct ir
     }
 }
 
+/* Who an air-gapped vault is shared with through AWS RAM: the
+ * organization id (organization, members) or account ids. */
+static void emit_ram_shares(struct manifest *m, cJSON *obj, const struct ir_vault *v)
+{
+    struct vec who = {0};
+    for (size_t i = 0; i < v->share_with.len; i++) {
+        const struct ir_principal *p = VEC_GET(const struct ir_principal, v->share_with, i);
+        const char *id = p->kind == PRIN_ACCOUNT && p->account ? p->account->id
+                         : m->prog->org.id.s                  ? m->prog->org.id.s
+                                                              : "$organization_id";
+        if (id)
+            push_string(m->a, &who, id);
+    }
+    json_add_strings(&m->doc, obj, "ram_shared_with", &who);
+}
+
+/* What AWS does with each type a rule backs up into an air-gapped vault
+ * [S1, B1]: fully managed types go straight into it; for the others AWS
+ * takes a temporary (billable) snapshot in the rule's backup vault and
+ * copies it, where the air-gapped vault supports the type; types it does
+ * not support stay in the backup vault only. */
+static void emit_air_gapped_rule(struct manifest *m, cJSON *list, const struct ir_rule *r)
+{
+    cJSON *obj = json_add_object(&m->doc, list, NULL);
+    json_add_string(&m->doc, obj, "plan", r->plan->d.name);
+    json_add_string(&m->doc, obj, "rule", r->name);
+    if (r->vault)
+        json_add_string(&m->doc, obj, "backup_vault", vault_name(r->vault));
+    struct vec types = {0}, direct = {0}, via = {0};
+    bool any = false;
+    ir_plan_types(m->prog, r->plan, &types, &any, m->a);
+    for (size_t i = 0; i < types.len; i++) {
+        const struct ir_restype *t = VEC_GET(const struct ir_restype, types, i);
+        push_string(m->a, t->full_management ? &direct : &via, t->d.name);
+    }
+    json_add_strings(&m->doc, obj, "direct_types", &direct);
+    json_add_strings(&m->doc, obj, "via_snapshot_types", &via);
+    json_add_bool(&m->doc, obj, "any_type", any);
+}
+
+static void emit_air_gapped(struct manifest *m, cJSON *obj, const struct ir_vault *v)
+{
+    json_add_string(&m->doc, obj, "type", "logically_air_gapped");
+    add_days(m, obj, "min_retention_days", &v->lock->min_retention, AWS_AIR_GAPPED_MIN_RETENTION_DAYS);
+    add_days(m, obj, "max_retention_days", &v->lock->max_retention, AWS_AIR_GAPPED_MIN_RETENTION_DAYS);
+    if (v->share_with.len)
+        emit_ram_shares(m, obj, v);
+    const struct vault_place *p = find_place(m, v);
+    if (!p || !p->air_gapped_rules.len)
+        return;
+    cJSON *list = json_add_array(&m->doc, obj, "air_gapped_rules");
+    for (size_t i = 0; i < p->air_gapped_rules.len; i++)
+        emit_air_gapped_rule(m, list, VEC_GET(const struct ir_rule, p->air_gapped_rules, i));
+}
+
 static void emit_vault(struct manifest *m, cJSON *list, const struct ir_vault *v,
                        const struct ir_region *region)
 {
@@ -606,10 +687,14 @@ static void emit_vault(struct manifest *m, cJSON *list, const struct ir_vault *v
     json_add_string(&m->doc, obj, "name", vault_name(v));
     json_add_string(&m->doc, obj, "declaration", v->d.name);
     json_add_string(&m->doc, obj, "arn", vault_arn(m->a, v, region));
-    json_add_string(&m->doc, obj, "encryption_key", vault_key_ref(m, v, region));
+    /* an air-gapped vault without a key of its own: an AWS owned key [B26] */
+    json_add_string(&m->doc, obj, "encryption_key",
+                    v->air_gapped && !v->key ? "aws_owned" : vault_key_ref(m, v, region));
     if (key_is_customer_managed(v->key))
         json_add_string(&m->doc, obj, "key", v->key->d.name);
-    if (v->lock)
+    if (v->air_gapped)
+        emit_air_gapped(m, obj, v);
+    else if (v->lock)
         emit_lock(m, obj, v->lock);
     if (v->accept_from.len)
         emit_access_policy(m, obj, v, region->partition ? region->partition->d.name : DEFAULT_PARTITION);

@@ -1,7 +1,7 @@
 /*
  * emit_policy.c - one `policy` of the IR as a BACKUP_POLICY document.
  *
- * Owns: the AWS syntax of a compiled policy (spec sections 1.2-1.5,
+ * Owns: the AWS syntax of a compiled policy (spec sections 1.2-1.6,
  * language.md section 5): top-level "plans"; every leaf wrapped as
  * {"@@assign": value}; numbers as decimal strings, booleans as JSON
  * booleans; copy-action keys equal to their target_backup_vault_arn; and
@@ -182,6 +182,32 @@ static void emit_copy(struct emitter *e, cJSON *copies, const struct ir_plan *pl
     emit_lifecycle(e, action, &copy->lc);
 }
 
+/* The names a list of resource types has in scan_settings or
+ * index_actions (the std's scan_name, index_name; the checks reported
+ * every type without one). */
+static void emit_type_names(struct emitter *e, cJSON *parent, const struct vec *types, bool scan)
+{
+    struct vec names = {0};
+    for (size_t i = 0; i < types->len; i++) {
+        const struct ir_restype *t = VEC_GET(const struct ir_restype, *types, i);
+        const char *n = scan ? t->scan_name : t->index_name;
+        if (n)
+            vec_push(e->a, &names, (void *)n);
+    }
+    assign_strings(e, parent, "resource_types", &names);
+}
+
+/* index_actions and scan_actions (GUARDDUTY, the only scanner) [S1, B6]. */
+static void emit_scan_index(struct emitter *e, cJSON *obj, const struct ir_rule *rule)
+{
+    if (rule->index_at.state == IR_SET)
+        emit_type_names(e, json_add_object(&e->doc, obj, "index_actions"), &rule->index_types, false);
+    if (rule->scan != SCAN_NONE) {
+        cJSON *scanner = json_add_object(&e->doc, json_add_object(&e->doc, obj, "scan_actions"), "GUARDDUTY");
+        assign_string(e, scanner, "scan_mode", rule->scan == SCAN_FULL ? "FULL_SCAN" : "INCREMENTAL_SCAN");
+    }
+}
+
 static void emit_rule(struct emitter *e, cJSON *rules, const struct ir_plan *plan,
                       const struct ir_rule *rule)
 {
@@ -200,7 +226,11 @@ static void emit_rule(struct emitter *e, cJSON *rules, const struct ir_plan *pla
     if (rule->vault)
         assign_string(e, obj, "target_backup_vault_name",
                       rule->vault->aws_name.s);
+    if (rule->air_gapped_vault)
+        assign_string(e, obj, "target_logically_air_gapped_backup_vault_arn",
+                      air_gapped_vault_arn(e->a, rule->air_gapped_vault, plan_partition(plan)));
     emit_tags(e, obj, "recovery_point_tags", &rule->tags);
+    emit_scan_index(e, obj, rule);
     if (rule->copies.len) {
         cJSON *copies = json_add_object(&e->doc, obj, "copy_actions");
         for (size_t i = 0; i < rule->copies.len; i++)
@@ -350,6 +380,11 @@ static void emit_plan(struct emitter *e, cJSON *plans, const struct ir_plan *pla
     emit_selections(e, obj, plan);
     emit_advanced(e, obj, plan);
     emit_tags(e, obj, "backup_plan_tags", &plan->tags);
+    if (plan->scan_role) {
+        cJSON *scanner = json_add_object(&e->doc, json_add_object(&e->doc, obj, "scan_settings"), "GUARDDUTY");
+        emit_type_names(e, scanner, &plan->scan_types, true);
+        assign_string(e, scanner, "scanner_role_arn", role_arn(e->a, plan->scan_role, plan_partition(plan)));
+    }
 }
 
 struct cJSON *emit_policy(struct obc *cc, const struct ir_policy *pol)

@@ -105,6 +105,8 @@ struct ir_restype {
     struct vec role_policies; /* const char*: extra managed policies the backup role needs
                                  ("AWSBackupServiceRolePolicyForS3Backup") */
     const char *opt_in_name;  /* region-settings name ("RDS"); NULL for any */
+    const char *scan_name;    /* scan_settings resource type ("EBS", "ALL"); NULL: not scanned */
+    const char *index_name;   /* index_actions resource type ("EBS"); NULL: not indexed */
     bool continuous;          /* continuous backup (PITR) */
     bool cold_storage;
     bool full_management;     /* independent encryption with the vault key */
@@ -163,6 +165,10 @@ struct ir_lock {
     struct ir_num min_retention; /* days */
     struct ir_num max_retention; /* days */
     struct ir_num grace;         /* days (changeable_for_days) */
+    bool air_gapped;             /* the retention range of a logically air-gapped vault
+                                    (MinRetentionDays, MaxRetentionDays of
+                                    CreateLogicallyAirGappedBackupVault), always in
+                                    compliance mode: no mode, no grace */
 };
 
 struct ir_vault {
@@ -176,6 +182,11 @@ struct ir_vault {
     struct ir_lock *lock;        /* NULL: unlocked */
     struct vec accept_from;      /* struct ir_principal* */
     struct ir_attr accept_at;
+    bool air_gapped;             /* type = logically_air_gapped: its min_retention and
+                                    max_retention are in `lock` (lock->air_gapped) */
+    struct ir_attr type_at;
+    struct vec share_with;       /* struct ir_principal*: AWS RAM shares (air-gapped) */
+    struct ir_attr share_at;
 };
 
 enum cond_op { COND_EQUALS, COND_NOT_EQUALS, COND_LIKE, COND_NOT_LIKE };
@@ -243,6 +254,12 @@ struct ir_rule {
     struct vec tags;            /* struct ir_tag*: recovery_point_tags */
     struct ir_attr tags_at;
     struct vec copies;          /* struct ir_copy* */
+    struct ir_vault *air_gapped_vault; /* target_logically_air_gapped_backup_vault_arn */
+    struct ir_attr air_gapped_at;
+    enum scan_mode { SCAN_NONE, SCAN_FULL, SCAN_INCREMENTAL } scan; /* scan_actions.GUARDDUTY */
+    struct ir_attr scan_at;
+    struct vec index_types;     /* struct ir_restype*: index_actions.resource_types */
+    struct ir_attr index_at;
 };
 
 struct ir_plan {
@@ -257,6 +274,10 @@ struct ir_plan {
     struct ir_flag s3_backup_object_tags;
     struct vec tags;            /* struct ir_tag*: backup_plan_tags */
     struct ir_attr tags_at;
+    struct vec scan_types;      /* struct ir_restype*: scan_settings.GUARDDUTY.resource_types */
+    struct ir_attr scan_types_at;
+    struct ir_role *scan_role;  /* scan_settings.GUARDDUTY.scanner_role_arn */
+    struct ir_attr scan_role_at;
     struct vec rules;           /* struct ir_rule* */
     struct vec policies;        /* struct ir_policy*: the policies that contain it */
 };
@@ -301,6 +322,10 @@ struct ir_program {
      * not imported: the manifest then lists no service-linked role, no
      * trusted service and no key-policy principal. */
     struct ir_role *service_linked_role;
+    /* The std role guardduty_scanner_role (stdlib/iam.ob): the service
+     * principal a plan's scan_role trusts and the managed policy it needs,
+     * which the manifest lists for every scan role. NULL without the std. */
+    struct ir_role *scanner_role;
     struct vec partitions, regions, restypes, permissions, roles;
     struct vec accounts, ous, roots;
     struct vec keys, vaults, selections, plans, policies;
@@ -433,6 +458,9 @@ void key_uses(struct obc *cc, const struct ir_program *prog, struct vec *out); /
 /* ------------------------------------------------------------------ */
 /* ARNs as they appear in a policy (ir_arns.c). */
 const char *vault_arn(struct arena *a, const struct ir_vault *v, const struct ir_region *region);
+/* A rule's target_logically_air_gapped_backup_vault_arn: AWS requires
+ * the $region and $account placeholders [S1]. */
+const char *air_gapped_vault_arn(struct arena *a, const struct ir_vault *v, const char *partition);
 const char *role_arn(struct arena *a, const struct ir_role *r, const char *partition);
 const char *restype_arn(struct arena *a, const char *pattern, const char *partition);
 const char *plan_partition(const struct ir_plan *p); /* of its first region; "aws" if none */

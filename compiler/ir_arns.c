@@ -38,6 +38,12 @@ const char *vault_arn(struct arena *a, const struct ir_vault *v, const struct ir
                         region ? region->d.name : "$region", owner_account(&v->owner), name);
 }
 
+const char *air_gapped_vault_arn(struct arena *a, const struct ir_vault *v, const char *partition)
+{
+    const char *name = v->aws_name.s ? v->aws_name.s : v->d.name;
+    return arena_printf(a, "arn:%s:backup:$region:$account:backup-vault:%s", partition, name);
+}
+
 const char *role_arn(struct arena *a, const struct ir_role *r, const char *partition)
 {
     if (r->arn.s)

@@ -207,6 +207,12 @@ void lower_restype(struct sema *s, const struct ast_item *it, struct ir_restype 
     struct ir_text name = {0};
     if (blk_text(s, &b, A_RESTYPE_OPT_IN_NAME, &name) == IR_SET)
         t->opt_in_name = name.s;
+    name = (struct ir_text){0};
+    if (blk_text(s, &b, A_RESTYPE_SCAN_NAME, &name) == IR_SET)
+        t->scan_name = name.s;
+    name = (struct ir_text){0};
+    if (blk_text(s, &b, A_RESTYPE_INDEX_NAME, &name) == IR_SET)
+        t->index_name = name.s;
     blk_list(s, &b, A_RESTYPE_ROLE_POLICIES, &t->role_policies, &policies);
     t->continuous = flag_of(s, &b, A_RESTYPE_CONTINUOUS_BACKUP);
     t->cold_storage = flag_of(s, &b, A_RESTYPE_COLD_STORAGE);

@@ -3,8 +3,9 @@
  * `lock` blocks) into the IR.
  *
  * Owns: reading KMS key ARNs and aliases (OB7005), where a key lives
- * (account and region from its ARN, or owner/region), and which account
- * holds a vault. Cross-object rules (key region versus vault region,
+ * (account and region from its ARN, or owner/region), which account
+ * holds a vault, and a vault's type: a logically air-gapped vault's
+ * retention range and RAM shares, and what only it takes (OB2004, OB2011). Cross-object rules (key region versus vault region,
  * lock ranges versus rules) are checks on the IR, not here.
  */
 #include "sema.h"
@@ -179,6 +180,54 @@ static void lower_lock(struct sema *s, const struct ast_item *it, struct ir_vaul
     v->lock = l;
 }
 
+/* OB2011: an attribute that only an air-gapped vault takes, written in a
+ * backup vault. */
+static void only_air_gapped(struct sema *s, const struct block *b, enum attr_id id, const struct ir_vault *v)
+{
+    struct loc at = blk_loc(b, id);
+    if (!at.file)
+        return;
+    struct diag *d = diag_emit(s->cc, OB2011, at, "'%s' is for logically air-gapped vaults, and vault '%s' is a "
+                               "backup vault", schema_attr(id)->name, v->d.name);
+    diag_help(s->cc, d, "add type = logically_air_gapped to vault '%s', or remove '%s' (a backup vault's retention "
+                        "range is its lock block's)", v->d.name, schema_attr(id)->name);
+}
+
+/* A logically air-gapped vault [B8, B26]: CreateLogicallyAirGappedBackupVault
+ * requires MinRetentionDays and MaxRetentionDays and the vault is always
+ * locked in compliance mode. Its range is kept as a lock marked
+ * air_gapped, so that rules and copies into it are judged like those
+ * into a locked vault (check_lock.c); check_airgap.c judges the range. */
+static void lower_air_gapped(struct sema *s, const struct block *b, struct ir_vault *v)
+{
+    if (!v->air_gapped) {
+        only_air_gapped(s, b, A_VAULT_MIN_RETENTION, v);
+        only_air_gapped(s, b, A_VAULT_MAX_RETENTION, v);
+        only_air_gapped(s, b, A_VAULT_SHARE_WITH, v);
+        return;
+    }
+    struct ir_lock *l = arena_alloc(s->a, sizeof *l);
+    l->loc = v->type_at.loc;
+    l->mode = LOCK_COMPLIANCE;
+    l->air_gapped = true;
+    blk_num(s, b, A_VAULT_MIN_RETENTION, &l->min_retention);
+    blk_num(s, b, A_VAULT_MAX_RETENTION, &l->max_retention);
+    blk_list(s, b, A_VAULT_SHARE_WITH, &v->share_with, &v->share_at);
+    v->lock = l;
+    const char *missing = l->min_retention.state == IR_ABSENT && l->max_retention.state == IR_ABSENT
+                              ? "min_retention and max_retention"
+                          : l->min_retention.state == IR_ABSENT ? "min_retention"
+                          : l->max_retention.state == IR_ABSENT ? "max_retention"
+                                                                : NULL;
+    if (missing) {
+        struct diag *d = diag_emit(s->cc, OB2004, v->d.name_loc, "logically air-gapped vault '%s' has no %s",
+                                   v->d.name, missing);
+        diag_note(s->cc, d, v->type_at.loc, "the vault is logically air-gapped here");
+        diag_help(s->cc, d, "AWS creates an air-gapped vault with both: add min_retention = 7d (at least 7 days) "
+                            "and max_retention = 365d, the range every backup in it must keep to");
+    }
+}
+
 void lower_vault(struct sema *s, const struct ast_item *it, struct ir_vault *v)
 {
     struct block b;
@@ -192,9 +241,20 @@ void lower_vault(struct sema *s, const struct ast_item *it, struct ir_vault *v)
     blk_list(s, &b, A_VAULT_REGION, &v->regions, &v->regions_at);
     v->key = (struct ir_key *)blk_ref(s, &b, A_VAULT_KEY, &v->key_at);
     blk_list(s, &b, A_VAULT_ACCEPT_COPIES_FROM, &v->accept_from, &v->accept_at);
+    v->air_gapped = blk_enum(s, &b, A_VAULT_TYPE, &v->type_at) == 1;
     for (size_t i = 0; i < it->body.len; i++) {
         const struct ast_item *c = VEC_GET(const struct ast_item, it->body, i);
-        if (c->form == ITEM_BLOCK && strcmp(ast_word_text(c, 0), schema_block(BK_LOCK)->word) == 0)
-            lower_lock(s, c, v);
+        if (c->form != ITEM_BLOCK || strcmp(ast_word_text(c, 0), schema_block(BK_LOCK)->word) != 0)
+            continue;
+        if (v->air_gapped) {
+            struct diag *d = diag_emit(s->cc, OB2011, ast_word_loc(c, 0), "vault '%s' is logically air-gapped and "
+                                       "cannot have a lock block", v->d.name);
+            diag_note(s->cc, d, v->type_at.loc, "the vault is logically air-gapped here");
+            diag_help(s->cc, d, "an air-gapped vault is always locked in compliance mode: remove the lock block and "
+                                "give the vault min_retention and max_retention");
+            continue;
+        }
+        lower_lock(s, c, v);
     }
+    lower_air_gapped(s, &b, v);
 }

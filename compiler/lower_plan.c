@@ -3,8 +3,10 @@
  * `copy to` blocks) and `policy` declarations into the IR.
  *
  * Owns: the default regions of a plan (the organization's), rule and
- * copy lifecycles, OB3004 (time zones), and where a copy's target vault
- * lives. Schedules go through schedule.c and match expressions through
+ * copy lifecycles, OB3004 (time zones), where a copy's target vault
+ * lives, and the plan's scan settings and the rule's scan, index and
+ * air-gapped vault as written (their checks: check_airgap.c,
+ * check_scan.c). Schedules go through schedule.c and match expressions through
  * selector.c; rules that relate several objects are checks (checks.c).
  */
 #include "sema.h"
@@ -139,6 +141,10 @@ static void lower_rule(struct sema *s, const struct ast_item *it, struct ir_plan
     blk_flag(s, &b, A_RULE_CONTINUOUS, &r->continuous);
     read_lifecycle(s, &b, &rule_lifecycle, &r->lc);
     blk_list(s, &b, A_RULE_TAGS, &r->tags, &r->tags_at);
+    r->air_gapped_vault = (struct ir_vault *)blk_ref(s, &b, A_RULE_AIR_GAPPED_VAULT, &r->air_gapped_at);
+    int scan = blk_enum(s, &b, A_RULE_SCAN, &r->scan_at);
+    r->scan = scan == 0 ? SCAN_FULL : scan == 1 ? SCAN_INCREMENTAL : SCAN_NONE;
+    blk_list(s, &b, A_RULE_INDEX, &r->index_types, &r->index_at);
     for (size_t i = 0; i < it->body.len; i++) {
         const struct ast_item *c = VEC_GET(const struct ast_item, it->body, i);
         if (c->form == ITEM_BLOCK && strcmp(ast_word_text(c, 0), schema_block(BK_COPY)->word) == 0)
@@ -163,6 +169,27 @@ static void plan_regions(struct sema *s, const struct block *b, struct ir_plan *
                         "as the default for every plan");
 }
 
+/* scan_settings.GUARDDUTY: resource_types and scanner_role_arn are both
+ * required [S1] (OB2004 when one is written without the other). */
+static void plan_scan(struct sema *s, const struct block *b, struct ir_plan *p)
+{
+    blk_list(s, b, A_PLAN_SCAN_TYPES, &p->scan_types, &p->scan_types_at);
+    const struct ast_value *v = blk_value(b, A_PLAN_SCAN_ROLE);
+    if (v) {
+        p->scan_role = lower_role_value(s, v);
+        p->scan_role_at = (struct ir_attr){p->scan_role ? IR_SET : IR_REJECTED, v->loc};
+    }
+    bool types = p->scan_types_at.state != IR_ABSENT, role = p->scan_role_at.state != IR_ABSENT;
+    if (types == role)
+        return;
+    struct diag *d = diag_emit(s->cc, OB2004, types ? p->scan_types_at.loc : p->scan_role_at.loc,
+                               "plan '%s' has %s but no %s", p->d.name, types ? "scan_types" : "scan_role",
+                               types ? "scan_role" : "scan_types");
+    diag_help(s->cc, d, "scan_settings needs both: add %s", types ? "scan_role = ROLE (a role that trusts GuardDuty "
+                        "malware protection, like guardduty_scanner_role from std/aws)" : "scan_types = [ebs], the "
+                        "resource types GuardDuty scans");
+}
+
 void lower_plan(struct sema *s, const struct ast_item *it, struct ir_plan *p)
 {
     struct block b;
@@ -173,6 +200,7 @@ void lower_plan(struct sema *s, const struct ast_item *it, struct ir_plan *p)
     blk_flag(s, &b, A_PLAN_BACKUP_ACLS, &p->s3_backup_acls);
     blk_flag(s, &b, A_PLAN_BACKUP_OBJECT_TAGS, &p->s3_backup_object_tags);
     blk_list(s, &b, A_PLAN_TAGS, &p->tags, &p->tags_at);
+    plan_scan(s, &b, p);
     size_t nrules = 0;
     struct strmap rule_names = {0};
     for (size_t i = 0; i < it->body.len; i++) {

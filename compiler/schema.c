@@ -13,6 +13,9 @@
 
 /* The choices of VT_ENUM attributes; lower_lock maps index 1 to LOCK_GOVERNANCE. */
 static const char *const lock_modes[] = {"compliance", "governance", NULL};
+/* lower_vault maps index 1 to an air-gapped vault; lower_rule index 0 to a full scan. */
+static const char *const vault_types[] = {"backup", "logically_air_gapped", NULL};
+static const char *const scan_modes[] = {"full", "incremental", NULL};
 
 static const struct attr_spec attrs[ATTR_COUNT] = {
 #define ATTR(id, block, name, type, kinds, flags, choices, what) \
