@@ -7,7 +7,8 @@
 #   make check      every test (under 10 min on 2 idle cores): unit, stdlib
 #                   lint, explanations, golden corpus with and without
 #                   ASan+UBSan, stdlib independence, command line, schema
-#                   validation, valgrind on a sample, a 60 s fuzz run
+#                   validation, AWS's documentation examples (examples/aws),
+#                   valgrind on a sample, a 60 s fuzz run
 #   make valgrind-full  valgrind on every corpus case (make check: a sample)
 #   make install    install obc to $(PREFIX)/bin (PREFIX=/usr/local)
 #   make regen      rewrite the corpus goldens from the current obc (review the diff!)
@@ -58,7 +59,7 @@ VARIANT_CC_fuzz       := clang
 FUZZ_SECONDS          ?= 60
 
 .PHONY: all deps test-deps demo check install uninstall clean regen bench linear fuzz coverage \
-        unit stdlib-lint explanations corpus cli schema valgrind fuzz-smoke layers \
+        unit stdlib-lint explanations corpus cli schema aws-examples valgrind fuzz-smoke layers \
         test corpus-release stdlib-independence valgrind-full
 
 all: deps
@@ -154,7 +155,7 @@ test: test-deps
 check: test-deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc $(BUILD)/asan/obc $(FUZZ_BINS) $(UNIT_BINS)
 	@$(MAKE) --no-print-directory layers unit stdlib-lint explanations corpus stdlib-independence cli schema \
-	    linear valgrind fuzz-smoke
+	    aws-examples linear valgrind fuzz-smoke
 	@echo "make check: all passed"
 
 # The cmocka unit tests, built with ASan+UBSan.
@@ -197,6 +198,11 @@ schema:
 	$(PY) tests/validate-policies.py --compile $(BUILD)/obc corpus examples
 	$(PY) tests/validate-policies.py --real-corpora
 	tests/check-sources.sh
+
+# AWS's documentation examples written in .ob (examples/aws/): each
+# compiles, and equals AWS's JSON when ../shared is present.
+aws-examples:
+	$(PY) tests/check-aws-examples.py $(BUILD)/obc
 
 # valgrind (memcheck: leaks, uninitialised reads) on a fixed sample: every
 # 4th corpus case and all of corpus/valid/ and corpus/fuzz/ (about 100
