@@ -6,9 +6,11 @@
  * up into a backup vault and, with air_gapped_vault, also into an
  * air-gapped one), the retention range an air-gapped vault is created
  * with (MinRetentionDays at least 7, MaxRetentionDays at most 36500, min
- * at most max), and that the air-gapped vault of a rule exists in the
- * account and every region where the rule runs: the policy names it by
- * arn:...:$region:$account:backup-vault:NAME. Does not: compare the
+ * at most max), that the air-gapped vault of a rule exists in the
+ * account and every region where the rule runs (the policy names it by
+ * arn:...:$region:$account:backup-vault:NAME), that AWS offers air-gapped
+ * vaults in its regions (the std's air_gapped_vaults), and that types AWS
+ * does not fully manage reach it from a customer-managed-key vault. Does not: compare the
  * retention of rules and copies with the range (check_lock.c does, as
  * for a locked vault), or look at the AST.
  */
@@ -103,12 +105,66 @@ static void check_place(struct obc *cc, struct check_reported *memo, const struc
     }
 }
 
+/* OB6021: a region of `regions` where AWS offers no air-gapped vaults
+ * [B26]; reported at `at` (where the regions come from). */
+static void check_offered(struct obc *cc, const struct ir_vault *v, const struct vec *regions, struct loc at,
+                          const char *why)
+{
+    for (size_t i = 0; i < regions->len; i++) {
+        const struct ir_region *reg = VEC_GET(const struct ir_region, *regions, i);
+        if (!reg->no_air_gapped_vaults)
+            continue;
+        struct diag *d = diag_emit(cc, OB6021, at, "air-gapped vault '%s' %s %s, where AWS Backup offers no "
+                                   "logically air-gapped vaults", v->d.name, why, reg->d.name);
+        diag_help(cc, d, "keep the air-gapped vault in a region that has them: copy into one in another region "
+                         "with 'copy to', or use a backup vault with a compliance lock in %s", reg->d.name);
+        return;
+    }
+}
+
+/* OB6022: "For resources that are not fully managed, the source backup
+ * must be encrypted with a customer managed key" [B26]: the temporary
+ * snapshot in the rule's vault is the source of the copy into the
+ * air-gapped vault. A warning: a selection by tags may never meet them. */
+static void check_source_key(struct obc *cc, const struct ir_program *prog, const struct ir_plan *p,
+                             const struct ir_rule *r)
+{
+    const struct ir_vault *v = r->vault, *lag = r->air_gapped_vault;
+    if (!v || !lag || !lag->air_gapped || v->air_gapped || v->key_at.state == IR_REJECTED ||
+        (v->key && !v->key->aws_managed))
+        return;
+    struct vec types = {0}, partial = {0};
+    bool any = false;
+    ir_plan_types(prog, p, &types, &any, &cc->arena);
+    for (size_t i = 0; i < types.len; i++) {
+        struct ir_restype *t = types.items[i];
+        if (!t->full_management)
+            vec_push(&cc->arena, &partial, t);
+    }
+    if (!partial.len)
+        return;
+    struct diag *d = diag_emit(cc, OB6022, r->air_gapped_at.loc, "%s backs up %s into air-gapped vault '%s' "
+                               "through a temporary snapshot in vault '%s', whose key is AWS managed; AWS needs a "
+                               "customer managed key for types it does not fully manage%s",
+                               check_rule_words(&cc->arena, r), check_some_types(&cc->arena, &partial, any),
+                               lag->d.name, v->d.name,
+                               any ? " (its selection, by tags or type any, can include them)" : "");
+    if (v->key_at.loc.file)
+        diag_note(cc, d, v->key_at.loc, "vault '%s' uses an AWS managed key here", v->d.name);
+    else
+        diag_note(cc, d, v->d.name_loc, "vault '%s' names no key, so AWS encrypts it with aws/backup", v->d.name);
+    diag_help(cc, d, "encrypt vault '%s' with a customer managed key (key = ...), or select only types AWS Backup "
+                     "fully manages", v->d.name);
+}
+
 void check_airgap(struct obc *cc, struct ir_program *prog)
 {
     for (size_t i = 0; i < prog->vaults.len; i++) {
         const struct ir_vault *v = VEC_GET(const struct ir_vault, prog->vaults, i);
         if (v->air_gapped && v->lock)
             check_range(cc, v);
+        if (v->air_gapped && v->regions_at.state == IR_SET)
+            check_offered(cc, v, &v->regions, v->regions_at.loc, "is in");
     }
     struct check_reported memo = {0};
     for (size_t i = 0; i < prog->plans.len; i++) {
@@ -117,6 +173,10 @@ void check_airgap(struct obc *cc, struct ir_program *prog)
             const struct ir_rule *r = VEC_GET(const struct ir_rule, p->rules, j);
             check_types(cc, r);
             check_place(cc, &memo, p, r);
+            if (r->air_gapped_vault && r->air_gapped_vault->air_gapped && !r->air_gapped_vault->regions.len)
+                check_offered(cc, r->air_gapped_vault, &p->regions, r->air_gapped_at.loc,
+                              "would exist wherever the plan runs, which includes");
+            check_source_key(cc, prog, p, r);
         }
     }
 }

@@ -97,6 +97,7 @@ struct ir_region {
     struct ir_partition *partition;
     bool opt_in;             /* must be enabled per account */
     const char *display;     /* "Europe (Frankfurt)" */
+    bool no_air_gapped_vaults; /* air_gapped_vaults = false */
 };
 
 struct ir_restype {

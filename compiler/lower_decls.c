@@ -186,6 +186,9 @@ void lower_region(struct sema *s, const struct ast_item *it, struct ir_region *r
     struct ir_flag f = {0};
     if (blk_flag(s, &b, A_REGION_OPT_IN, &f) == IR_SET)
         r->opt_in = f.v;
+    f = (struct ir_flag){0};
+    if (blk_flag(s, &b, A_REGION_AIR_GAPPED_VAULTS, &f) == IR_SET)
+        r->no_air_gapped_vaults = !f.v;
 }
 
 static bool flag_of(struct sema *s, const struct block *b, enum attr_id id)
