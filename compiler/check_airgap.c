@@ -10,7 +10,8 @@
  * account and every region where the rule runs (the policy names it by
  * arn:...:$region:$account:backup-vault:NAME), that AWS offers air-gapped
  * vaults in its regions (the std's air_gapped_vaults), and that types AWS
- * does not fully manage reach it from a customer-managed-key vault. Does not: compare the
+ * does not fully manage reach it from a customer-managed-key vault, and
+ * that no type that cannot copies into one across regions. Does not: compare the
  * retention of rules and copies with the range (check_lock.c does, as
  * for a locked vault), or look at the AST.
  */
@@ -157,6 +158,39 @@ static void check_source_key(struct obc *cc, const struct ir_program *prog, cons
                      "fully manages", v->d.name);
 }
 
+/* OB6023: "No cross-Region copy to or from a LAG vault for Aurora,
+ * DocumentDB or Neptune" [B26]. Judged for the types a plan names; a
+ * selection by tags may never meet them. */
+static void check_copy_regions(struct obc *cc, const struct ir_program *prog, const struct ir_plan *p,
+                               const struct ir_rule *r, const struct ir_copy *c)
+{
+    if (!c->target || !c->target->air_gapped)
+        return;
+    const struct ir_region *to = copy_region(p, c);
+    const struct ir_region *from = NULL;
+    for (size_t i = 0; to && !from && i < p->regions.len; i++)
+        if (p->regions.items[i] != to)
+            from = p->regions.items[i];
+    if (!from)
+        return;
+    struct vec types = {0}, cannot = {0};
+    bool any = false;
+    ir_plan_types(prog, p, &types, &any, &cc->arena);
+    for (size_t i = 0; !any && i < types.len; i++) {
+        struct ir_restype *t = types.items[i];
+        if (t->no_air_gapped_cross_region_copy)
+            vec_push(&cc->arena, &cannot, t);
+    }
+    if (!cannot.len)
+        return;
+    struct diag *d = diag_emit(cc, OB6023, c->target_loc, "%s copies %s from %s into air-gapped vault '%s' in %s; "
+                               "AWS Backup copies these types into an air-gapped vault only within one region",
+                               check_rule_words(&cc->arena, r), check_names(&cc->arena, &cannot, SIZE_MAX),
+                               from->d.name, c->target->d.name, to->d.name);
+    diag_help(cc, d, "copy into an air-gapped vault in the plan's own region (air_gapped_vault = VAULT backs up into "
+                     "one in each region), or leave these types out of the plan");
+}
+
 void check_airgap(struct obc *cc, struct ir_program *prog)
 {
     for (size_t i = 0; i < prog->vaults.len; i++) {
@@ -177,6 +211,8 @@ void check_airgap(struct obc *cc, struct ir_program *prog)
                 check_offered(cc, r->air_gapped_vault, &p->regions, r->air_gapped_at.loc,
                               "would exist wherever the plan runs, which includes");
             check_source_key(cc, prog, p, r);
+            for (size_t k = 0; k < r->copies.len; k++)
+                check_copy_regions(cc, prog, p, r, VEC_GET(const struct ir_copy, r->copies, k));
         }
     }
 }

@@ -116,6 +116,7 @@ struct ir_restype {
     bool both_in_one_copy;    /* cross-account and cross-region in one copy action */
     bool is_any;              /* the wildcard type `any` */
     bool management_preference; /* has a ResourceTypeManagementPreference setting */
+    bool no_air_gapped_cross_region_copy; /* air_gapped_cross_region_copy = false */
 };
 
 struct ir_permissions {

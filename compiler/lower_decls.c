@@ -225,6 +225,9 @@ void lower_restype(struct sema *s, const struct ast_item *it, struct ir_restype 
     t->both_in_one_copy = flag_of(s, &b, A_RESTYPE_CROSS_ACCOUNT_AND_REGION_COPY);
     t->is_any = flag_of(s, &b, A_RESTYPE_ANY);
     t->management_preference = flag_of(s, &b, A_RESTYPE_MANAGEMENT_PREFERENCE);
+    struct ir_flag f = {0};
+    if (blk_flag(s, &b, A_RESTYPE_AIR_GAPPED_CROSS_REGION_COPY, &f) == IR_SET)
+        t->no_air_gapped_cross_region_copy = !f.v;
 }
 
 /* Whether `p` names a declared partition (the std's partitions.ob). With
