@@ -656,13 +656,15 @@ static void emit_air_gapped_rule(struct manifest *m, cJSON *list, const struct i
     struct vec types = {0}, direct = {0}, via = {0};
     bool any = false;
     ir_plan_types(m->prog, r->plan, &types, &any, m->a);
+    json_add_bool(&m->doc, obj, "any_type", any);
+    if (any) /* every type, each its own way: which ones is the std's business */
+        return;
     for (size_t i = 0; i < types.len; i++) {
         const struct ir_restype *t = VEC_GET(const struct ir_restype, types, i);
         push_string(m->a, t->full_management ? &direct : &via, t->d.name);
     }
     json_add_strings(&m->doc, obj, "direct_types", &direct);
     json_add_strings(&m->doc, obj, "via_snapshot_types", &via);
-    json_add_bool(&m->doc, obj, "any_type", any);
 }
 
 static void emit_air_gapped(struct manifest *m, cJSON *obj, const struct ir_vault *v)
