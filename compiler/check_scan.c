@@ -46,7 +46,7 @@ static void check_all(struct obc *cc, const struct ir_plan *p)
  * every policy example indexes EBS and S3 in one rule [S1]. */
 static void check_index_count(struct obc *cc, const struct ir_rule *r)
 {
-    if (r->index_types.len <= AWS_INDEX_TYPES_PER_RULE)
+    if (r->index_at.state != IR_SET || r->index_types.len <= AWS_INDEX_TYPES_PER_RULE)
         return;
     struct diag *d = diag_emit(cc, OB5022, r->index_at.loc, "%s indexes %zu resource types; the AWS Backup API "
                                "accepts one per rule, although the backup policy examples list two",

@@ -200,6 +200,8 @@ static void only_air_gapped(struct sema *s, const struct block *b, enum attr_id 
  * into a locked vault (check_lock.c); check_airgap.c judges the range. */
 static void lower_air_gapped(struct sema *s, const struct block *b, struct ir_vault *v)
 {
+    if (v->type_at.state == IR_REJECTED) /* its type is unknown: judge nothing by it */
+        return;
     if (!v->air_gapped) {
         only_air_gapped(s, b, A_VAULT_MIN_RETENTION, v);
         only_air_gapped(s, b, A_VAULT_MAX_RETENTION, v);
