@@ -110,7 +110,8 @@ struct ir_restype {
     bool full_management;     /* independent encryption with the vault key */
     bool cross_account_copy;
     bool cross_region_copy;
-    bool both_in_one_copy;    /* cross-account and cross-region in one copy action */
+    bool opt_in_cross_account_copy; /* the same where an opt-in region is involved */
+    bool opt_in_cross_region_copy;
     bool is_any;              /* the wildcard type `any` */
     bool management_preference; /* has a ResourceTypeManagementPreference setting */
 };
