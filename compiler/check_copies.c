@@ -1,11 +1,13 @@
 /*
  * check_copies.c - where vaults, keys and copies live, and where a copy
- * may go (OB6001-OB6009): a rule's vault exists in every region and every
- * account its plan runs in, a vault's key is in the vault's region, and
- * copy actions follow AWS's rules (partitions, accounts, the Default
- * vault, the destination's access policy, at most five per rule).
+ * may go (OB6001-OB6009, OB6011, OB6012): a rule's vault exists in every
+ * region and every account its plan runs in, a vault's key is in the
+ * vault's region, and copy actions follow AWS's rules (partitions,
+ * accounts, the Default vault, the destination's access policy, at most
+ * five per rule, the copies each selected resource type can make, no copy
+ * onto its own source vault).
  * Sources: backup-policy-spec.md 1.3.3, 3.2 and 6.3 [B12, B14, B15, B16,
- * B17, X4].
+ * B17, B29, S1].
  *
  * Works on the IR only and reports each root cause
  * once: a copy whose target sema rejected (not exactly one region) or
@@ -80,6 +82,14 @@ static const char *receiver_words(struct arena *a, const struct ir_receiver *r, 
                             r->policy->d.name, d->name, p->d.name);
     return arena_printf(a, "policy '%s' is attached to %s '%s': every account under it runs plan '%s'",
                         r->policy->d.name, decl_kind_name(d->kind), d->name, p->d.name);
+}
+
+/* The plan's regions a copy to `to` leaves. */
+static void regions_left(struct arena *a, const struct ir_plan *p, const struct ir_region *to, struct vec *out)
+{
+    for (size_t i = 0; i < p->regions.len; i++)
+        if (p->regions.items[i] != to)
+            vec_push(a, out, p->regions.items[i]);
 }
 
 /* ---- OB6009: a vault of one account, a plan of many ------------------ */
@@ -227,7 +237,16 @@ static bool check_partitions(struct copies *c, const struct ir_plan *p, const st
     return false;
 }
 
-/* ---- OB6006: a copy onto itself -------------------------------------- */
+/* ---- OB6006, OB6012: a copy onto itself ------------------------------ */
+
+/* A copy lands in its own source vault only where account, Region and
+ * vault name are all the same [B14, B15, B29]. Where that holds wherever
+ * the rule runs, the copy never does anything: OB6006. Where it holds in
+ * some of the plan's Regions (AWS's policy Example 2 copies to us-east-1
+ * from a plan of us-east-1 and eu-central-1 [S1]) or in the one account
+ * that holds the target and also runs the plan (the seed module's
+ * external vault), AWS accepts the policy and the copy works elsewhere:
+ * OB6012, a warning. */
 
 static bool same_vault(const struct ir_vault *a, const struct ir_vault *b)
 {
@@ -237,12 +256,32 @@ static bool same_vault(const struct ir_vault *a, const struct ir_vault *b)
     return strcmp(vault_aws_name(a), vault_aws_name(b)) == 0 && ir_same_principal(&oa, &ob);
 }
 
-static void check_self_copy(struct copies *c, const struct ir_plan *p, const struct ir_rule *r,
-                            const struct ir_copy *cp)
+/* When the rule's vault is every member's and the target, of the same
+ * AWS name, is one account's: the attachment that may make that account
+ * run the plan (the account itself, or a root or OU it may be under);
+ * NULL when none can. */
+static const struct ir_receiver *holder_runs_plan(struct copies *c, const struct ir_plan *p,
+                                                  const struct ir_rule *r, const struct ir_vault *t)
 {
-    const struct ir_region *to = copy_region(p, cp);
-    if (!r->vault || !to || !same_vault(r->vault, cp->target) || !has_item(&p->regions, to))
-        return;
+    struct ir_principal from = ir_vault_owner(r->vault), to = ir_vault_owner(t);
+    if (from.kind != PRIN_MEMBERS || to.kind != PRIN_ACCOUNT || strcmp(vault_aws_name(r->vault), vault_aws_name(t)))
+        return NULL;
+    struct vec receivers = {0};
+    const struct ir_receiver *maybe = NULL;
+    ir_plan_receivers(p, &receivers, c->a);
+    for (size_t i = 0; i < receivers.len; i++) {
+        const struct ir_receiver *x = receivers.items[i];
+        if (x->who.kind == PRIN_ACCOUNT && ir_same_principal(&x->who, &to))
+            return x;
+        if (!maybe && x->target && x->target->kind != TARGET_ACCOUNT)
+            maybe = x;
+    }
+    return maybe;
+}
+
+static void report_self_copy_everywhere(struct copies *c, const struct ir_rule *r, const struct ir_copy *cp,
+                                        const struct ir_region *to)
+{
     const char *alias =
         r->vault == cp->target
             ? ""
@@ -254,6 +293,52 @@ static void check_self_copy(struct copies *c, const struct ir_plan *p, const str
     note_if(c->cc, d, r->vault_at.loc, arena_printf(c->a, "the rule backs up into vault '%s' here", r->vault->d.name));
     diag_help(c->cc, d,
               "copy to another vault, or to a vault in another region or account; remove the copy if none is meant");
+}
+
+static void check_self_copy(struct copies *c, const struct ir_plan *p, const struct ir_rule *r,
+                            const struct ir_copy *cp)
+{
+    const struct ir_region *to = copy_region(p, cp);
+    if (!r->vault || !to || !has_item(&p->regions, to))
+        return;
+    const struct ir_vault *t = cp->target;
+    if (same_vault(r->vault, t)) {
+        if (p->regions.len == 1) {
+            report_self_copy_everywhere(c, r, cp, to);
+            return;
+        }
+        struct vec others = {0};
+        regions_left(c->a, p, to, &others);
+        struct diag *d = diag_emit(c->cc, OB6012, cp->target_loc,
+                                   "%s copies into vault '%s' in %s; where the plan runs in %s, that is the vault "
+                                   "it backs up into (same account, Region and vault name), so there the copy "
+                                   "lands in its own source vault",
+                                   check_rule_words(c->a, r), t->d.name, to->d.name, to->d.name);
+        note_if(c->cc, d, p->regions_at.loc,
+                arena_printf(c->a, "plan '%s' runs in %s; from %s the copy goes to another Region", p->d.name,
+                             all_names(c->a, &p->regions), all_names(c->a, &others)));
+        diag_help(c->cc, d,
+                  "if the copy is meant for %s only, give %s its own plan without the copy; or copy to a vault of "
+                  "another name",
+                  all_names(c->a, &others), to->d.name);
+        return;
+    }
+    const struct ir_receiver *x = holder_runs_plan(c, p, r, t);
+    if (!x || !first_report(c, OB6012, t, p))
+        return;
+    const char *acct = t->owner.account->d.name;
+    struct diag *d = diag_emit(c->cc, OB6012, cp->target_loc,
+                               "%s copies into vault '%s' of account '%s', which has the AWS name '%s' of the "
+                               "rule's own vault: in account '%s', which %s the plan, the copy lands in its own "
+                               "source vault (same account, Region and vault name)",
+                               check_rule_words(c->a, r), t->d.name, acct, vault_aws_name(t), acct,
+                               x->who.kind == PRIN_ACCOUNT ? "runs" : "may run");
+    if (x->target)
+        note_if(c->cc, d, x->target->loc, receiver_words(c->a, x, p));
+    diag_help(c->cc, d,
+              "give vault '%s' another name than vault '%s', or attach the policy so that account '%s' does not "
+              "run the plan",
+              t->d.name, r->vault->d.name, acct);
 }
 
 /* ---- OB6004: the Default vault --------------------------------------- */
@@ -352,14 +437,6 @@ static void check_accepts(struct copies *c, const struct ir_plan *p, const struc
 }
 
 /* ---- OB6003, OB6011: types that cannot copy this way ------------------ */
-
-/* The plan's regions a copy to `to` leaves. */
-static void regions_left(struct arena *a, const struct ir_plan *p, const struct ir_region *to, struct vec *out)
-{
-    for (size_t i = 0; i < p->regions.len; i++)
-        if (p->regions.items[i] != to)
-            vec_push(a, out, p->regions.items[i]);
-}
 
 /* The ways one copy action goes: to another account, to other regions,
  * and the opt-in region it involves (its source or its destination). One
