@@ -248,14 +248,6 @@ static bool check_partitions(struct copies *c, const struct ir_plan *p, const st
  * external vault), AWS accepts the policy and the copy works elsewhere:
  * OB6012, a warning. */
 
-static bool same_vault(const struct ir_vault *a, const struct ir_vault *b)
-{
-    if (a == b)
-        return true;
-    struct ir_principal oa = ir_vault_owner(a), ob = ir_vault_owner(b);
-    return strcmp(vault_aws_name(a), vault_aws_name(b)) == 0 && ir_same_principal(&oa, &ob);
-}
-
 /* When the rule's vault is every member's and the target, of the same
  * AWS name, is one account's: the attachment that may make that account
  * run the plan (the account itself, or a root or OU it may be under);
@@ -302,7 +294,7 @@ static void check_self_copy(struct copies *c, const struct ir_plan *p, const str
     if (!r->vault || !to || !has_item(&p->regions, to))
         return;
     const struct ir_vault *t = cp->target;
-    if (same_vault(r->vault, t)) {
+    if (ir_same_aws_vault(r->vault, t)) {
         if (p->regions.len == 1) {
             report_self_copy_everywhere(c, r, cp, to);
             return;

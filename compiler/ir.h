@@ -361,6 +361,9 @@ bool ir_copy_cross_account(const struct ir_vault *source, const struct ir_vault 
  * every plan whose rules target it. Appends struct ir_region*. */
 void ir_vault_regions(const struct ir_program *prog, const struct ir_vault *v, struct vec *out,
                       struct arena *a);
+/* ir_overlap.c: whether two plans may back up the same resource (they
+ * share a region and their selections cannot be shown disjoint). */
+bool ir_plans_may_share_resources(const struct ir_plan *a, const struct ir_plan *b, struct arena *ar);
 /* The resource types a plan can back up (struct ir_restype*), and
  * whether it can back up anything (tag-only selections or `any`). */
 void ir_plan_types(const struct ir_program *prog, const struct ir_plan *p, struct vec *out,
@@ -382,6 +385,9 @@ int64_t ir_copy_retention(const struct ir_rule *r, const struct ir_copy *c, bool
 /* The vault is AWS's `Default` vault (by its AWS name), whose key cannot
  * be shared with other accounts. */
 bool ir_vault_is_default(const struct ir_vault *v);
+/* Two declarations name one AWS vault (per region): the same AWS name,
+ * held by the same account (or both by every member). */
+bool ir_same_aws_vault(const struct ir_vault *a, const struct ir_vault *b);
 /* A region of plan `p` in another partition than the region copy `c`
  * lands in (copies never cross partitions), or NULL. c->target must be
  * set: the checks skip copies whose target sema rejected. */
