@@ -20,15 +20,20 @@ static bool is_continuous(const struct ir_rule *r)
     return r->continuous.state == IR_SET && r->continuous.v && r->vault;
 }
 
-/* The plan can select a resource type that has continuous backup. */
+/* The plan can select a resource of a type that has continuous backup:
+ * such a type, or one with the same ARN pattern (`type in [documentdb]`
+ * selects Aurora clusters too [S1]). */
 static bool reaches_continuous_type(const struct ir_program *prog, const struct ir_plan *p, struct arena *a)
 {
     struct vec types = {0};
     bool any = false;
     ir_plan_types(prog, p, &types, &any, a);
     for (size_t i = 0; i < types.len; i++)
-        if (((const struct ir_restype *)types.items[i])->continuous)
-            return true;
+        for (size_t j = 0; j < prog->restypes.len; j++) {
+            const struct ir_restype *t = prog->restypes.items[j];
+            if (t->continuous && ir_types_share_pattern(types.items[i], t))
+                return true;
+        }
     return false;
 }
 

@@ -364,6 +364,9 @@ void ir_vault_regions(const struct ir_program *prog, const struct ir_vault *v, s
 /* ir_overlap.c: whether two plans may back up the same resource (they
  * share a region and their selections cannot be shown disjoint). */
 bool ir_plans_may_share_resources(const struct ir_plan *a, const struct ir_plan *b, struct arena *ar);
+/* Two resource types select the same resources in a policy: one of them
+ * is `any`, or they share an ARN pattern (aurora, documentdb, neptune). */
+bool ir_types_share_pattern(const struct ir_restype *a, const struct ir_restype *b);
 /* The resource types a plan can back up (struct ir_restype*), and
  * whether it can back up anything (tag-only selections or `any`). */
 void ir_plan_types(const struct ir_program *prog, const struct ir_plan *p, struct vec *out,

@@ -24,7 +24,7 @@ static bool has_region(const struct ir_plan *p, const void *r)
     return false;
 }
 
-static bool types_share_pattern(const struct ir_restype *a, const struct ir_restype *b)
+bool ir_types_share_pattern(const struct ir_restype *a, const struct ir_restype *b)
 {
     if (a == b || a->is_any || b->is_any)
         return true;
@@ -41,7 +41,7 @@ static bool types_disjoint(const struct ir_sel_entry *a, const struct ir_sel_ent
         return false;
     for (size_t i = 0; i < a->types.len; i++)
         for (size_t j = 0; j < b->types.len; j++)
-            if (types_share_pattern(a->types.items[i], b->types.items[j]))
+            if (ir_types_share_pattern(a->types.items[i], b->types.items[j]))
                 return false;
     return true;
 }
