@@ -1,11 +1,13 @@
 /*
  * check_copies.c - where vaults, keys and copies live, and where a copy
- * may go (OB6001-OB6009): a rule's vault exists in every region and every
- * account its plan runs in, a vault's key is in the vault's region, and
- * copy actions follow AWS's rules (partitions, accounts, the Default
- * vault, the destination's access policy, at most five per rule).
+ * may go (OB6001-OB6009, OB6011, OB6012): a rule's vault exists in every
+ * region and every account its plan runs in, a vault's key is in the
+ * vault's region, and copy actions follow AWS's rules (partitions,
+ * accounts, the Default vault, the destination's access policy, at most
+ * five per rule, the copies each selected resource type can make, no copy
+ * onto its own source vault).
  * Sources: backup-policy-spec.md 1.3.3, 3.2 and 6.3 [B12, B14, B15, B16,
- * B17, X4].
+ * B17, B29, S1].
  *
  * Works on the IR only and reports each root cause
  * once: a copy whose target sema rejected (not exactly one region) or
@@ -80,6 +82,14 @@ static const char *receiver_words(struct arena *a, const struct ir_receiver *r, 
                             r->policy->d.name, d->name, p->d.name);
     return arena_printf(a, "policy '%s' is attached to %s '%s': every account under it runs plan '%s'",
                         r->policy->d.name, decl_kind_name(d->kind), d->name, p->d.name);
+}
+
+/* The plan's regions a copy to `to` leaves. */
+static void regions_left(struct arena *a, const struct ir_plan *p, const struct ir_region *to, struct vec *out)
+{
+    for (size_t i = 0; i < p->regions.len; i++)
+        if (p->regions.items[i] != to)
+            vec_push(a, out, p->regions.items[i]);
 }
 
 /* ---- OB6009: a vault of one account, a plan of many ------------------ */
@@ -227,22 +237,43 @@ static bool check_partitions(struct copies *c, const struct ir_plan *p, const st
     return false;
 }
 
-/* ---- OB6006: a copy onto itself -------------------------------------- */
+/* ---- OB6006, OB6012: a copy onto itself ------------------------------ */
 
-static bool same_vault(const struct ir_vault *a, const struct ir_vault *b)
+/* A copy lands in its own source vault only where account, Region and
+ * vault name are all the same [B14, B15, B29]. Where that holds wherever
+ * the rule runs, the copy never does anything: OB6006. Where it holds in
+ * some of the plan's Regions (AWS's policy Example 2 copies to us-east-1
+ * from a plan of us-east-1 and eu-central-1 [S1]) or in the one account
+ * that holds the target and also runs the plan (the seed module's
+ * external vault), AWS accepts the policy and the copy works elsewhere:
+ * OB6012, a warning. */
+
+/* When the rule's vault is every member's and the target, of the same
+ * AWS name, is one account's: the attachment that may make that account
+ * run the plan (the account itself, or a root or OU it may be under);
+ * NULL when none can. */
+static const struct ir_receiver *holder_runs_plan(struct copies *c, const struct ir_plan *p,
+                                                  const struct ir_rule *r, const struct ir_vault *t)
 {
-    if (a == b)
-        return true;
-    struct ir_principal oa = ir_vault_owner(a), ob = ir_vault_owner(b);
-    return strcmp(vault_aws_name(a), vault_aws_name(b)) == 0 && ir_same_principal(&oa, &ob);
+    struct ir_principal from = ir_vault_owner(r->vault), to = ir_vault_owner(t);
+    if (from.kind != PRIN_MEMBERS || to.kind != PRIN_ACCOUNT || strcmp(vault_aws_name(r->vault), vault_aws_name(t)))
+        return NULL;
+    struct vec receivers = {0};
+    const struct ir_receiver *maybe = NULL;
+    ir_plan_receivers(p, &receivers, c->a);
+    for (size_t i = 0; i < receivers.len; i++) {
+        const struct ir_receiver *x = receivers.items[i];
+        if (x->who.kind == PRIN_ACCOUNT && ir_same_principal(&x->who, &to))
+            return x;
+        if (!maybe && x->target && x->target->kind != TARGET_ACCOUNT)
+            maybe = x;
+    }
+    return maybe;
 }
 
-static void check_self_copy(struct copies *c, const struct ir_plan *p, const struct ir_rule *r,
-                            const struct ir_copy *cp)
+static void report_self_copy_everywhere(struct copies *c, const struct ir_rule *r, const struct ir_copy *cp,
+                                        const struct ir_region *to)
 {
-    const struct ir_region *to = copy_region(p, cp);
-    if (!r->vault || !to || !same_vault(r->vault, cp->target) || !has_item(&p->regions, to))
-        return;
     const char *alias =
         r->vault == cp->target
             ? ""
@@ -254,6 +285,52 @@ static void check_self_copy(struct copies *c, const struct ir_plan *p, const str
     note_if(c->cc, d, r->vault_at.loc, arena_printf(c->a, "the rule backs up into vault '%s' here", r->vault->d.name));
     diag_help(c->cc, d,
               "copy to another vault, or to a vault in another region or account; remove the copy if none is meant");
+}
+
+static void check_self_copy(struct copies *c, const struct ir_plan *p, const struct ir_rule *r,
+                            const struct ir_copy *cp)
+{
+    const struct ir_region *to = copy_region(p, cp);
+    if (!r->vault || !to || !has_item(&p->regions, to))
+        return;
+    const struct ir_vault *t = cp->target;
+    if (ir_same_aws_vault(r->vault, t)) {
+        if (p->regions.len == 1) {
+            report_self_copy_everywhere(c, r, cp, to);
+            return;
+        }
+        struct vec others = {0};
+        regions_left(c->a, p, to, &others);
+        struct diag *d = diag_emit(c->cc, OB6012, cp->target_loc,
+                                   "%s copies into vault '%s' in %s; where the plan runs in %s, that is the vault "
+                                   "it backs up into (same account, Region and vault name), so there the copy "
+                                   "lands in its own source vault",
+                                   check_rule_words(c->a, r), t->d.name, to->d.name, to->d.name);
+        note_if(c->cc, d, p->regions_at.loc,
+                arena_printf(c->a, "plan '%s' runs in %s; from %s the copy goes to another Region", p->d.name,
+                             all_names(c->a, &p->regions), all_names(c->a, &others)));
+        diag_help(c->cc, d,
+                  "if the copy is meant for %s only, give %s its own plan without the copy; or copy to a vault of "
+                  "another name",
+                  all_names(c->a, &others), to->d.name);
+        return;
+    }
+    const struct ir_receiver *x = holder_runs_plan(c, p, r, t);
+    if (!x || !first_report(c, OB6012, t, p))
+        return;
+    const char *acct = t->owner.account->d.name;
+    struct diag *d = diag_emit(c->cc, OB6012, cp->target_loc,
+                               "%s copies into vault '%s' of account '%s', which has the AWS name '%s' of the "
+                               "rule's own vault: in account '%s', which %s the plan, the copy lands in its own "
+                               "source vault (same account, Region and vault name)",
+                               check_rule_words(c->a, r), t->d.name, acct, vault_aws_name(t), acct,
+                               x->who.kind == PRIN_ACCOUNT ? "runs" : "may run");
+    if (x->target)
+        note_if(c->cc, d, x->target->loc, receiver_words(c->a, x, p));
+    diag_help(c->cc, d,
+              "give vault '%s' another name than vault '%s', or attach the policy so that account '%s' does not "
+              "run the plan",
+              t->d.name, r->vault->d.name, acct);
 }
 
 /* ---- OB6004: the Default vault --------------------------------------- */
@@ -351,64 +428,108 @@ static void check_accepts(struct copies *c, const struct ir_plan *p, const struc
         diag_help(c->cc, d, "add accept_copies_from = organization (or members) to vault '%s'", t->d.name);
 }
 
-/* ---- OB6003: account and region in one copy action -------------------- */
+/* ---- OB6003, OB6011: types that cannot copy this way ------------------ */
 
-/* The plan's regions a copy to `to` leaves. */
-static void regions_left(struct arena *a, const struct ir_plan *p, const struct ir_region *to, struct vec *out)
+/* The ways one copy action goes: to another account, to other regions,
+ * and the opt-in region it involves (its source or its destination). One
+ * action may do both at once for every type that can do each (reference
+ * §6.3, "Both in one action", settled 2026-12 [B17, S1]). */
+struct copy_way {
+    bool account;
+    struct vec from;                  /* struct ir_region*: the regions it leaves */
+    const struct ir_region *opt_in;   /* NULL: none involved */
+};
+
+static const struct ir_region *first_opt_in(const struct vec *regions, const struct ir_region *to)
 {
-    for (size_t i = 0; i < p->regions.len; i++)
-        if (p->regions.items[i] != to)
-            vec_push(a, out, p->regions.items[i]);
+    if (to->opt_in)
+        return to;
+    for (size_t i = 0; i < regions->len; i++)
+        if (((const struct ir_region *)regions->items[i])->opt_in)
+            return regions->items[i];
+    return NULL;
 }
 
-/* The resource types of `from` that can (or cannot) change account and
- * region in one copy action. */
-static void types_by_both_in_one(struct arena *a, const struct vec *from, bool can, struct vec *out)
+/* Whether type `t` cannot copy `w`'s way: `region_kind` asks about the
+ * opt-in Region limits [B17] (facts AWS states), else about the type's
+ * general cells (UNCONFIRMED where false: the stored table lost them). */
+static bool cannot_copy(const struct ir_restype *t, const struct copy_way *w, bool region_kind)
 {
-    for (size_t i = 0; i < from->len; i++) {
-        const struct ir_restype *t = from->items[i];
-        if (!t->is_any && t->both_in_one_copy == can)
-            vec_push(a, out, from->items[i]);
-    }
+    if (t->is_any)
+        return false;
+    if (region_kind)
+        return w->opt_in && ((w->account && !t->opt_in_cross_account_copy) ||
+                             (w->from.len && !t->opt_in_cross_region_copy));
+    return (w->account && !t->cross_account_copy) || (w->from.len && !t->cross_region_copy);
 }
 
-static void check_both_at_once(struct copies *c, const struct ir_plan *p, const struct ir_rule *r,
-                               const struct ir_copy *cp)
+static const char *way_words(struct arena *a, const struct copy_way *w, const struct ir_region *to)
+{
+    const char *region = arena_printf(a, "from %s to %s", check_names(a, &w->from, SIZE_MAX), to->d.name);
+    if (w->account && w->from.len)
+        return arena_printf(a, "to another account and %s", region);
+    return w->account ? arena_printf(a, "to another account in %s", to->d.name) : region;
+}
+
+static void report_copy_way(struct copies *c, enum diag_code code, const struct ir_plan *p, const struct ir_rule *r,
+                            const struct ir_copy *cp, const struct copy_way *w, const struct vec *cannot,
+                            bool any, bool region_kind)
 {
     const struct ir_region *to = copy_region(p, cp);
-    struct vec from = {0}, types = {0}, cannot = {0}, can = {0};
-    if (to)
-        regions_left(c->a, p, to, &from);
-    if (!from.len)
-        return;
-    bool any = false;
-    ir_plan_types(c->prog, p, &types, &any, c->a);
-    types_by_both_in_one(c->a, &types, false, &cannot);
-    if (!cannot.len)
-        return;
-    types_by_both_in_one(c->a, &c->prog->restypes, true, &can);
-    const struct ir_vault *t = cp->target;
-    const char *holder = check_principal_words(c->a, &t->owner);
-    struct diag *d = diag_emit(c->cc, OB6003, cp->target_loc,
-                               "%s copies from %s to another account and to %s in one copy action, which %s cannot "
-                               "do%s",
-                               check_rule_words(c->a, r), all_names(c->a, &from), to->d.name,
-                               check_some_types(c->a, &cannot, any),
+    const char *limit = region_kind ? arena_printf(c->a, " where opt-in Region %s is involved", w->opt_in->d.name)
+                                    : "";
+    struct diag *d = diag_emit(c->cc, code, cp->target_loc, "%s copies %s, which AWS Backup %s for %s%s%s",
+                               check_rule_words(c->a, r), way_words(c->a, w, to),
+                               region_kind ? "cannot do" : "may not support (the standard library says no, "
+                                                           "the feature table is UNCONFIRMED)",
+                               check_some_types(c->a, cannot, any), limit,
                                any ? ", and its selection (by tags or type any) can include them" : "");
+    const struct ir_vault *t = cp->target;
     note_if(c->cc, d, first_set(t->regions_at.loc, t->d.name_loc),
-            arena_printf(c->a, "vault '%s' is held by %s in %s", t->d.name, holder, to->d.name));
+            arena_printf(c->a, "vault '%s' is held by %s in %s", t->d.name, check_principal_words(c->a, &t->owner),
+                         to->d.name));
     note_if(c->cc, d, p->regions_at.loc,
             arena_printf(c->a, "plan '%s' runs in %s", p->d.name, all_names(c->a, &p->regions)));
-    const char *chain =
-        p->regions.len == 1
-            ? arena_printf(c->a, "copy to a vault of %s in %s and let a plan of that account copy on to %s",
-                           holder, all_names(c->a, &p->regions), to->d.name)
-            : arena_printf(c->a, "give each region its own plan that copies to a vault of %s in that region, "
-                                 "and let a plan of that account copy on to %s", holder, to->d.name);
-    if (can.len)
-        diag_help(c->cc, d, "%s; or select only types that can do both at once: %s", chain, all_names(c->a, &can));
+    if (region_kind)
+        diag_help(c->cc, d,
+                  "back up %s with a plan that does not copy this way (or copies between Regions that are not "
+                  "opt-in), or select only types that can",
+                  check_some_types(c->a, cannot, any));
     else
-        diag_help(c->cc, d, "%s", chain);
+        diag_help(c->cc, d,
+                  "check AWS's feature-availability table for %s; if the copy is not supported, back up those "
+                  "resources with a plan without this copy",
+                  check_some_types(c->a, cannot, any));
+}
+
+static void check_copy_way(struct copies *c, const struct ir_plan *p, const struct ir_rule *r,
+                           const struct ir_copy *cp)
+{
+    const struct ir_region *to = copy_region(p, cp);
+    if (!to)
+        return;
+    struct copy_way w = {.account = r->vault && ir_copy_cross_account(r->vault, cp->target)};
+    regions_left(c->a, p, to, &w.from);
+    if (!w.account && !w.from.len)
+        return;
+    w.opt_in = first_opt_in(w.account ? &p->regions : &w.from, to);
+    struct vec types = {0}, region_kind = {0}, general = {0};
+    bool any = false;
+    ir_plan_types(c->prog, p, &types, &any, c->a);
+    for (size_t i = 0; i < types.len; i++) {
+        const struct ir_restype *t = types.items[i];
+        if (cannot_copy(t, &w, true))
+            vec_push(c->a, &region_kind, types.items[i]);
+        else if (!any && cannot_copy(t, &w, false))
+            vec_push(c->a, &general, types.items[i]);
+    }
+    /* Named types and a stated limit: an error. A selection by tags or
+     * type any may not hold such resources, and the general cells are
+     * UNCONFIRMED: warnings. */
+    if (region_kind.len)
+        report_copy_way(c, any ? OB6011 : OB6003, p, r, cp, &w, &region_kind, any, true);
+    if (general.len)
+        report_copy_way(c, OB6011, p, r, cp, &w, &general, false, false);
 }
 
 /* ---- per copy, rule, plan -------------------------------------------- */
@@ -420,12 +541,12 @@ static void check_copy(struct copies *c, const struct ir_plan *p, const struct i
     if (check_partitions(c, p, r, cp))
         return;
     check_self_copy(c, p, r, cp);
+    check_copy_way(c, p, r, cp);
     if (!r->vault || !ir_copy_cross_account(r->vault, cp->target))
         return;
     if (check_default_target(c, r, cp))
         return;
     check_accepts(c, p, r, cp);
-    check_both_at_once(c, p, r, cp);
 }
 
 static void check_rule(struct copies *c, const struct ir_plan *p, const struct ir_rule *r)

@@ -74,6 +74,19 @@ struct key_refs {
     struct vec uses;   /* struct key_use* of the key, in the order of key_uses() */
 };
 
+/* Who `accept_copies_from = members` lets copy into a vault: the
+ * accounts under the policies' attachments. A root makes it the whole
+ * organization (aws:PrincipalOrgID); OUs become aws:PrincipalOrgPaths
+ * values, attached accounts aws:PrincipalAccount values [X6]. Without
+ * the facts to build a path (no organization id, no single root with an
+ * id) it falls back to the whole organization and `note` says why. */
+struct members_scope {
+    bool whole_org;
+    const char *note;   /* why the grant is wider than the attachments, or NULL */
+    struct vec paths;   /* const char*: aws:PrincipalOrgPaths values */
+    struct vec accounts; /* const char*: 12-digit ids */
+};
+
 struct manifest {
     struct arena *a;
     const struct ir_program *prog;
@@ -90,6 +103,7 @@ struct manifest {
     struct strmap held_by;   /* account -> struct holdings */
     struct holdings members; /* what the members hold */
     struct strmap key_refs;  /* key -> struct key_refs */
+    struct members_scope *scope; /* who `members` are in an access policy; built on first use */
 };
 
 /* ---- small helpers ------------------------------------------------ */
@@ -589,13 +603,74 @@ static void finish_copy_statement(struct manifest *m, cJSON *st)
     json_add_string(&m->doc, st, "Resource", "*");
 }
 
+/* The one root id the program declares, or NULL (none, several, or none
+ * with an id). */
+static const char *single_root_id(const struct ir_program *prog)
+{
+    if (prog->roots.len != 1)
+        return NULL;
+    return VEC_GET(const struct ir_root, prog->roots, 0)->id;
+}
+
+static void push_new(struct arena *a, struct strmap *seen, struct vec *v, const char *s)
+{
+    if (!strmap_put_new(a, seen, s, (void *)s))
+        vec_push(a, v, (void *)s);
+}
+
+static struct members_scope *members_scope(struct manifest *m)
+{
+    if (m->scope)
+        return m->scope;
+    struct members_scope *sc = arena_alloc(m->a, sizeof *sc);
+    m->scope = sc;
+    const char *org = m->prog->org.id.s, *root = single_root_id(m->prog);
+    struct strmap seen = {0};
+    bool ou = false, any = false;
+    for (size_t i = 0; i < m->prog->policies.len && !sc->whole_org; i++) {
+        const struct ir_policy *pol = VEC_GET(const struct ir_policy, m->prog->policies, i);
+        for (size_t j = 0; j < pol->attach.len; j++) {
+            const struct ir_target *t = VEC_GET(const struct ir_target, pol->attach, j);
+            any = true;
+            if (t->kind == TARGET_ROOT || !t->id) {
+                sc->whole_org = true;
+                break;
+            }
+            if (t->kind == TARGET_ACCOUNT) {
+                push_new(m->a, &seen, &sc->accounts, t->id);
+                continue;
+            }
+            ou = true;
+            if (org && root) { /* the OU directly under the root, or deeper */
+                push_new(m->a, &seen, &sc->paths, arena_printf(m->a, "%s/%s/%s/*", org, root, t->id));
+                push_new(m->a, &seen, &sc->paths, arena_printf(m->a, "%s/%s/*/%s/*", org, root, t->id));
+            }
+        }
+    }
+    if (!sc->whole_org && !any) {
+        sc->whole_org = true;
+        sc->note = "accept_copies_from = members: no policy is attached anywhere, so the access policy allows "
+                   "the whole organization (aws:PrincipalOrgID)";
+    } else if (!sc->whole_org && ou && !(org && root)) {
+        sc->whole_org = true;
+        sc->note = arena_printf(m->a,
+                                "accept_copies_from = members: the policies are attached to OUs, but the program "
+                                "declares %s, so no aws:PrincipalOrgPaths value (organization id/root id/OU id) "
+                                "can be built and the access policy allows the whole organization "
+                                "(aws:PrincipalOrgID)",
+                                !org ? "no organization id" : "no single root with an id");
+    }
+    return sc;
+}
+
 /* The vault access policy (PutBackupVaultAccessPolicy) for
- * accept_copies_from: the organization (and members, which are part of
- * it) by aws:PrincipalOrgID, named accounts by their root principal. */
+ * accept_copies_from: the organization by aws:PrincipalOrgID; members by
+ * the attachments of the policies (members_scope); named accounts by
+ * their root principal. */
 static void emit_access_policy(struct manifest *m, cJSON *vault, const struct ir_vault *v,
                                const char *partition)
 {
-    bool org = false;
+    bool org = false, members = false;
     struct vec accounts = {0};
     struct strmap listed = {0}; /* the ARNs in `accounts`: a long list stays linear */
     for (size_t i = 0; i < v->accept_from.len; i++) {
@@ -604,9 +679,14 @@ static void emit_access_policy(struct manifest *m, cJSON *vault, const struct ir
             const char *arn = arena_printf(m->a, "arn:%s:iam::%s:root", partition, p->account->id);
             if (!strmap_put_new(m->a, &listed, arn, (void *)arn))
                 vec_push(m->a, &accounts, (void *)arn);
-        } else if (p->kind == PRIN_ORGANIZATION || p->kind == PRIN_MEMBERS)
+        } else if (p->kind == PRIN_ORGANIZATION)
             org = true;
+        else if (p->kind == PRIN_MEMBERS)
+            members = true;
     }
+    const struct members_scope *sc = members && !org ? members_scope(m) : NULL;
+    if (sc && sc->whole_org)
+        org = true;
     cJSON *doc = json_add_object(&m->doc, vault, "access_policy");
     json_add_string(&m->doc, doc, "Version", "2012-10-17");
     cJSON *statements = json_add_array(&m->doc, doc, "Statement");
@@ -617,12 +697,30 @@ static void emit_access_policy(struct manifest *m, cJSON *vault, const struct ir
         cJSON *cond = json_add_object(&m->doc, json_add_object(&m->doc, st, "Condition"), "StringEquals");
         json_add_string(&m->doc, cond, "aws:PrincipalOrgID",
                         m->prog->org.id.s ? m->prog->org.id.s : "$organization_id");
+    } else if (sc) {
+        if (sc->paths.len) {
+            cJSON *st = copy_statement(m, statements, "AllowCopyIntoBackupVaultFromAttachedOUs");
+            json_add_string(&m->doc, json_add_object(&m->doc, st, "Principal"), "AWS", "*");
+            finish_copy_statement(m, st);
+            cJSON *cond =
+                json_add_object(&m->doc, json_add_object(&m->doc, st, "Condition"), "ForAnyValue:StringLike");
+            json_add_strings(&m->doc, cond, "aws:PrincipalOrgPaths", &sc->paths);
+        }
+        if (sc->accounts.len) {
+            cJSON *st = copy_statement(m, statements, "AllowCopyIntoBackupVaultFromAttachedAccounts");
+            json_add_string(&m->doc, json_add_object(&m->doc, st, "Principal"), "AWS", "*");
+            finish_copy_statement(m, st);
+            cJSON *cond = json_add_object(&m->doc, json_add_object(&m->doc, st, "Condition"), "StringEquals");
+            json_add_strings(&m->doc, cond, "aws:PrincipalAccount", &sc->accounts);
+        }
     }
     if (accounts.len) {
         cJSON *st = copy_statement(m, statements, "AllowCopyIntoBackupVaultFromAccounts");
         json_add_strings(&m->doc, json_add_object(&m->doc, st, "Principal"), "AWS", &accounts);
         finish_copy_statement(m, st);
     }
+    if (sc && sc->note)
+        json_add_string(&m->doc, json_add_array(&m->doc, vault, "notes"), NULL, sc->note);
 }
 
 /* Who an air-gapped vault is shared with through AWS RAM: the

@@ -113,7 +113,8 @@ struct ir_restype {
     bool full_management;     /* independent encryption with the vault key */
     bool cross_account_copy;
     bool cross_region_copy;
-    bool both_in_one_copy;    /* cross-account and cross-region in one copy action */
+    bool opt_in_cross_account_copy; /* the same where an opt-in region is involved */
+    bool opt_in_cross_region_copy;
     bool is_any;              /* the wildcard type `any` */
     bool management_preference; /* has a ResourceTypeManagementPreference setting */
     bool no_air_gapped_cross_region_copy; /* air_gapped_cross_region_copy = false */
@@ -387,6 +388,12 @@ bool ir_copy_cross_account(const struct ir_vault *source, const struct ir_vault 
  * every plan whose rules target it. Appends struct ir_region*. */
 void ir_vault_regions(const struct ir_program *prog, const struct ir_vault *v, struct vec *out,
                       struct arena *a);
+/* ir_overlap.c: whether two plans may back up the same resource (they
+ * share a region and their selections cannot be shown disjoint). */
+bool ir_plans_may_share_resources(const struct ir_plan *a, const struct ir_plan *b, struct arena *ar);
+/* Two resource types select the same resources in a policy: one of them
+ * is `any`, or they share an ARN pattern (aurora, documentdb, neptune). */
+bool ir_types_share_pattern(const struct ir_restype *a, const struct ir_restype *b);
 /* The resource types a plan can back up (struct ir_restype*), and
  * whether it can back up anything (tag-only selections or `any`). */
 void ir_plan_types(const struct ir_program *prog, const struct ir_plan *p, struct vec *out,
@@ -408,6 +415,9 @@ int64_t ir_copy_retention(const struct ir_rule *r, const struct ir_copy *c, bool
 /* The vault is AWS's `Default` vault (by its AWS name), whose key cannot
  * be shared with other accounts. */
 bool ir_vault_is_default(const struct ir_vault *v);
+/* Two declarations name one AWS vault (per region): the same AWS name,
+ * held by the same account (or both by every member). */
+bool ir_same_aws_vault(const struct ir_vault *a, const struct ir_vault *b);
 /* A region of plan `p` in another partition than the region copy `c`
  * lands in (copies never cross partitions), or NULL. c->target must be
  * set: the checks skip copies whose target sema rejected. */

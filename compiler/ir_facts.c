@@ -154,6 +154,15 @@ struct ir_lock_range ir_lock_range(const struct ir_lock *l)
     return r;
 }
 
+bool ir_same_aws_vault(const struct ir_vault *a, const struct ir_vault *b)
+{
+    if (a == b)
+        return true;
+    const char *na = a->aws_name.s ? a->aws_name.s : a->d.name, *nb = b->aws_name.s ? b->aws_name.s : b->d.name;
+    struct ir_principal oa = ir_vault_owner(a), ob = ir_vault_owner(b);
+    return na && nb && strcmp(na, nb) == 0 && ir_same_principal(&oa, &ob);
+}
+
 bool ir_vault_is_default(const struct ir_vault *v)
 {
     const char *name = v->aws_name.s ? v->aws_name.s : v->d.name;

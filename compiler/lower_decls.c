@@ -198,6 +198,13 @@ static bool flag_of(struct sema *s, const struct block *b, enum attr_id id)
     return f.v;
 }
 
+/* A flag whose absence means true: a limit nobody declared is no limit. */
+static bool flag_or_true(struct sema *s, const struct block *b, enum attr_id id)
+{
+    struct ir_flag f = {0};
+    return blk_flag(s, b, id, &f) == IR_SET ? f.v : true;
+}
+
 void lower_restype(struct sema *s, const struct ast_item *it, struct ir_restype *t)
 {
     struct block b;
@@ -222,7 +229,8 @@ void lower_restype(struct sema *s, const struct ast_item *it, struct ir_restype 
     t->full_management = flag_of(s, &b, A_RESTYPE_FULL_MANAGEMENT);
     t->cross_account_copy = flag_of(s, &b, A_RESTYPE_CROSS_ACCOUNT_COPY);
     t->cross_region_copy = flag_of(s, &b, A_RESTYPE_CROSS_REGION_COPY);
-    t->both_in_one_copy = flag_of(s, &b, A_RESTYPE_CROSS_ACCOUNT_AND_REGION_COPY);
+    t->opt_in_cross_account_copy = flag_or_true(s, &b, A_RESTYPE_OPT_IN_CROSS_ACCOUNT_COPY);
+    t->opt_in_cross_region_copy = flag_or_true(s, &b, A_RESTYPE_OPT_IN_CROSS_REGION_COPY);
     t->is_any = flag_of(s, &b, A_RESTYPE_ANY);
     t->management_preference = flag_of(s, &b, A_RESTYPE_MANAGEMENT_PREFERENCE);
     struct ir_flag f = {0};

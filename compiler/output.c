@@ -28,12 +28,19 @@
  * mkdir and realpath (following links) and the steps above then run on
  * the resolved path.
  *
+ * On Linux an existing D is swapped with the staging directory in one
+ * step (renameat2 with RENAME_EXCHANGE), so a reader never finds D
+ * absent. Where that call is missing (other systems, or a filesystem that
+ * refuses it) D is renamed aside first: between the two renames D is
+ * briefly absent, which a reader sees as "no output", never as a mix.
+ *
  * Owns: nothing but the files it writes. Does not print (main.c reports
  * the error) and allocates only for realpath and readdir. It uses flock
- * (Linux, the BSDs, macOS) and the POSIX *at calls, not renameat2:
- * between the two renames D is briefly absent, which a reader sees as
- * "no output", never as a mix.
+ * (Linux, the BSDs, macOS) and the POSIX *at calls.
  */
+#ifdef __linux__
+#define _GNU_SOURCE 1 /* renameat2, RENAME_EXCHANGE (glibc 2.28) */
+#endif
 #include "driver.h"
 
 #include <dirent.h>
@@ -358,6 +365,20 @@ static int write_file(int sfd, const struct out_file *f)
 
 /* Writes every file into a new staging directory and switches it in
  * for `base`. */
+/* Swaps the directories `a` and `b` of pfd in one step; false when the
+ * system or the filesystem cannot (then nothing changed). */
+static bool exchange_dirs(int pfd, const char *a, const char *b)
+{
+#if defined(__linux__) && defined(RENAME_EXCHANGE)
+    return renameat2(pfd, a, pfd, b, RENAME_EXCHANGE) == 0;
+#else
+    (void)pfd;
+    (void)a;
+    (void)b;
+    return false;
+#endif
+}
+
 static int stage_and_switch(int pfd, const char *base, const struct out_file *files, size_t n,
                             size_t *culprit)
 {
@@ -388,6 +409,12 @@ static int stage_and_switch(int pfd, const char *base, const struct out_file *fi
         err = errno;
     }
     if (err) {
+        remove_entry(pfd, stage);
+        return err;
+    }
+    if (exists && exchange_dirs(pfd, stage, base)) {
+        /* the staging name now holds the old directory */
+        err = sync_dir(pfd);
         remove_entry(pfd, stage);
         return err;
     }

@@ -54,7 +54,7 @@ resource_type probe_store {
   full_management   = false
   cross_account_copy = false
   cross_region_copy  = false
-  cross_account_and_region_copy = false
+  opt_in_region_cross_account_copy = false
   role_policies     = []
 }
 EOF

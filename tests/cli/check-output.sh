@@ -1,10 +1,10 @@
 #!/bin/sh
 # tests/cli/check-output.sh - where and how obc compile writes: no
 # symbolic link is followed unless --follow-output-symlink is given, the
-# output directory is replaced as a whole, concurrent compiles into one
-# directory leave one program's complete set, killed compiles leave no
-# staging directory behind a later compile, and OB8009 (output files
-# whose names differ only in case).
+# output directory is replaced as a whole (swapped in one step on
+# Linux), concurrent compiles into one directory leave one program's
+# complete set, killed compiles leave no staging directory behind a later
+# compile, and OB8009 (output files whose names differ only in case).
 #
 # usage: tests/cli/check-output.sh OBC
 . "$(dirname "$0")/harness.sh"
@@ -160,6 +160,21 @@ while [ $i -lt 50 ]; do
     i=$((i + 1))
 done
 no_staging .
+finish
+
+begin "a recompile swaps the output directory in one step (renameat2 RENAME_EXCHANGE): it is never absent"
+if [ "$(uname -s)" != Linux ] || ! command -v strace >/dev/null 2>&1; then
+    skip "$NAME" "needs Linux and strace (make test-deps installs strace)"
+else
+    valid_program >p.ob
+    run compile p.ob -o out
+    strace -f -e trace=rename,renameat,renameat2 -o "$T/trace" "$OBC" compile p.ob -o out >/dev/null 2>&1 ||
+        fail "the traced compile failed"
+    grep -q 'renameat2(.*"out", RENAME_EXCHANGE) = 0' "$T/trace" ||
+        fail "out was not exchanged in one step: $(grep rename "$T/trace" | tr '\n' ' ')"
+    [ "$(grep -c rename "$T/trace")" -eq 1 ] || fail "more than one rename: $(grep rename "$T/trace" | tr '\n' ' ')"
+    want_files . .out.obc-lock out p.ob
+fi
 finish
 
 begin "kill -9 during compiles, then a compile: no staging directory is left"

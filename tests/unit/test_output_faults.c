@@ -31,7 +31,7 @@
 
 /* ---- the fault plan --------------------------------------------------- */
 
-enum call { C_WRITE, C_FSYNC, C_CLOSE, C_OPENAT, C_MKDIRAT, C_RENAMEAT, C_UNLINKAT, C_FLOCK, C_COUNT };
+enum call { C_WRITE, C_FSYNC, C_CLOSE, C_OPENAT, C_MKDIRAT, C_RENAMEAT, C_RENAMEAT2, C_UNLINKAT, C_FLOCK, C_COUNT };
 
 struct fault {
     int after;  /* let this many calls pass first */
@@ -66,6 +66,7 @@ int __real_mkdirat(int dfd, const char *path, mode_t mode);
 int __real_flock(int fd, int op);
 int __real_renameat(int a, const char *p, int b, const char *q);
 int __real_unlinkat(int dfd, const char *path, int flags);
+int __real_renameat2(int a, const char *p, int b, const char *q, unsigned flags);
 ssize_t __wrap_write(int fd, const void *buf, size_t n);
 int __wrap_fsync(int fd);
 int __wrap_close(int fd);
@@ -74,6 +75,7 @@ int __wrap_mkdirat(int dfd, const char *path, mode_t mode);
 int __wrap_flock(int fd, int op);
 int __wrap_renameat(int a, const char *p, int b, const char *q);
 int __wrap_unlinkat(int dfd, const char *path, int flags);
+int __wrap_renameat2(int a, const char *p, int b, const char *q, unsigned flags);
 
 ssize_t __wrap_write(int fd, const void *buf, size_t n)
 {
@@ -121,6 +123,10 @@ int __wrap_mkdirat(int dfd, const char *path, mode_t mode) { WRAP(mkdirat, C_MKD
 int __wrap_flock(int fd, int op) { WRAP(flock, C_FLOCK, fd, op); }
 int __wrap_renameat(int a, const char *p, int b, const char *q) { WRAP(renameat, C_RENAMEAT, a, p, b, q); }
 int __wrap_unlinkat(int dfd, const char *path, int flags) { WRAP(unlinkat, C_UNLINKAT, dfd, path, flags); }
+int __wrap_renameat2(int a, const char *p, int b, const char *q, unsigned flags)
+{
+    WRAP(renameat2, C_RENAMEAT2, a, p, b, q, flags);
+}
 
 /* ---- fixtures --------------------------------------------------------- */
 
@@ -322,7 +328,9 @@ static void test_lock_that_cannot_be_taken(void **state)
 static void test_first_rename_error_replaces_nothing(void **state)
 {
     (void)state;
-    /* the old directory cannot be moved aside */
+    /* no one-step exchange (another filesystem), and the old directory
+     * cannot be moved aside */
+    arm(C_RENAMEAT2, (struct fault){.err = EINVAL});
     expect_failure(C_RENAMEAT, (struct fault){.err = EXDEV}, EXDEV, NULL);
     expect_old();
 }
@@ -330,9 +338,22 @@ static void test_first_rename_error_replaces_nothing(void **state)
 static void test_second_rename_error_puts_the_old_directory_back(void **state)
 {
     (void)state;
-    /* the old directory is aside, the staging one cannot take its place */
+    /* no one-step exchange; the old directory is aside, the staging one
+     * cannot take its place */
+    arm(C_RENAMEAT2, (struct fault){.err = ENOSYS});
     expect_failure(C_RENAMEAT, (struct fault){.after = 1, .err = EIO}, EIO, NULL);
     expect_old();
+}
+
+static void test_refused_exchange_falls_back_to_two_renames(void **state)
+{
+    (void)state;
+    put("a.json", "old a\n");
+    arm(C_RENAMEAT2, (struct fault){.err = EINVAL});
+    const char *failed = "unset";
+    assert_int_equal(out_write_all(OUT, two, 2, &strict, &failed), 0);
+    expect_new();
+    assert_string_equal(listing_of("."), ".out.obc-lock out");
 }
 
 static void test_old_directory_that_cannot_go_is_removed_later(void **state)
@@ -414,6 +435,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lock_that_cannot_be_taken, setup, teardown),
         cmocka_unit_test_setup_teardown(test_first_rename_error_replaces_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_second_rename_error_puts_the_old_directory_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refused_exchange_falls_back_to_two_renames, setup, teardown),
         cmocka_unit_test_setup_teardown(test_old_directory_that_cannot_go_is_removed_later, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stale_temporary_of_an_older_version_goes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_directory_sync_and_close_errors, setup, teardown),

@@ -116,7 +116,8 @@ static const char *types_where(struct compiled *f, bool (*pick)(const struct ir_
 static bool is_continuous(const struct ir_restype *t) { return t->continuous; }
 static bool is_cold(const struct ir_restype *t) { return t->cold_storage; }
 static bool is_managed(const struct ir_restype *t) { return t->full_management; }
-static bool is_both(const struct ir_restype *t) { return t->both_in_one_copy; }
+static bool no_opt_in_account_copy(const struct ir_restype *t) { return !t->opt_in_cross_account_copy; }
+static bool no_opt_in_region_copy(const struct ir_restype *t) { return !t->opt_in_cross_region_copy; }
 static bool no_account_copy(const struct ir_restype *t) { return !t->is_any && !t->cross_account_copy; }
 static bool no_region_copy(const struct ir_restype *t) { return !t->is_any && !t->cross_region_copy; }
 
@@ -240,7 +241,8 @@ static void resource_type_capabilities(void **state)
                         "ebs efs dynamodb virtual_machine cloudformation timestream sap_hana");
     assert_string_equal(types_where(f, is_managed),
                         "efs dynamodb s3 virtual_machine cloudformation timestream sap_hana");
-    assert_string_equal(types_where(f, is_both), "rds aurora documentdb neptune");
+    assert_string_equal(types_where(f, no_opt_in_account_copy), "documentdb neptune cloudformation timestream");
+    assert_string_equal(types_where(f, no_opt_in_region_copy), "fsx documentdb");
     assert_string_equal(types_where(f, no_account_copy), "redshift redshift_serverless dsql eks");
     assert_string_equal(types_where(f, no_region_copy), "redshift redshift_serverless dsql eks");
 
