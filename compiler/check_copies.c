@@ -24,8 +24,32 @@ struct copies {
     struct obc *cc;
     struct arena *a;
     const struct ir_program *prog;
-    struct check_reported reported; /* for check_first_time */
-    struct check_reported receivers; /* for check_other_receiver */
+    struct ptrset reported; /* for check_first_time */
+    struct ptrset receivers; /* for check_other_receiver */
+    struct ptrset vault_regions; /* ir_vault_regions(), filled on first use */
+    bool have_vault_regions;
+    struct ptrset memo; /* MEMO_*: what is worked out once per plan, policy or vault */
+    struct vec can; /* the program's types that can change account and region at once */
+    bool have_can;
+};
+
+/* Keys of `memo`. */
+enum {
+    MEMO_PLAN,        /* plan -> struct plan_facts */
+    MEMO_VAULT,       /* vault -> struct accept_set */
+    MEMO_POLICY,      /* policy -> struct vec of its distinct receivers */
+    MEMO_PLAN_TARGET, /* (plan, vault): the plan's receivers checked against the vault (OB6005) */
+    MEMO_POL_TARGET,  /* (policy, vault): likewise for one policy */
+    MEMO_VAULT_PLAN,  /* (vault, plan): the vault's regions checked against the plan's (OB6001) */
+};
+
+/* What the checks ask of one plan for each of its rules and copies. */
+struct plan_facts {
+    struct ptrset regions;    /* the plan's regions */
+    bool one_partition;       /* its regions are in at most one partition */
+    const struct ir_partition *partition; /* that partition, if any */
+    bool have_types, any;     /* ir_plan_types(), worked out on first use */
+    struct vec cannot;        /* its types that cannot change account and region at once */
 };
 
 /* ---- small helpers --------------------------------------------------- */
@@ -35,20 +59,34 @@ static bool first_report(struct copies *c, enum diag_code code, const void *a, c
     return check_first_time(c->a, &c->reported, code, a, b);
 }
 
-static bool has_item(const struct vec *v, const void *x)
-{
-    for (size_t i = 0; i < v->len; i++)
-        if (v->items[i] == x)
-            return true;
-    return false;
-}
-
-/* The items of `of` that `in` lacks, in the order of `of`. */
+/* The items of `of` that `in` lacks, in the order of `of`, once each. */
 static void items_missing(struct arena *a, const struct vec *of, const struct vec *in, struct vec *out)
 {
+    struct ptrset skip = {0};
+    ptrset_add_all(a, &skip, in);
     for (size_t i = 0; i < of->len; i++)
-        if (!has_item(in, of->items[i]) && !has_item(out, of->items[i]))
+        if (ptrset_add(a, &skip, of->items[i]))
             vec_push(a, out, of->items[i]);
+}
+
+static struct plan_facts *plan_facts(struct copies *c, const struct ir_plan *p)
+{
+    bool added;
+    void **slot = ptrset_put(c->a, &c->memo, MEMO_PLAN, p, NULL, &added);
+    if (!added)
+        return *slot;
+    struct plan_facts *f = arena_alloc(c->a, sizeof *f);
+    *slot = f;
+    f->one_partition = true;
+    for (size_t i = 0; i < p->regions.len; i++) {
+        const struct ir_region *r = p->regions.items[i];
+        ptrset_add(c->a, &f->regions, r);
+        if (r->partition && f->partition && r->partition != f->partition)
+            f->one_partition = false;
+        if (r->partition && !f->partition)
+            f->partition = r->partition;
+    }
+    return f;
 }
 
 static const char *vault_aws_name(const struct ir_vault *v)
@@ -113,6 +151,10 @@ static void check_vault_regions(struct copies *c, const struct ir_plan *p, const
     const struct ir_vault *v = r->vault;
     if (!v || !v->regions.len || v->regions_at.state == IR_REJECTED)
         return;
+    bool added; /* the answer is the same for every rule of the plan */
+    ptrset_put(c->a, &c->memo, MEMO_VAULT_PLAN, v, p, &added);
+    if (!added)
+        return;
     struct vec missing = {0};
     items_missing(c->a, &p->regions, &v->regions, &missing);
     if (!missing.len || !first_report(c, OB6001, v, p))
@@ -139,9 +181,12 @@ static void check_key_region(struct copies *c, const struct ir_vault *v)
     if (!k || k->aws_managed || k->multi_region || !k->regions.len || k->regions_at.state == IR_REJECTED ||
         v->regions_at.state == IR_REJECTED)
         return;
-    struct vec where = {0}, missing = {0};
-    ir_vault_regions(c->prog, v, &where, c->a);
-    items_missing(c->a, &where, &k->regions, &missing);
+    if (!c->have_vault_regions) {
+        ir_vault_regions(c->prog, &c->vault_regions, c->a);
+        c->have_vault_regions = true;
+    }
+    struct vec missing = {0};
+    items_missing(c->a, ir_vault_regions_of(&c->vault_regions, v), &k->regions, &missing);
     if (!missing.len)
         return;
     struct diag *d = diag_emit(c->cc, OB6002, first_set(v->key_at.loc, v->d.name_loc),
@@ -174,29 +219,21 @@ static void check_copy_count(struct copies *c, const struct ir_rule *r)
 
 /* ---- OB6007: partitions --------------------------------------------- */
 
-/* A plan whose own regions span partitions is OB6010 (check_roles.c). */
-static bool plan_in_one_partition(const struct ir_plan *p)
-{
-    const struct ir_partition *first = NULL;
-    for (size_t i = 0; i < p->regions.len; i++) {
-        const struct ir_region *r = p->regions.items[i];
-        if (r->partition && first && r->partition != first)
-            return false;
-        if (r->partition)
-            first = r->partition;
-    }
-    return true;
-}
-
 /* Reports a copy that cannot leave its partition; true when it cannot,
  * whether reported here or, for a plan in several partitions, as OB6010. */
 static bool check_partitions(struct copies *c, const struct ir_plan *p, const struct ir_rule *r,
                              const struct ir_copy *cp)
 {
-    if (!plan_in_one_partition(p))
+    const struct plan_facts *f = plan_facts(c, p);
+    if (!f->one_partition) /* a plan whose own regions span partitions is OB6010 (check_roles.c) */
         return true;
     const struct ir_vault *t = cp->target;
-    const struct ir_region *from = ir_copy_foreign_region(p, cp);
+    /* With the plan in partition f->partition alone, the two facts below
+     * are found at its first region of a partition; they are asked only
+     * when they exist, so a copy costs no walk over the plan's regions. */
+    const struct ir_region *dest = copy_region(p, cp);
+    bool foreign = f->partition && dest && dest->partition && dest->partition != f->partition;
+    const struct ir_region *from = foreign ? ir_copy_foreign_region(p, cp) : NULL;
     if (from) {
         const struct ir_region *to = copy_region(p, cp);
         struct diag *d = diag_emit(c->cc, OB6007, cp->target_loc,
@@ -212,7 +249,8 @@ static bool check_partitions(struct copies *c, const struct ir_plan *p, const st
                   from->partition->d.name, to->partition->d.name);
         return true;
     }
-    const struct ir_partition *barrier = ir_copy_account_barrier(p, r, cp);
+    const struct ir_partition *barrier =
+        f->partition && !f->partition->cross_account_copy ? ir_copy_account_barrier(p, r, cp) : NULL;
     if (barrier) {
         struct diag *d = diag_emit(c->cc, OB6007, cp->target_loc,
                                    "%s copies to vault '%s' of another account, but partition %s has no "
@@ -241,7 +279,8 @@ static void check_self_copy(struct copies *c, const struct ir_plan *p, const str
                             const struct ir_copy *cp)
 {
     const struct ir_region *to = copy_region(p, cp);
-    if (!r->vault || !to || !same_vault(r->vault, cp->target) || !has_item(&p->regions, to))
+    if (!r->vault || !to || !same_vault(r->vault, cp->target) ||
+        !ptrset_has(&plan_facts(c, p)->regions, to))
         return;
     const char *alias =
         r->vault == cp->target
@@ -278,32 +317,111 @@ static bool check_default_target(struct copies *c, const struct ir_rule *r, cons
 
 /* ---- OB6005: the destination's access policy ------------------------- */
 
-/* The accounts a copy comes from: the holder of the rule's vault when one
- * account holds it (OB6009 covers the others), else every account the
- * plan's policies reach. */
-static void copy_sources(struct copies *c, const struct ir_plan *p, const struct ir_rule *r, struct vec *out)
+/* Whom a vault's access policy lets copy into it: everyone (organization
+ * or members), or the listed accounts, by id as ir_same_principal()
+ * compares them, or by declaration for an account without an id. */
+struct accept_set {
+    bool everyone;
+    struct strmap ids;
+    struct ptrset accounts;
+};
+
+static const struct accept_set *accept_set(struct copies *c, const struct ir_vault *t)
 {
-    struct ir_principal holder = ir_vault_owner(r->vault);
-    if (holder.kind == PRIN_ACCOUNT) {
-        struct ir_receiver *x = arena_alloc(c->a, sizeof *x);
-        x->who = holder;
-        vec_push(c->a, out, x);
-        return;
+    bool added;
+    void **slot = ptrset_put(c->a, &c->memo, MEMO_VAULT, t, NULL, &added);
+    if (!added)
+        return *slot;
+    struct accept_set *s = arena_alloc(c->a, sizeof *s);
+    *slot = s;
+    for (size_t i = 0; i < t->accept_from.len; i++) {
+        const struct ir_principal *p = t->accept_from.items[i];
+        if (p->kind == PRIN_ORGANIZATION || p->kind == PRIN_MEMBERS)
+            s->everyone = true;
+        else if (p->kind == PRIN_ACCOUNT && p->account && p->account->id)
+            strmap_put_new(c->a, &s->ids, p->account->id, (void *)p);
+        else if (p->kind == PRIN_ACCOUNT)
+            ptrset_add(c->a, &s->accounts, p->account);
     }
-    ir_plan_receivers(p, out, c->a);
+    return s;
 }
 
 /* `organization` and `members` (every account that receives a policy,
  * rendered as the organization's accounts in the access policy) cover
  * every source; a listed account covers itself. */
-static bool accepts(const struct ir_vault *t, const struct ir_principal *src)
+static bool accepts(const struct accept_set *s, const struct ir_principal *src)
 {
-    for (size_t i = 0; i < t->accept_from.len; i++) {
-        const struct ir_principal *p = t->accept_from.items[i];
-        if (p->kind == PRIN_ORGANIZATION || p->kind == PRIN_MEMBERS || ir_same_principal(p, src))
-            return true;
+    if (s->everyone)
+        return true;
+    if (src->kind != PRIN_ACCOUNT)
+        return false;
+    return ptrset_has(&s->accounts, src->account) ||
+           (src->account && src->account->id && strmap_get(&s->ids, src->account->id));
+}
+
+/* The receivers of a policy (ir_receiver_of(), in attachment order),
+ * each account and every non-account once: OB6005 reports an account, or
+ * all roots and OUs together, once per vault. */
+static const struct vec *policy_receivers(struct copies *c, const struct ir_policy *pol)
+{
+    bool added;
+    void **slot = ptrset_put(c->a, &c->memo, MEMO_POLICY, pol, NULL, &added);
+    if (!added)
+        return *slot;
+    struct vec *out = arena_alloc(c->a, sizeof *out);
+    *slot = out;
+    struct ptrset seen = {0};
+    for (size_t j = 0; j < pol->attach.len; j++) {
+        struct ir_receiver *x = ir_receiver_of(c->a, pol, pol->attach.items[j]);
+        if (ptrset_add(c->a, &seen, x->who.kind == PRIN_ACCOUNT ? (const void *)x->who.account : NULL))
+            vec_push(c->a, out, x);
     }
-    return false;
+    return out;
+}
+
+/* Adds to `refused` the sources of a copy into `t` that its access policy
+ * does not accept and that were not reported for `t` before. The sources
+ * are the holder of the rule's vault when one account holds it (OB6009
+ * covers the others), else every account the plan's policies reach.
+ * Linear over a program: a plan's receivers are walked once per vault
+ * they copy into, and a policy's once per vault, however many rules and
+ * plans copy there. */
+static void refuse(struct copies *c, const struct accept_set *acc, const struct ir_vault *t,
+                   const struct vec *sources, struct vec *refused)
+{
+    for (size_t j = 0; j < sources->len; j++) {
+        const struct ir_receiver *x = sources->items[j];
+        const void *id = x->who.kind == PRIN_ACCOUNT ? (const void *)x->who.account : NULL;
+        if (!accepts(acc, &x->who) && first_report(c, OB6005, t, id))
+            vec_push(c->a, refused, (void *)x);
+    }
+}
+
+static void refused_sources(struct copies *c, const struct ir_plan *p, const struct ir_rule *r,
+                            const struct ir_vault *t, struct vec *refused)
+{
+    const struct accept_set *acc = accept_set(c, t);
+    if (acc->everyone)
+        return;
+    struct ir_principal holder = ir_vault_owner(r->vault);
+    if (holder.kind == PRIN_ACCOUNT) {
+        struct ir_receiver *x = arena_alloc(c->a, sizeof *x);
+        x->who = holder;
+        struct vec one = {0};
+        vec_push(c->a, &one, x);
+        refuse(c, acc, t, &one, refused);
+        return;
+    }
+    bool added;
+    ptrset_put(c->a, &c->memo, MEMO_PLAN_TARGET, p, t, &added);
+    if (!added) /* every receiver of the plan was checked against t */
+        return;
+    for (size_t i = 0; i < p->policies.len; i++) {
+        const struct ir_policy *pol = p->policies.items[i];
+        ptrset_put(c->a, &c->memo, MEMO_POL_TARGET, pol, t, &added);
+        if (added)
+            refuse(c, acc, t, policy_receivers(c, pol), refused);
+    }
 }
 
 static const char *accept_words(struct arena *a, const struct ir_vault *t)
@@ -323,19 +441,14 @@ static void check_accepts(struct copies *c, const struct ir_plan *p, const struc
     const struct ir_vault *t = cp->target;
     if (t->accept_at.state == IR_REJECTED) /* lowered without the bad entries */
         return;
-    struct vec sources = {0}, refused = {0};
-    copy_sources(c, p, r, &sources);
-    struct strbuf who = {0};
-    for (size_t i = 0; i < sources.len; i++) {
-        const struct ir_receiver *x = sources.items[i];
-        const void *id = x->who.kind == PRIN_ACCOUNT ? (const void *)x->who.account : NULL;
-        if (accepts(t, &x->who) || !first_report(c, OB6005, t, id))
-            continue;
-        sb_printf(c->a, &who, "%s%s", refused.len ? " and " : "", check_principal_words(c->a, &x->who));
-        vec_push(c->a, &refused, (void *)x);
-    }
+    struct vec refused = {0};
+    refused_sources(c, p, r, t, &refused);
     if (!refused.len)
         return;
+    struct strbuf who = {0};
+    for (size_t i = 0; i < refused.len; i++)
+        sb_printf(c->a, &who, "%s%s", i ? " and " : "",
+                  check_principal_words(c->a, &((const struct ir_receiver *)refused.items[i])->who));
     const struct ir_receiver *first = refused.items[0];
     struct diag *d = diag_emit(c->cc, OB6005, cp->target_loc,
                                "vault '%s' does not accept copies from %s, where %s runs: its access policy must "
@@ -376,17 +489,26 @@ static void check_both_at_once(struct copies *c, const struct ir_plan *p, const 
                                const struct ir_copy *cp)
 {
     const struct ir_region *to = copy_region(p, cp);
-    struct vec from = {0}, types = {0}, cannot = {0}, can = {0};
-    if (to)
-        regions_left(c->a, p, to, &from);
-    if (!from.len)
+    struct plan_facts *f = plan_facts(c, p);
+    size_t others = f->regions.count - (to && ptrset_has(&f->regions, to));
+    if (!to || !others) /* the copy leaves none of the plan's regions */
         return;
-    bool any = false;
-    ir_plan_types(c->prog, p, &types, &any, c->a);
-    types_by_both_in_one(c->a, &types, false, &cannot);
-    if (!cannot.len)
+    if (!f->have_types) {
+        struct vec types = {0};
+        ir_plan_types(c->prog, p, &types, &f->any, c->a);
+        types_by_both_in_one(c->a, &types, false, &f->cannot);
+        f->have_types = true;
+    }
+    if (!f->cannot.len)
         return;
-    types_by_both_in_one(c->a, &c->prog->restypes, true, &can);
+    if (!c->have_can) {
+        types_by_both_in_one(c->a, &c->prog->restypes, true, &c->can);
+        c->have_can = true;
+    }
+    struct vec from = {0};
+    regions_left(c->a, p, to, &from);
+    const struct vec cannot = f->cannot, can = c->can;
+    bool any = f->any;
     const struct ir_vault *t = cp->target;
     const char *holder = check_principal_words(c->a, &t->owner);
     struct diag *d = diag_emit(c->cc, OB6003, cp->target_loc,

@@ -25,7 +25,7 @@ struct kms {
     const struct ir_program *prog;
     struct vec uses;       /* struct key_use* */
     struct strmap uses_of; /* key name -> struct vec* of its uses, in the order of `uses` */
-    struct check_reported reported;   /* for check_first_time */
+    struct ptrset reported;   /* for check_first_time */
 };
 
 /* A vault that names no key uses the AWS managed aws/backup key; one

@@ -37,12 +37,7 @@ const char *check_some_types(struct arena *a, const struct vec *types, bool any)
  * (a set the caller keeps, zero-initialized); records it. A hash set, so
  * that a program with many reports stays linear (expected constant time
  * per call); only membership is ever asked, so its order never shows. */
-struct check_seen;
-struct check_reported {
-    struct check_seen *slots;
-    size_t cap, count;
-};
-bool check_first_time(struct arena *ar, struct check_reported *seen, enum diag_code code, const void *a,
+bool check_first_time(struct arena *ar, struct ptrset *seen, enum diag_code code, const void *a,
                       const void *b);
 /* The first receiver of plan `p` (in ir_plan_receivers() order) that is
  * not the account with id `id` (when `id` is NULL: not account `acct`,
@@ -52,7 +47,7 @@ bool check_first_time(struct arena *ar, struct check_reported *seen, enum diag_c
  * by the caller), so asking for every selection or rule of a plan costs
  * constant time each, however many policies hold the plan and however
  * many targets they are attached to. */
-const struct ir_receiver *check_other_receiver(struct arena *ar, struct check_reported *memo,
+const struct ir_receiver *check_other_receiver(struct arena *ar, struct ptrset *memo,
                                                const struct ir_plan *p, const char *id,
                                                const struct ir_account *acct);
 

@@ -356,10 +356,13 @@ bool ir_principal_covered(const struct ir_principal *who, const struct ir_princi
                           const struct vec *grantees);
 /* A copy from `source` to `target` leaves the account it runs in. */
 bool ir_copy_cross_account(const struct ir_vault *source, const struct ir_vault *target);
-/* The regions a vault must exist in: its own list, else the regions of
- * every plan whose rules target it. Appends struct ir_region*. */
-void ir_vault_regions(const struct ir_program *prog, const struct ir_vault *v, struct vec *out,
-                      struct arena *a);
+/* The regions each vault must exist in: its own list, else the regions
+ * of every plan whose rules target it (struct ir_region*, in order of
+ * first appearance, no duplicates). Fills `out` (zero-initialized) for
+ * every vault of the program in one pass over the plans and their rules;
+ * ir_vault_regions_of() looks one vault up in it. */
+void ir_vault_regions(const struct ir_program *prog, struct ptrset *out, struct arena *a);
+const struct vec *ir_vault_regions_of(const struct ptrset *map, const struct ir_vault *v);
 /* The resource types a plan can back up (struct ir_restype*), and
  * whether it can back up anything (tag-only selections or `any`). */
 void ir_plan_types(const struct ir_program *prog, const struct ir_plan *p, struct vec *out,
