@@ -29,6 +29,7 @@ struct copies {
     struct ptrset vault_regions; /* ir_vault_regions(), filled on first use */
     bool have_vault_regions;
     struct ptrset memo; /* MEMO_*: what is worked out once per plan, policy or vault */
+    struct ptrset plans; /* check_plan_facts() */
     struct vec can; /* the program's types that can change account and region at once */
     bool have_can;
 };
@@ -36,19 +37,16 @@ struct copies {
 /* Keys of `memo`. */
 enum {
     MEMO_PLAN,        /* plan -> struct plan_facts */
-    MEMO_VAULT,       /* vault -> struct accept_set */
+    MEMO_VAULT,       /* vault -> struct ir_principal_set of its accept_copies_from */
     MEMO_POLICY,      /* policy -> struct vec of its distinct receivers */
     MEMO_PLAN_TARGET, /* (plan, vault): the plan's receivers checked against the vault (OB6005) */
     MEMO_POL_TARGET,  /* (policy, vault): likewise for one policy */
     MEMO_VAULT_PLAN,  /* (vault, plan): the vault's regions checked against the plan's (OB6001) */
 };
 
-/* What the checks ask of one plan for each of its rules and copies. */
-struct plan_facts {
-    struct ptrset regions;    /* the plan's regions */
-    bool one_partition;       /* its regions are in at most one partition */
-    const struct ir_partition *partition; /* that partition, if any */
-    bool have_types, any;     /* ir_plan_types(), worked out on first use */
+/* The types of a plan, worked out on first use. */
+struct plan_types {
+    bool any;                 /* ir_plan_types() */
     struct vec cannot;        /* its types that cannot change account and region at once */
 };
 
@@ -69,25 +67,11 @@ static void items_missing(struct arena *a, const struct vec *of, const struct ve
             vec_push(a, out, of->items[i]);
 }
 
-static struct plan_facts *plan_facts(struct copies *c, const struct ir_plan *p)
+static const struct check_plan *plan_facts(struct copies *c, const struct ir_plan *p)
 {
-    bool added;
-    void **slot = ptrset_put(c->a, &c->memo, MEMO_PLAN, p, NULL, &added);
-    if (!added)
-        return *slot;
-    struct plan_facts *f = arena_alloc(c->a, sizeof *f);
-    *slot = f;
-    f->one_partition = true;
-    for (size_t i = 0; i < p->regions.len; i++) {
-        const struct ir_region *r = p->regions.items[i];
-        ptrset_add(c->a, &f->regions, r);
-        if (r->partition && f->partition && r->partition != f->partition)
-            f->one_partition = false;
-        if (r->partition && !f->partition)
-            f->partition = r->partition;
-    }
-    return f;
+    return check_plan_facts(c->a, &c->plans, p);
 }
+
 
 static const char *vault_aws_name(const struct ir_vault *v)
 {
@@ -224,7 +208,7 @@ static void check_copy_count(struct copies *c, const struct ir_rule *r)
 static bool check_partitions(struct copies *c, const struct ir_plan *p, const struct ir_rule *r,
                              const struct ir_copy *cp)
 {
-    const struct plan_facts *f = plan_facts(c, p);
+    const struct check_plan *f = plan_facts(c, p);
     if (!f->one_partition) /* a plan whose own regions span partitions is OB6010 (check_roles.c) */
         return true;
     const struct ir_vault *t = cp->target;
@@ -249,8 +233,7 @@ static bool check_partitions(struct copies *c, const struct ir_plan *p, const st
                   from->partition->d.name, to->partition->d.name);
         return true;
     }
-    const struct ir_partition *barrier =
-        f->partition && !f->partition->cross_account_copy ? ir_copy_account_barrier(p, r, cp) : NULL;
+    const struct ir_partition *barrier = f->no_cross_account ? ir_copy_account_barrier(p, r, cp) : NULL;
     if (barrier) {
         struct diag *d = diag_emit(c->cc, OB6007, cp->target_loc,
                                    "%s copies to vault '%s' of another account, but partition %s has no "
@@ -317,46 +300,32 @@ static bool check_default_target(struct copies *c, const struct ir_rule *r, cons
 
 /* ---- OB6005: the destination's access policy ------------------------- */
 
-/* Whom a vault's access policy lets copy into it: everyone (organization
- * or members), or the listed accounts, by id as ir_same_principal()
- * compares them, or by declaration for an account without an id. */
-struct accept_set {
-    bool everyone;
-    struct strmap ids;
-    struct ptrset accounts;
-};
-
-static const struct accept_set *accept_set(struct copies *c, const struct ir_vault *t)
+/* Whom a vault's access policy lets copy into it, worked out once per
+ * vault. */
+static const struct ir_principal_set *accept_set(struct copies *c, const struct ir_vault *t)
 {
     bool added;
     void **slot = ptrset_put(c->a, &c->memo, MEMO_VAULT, t, NULL, &added);
     if (!added)
         return *slot;
-    struct accept_set *s = arena_alloc(c->a, sizeof *s);
+    struct ir_principal_set *s = arena_alloc(c->a, sizeof *s);
     *slot = s;
-    for (size_t i = 0; i < t->accept_from.len; i++) {
-        const struct ir_principal *p = t->accept_from.items[i];
-        if (p->kind == PRIN_ORGANIZATION || p->kind == PRIN_MEMBERS)
-            s->everyone = true;
-        else if (p->kind == PRIN_ACCOUNT && p->account && p->account->id)
-            strmap_put_new(c->a, &s->ids, p->account->id, (void *)p);
-        else if (p->kind == PRIN_ACCOUNT)
-            ptrset_add(c->a, &s->accounts, p->account);
-    }
+    for (size_t i = 0; i < t->accept_from.len; i++)
+        ir_principal_set_add(c->a, s, t->accept_from.items[i]);
     return s;
+}
+
+static bool accepts_everyone(const struct ir_principal_set *s)
+{
+    return s->organization || s->members;
 }
 
 /* `organization` and `members` (every account that receives a policy,
  * rendered as the organization's accounts in the access policy) cover
  * every source; a listed account covers itself. */
-static bool accepts(const struct accept_set *s, const struct ir_principal *src)
+static bool accepts(const struct ir_principal_set *s, const struct ir_principal *src)
 {
-    if (s->everyone)
-        return true;
-    if (src->kind != PRIN_ACCOUNT)
-        return false;
-    return ptrset_has(&s->accounts, src->account) ||
-           (src->account && src->account->id && strmap_get(&s->ids, src->account->id));
+    return accepts_everyone(s) || ir_principal_set_has(s, src);
 }
 
 /* The receivers of a policy (ir_receiver_of(), in attachment order),
@@ -386,7 +355,7 @@ static const struct vec *policy_receivers(struct copies *c, const struct ir_poli
  * Linear over a program: a plan's receivers are walked once per vault
  * they copy into, and a policy's once per vault, however many rules and
  * plans copy there. */
-static void refuse(struct copies *c, const struct accept_set *acc, const struct ir_vault *t,
+static void refuse(struct copies *c, const struct ir_principal_set *acc, const struct ir_vault *t,
                    const struct vec *sources, struct vec *refused)
 {
     for (size_t j = 0; j < sources->len; j++) {
@@ -400,8 +369,8 @@ static void refuse(struct copies *c, const struct accept_set *acc, const struct 
 static void refused_sources(struct copies *c, const struct ir_plan *p, const struct ir_rule *r,
                             const struct ir_vault *t, struct vec *refused)
 {
-    const struct accept_set *acc = accept_set(c, t);
-    if (acc->everyone)
+    const struct ir_principal_set *acc = accept_set(c, t);
+    if (accepts_everyone(acc))
         return;
     struct ir_principal holder = ir_vault_owner(r->vault);
     if (holder.kind == PRIN_ACCOUNT) {
@@ -485,20 +454,31 @@ static void types_by_both_in_one(struct arena *a, const struct vec *from, bool c
     }
 }
 
+/* The plan's types that cannot change account and region in one copy
+ * action, and whether it can back up any type. */
+static const struct plan_types *plan_types(struct copies *c, const struct ir_plan *p)
+{
+    bool added;
+    void **slot = ptrset_put(c->a, &c->memo, MEMO_PLAN, p, NULL, &added);
+    if (!added)
+        return *slot;
+    struct plan_types *f = arena_alloc(c->a, sizeof *f);
+    *slot = f;
+    struct vec types = {0};
+    ir_plan_types(c->prog, p, &types, &f->any, c->a);
+    types_by_both_in_one(c->a, &types, false, &f->cannot);
+    return f;
+}
+
 static void check_both_at_once(struct copies *c, const struct ir_plan *p, const struct ir_rule *r,
                                const struct ir_copy *cp)
 {
     const struct ir_region *to = copy_region(p, cp);
-    struct plan_facts *f = plan_facts(c, p);
-    size_t others = f->regions.count - (to && ptrset_has(&f->regions, to));
+    const struct check_plan *pf = plan_facts(c, p);
+    size_t others = pf->regions.count - (to && ptrset_has(&pf->regions, to));
     if (!to || !others) /* the copy leaves none of the plan's regions */
         return;
-    if (!f->have_types) {
-        struct vec types = {0};
-        ir_plan_types(c->prog, p, &types, &f->any, c->a);
-        types_by_both_in_one(c->a, &types, false, &f->cannot);
-        f->have_types = true;
-    }
+    const struct plan_types *f = plan_types(c, p);
     if (!f->cannot.len)
         return;
     if (!c->have_can) {

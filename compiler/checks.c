@@ -62,6 +62,44 @@ bool check_first_time(struct arena *ar, struct ptrset *seen, enum diag_code code
     return added;
 }
 
+/* ---- plans ------------------------------------------------------------ */
+
+const struct check_plan *check_plan_facts(struct arena *ar, struct ptrset *memo, const struct ir_plan *p)
+{
+    bool added;
+    void **slot = ptrset_put(ar, memo, 0, p, NULL, &added);
+    if (!added)
+        return *slot;
+    struct check_plan *f = arena_alloc(ar, sizeof *f);
+    *slot = f;
+    f->one_partition = true;
+    for (size_t i = 0; i < p->regions.len; i++) {
+        const struct ir_region *r = p->regions.items[i];
+        ptrset_add(ar, &f->regions, r);
+        if (!r->partition)
+            continue;
+        if (f->partition && r->partition != f->partition)
+            f->one_partition = false;
+        if (!f->partition)
+            f->partition = r->partition;
+        if (!r->partition->cross_account_copy)
+            f->no_cross_account = true;
+    }
+    return f;
+}
+
+/* A region of another partition than the destination's exists when the
+ * plan is in two partitions (one of them is another) or in one that is
+ * not the destination's. */
+bool check_copy_walled(const struct check_plan *f, const struct ir_plan *p, const struct ir_rule *r,
+                       const struct ir_copy *c)
+{
+    const struct ir_region *to = copy_region(p, c);
+    if (to && to->partition && f->partition && (!f->one_partition || f->partition != to->partition))
+        return true;
+    return f->no_cross_account && r->vault && c->target && ir_copy_cross_account(r->vault, c->target);
+}
+
 /* ---- receivers that are not one account ------------------------------- */
 
 /* Who a receiver is, for telling accounts apart as ir_same_principal()

@@ -51,5 +51,21 @@ const struct ir_receiver *check_other_receiver(struct arena *ar, struct ptrset *
                                                const struct ir_plan *p, const char *id,
                                                const struct ir_account *acct);
 
+/* What the checks ask of one plan for each of its rules and copies,
+ * worked out once per plan (`memo`: a set the caller keeps for this
+ * alone, zero-initialized), so that asking for every copy costs constant
+ * time however many regions the plan has. */
+struct check_plan {
+    struct ptrset regions;                /* the plan's regions */
+    bool one_partition;                   /* its regions are in at most one partition */
+    const struct ir_partition *partition; /* the first of its regions' partitions */
+    bool no_cross_account;                /* one of them has no cross-account copy */
+};
+const struct check_plan *check_plan_facts(struct arena *ar, struct ptrset *memo, const struct ir_plan *p);
+/* Whether copy `c` of rule `r` cannot leave the plan's partition or
+ * account: ir_copy_foreign_region() or ir_copy_account_barrier() is not
+ * NULL; in constant time. */
+bool check_copy_walled(const struct check_plan *f, const struct ir_plan *p, const struct ir_rule *r,
+                       const struct ir_copy *c);
 
 #endif /* OBC_CHECKS_H */

@@ -48,6 +48,28 @@ bool ir_principal_covered(const struct ir_principal *who, const struct ir_princi
     return false;
 }
 
+void ir_principal_set_add(struct arena *a, struct ir_principal_set *s, const struct ir_principal *p)
+{
+    if (p->kind == PRIN_ORGANIZATION)
+        s->organization = true;
+    else if (p->kind == PRIN_MEMBERS)
+        s->members = true;
+    else if (p->kind == PRIN_NONE)
+        s->none = true;
+    else if (p->kind == PRIN_ACCOUNT && p->account && p->account->id)
+        strmap_put_new(a, &s->ids, p->account->id, (void *)p);
+    else if (p->kind == PRIN_ACCOUNT)
+        ptrset_add(a, &s->accounts, p->account);
+}
+
+bool ir_principal_set_has(const struct ir_principal_set *s, const struct ir_principal *who)
+{
+    if (who->kind != PRIN_ACCOUNT)
+        return who->kind == PRIN_MEMBERS ? s->members : who->kind == PRIN_ORGANIZATION ? s->organization : s->none;
+    return ptrset_has(&s->accounts, who->account) ||
+           (who->account && who->account->id && strmap_get(&s->ids, who->account->id));
+}
+
 /* A members vault is in the account the plan runs in, so a copy into one
  * never leaves that account; a copy into a named account's vault does,
  * unless it comes from that account's own vault. */

@@ -408,6 +408,31 @@ class Bench:
                              % (i, i, rule.replace("local", "v%d" % i)) for i in range(n)) +
                      "".join('account a%d = "1%011d"\npolicy pol%d {\n  plans = [p%d]\n  attach = [a%d]\n}\n'
                              % (i, i, i, i, i) for i in range(n)))
+        if shape == "key_grants":
+            # one rule copying into n vaults of n accounts, all encrypted
+            # with one key shared with those n accounts, which grants n + 1
+            # actions (OB7001, OB7004: each use asked once)
+            return P(tail="".join('account a%d = "1%011d"\n' % (i, i) for i in range(n)) +
+                     'account backup = "222222222222"\n'
+                     'permissions many = [%s, "kms:*"]\n' % ", ".join('"kms:Op%d"' % i for i in range(n)) +
+                     'key shared {\n  alias = "alias/shared"\n  owner = backup\n  region = eu-west-1\n'
+                     '  grants = many\n  grant_to = [%s]\n}\n' % ", ".join("a%d" % i for i in range(n)) +
+                     "".join('vault v%d { name = "v%d"; owner = a%d; region = eu-west-1; key = shared; '
+                             'accept_copies_from = organization }\n' % (i, i, i) for i in range(n)) +
+                     "plan copying {\n  regions = [eu-west-1]\n  select = [tagged]\n"
+                     "  rule r {\n    schedule = daily at 05:50\n    vault = local\n    delete_after = 35d\n%s  }\n}\n"
+                     % "".join("    copy to v%d { delete_after = 35d }\n" % i for i in range(n)) +
+                     "policy copying_pol {\n  plans = [copying]\n  attach = [org_root]\n}\n")
+        if shape == "key_policies":
+            # one plan of n rules into a vault with a key, in n policies
+            # (the key's uses: each plan's rules walked once)
+            return P(tail='key k { alias = "alias/k"; owner = members; region = eu-west-1; '
+                          'grants = backup_vault_key }\nvault keyed { name = "keyed"; key = k }\n' +
+                     "plan fixed {\n  select = [tagged]\n%s}\n"
+                     % "".join("  rule r%d { schedule = daily at 05:50; vault = keyed; delete_after = 35d }\n"
+                               % i for i in range(n)) +
+                     "".join("policy fixed_pol%d {\n  plans = [fixed]\n  attach = [org_root]\n}\n" % i
+                             for i in range(n)))
         if shape == "error_tokens":
             return 'import "std/aws"\npermissions p = [%s]\n' % ", ".join(["a"] * n)
         raise ValueError(shape)
@@ -418,7 +443,7 @@ class Bench:
               ("same_key_lists", 5000), ("first_time", 2000), ("plans_x_attach", 1000),
               ("plan_in_policies", 1000), ("vault_regions", 5000), ("region_lists", 2000),
               ("rule_regions", 1000), ("copy_accepts", 5000), ("copy_rules", 2000), ("type_lists", 2000),
-              ("manifest_regions", 1000)]
+              ("manifest_regions", 1000), ("key_grants", 2000), ("key_policies", 500)]
     # `bench.py --linear` (make linear): every shape at small sizes, for a
     # resource test of a few seconds per shape; sizes where the quadratic
     # passes fixed on 2026-12-04 would have failed, where that is cheap.
@@ -428,7 +453,7 @@ class Bench:
                      ("same_key_lists", 2000), ("first_time", 100), ("plans_x_attach", 200),
                      ("plan_in_policies", 200), ("vault_regions", 2000), ("region_lists", 1500),
                      ("rule_regions", 100), ("copy_accepts", 300), ("copy_rules", 200), ("type_lists", 300),
-                     ("manifest_regions", 300)]
+                     ("manifest_regions", 300), ("key_grants", 300), ("key_policies", 100)]
 
     def shapes(self, shapes=None, limit=None):
         """Instructions of `obc check` per list item at N and 4N items for
