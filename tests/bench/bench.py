@@ -433,6 +433,16 @@ class Bench:
                                % i for i in range(n)) +
                      "".join("policy fixed_pol%d {\n  plans = [fixed]\n  attach = [org_root]\n}\n" % i
                              for i in range(n)))
+        if shape == "continuous_rules":
+            # n continuous rules of a plan of n selections (OB4006 asks
+            # each rule which types the plan selects)
+            return P(tail="".join('selection s%d {\n  role = default_backup_role\n'
+                                  '  match = type in [s3, rds, aurora, sap_hana]\n}\n' % i for i in range(n)) +
+                     "plan cont {\n  regions = [eu-west-1]\n  select = [%s]\n%s}\n"
+                     % (", ".join("s%d" % i for i in range(n)),
+                        "".join("  rule r%d { schedule = daily at 05:50; vault = local; delete_after = 35d; "
+                                "continuous = true }\n" % i for i in range(n))) +
+                     "policy cont_pol {\n  plans = [cont]\n  attach = [org_root]\n}\n")
         if shape == "error_tokens":
             return 'import "std/aws"\npermissions p = [%s]\n' % ", ".join(["a"] * n)
         raise ValueError(shape)
@@ -443,7 +453,8 @@ class Bench:
               ("same_key_lists", 5000), ("first_time", 2000), ("plans_x_attach", 1000),
               ("plan_in_policies", 1000), ("vault_regions", 5000), ("region_lists", 2000),
               ("rule_regions", 1000), ("copy_accepts", 5000), ("copy_rules", 2000), ("type_lists", 2000),
-              ("manifest_regions", 1000), ("key_grants", 2000), ("key_policies", 500)]
+              ("manifest_regions", 1000), ("key_grants", 2000), ("key_policies", 500),
+              ("continuous_rules", 1000)]
     # `bench.py --linear` (make linear): every shape at small sizes, for a
     # resource test of a few seconds per shape; sizes where the quadratic
     # passes fixed on 2026-12-04 would have failed, where that is cheap.
@@ -453,7 +464,8 @@ class Bench:
                      ("same_key_lists", 2000), ("first_time", 100), ("plans_x_attach", 200),
                      ("plan_in_policies", 200), ("vault_regions", 2000), ("region_lists", 1500),
                      ("rule_regions", 100), ("copy_accepts", 300), ("copy_rules", 200), ("type_lists", 300),
-                     ("manifest_regions", 300), ("key_grants", 300), ("key_policies", 100)]
+                     ("manifest_regions", 300), ("key_grants", 300), ("key_policies", 100),
+                     ("continuous_rules", 500)]
 
     def shapes(self, shapes=None, limit=None):
         """Instructions of `obc check` per list item at N and 4N items for
