@@ -315,6 +315,12 @@ struct ptrset {
  * which). The pointer is valid until the next ptrset_put on the set. */
 void **ptrset_put(struct arena *ar, struct ptrset *s, unsigned tag, const void *a, const void *b, bool *added);
 void *ptrset_get(const struct ptrset *s, unsigned tag, const void *a, const void *b); /* NULL: absent */
+bool ptrset_add_key(struct arena *ar, struct ptrset *s, unsigned tag, const void *a, const void *b); /* true: new */
+/* Memos: the value of (tag, a, b); for a new key a zeroed object of
+ * `size` bytes is made its value and *fresh is set, for the caller to
+ * fill. The object stays where it is as the set grows. */
+void *ptrset_memo(struct arena *ar, struct ptrset *s, unsigned tag, const void *a, const void *b, size_t size,
+                  bool *fresh);
 /* Sets of single pointers (tag 0, b NULL). */
 bool ptrset_has(const struct ptrset *s, const void *p);
 bool ptrset_add(struct arena *ar, struct ptrset *s, const void *p); /* true when p was new */

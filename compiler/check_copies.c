@@ -135,9 +135,7 @@ static void check_vault_regions(struct copies *c, const struct ir_plan *p, const
     const struct ir_vault *v = r->vault;
     if (!v || !v->regions.len || v->regions_at.state == IR_REJECTED)
         return;
-    bool added; /* the answer is the same for every rule of the plan */
-    ptrset_put(c->a, &c->memo, MEMO_VAULT_PLAN, v, p, &added);
-    if (!added)
+    if (!ptrset_add_key(c->a, &c->memo, MEMO_VAULT_PLAN, v, p)) /* the same answer for every rule of p */
         return;
     struct vec missing = {0};
     items_missing(c->a, &p->regions, &v->regions, &missing);
@@ -304,12 +302,10 @@ static bool check_default_target(struct copies *c, const struct ir_rule *r, cons
  * vault. */
 static const struct ir_principal_set *accept_set(struct copies *c, const struct ir_vault *t)
 {
-    bool added;
-    void **slot = ptrset_put(c->a, &c->memo, MEMO_VAULT, t, NULL, &added);
-    if (!added)
-        return *slot;
-    struct ir_principal_set *s = arena_alloc(c->a, sizeof *s);
-    *slot = s;
+    bool fresh;
+    struct ir_principal_set *s = ptrset_memo(c->a, &c->memo, MEMO_VAULT, t, NULL, sizeof *s, &fresh);
+    if (!fresh)
+        return s;
     for (size_t i = 0; i < t->accept_from.len; i++)
         ir_principal_set_add(c->a, s, t->accept_from.items[i]);
     return s;
@@ -333,12 +329,10 @@ static bool accepts(const struct ir_principal_set *s, const struct ir_principal 
  * all roots and OUs together, once per vault. */
 static const struct vec *policy_receivers(struct copies *c, const struct ir_policy *pol)
 {
-    bool added;
-    void **slot = ptrset_put(c->a, &c->memo, MEMO_POLICY, pol, NULL, &added);
-    if (!added)
-        return *slot;
-    struct vec *out = arena_alloc(c->a, sizeof *out);
-    *slot = out;
+    bool fresh;
+    struct vec *out = ptrset_memo(c->a, &c->memo, MEMO_POLICY, pol, NULL, sizeof *out, &fresh);
+    if (!fresh)
+        return out;
     struct ptrset seen = {0};
     for (size_t j = 0; j < pol->attach.len; j++) {
         struct ir_receiver *x = ir_receiver_of(c->a, pol, pol->attach.items[j]);
@@ -381,14 +375,11 @@ static void refused_sources(struct copies *c, const struct ir_plan *p, const str
         refuse(c, acc, t, &one, refused);
         return;
     }
-    bool added;
-    ptrset_put(c->a, &c->memo, MEMO_PLAN_TARGET, p, t, &added);
-    if (!added) /* every receiver of the plan was checked against t */
+    if (!ptrset_add_key(c->a, &c->memo, MEMO_PLAN_TARGET, p, t)) /* the plan's receivers were checked against t */
         return;
     for (size_t i = 0; i < p->policies.len; i++) {
         const struct ir_policy *pol = p->policies.items[i];
-        ptrset_put(c->a, &c->memo, MEMO_POL_TARGET, pol, t, &added);
-        if (added)
+        if (ptrset_add_key(c->a, &c->memo, MEMO_POL_TARGET, pol, t))
             refuse(c, acc, t, policy_receivers(c, pol), refused);
     }
 }
@@ -458,15 +449,13 @@ static void types_by_both_in_one(struct arena *a, const struct vec *from, bool c
  * action, and whether it can back up any type. */
 static const struct plan_types *plan_types(struct copies *c, const struct ir_plan *p)
 {
-    bool added;
-    void **slot = ptrset_put(c->a, &c->memo, MEMO_PLAN, p, NULL, &added);
-    if (!added)
-        return *slot;
-    struct plan_types *f = arena_alloc(c->a, sizeof *f);
-    *slot = f;
+    bool fresh;
+    struct plan_types *f = ptrset_memo(c->a, &c->memo, MEMO_PLAN, p, NULL, sizeof *f, &fresh);
     struct vec types = {0};
-    ir_plan_types(c->prog, p, &types, &f->any, c->a);
-    types_by_both_in_one(c->a, &types, false, &f->cannot);
+    if (fresh) {
+        ir_plan_types(c->prog, p, &types, &f->any, c->a);
+        types_by_both_in_one(c->a, &types, false, &f->cannot);
+    }
     return f;
 }
 

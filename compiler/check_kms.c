@@ -69,8 +69,7 @@ static bool use_of_rejected_copy(struct kms *m, const struct key_use *u)
         return false;
     if (u->kind == KEY_USE_COPY_SOURCE)
         return u->copy && !copy_checked_here(m, r->plan, r, u->copy);
-    bool first, added;
-    ptrset_put(m->a, &m->memo, MEMO_RULE, r, NULL, &first);
+    bool first = ptrset_add_key(m->a, &m->memo, MEMO_RULE, r, NULL), added;
     for (size_t i = 0; first && i < r->copies.len; i++) {
         const struct ir_copy *c = r->copies.items[i];
         if (!copy_checked_here(m, r->plan, r, c))
@@ -122,12 +121,10 @@ static const struct vec *actions_missing(struct kms *m, const struct key_use *u)
     static const struct vec none;
     if (!u->needs)
         return &none;
-    bool added;
-    void **slot = ptrset_put(m->a, &m->memo, MEMO_MISSING, u->key, u->needs, &added);
-    if (!added)
-        return *slot;
-    struct vec *out = arena_alloc(m->a, sizeof *out);
-    *slot = out;
+    bool fresh;
+    struct vec *out = ptrset_memo(m->a, &m->memo, MEMO_MISSING, u->key, u->needs, sizeof *out, &fresh);
+    if (!fresh)
+        return out;
     struct strmap seen = {0};
     for (size_t i = 0; i < u->needs->actions.len; i++) {
         const char *act = u->needs->actions.items[i];
@@ -227,15 +224,10 @@ static const char *grant_to_words(struct arena *a, const struct ir_key *k)
 static bool key_covers(struct kms *m, const struct ir_key *k, const struct ir_principal *owner,
                        const struct ir_principal *who)
 {
-    bool added;
-    void **slot = ptrset_put(m->a, &m->memo, MEMO_GRANT_TO, k, NULL, &added);
-    if (added) {
-        struct ir_principal_set *s = arena_alloc(m->a, sizeof *s);
-        for (size_t i = 0; i < k->grant_to.len; i++)
-            ir_principal_set_add(m->a, s, k->grant_to.items[i]);
-        *slot = s;
-    }
-    const struct ir_principal_set *s = *slot;
+    bool fresh;
+    struct ir_principal_set *s = ptrset_memo(m->a, &m->memo, MEMO_GRANT_TO, k, NULL, sizeof *s, &fresh);
+    for (size_t i = 0; fresh && i < k->grant_to.len; i++)
+        ir_principal_set_add(m->a, s, k->grant_to.items[i]);
     return ir_same_principal(who, owner) || s->organization || ir_principal_set_has(s, who);
 }
 
@@ -298,8 +290,8 @@ static void check_copy_from_managed(struct kms *m, const struct ir_plan *p, cons
                                     const struct ir_copy *c)
 {
     const struct ir_vault *s = r->vault;
-    bool added; /* the answer is the same for every copy from s in p */
-    if (!uses_aws_managed_key(s) || (ptrset_put(m->a, &m->memo, MEMO_FROM_MANAGED, s, p, &added), !added))
+    /* the answer is the same for every copy from s in p */
+    if (!uses_aws_managed_key(s) || !ptrset_add_key(m->a, &m->memo, MEMO_FROM_MANAGED, s, p))
         return;
     struct vec types = {0}, partial = {0}, full = {0};
     bool any = false;

@@ -167,12 +167,10 @@ static void check_continuous_cold(struct obc *cc, const struct ir_rule *r, const
 static const struct vec *lacking_continuous(struct obc *cc, const struct ir_program *prog, struct ptrset *plans,
                                             const struct ir_plan *p)
 {
-    bool added;
-    void **slot = ptrset_put(&cc->arena, plans, 0, p, NULL, &added);
-    if (!added)
-        return *slot;
-    struct vec *lacking = arena_alloc(&cc->arena, sizeof *lacking);
-    *slot = lacking;
+    bool fresh;
+    struct vec *lacking = ptrset_memo(&cc->arena, plans, 0, p, NULL, sizeof *lacking, &fresh);
+    if (!fresh)
+        return lacking;
     for (size_t i = 0; i < p->selections.len; i++) {
         const struct ir_selection *sel = VEC_GET(const struct ir_selection, p->selections, i);
         if (sel->match_at.state == IR_REJECTED) /* its entries are incomplete */

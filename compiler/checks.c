@@ -57,21 +57,17 @@ const char *check_rule_words(struct arena *a, const struct ir_rule *r)
 
 bool check_first_time(struct arena *ar, struct ptrset *seen, enum diag_code code, const void *a, const void *b)
 {
-    bool added;
-    ptrset_put(ar, seen, (unsigned)code, a, b, &added);
-    return added;
+    return ptrset_add_key(ar, seen, (unsigned)code, a, b);
 }
 
 /* ---- plans ------------------------------------------------------------ */
 
 const struct check_plan *check_plan_facts(struct arena *ar, struct ptrset *memo, const struct ir_plan *p)
 {
-    bool added;
-    void **slot = ptrset_put(ar, memo, 0, p, NULL, &added);
-    if (!added)
-        return *slot;
-    struct check_plan *f = arena_alloc(ar, sizeof *f);
-    *slot = f;
+    bool fresh;
+    struct check_plan *f = ptrset_memo(ar, memo, 0, p, NULL, sizeof *f, &fresh);
+    if (!fresh)
+        return f;
     f->one_partition = true;
     for (size_t i = 0; i < p->regions.len; i++) {
         const struct ir_region *r = p->regions.items[i];
@@ -147,11 +143,10 @@ static const struct ir_receiver *sum_other(const struct recv_sum *s, struct recv
 
 static const struct recv_sum *policy_sum(struct arena *ar, struct ptrset *memo, const struct ir_policy *pol)
 {
-    bool added;
-    void **slot = ptrset_put(ar, memo, MEMO_POLICY, pol, NULL, &added);
-    if (!added)
-        return *slot;
-    struct recv_sum *s = arena_alloc(ar, sizeof *s);
+    bool fresh;
+    struct recv_sum *s = ptrset_memo(ar, memo, MEMO_POLICY, pol, NULL, sizeof *s, &fresh);
+    if (!fresh)
+        return s;
     for (size_t j = 0; j < pol->attach.len && !s->second; j++) {
         const struct ir_receiver *r = ir_receiver_of(ar, pol, pol->attach.items[j]);
         if (!s->first)
@@ -159,17 +154,15 @@ static const struct recv_sum *policy_sum(struct arena *ar, struct ptrset *memo, 
         else if (!same_key(key_of(s->first), key_of(r)))
             s->second = r;
     }
-    *slot = s;
     return s;
 }
 
 static const struct recv_sum *plan_sum(struct arena *ar, struct ptrset *memo, const struct ir_plan *p)
 {
-    bool added;
-    void **slot = ptrset_put(ar, memo, MEMO_PLAN, p, NULL, &added);
-    if (!added)
-        return *slot;
-    struct recv_sum *s = arena_alloc(ar, sizeof *s);
+    bool fresh;
+    struct recv_sum *s = ptrset_memo(ar, memo, MEMO_PLAN, p, NULL, sizeof *s, &fresh);
+    if (!fresh)
+        return s;
     for (size_t i = 0; i < p->policies.len && !s->second; i++) {
         const struct recv_sum *ps = policy_sum(ar, memo, p->policies.items[i]);
         if (!s->first) {
@@ -178,8 +171,6 @@ static const struct recv_sum *plan_sum(struct arena *ar, struct ptrset *memo, co
         }
         s->second = sum_other(ps, key_of(s->first));
     }
-    /* policy_sum may have grown the table: find the slot again */
-    *ptrset_put(ar, memo, MEMO_PLAN, p, NULL, &added) = s;
     return s;
 }
 

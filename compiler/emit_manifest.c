@@ -351,12 +351,10 @@ static bool entry_selects_any(const struct ir_sel_entry *en)
  * once per entry however many plans and regions ask. */
 static const struct vec *entry_types(struct manifest *m, const struct ir_sel_entry *en)
 {
-    bool added;
-    void **slot = ptrset_put(m->a, &m->memo, MEMO_ENTRY, en, NULL, &added);
-    if (!added)
-        return *slot;
-    struct vec *out = arena_alloc(m->a, sizeof *out);
-    *slot = out;
+    bool fresh;
+    struct vec *out = ptrset_memo(m->a, &m->memo, MEMO_ENTRY, en, NULL, sizeof *out, &fresh);
+    if (!fresh)
+        return out;
     const struct vec *from = entry_selects_any(en) ? &m->prog->restypes : &en->types;
     struct ptrset skip = {0}; /* excluded, or in `out` already */
     ptrset_add_all(m->a, &skip, &en->not_types);
@@ -393,11 +391,8 @@ static bool plan_selects_by_tags_only(const struct ir_plan *plan)
 
 static struct name_set *opt_ins_of(struct manifest *m, const struct ir_region *region)
 {
-    bool added;
-    void **slot = ptrset_put(m->a, &m->memo, MEMO_REGION, region, NULL, &added);
-    if (added)
-        *slot = arena_alloc(m->a, sizeof(struct name_set));
-    return *slot;
+    bool fresh;
+    return ptrset_memo(m->a, &m->memo, MEMO_REGION, region, NULL, sizeof(struct name_set), &fresh);
 }
 
 /* The region-settings names of the types each plan selects, added to
@@ -511,8 +506,7 @@ static void collect_roles(struct manifest *m)
              * entry: a role that many selections pass costs its types once */
             for (size_t e = 0; e < sel->entries.len; e++) {
                 const struct vec *types = entry_types(m, VEC_GET(const struct ir_sel_entry, sel->entries, e));
-                bool added;
-                ptrset_put(m->a, &m->memo, MEMO_ROLE_TYPES, u, types, &added);
+                bool added = ptrset_add_key(m->a, &m->memo, MEMO_ROLE_TYPES, u, types);
                 for (size_t k = 0; added && k < types->len; k++) {
                     const struct ir_restype *t = VEC_GET(const struct ir_restype, *types, k);
                     for (size_t n = 0; n < t->role_policies.len; n++)
@@ -900,11 +894,9 @@ static void index_vaults_by_region(struct manifest *m, const struct holdings *h)
         const struct ir_vault *v = VEC_GET(const struct ir_vault, h->vaults, i);
         const struct vault_place *p = find_place(m, v);
         for (size_t j = 0; j < p->regions.len; j++) {
-            bool added;
-            void **slot = ptrset_put(m->a, &m->memo, MEMO_ACCOUNT_VAULTS, h, p->regions.items[j], &added);
-            if (added)
-                *slot = arena_alloc(m->a, sizeof(struct vec));
-            struct vec *there = *slot;
+            bool fresh;
+            struct vec *there = ptrset_memo(m->a, &m->memo, MEMO_ACCOUNT_VAULTS, h, p->regions.items[j],
+                                            sizeof *there, &fresh);
             if (!there->len || there->items[there->len - 1] != v) /* a region listed twice */
                 vec_push(m->a, there, (void *)v);
         }

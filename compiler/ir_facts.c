@@ -86,18 +86,13 @@ enum { VR_VAULT, VR_PLAN_VAULT, VR_VAULT_REGION };
 
 static struct vec *regions_of(struct arena *a, struct ptrset *map, const struct ir_vault *v)
 {
-    bool added;
-    void **slot = ptrset_put(a, map, VR_VAULT, v, NULL, &added);
-    if (added)
-        *slot = arena_alloc(a, sizeof(struct vec));
-    return *slot;
+    bool fresh;
+    return ptrset_memo(a, map, VR_VAULT, v, NULL, sizeof(struct vec), &fresh);
 }
 
 static void add_region(struct arena *a, struct ptrset *map, const struct ir_vault *v, void *region)
 {
-    bool added;
-    ptrset_put(a, map, VR_VAULT_REGION, v, region, &added);
-    if (added)
+    if (ptrset_add_key(a, map, VR_VAULT_REGION, v, region))
         vec_push(a, regions_of(a, map, v), region);
 }
 
@@ -113,11 +108,9 @@ void ir_vault_regions(const struct ir_program *prog, struct ptrset *out, struct 
         const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
         for (size_t j = 0; j < p->rules.len; j++) {
             const struct ir_vault *v = VEC_GET(const struct ir_rule, p->rules, j)->vault;
-            bool added;
-            if (!v || v->regions.len)
+            if (!v || v->regions.len || !ptrset_add_key(a, out, VR_PLAN_VAULT, p, v))
                 continue;
-            ptrset_put(a, out, VR_PLAN_VAULT, p, v, &added);
-            for (size_t k = 0; added && k < p->regions.len; k++)
+            for (size_t k = 0; k < p->regions.len; k++)
                 add_region(a, out, v, p->regions.items[k]);
         }
     }

@@ -65,6 +65,22 @@ void *ptrset_get(const struct ptrset *s, unsigned tag, const void *a, const void
     return x->used ? x->value : NULL;
 }
 
+bool ptrset_add_key(struct arena *ar, struct ptrset *s, unsigned tag, const void *a, const void *b)
+{
+    bool added;
+    ptrset_put(ar, s, tag, a, b, &added);
+    return added;
+}
+
+void *ptrset_memo(struct arena *ar, struct ptrset *s, unsigned tag, const void *a, const void *b, size_t size,
+                  bool *fresh)
+{
+    void **slot = ptrset_put(ar, s, tag, a, b, fresh);
+    if (*fresh)
+        *slot = arena_alloc(ar, size);
+    return *slot;
+}
+
 bool ptrset_has(const struct ptrset *s, const void *p)
 {
     return s->cap && slot_of(s, 0, p, NULL)->used;
@@ -72,9 +88,7 @@ bool ptrset_has(const struct ptrset *s, const void *p)
 
 bool ptrset_add(struct arena *ar, struct ptrset *s, const void *p)
 {
-    bool added;
-    ptrset_put(ar, s, 0, p, NULL, &added);
-    return added;
+    return ptrset_add_key(ar, s, 0, p, NULL);
 }
 
 void ptrset_add_all(struct arena *ar, struct ptrset *s, const struct vec *v)
