@@ -36,7 +36,7 @@ struct copies {
 
 /* Keys of `memo`. */
 enum {
-    MEMO_PLAN,        /* plan -> struct plan_facts */
+    MEMO_PLAN,        /* plan -> struct plan_types */
     MEMO_VAULT,       /* vault -> struct ir_principal_set of its accept_copies_from */
     MEMO_POLICY,      /* policy -> struct vec of its distinct receivers */
     MEMO_PLAN_TARGET, /* (plan, vault): the plan's receivers checked against the vault (OB6005) */
@@ -71,7 +71,6 @@ static const struct check_plan *plan_facts(struct copies *c, const struct ir_pla
 {
     return check_plan_facts(c->a, &c->plans, p);
 }
-
 
 static const char *vault_aws_name(const struct ir_vault *v)
 {

@@ -474,7 +474,8 @@ class Bench:
         With `limit` (make linear) the fixed costs are taken out first
         (the counts at 1 item are subtracted, so linear is near 1.0 even at
         small N) and peak RSS is judged the same way: a shape fails when
-        either grows more than `limit` per item."""
+        either grows more than `limit` per item. A shape named manifest_*
+        is measured with `obc compile`, which alone builds the manifest."""
         if not shutil.which("valgrind"):
             print("\nbench: valgrind not found: shapes skipped")
             return 0
