@@ -2,9 +2,9 @@
  * base.h - the bottom layer of the compiler: the arena and vectors
  * (arena.c), source files and locations (source.c), the diagnostics
  * funnel and its renderings (diag.c, diag_render.c), string maps
- * (strmap.c), "did you mean" (suggest.c), JSON printing (json_out.c),
- * embedded files, and the
- * compilation context every phase receives (context.c).
+ * (strmap.c), pointer sets (ptrset.c), "did you mean" (suggest.c),
+ * JSON printing (json_out.c), embedded files, and the compilation
+ * context every phase receives (context.c).
  *
  * Layers, from the bottom (each header includes only those before it;
  * tests/check-layers.sh enforces it):
@@ -299,6 +299,34 @@ void *strmap_get(const struct strmap *m, const char *key); /* NULL: absent */
 /* Stores `value` under `key` unless the key is there already. Returns the
  * value found there, or NULL when the key was new. */
 void *strmap_put_new(struct arena *a, struct strmap *m, const char *key, void *value);
+
+/* ------------------------------------------------------------------ */
+/* ptrset.c: a hash set of keys (tag, a, b) -- a small number and two
+ * pointers, b may be NULL -- each with a value, in the arena; expected
+ * constant time per call, so membership tests inside loops stay linear.
+ * Zero-initialized is empty; nothing is ever removed; only membership
+ * and values are ever asked, so the set's order never shows. */
+struct ptrset_slot;
+struct ptrset {
+    struct ptrset_slot *slots;
+    size_t cap, count;
+};
+/* The value of (tag, a, b), added with value NULL when new (*added tells
+ * which). The pointer is valid until the next ptrset_put on the set. */
+void **ptrset_put(struct arena *ar, struct ptrset *s, unsigned tag, const void *a, const void *b, bool *added);
+void *ptrset_get(const struct ptrset *s, unsigned tag, const void *a, const void *b); /* NULL: absent */
+bool ptrset_add_key(struct arena *ar, struct ptrset *s, unsigned tag, const void *a, const void *b); /* true: new */
+/* Memos: the value of (tag, a, b); for a new key a zeroed object of
+ * `size` bytes is made its value and *fresh is set, for the caller to
+ * fill. The object stays where it is as the set grows. */
+void *ptrset_memo(struct arena *ar, struct ptrset *s, unsigned tag, const void *a, const void *b, size_t size,
+                  bool *fresh);
+/* Sets of single pointers (tag 0, b NULL). */
+bool ptrset_has(const struct ptrset *s, const void *p);
+bool ptrset_add(struct arena *ar, struct ptrset *s, const void *p); /* true when p was new */
+void ptrset_add_all(struct arena *ar, struct ptrset *s, const struct vec *v);
+/* Appends `item` to `v` unless `seen` (the set of v's items) has it. */
+void vec_push_new(struct arena *ar, struct vec *v, struct ptrset *seen, void *item);
 
 /* ------------------------------------------------------------------ */
 /* json_out.c: JSON documents (diagnostics, policies, the manifest)     */

@@ -69,7 +69,7 @@ static void check_types(struct obc *cc, const struct ir_rule *r)
 
 /* OB6020: the air-gapped vault's ARN holds $account and $region, so it
  * must exist in every account and region where the rule runs [S1]. */
-static void check_place(struct obc *cc, struct check_reported *memo, const struct ir_plan *p, const struct ir_rule *r)
+static void check_place(struct obc *cc, struct ptrset *memo, const struct ir_plan *p, const struct ir_rule *r)
 {
     const struct ir_vault *v = r->air_gapped_vault;
     if (!v || !v->air_gapped)
@@ -200,7 +200,7 @@ void check_airgap(struct obc *cc, struct ir_program *prog)
         if (v->air_gapped && v->regions_at.state == IR_SET)
             check_offered(cc, v, &v->regions, v->regions_at.loc, "is in");
     }
-    struct check_reported memo = {0};
+    struct ptrset memo = {0};
     for (size_t i = 0; i < prog->plans.len; i++) {
         const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
         for (size_t j = 0; j < p->rules.len; j++) {

@@ -26,8 +26,29 @@ struct copies {
     struct obc *cc;
     struct arena *a;
     const struct ir_program *prog;
-    struct check_reported reported; /* for check_first_time */
-    struct check_reported receivers; /* for check_other_receiver */
+    struct ptrset reported; /* for check_first_time */
+    struct ptrset receivers; /* for check_other_receiver */
+    struct ptrset vault_regions; /* ir_vault_regions(), filled on first use */
+    bool have_vault_regions;
+    struct ptrset memo; /* MEMO_*: what is worked out once per plan, policy or vault */
+    struct ptrset plans; /* check_plan_facts() */
+};
+
+/* Keys of `memo`. */
+enum {
+    MEMO_PLAN,        /* plan -> struct plan_types */
+    MEMO_VAULT,       /* vault -> struct ir_principal_set of its accept_copies_from */
+    MEMO_POLICY,      /* policy -> struct vec of its distinct receivers */
+    MEMO_PLAN_TARGET, /* (plan, vault): the plan's receivers checked against the vault (OB6005) */
+    MEMO_POL_TARGET,  /* (policy, vault): likewise for one policy */
+    MEMO_VAULT_PLAN,  /* (vault, plan): the vault's regions checked against the plan's (OB6001) */
+};
+
+/* The types of a plan, worked out on first use. */
+struct plan_types {
+    bool any;                       /* ir_plan_types() */
+    struct vec types;               /* ir_plan_types() */
+    const struct ir_region *opt_in; /* its first opt-in region */
 };
 
 /* ---- small helpers --------------------------------------------------- */
@@ -37,20 +58,19 @@ static bool first_report(struct copies *c, enum diag_code code, const void *a, c
     return check_first_time(c->a, &c->reported, code, a, b);
 }
 
-static bool has_item(const struct vec *v, const void *x)
-{
-    for (size_t i = 0; i < v->len; i++)
-        if (v->items[i] == x)
-            return true;
-    return false;
-}
-
-/* The items of `of` that `in` lacks, in the order of `of`. */
+/* The items of `of` that `in` lacks, in the order of `of`, once each. */
 static void items_missing(struct arena *a, const struct vec *of, const struct vec *in, struct vec *out)
 {
+    struct ptrset skip = {0};
+    ptrset_add_all(a, &skip, in);
     for (size_t i = 0; i < of->len; i++)
-        if (!has_item(in, of->items[i]) && !has_item(out, of->items[i]))
+        if (ptrset_add(a, &skip, of->items[i]))
             vec_push(a, out, of->items[i]);
+}
+
+static const struct check_plan *plan_facts(struct copies *c, const struct ir_plan *p)
+{
+    return check_plan_facts(c->a, &c->plans, p);
 }
 
 static const char *vault_aws_name(const struct ir_vault *v)
@@ -123,6 +143,8 @@ static void check_vault_regions(struct copies *c, const struct ir_plan *p, const
     const struct ir_vault *v = r->vault;
     if (!v || !v->regions.len || v->regions_at.state == IR_REJECTED)
         return;
+    if (!ptrset_add_key(c->a, &c->memo, MEMO_VAULT_PLAN, v, p)) /* the same answer for every rule of p */
+        return;
     struct vec missing = {0};
     items_missing(c->a, &p->regions, &v->regions, &missing);
     if (!missing.len || !first_report(c, OB6001, v, p))
@@ -149,9 +171,12 @@ static void check_key_region(struct copies *c, const struct ir_vault *v)
     if (!k || k->aws_managed || k->multi_region || !k->regions.len || k->regions_at.state == IR_REJECTED ||
         v->regions_at.state == IR_REJECTED)
         return;
-    struct vec where = {0}, missing = {0};
-    ir_vault_regions(c->prog, v, &where, c->a);
-    items_missing(c->a, &where, &k->regions, &missing);
+    if (!c->have_vault_regions) {
+        ir_vault_regions(c->prog, &c->vault_regions, c->a);
+        c->have_vault_regions = true;
+    }
+    struct vec missing = {0};
+    items_missing(c->a, ir_vault_regions_of(&c->vault_regions, v), &k->regions, &missing);
     if (!missing.len)
         return;
     struct diag *d = diag_emit(c->cc, OB6002, first_set(v->key_at.loc, v->d.name_loc),
@@ -184,29 +209,21 @@ static void check_copy_count(struct copies *c, const struct ir_rule *r)
 
 /* ---- OB6007: partitions --------------------------------------------- */
 
-/* A plan whose own regions span partitions is OB6010 (check_roles.c). */
-static bool plan_in_one_partition(const struct ir_plan *p)
-{
-    const struct ir_partition *first = NULL;
-    for (size_t i = 0; i < p->regions.len; i++) {
-        const struct ir_region *r = p->regions.items[i];
-        if (r->partition && first && r->partition != first)
-            return false;
-        if (r->partition)
-            first = r->partition;
-    }
-    return true;
-}
-
 /* Reports a copy that cannot leave its partition; true when it cannot,
  * whether reported here or, for a plan in several partitions, as OB6010. */
 static bool check_partitions(struct copies *c, const struct ir_plan *p, const struct ir_rule *r,
                              const struct ir_copy *cp)
 {
-    if (!plan_in_one_partition(p))
+    const struct check_plan *f = plan_facts(c, p);
+    if (!f->one_partition) /* a plan whose own regions span partitions is OB6010 (check_roles.c) */
         return true;
     const struct ir_vault *t = cp->target;
-    const struct ir_region *from = ir_copy_foreign_region(p, cp);
+    /* With the plan in partition f->partition alone, the two facts below
+     * are found at its first region of a partition; they are asked only
+     * when they exist, so a copy costs no walk over the plan's regions. */
+    const struct ir_region *dest = copy_region(p, cp);
+    bool foreign = f->partition && dest && dest->partition && dest->partition != f->partition;
+    const struct ir_region *from = foreign ? ir_copy_foreign_region(p, cp) : NULL;
     if (from) {
         const struct ir_region *to = copy_region(p, cp);
         struct diag *d = diag_emit(c->cc, OB6007, cp->target_loc,
@@ -222,7 +239,7 @@ static bool check_partitions(struct copies *c, const struct ir_plan *p, const st
                   from->partition->d.name, to->partition->d.name);
         return true;
     }
-    const struct ir_partition *barrier = ir_copy_account_barrier(p, r, cp);
+    const struct ir_partition *barrier = f->no_cross_account ? ir_copy_account_barrier(p, r, cp) : NULL;
     if (barrier) {
         struct diag *d = diag_emit(c->cc, OB6007, cp->target_loc,
                                    "%s copies to vault '%s' of another account, but partition %s has no "
@@ -291,7 +308,7 @@ static void check_self_copy(struct copies *c, const struct ir_plan *p, const str
                             const struct ir_copy *cp)
 {
     const struct ir_region *to = copy_region(p, cp);
-    if (!r->vault || !to || !has_item(&p->regions, to))
+    if (!r->vault || !to || !ptrset_has(&plan_facts(c, p)->regions, to))
         return;
     const struct ir_vault *t = cp->target;
     if (ir_same_aws_vault(r->vault, t)) {
@@ -355,32 +372,90 @@ static bool check_default_target(struct copies *c, const struct ir_rule *r, cons
 
 /* ---- OB6005: the destination's access policy ------------------------- */
 
-/* The accounts a copy comes from: the holder of the rule's vault when one
- * account holds it (OB6009 covers the others), else every account the
- * plan's policies reach. */
-static void copy_sources(struct copies *c, const struct ir_plan *p, const struct ir_rule *r, struct vec *out)
+/* Whom a vault's access policy lets copy into it, worked out once per
+ * vault. */
+static const struct ir_principal_set *accept_set(struct copies *c, const struct ir_vault *t)
 {
-    struct ir_principal holder = ir_vault_owner(r->vault);
-    if (holder.kind == PRIN_ACCOUNT) {
-        struct ir_receiver *x = arena_alloc(c->a, sizeof *x);
-        x->who = holder;
-        vec_push(c->a, out, x);
-        return;
-    }
-    ir_plan_receivers(p, out, c->a);
+    bool fresh;
+    struct ir_principal_set *s = ptrset_memo(c->a, &c->memo, MEMO_VAULT, t, NULL, sizeof *s, &fresh);
+    if (!fresh)
+        return s;
+    for (size_t i = 0; i < t->accept_from.len; i++)
+        ir_principal_set_add(c->a, s, t->accept_from.items[i]);
+    return s;
+}
+
+static bool accepts_everyone(const struct ir_principal_set *s)
+{
+    return s->organization || s->members;
 }
 
 /* `organization` and `members` (every account that receives a policy,
  * rendered as the organization's accounts in the access policy) cover
  * every source; a listed account covers itself. */
-static bool accepts(const struct ir_vault *t, const struct ir_principal *src)
+static bool accepts(const struct ir_principal_set *s, const struct ir_principal *src)
 {
-    for (size_t i = 0; i < t->accept_from.len; i++) {
-        const struct ir_principal *p = t->accept_from.items[i];
-        if (p->kind == PRIN_ORGANIZATION || p->kind == PRIN_MEMBERS || ir_same_principal(p, src))
-            return true;
+    return accepts_everyone(s) || ir_principal_set_has(s, src);
+}
+
+/* The receivers of a policy (ir_receiver_of(), in attachment order),
+ * each account and every non-account once: OB6005 reports an account, or
+ * all roots and OUs together, once per vault. */
+static const struct vec *policy_receivers(struct copies *c, const struct ir_policy *pol)
+{
+    bool fresh;
+    struct vec *out = ptrset_memo(c->a, &c->memo, MEMO_POLICY, pol, NULL, sizeof *out, &fresh);
+    if (!fresh)
+        return out;
+    struct ptrset seen = {0};
+    for (size_t j = 0; j < pol->attach.len; j++) {
+        struct ir_receiver *x = ir_receiver_of(c->a, pol, pol->attach.items[j]);
+        if (ptrset_add(c->a, &seen, x->who.kind == PRIN_ACCOUNT ? (const void *)x->who.account : NULL))
+            vec_push(c->a, out, x);
     }
-    return false;
+    return out;
+}
+
+/* Adds to `refused` the sources of a copy into `t` that its access policy
+ * does not accept and that were not reported for `t` before. The sources
+ * are the holder of the rule's vault when one account holds it (OB6009
+ * covers the others), else every account the plan's policies reach.
+ * Linear over a program: a plan's receivers are walked once per vault
+ * they copy into, and a policy's once per vault, however many rules and
+ * plans copy there. */
+static void refuse(struct copies *c, const struct ir_principal_set *acc, const struct ir_vault *t,
+                   const struct vec *sources, struct vec *refused)
+{
+    for (size_t j = 0; j < sources->len; j++) {
+        const struct ir_receiver *x = sources->items[j];
+        const void *id = x->who.kind == PRIN_ACCOUNT ? (const void *)x->who.account : NULL;
+        if (!accepts(acc, &x->who) && first_report(c, OB6005, t, id))
+            vec_push(c->a, refused, (void *)x);
+    }
+}
+
+static void refused_sources(struct copies *c, const struct ir_plan *p, const struct ir_rule *r,
+                            const struct ir_vault *t, struct vec *refused)
+{
+    const struct ir_principal_set *acc = accept_set(c, t);
+    if (accepts_everyone(acc))
+        return;
+    struct ir_principal holder = ir_vault_owner(r->vault);
+    if (holder.kind == PRIN_ACCOUNT) {
+        struct ir_receiver *x = arena_alloc(c->a, sizeof *x);
+        x->who = holder;
+        struct vec one = {0};
+        vec_push(c->a, &one, x);
+        refuse(c, acc, t, &one, refused);
+        return;
+    }
+    if (!ptrset_add_key(c->a, &c->memo, MEMO_PLAN_TARGET, p, t)) /* the plan's receivers were checked against t */
+        return;
+    for (size_t i = 0; i < p->policies.len; i++) {
+        const struct ir_policy *pol = p->policies.items[i];
+        if (ptrset_add_key(c->a, &c->memo, MEMO_POL_TARGET, pol, t))
+            refuse(c, acc, t, policy_receivers(c, pol), refused);
+    }
 }
 
 static const char *accept_words(struct arena *a, const struct ir_vault *t)
@@ -400,19 +475,14 @@ static void check_accepts(struct copies *c, const struct ir_plan *p, const struc
     const struct ir_vault *t = cp->target;
     if (t->accept_at.state == IR_REJECTED) /* lowered without the bad entries */
         return;
-    struct vec sources = {0}, refused = {0};
-    copy_sources(c, p, r, &sources);
-    struct strbuf who = {0};
-    for (size_t i = 0; i < sources.len; i++) {
-        const struct ir_receiver *x = sources.items[i];
-        const void *id = x->who.kind == PRIN_ACCOUNT ? (const void *)x->who.account : NULL;
-        if (accepts(t, &x->who) || !first_report(c, OB6005, t, id))
-            continue;
-        sb_printf(c->a, &who, "%s%s", refused.len ? " and " : "", check_principal_words(c->a, &x->who));
-        vec_push(c->a, &refused, (void *)x);
-    }
+    struct vec refused = {0};
+    refused_sources(c, p, r, t, &refused);
     if (!refused.len)
         return;
+    struct strbuf who = {0};
+    for (size_t i = 0; i < refused.len; i++)
+        sb_printf(c->a, &who, "%s%s", i ? " and " : "",
+                  check_principal_words(c->a, &((const struct ir_receiver *)refused.items[i])->who));
     const struct ir_receiver *first = refused.items[0];
     struct diag *d = diag_emit(c->cc, OB6005, cp->target_loc,
                                "vault '%s' does not accept copies from %s, where %s runs: its access policy must "
@@ -436,18 +506,22 @@ static void check_accepts(struct copies *c, const struct ir_plan *p, const struc
  * §6.3, "Both in one action", settled 2026-12 [B17, S1]). */
 struct copy_way {
     bool account;
-    struct vec from;                  /* struct ir_region*: the regions it leaves */
+    size_t leaves;                    /* how many of the plan's regions it leaves */
     const struct ir_region *opt_in;   /* NULL: none involved */
 };
 
-static const struct ir_region *first_opt_in(const struct vec *regions, const struct ir_region *to)
+/* The plan's types and its first opt-in region, worked out once per plan. */
+static const struct plan_types *plan_types(struct copies *c, const struct ir_plan *p)
 {
-    if (to->opt_in)
-        return to;
-    for (size_t i = 0; i < regions->len; i++)
-        if (((const struct ir_region *)regions->items[i])->opt_in)
-            return regions->items[i];
-    return NULL;
+    bool fresh;
+    struct plan_types *f = ptrset_memo(c->a, &c->memo, MEMO_PLAN, p, NULL, sizeof *f, &fresh);
+    if (fresh) {
+        ir_plan_types(c->prog, p, &f->types, &f->any, c->a);
+        for (size_t i = 0; i < p->regions.len && !f->opt_in; i++)
+            if (((const struct ir_region *)p->regions.items[i])->opt_in)
+                f->opt_in = p->regions.items[i];
+    }
+    return f;
 }
 
 /* Whether type `t` cannot copy `w`'s way: `region_kind` asks about the
@@ -459,14 +533,17 @@ static bool cannot_copy(const struct ir_restype *t, const struct copy_way *w, bo
         return false;
     if (region_kind)
         return w->opt_in && ((w->account && !t->opt_in_cross_account_copy) ||
-                             (w->from.len && !t->opt_in_cross_region_copy));
-    return (w->account && !t->cross_account_copy) || (w->from.len && !t->cross_region_copy);
+                             (w->leaves && !t->opt_in_cross_region_copy));
+    return (w->account && !t->cross_account_copy) || (w->leaves && !t->cross_region_copy);
 }
 
-static const char *way_words(struct arena *a, const struct copy_way *w, const struct ir_region *to)
+static const char *way_words(struct arena *a, const struct copy_way *w, const struct ir_plan *p,
+                             const struct ir_region *to)
 {
-    const char *region = arena_printf(a, "from %s to %s", check_names(a, &w->from, SIZE_MAX), to->d.name);
-    if (w->account && w->from.len)
+    struct vec from = {0};
+    regions_left(a, p, to, &from);
+    const char *region = arena_printf(a, "from %s to %s", check_names(a, &from, SIZE_MAX), to->d.name);
+    if (w->account && w->leaves)
         return arena_printf(a, "to another account and %s", region);
     return w->account ? arena_printf(a, "to another account in %s", to->d.name) : region;
 }
@@ -479,7 +556,7 @@ static void report_copy_way(struct copies *c, enum diag_code code, const struct 
     const char *limit = region_kind ? arena_printf(c->a, " where opt-in Region %s is involved", w->opt_in->d.name)
                                     : "";
     struct diag *d = diag_emit(c->cc, code, cp->target_loc, "%s copies %s, which AWS Backup %s for %s%s%s",
-                               check_rule_words(c->a, r), way_words(c->a, w, to),
+                               check_rule_words(c->a, r), way_words(c->a, w, p, to),
                                region_kind ? "cannot do" : "may not support (the standard library says no, "
                                                            "the feature table is UNCONFIRMED)",
                                check_some_types(c->a, cannot, any), limit,
@@ -508,14 +585,18 @@ static void check_copy_way(struct copies *c, const struct ir_plan *p, const stru
     const struct ir_region *to = copy_region(p, cp);
     if (!to)
         return;
-    struct copy_way w = {.account = r->vault && ir_copy_cross_account(r->vault, cp->target)};
-    regions_left(c->a, p, to, &w.from);
-    if (!w.account && !w.from.len)
+    const struct check_plan *pf = plan_facts(c, p);
+    struct copy_way w = {.account = r->vault && ir_copy_cross_account(r->vault, cp->target),
+                         .leaves = pf->regions.count - ptrset_has(&pf->regions, to)};
+    if (!w.account && !w.leaves)
         return;
-    w.opt_in = first_opt_in(w.account ? &p->regions : &w.from, to);
-    struct vec types = {0}, region_kind = {0}, general = {0};
-    bool any = false;
-    ir_plan_types(c->prog, p, &types, &any, c->a);
+    const struct plan_types *pt = plan_types(c, p);
+    /* an opt-in target, else an opt-in region the copy leaves (the
+     * target is not opt-in, so the plan's first one is such a region) */
+    w.opt_in = to->opt_in ? to : pt->opt_in;
+    struct vec region_kind = {0}, general = {0};
+    bool any = pt->any;
+    const struct vec types = pt->types;
     for (size_t i = 0; i < types.len; i++) {
         const struct ir_restype *t = types.items[i];
         if (cannot_copy(t, &w, true))

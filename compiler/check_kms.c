@@ -25,7 +25,18 @@ struct kms {
     const struct ir_program *prog;
     struct vec uses;       /* struct key_use* */
     struct strmap uses_of; /* key name -> struct vec* of its uses, in the order of `uses` */
-    struct check_reported reported;   /* for check_first_time */
+    struct ptrset reported;   /* for check_first_time */
+    struct ptrset plans;      /* check_plan_facts() */
+    struct ptrset memo;       /* MEMO_*: worked out once per rule, key or vault and plan */
+};
+
+/* Keys of kms.memo. */
+enum {
+    MEMO_RULE,          /* rule: its copies' targets below are recorded */
+    MEMO_REJECTED_INTO, /* (rule, vault): a copy of the rule into the vault is check_copies.c's */
+    MEMO_MISSING,       /* (key, permission set) -> struct vec of the actions the key lacks */
+    MEMO_FROM_MANAGED,  /* (vault, plan): OB7003 worked out */
+    MEMO_GRANT_TO,      /* key -> struct ir_principal_set of its grant_to */
 };
 
 /* A vault that names no key uses the AWS managed aws/backup key; one
@@ -39,30 +50,32 @@ static bool uses_aws_managed_key(const struct ir_vault *v)
 
 /* ---- which copies are this file's ------------------------------------ */
 
-static bool copy_checked_here(const struct ir_plan *p, const struct ir_rule *r, const struct ir_copy *c)
+static bool copy_checked_here(struct kms *m, const struct ir_plan *p, const struct ir_rule *r,
+                              const struct ir_copy *c)
 {
     if (!c->target || c->target->regions.len != 1 || !r->vault)
         return false;
-    if (ir_copy_foreign_region(p, c) || ir_copy_account_barrier(p, r, c))
+    if (check_copy_walled(check_plan_facts(m->a, &m->plans, p), p, r, c))
         return false;
     return !(ir_copy_cross_account(r->vault, c->target) && ir_vault_is_default(c->target));
 }
 
-/* A key use that comes from a copy check_copies.c rejects outright. */
-static bool use_of_rejected_copy(const struct key_use *u)
+/* A key use that comes from a copy check_copies.c rejects outright. The
+ * rule's copies are looked at once per rule, however many uses it has. */
+static bool use_of_rejected_copy(struct kms *m, const struct key_use *u)
 {
-    const struct ir_rule *r = u->rule;
+    struct ir_rule *r = u->rule;
     if (!r || !r->plan)
         return false;
-    for (size_t i = 0; i < r->copies.len; i++) {
+    if (u->kind == KEY_USE_COPY_SOURCE)
+        return u->copy && !copy_checked_here(m, r->plan, r, u->copy);
+    bool first = ptrset_add_key(m->a, &m->memo, MEMO_RULE, r, NULL), added;
+    for (size_t i = 0; first && i < r->copies.len; i++) {
         const struct ir_copy *c = r->copies.items[i];
-        bool from_it = u->kind == KEY_USE_COPY_SOURCE
-                           ? c->loc.file == u->loc.file && c->loc.start == u->loc.start
-                           : c->target == u->vault;
-        if (from_it && !copy_checked_here(r->plan, r, c))
-            return true;
+        if (!copy_checked_here(m, r->plan, r, c))
+            *ptrset_put(m->a, &m->memo, MEMO_REJECTED_INTO, r, c->target, &added) = (void *)c;
     }
-    return false;
+    return ptrset_get(&m->memo, MEMO_REJECTED_INTO, r, u->vault) != NULL;
 }
 
 /* ---- OB7001: what a key grants ---------------------------------------- */
@@ -100,25 +113,25 @@ static bool key_grants(const struct ir_key *k, const char *action)
     return false;
 }
 
-static bool has_string(const struct vec *v, const char *s)
+/* The actions use `u` needs that its key does not grant, once each, in
+ * the order of the permission set; worked out once per key and
+ * permission set however many uses ask. */
+static const struct vec *actions_missing(struct kms *m, const struct key_use *u)
 {
-    for (size_t i = 0; i < v->len; i++)
-        if (strcmp(v->items[i], s) == 0)
-            return true;
-    return false;
-}
-
-/* The actions use `u` needs that its key does not grant, appended to
- * `out` once each. */
-static void actions_missing(struct arena *a, const struct key_use *u, struct vec *out)
-{
+    static const struct vec none;
     if (!u->needs)
-        return;
+        return &none;
+    bool fresh;
+    struct vec *out = ptrset_memo(m->a, &m->memo, MEMO_MISSING, u->key, u->needs, sizeof *out, &fresh);
+    if (!fresh)
+        return out;
+    struct strmap seen = {0};
     for (size_t i = 0; i < u->needs->actions.len; i++) {
         const char *act = u->needs->actions.items[i];
-        if (!key_grants(u->key, act) && !has_string(out, act))
-            vec_push(a, out, (void *)act);
+        if (!key_grants(u->key, act) && !strmap_put_new(m->a, &seen, act, (void *)act))
+            vec_push(m->a, out, (void *)act);
     }
+    return out;
 }
 
 static const char *join_strings(struct arena *a, const struct vec *v)
@@ -152,10 +165,13 @@ static void check_key_grants(struct kms *m, const struct ir_key *k)
     if (!uses) /* nothing uses it: nothing is missing */
         return;
     struct vec missing = {0};
+    struct strmap in_missing = {0};
     for (size_t i = 0; i < uses->len; i++) {
         const struct key_use *u = uses->items[i];
-        if (!use_of_rejected_copy(u))
-            actions_missing(m->a, u, &missing);
+        const struct vec *lacks = use_of_rejected_copy(m, u) ? NULL : actions_missing(m, u);
+        for (size_t j = 0; lacks && j < lacks->len; j++)
+            if (!strmap_put_new(m->a, &in_missing, lacks->items[j], lacks->items[j]))
+                vec_push(m->a, &missing, lacks->items[j]);
     }
     if (!missing.len)
         return;
@@ -179,12 +195,11 @@ static void check_key_grants(struct kms *m, const struct ir_key *k)
     }
     for (size_t i = 0; i < uses->len; i++) {
         const struct key_use *u = uses->items[i];
-        struct vec mine = {0};
-        if (use_of_rejected_copy(u))
+        if (use_of_rejected_copy(m, u))
             continue;
-        actions_missing(m->a, u, &mine);
-        if (mine.len && u->loc.file)
-            diag_note(m->cc, d, u->loc, "%s", use_words(m->a, u, join_strings(m->a, &mine)));
+        const struct vec *mine = actions_missing(m, u);
+        if (mine->len && u->loc.file)
+            diag_note(m->cc, d, u->loc, "%s", use_words(m->a, u, join_strings(m->a, mine)));
     }
 }
 
@@ -204,11 +219,23 @@ static const char *grant_to_words(struct arena *a, const struct ir_key *k)
     return arena_printf(a, "key '%s' lets only %s use it besides its own account", k->d.name, sb_str(a, &b));
 }
 
+/* ir_principal_covered() with the key's grant_to as a set, made once per
+ * key: a key shared with many accounts and used by many stays linear. */
+static bool key_covers(struct kms *m, const struct ir_key *k, const struct ir_principal *owner,
+                       const struct ir_principal *who)
+{
+    bool fresh;
+    struct ir_principal_set *s = ptrset_memo(m->a, &m->memo, MEMO_GRANT_TO, k, NULL, sizeof *s, &fresh);
+    for (size_t i = 0; fresh && i < k->grant_to.len; i++)
+        ir_principal_set_add(m->a, s, k->grant_to.items[i]);
+    return ir_same_principal(who, owner) || s->organization || ir_principal_set_has(s, who);
+}
+
 static void check_key_share(struct kms *m, const struct key_use *u)
 {
     const struct ir_key *k = u->key;
     struct ir_principal owner = ir_key_owner(k);
-    if (ir_principal_covered(&u->who, &owner, &k->grant_to) || use_of_rejected_copy(u) ||
+    if (key_covers(m, k, &owner, &u->who) || use_of_rejected_copy(m, u) ||
         k->grant_to_at.state == IR_REJECTED)
         return;
     const void *who = u->who.kind == PRIN_ACCOUNT ? (const void *)u->who.account : NULL;
@@ -263,7 +290,8 @@ static void check_copy_from_managed(struct kms *m, const struct ir_plan *p, cons
                                     const struct ir_copy *c)
 {
     const struct ir_vault *s = r->vault;
-    if (!uses_aws_managed_key(s))
+    /* the answer is the same for every copy from s in p */
+    if (!uses_aws_managed_key(s) || !ptrset_add_key(m->a, &m->memo, MEMO_FROM_MANAGED, s, p))
         return;
     struct vec types = {0}, partial = {0}, full = {0};
     bool any = false;
@@ -300,7 +328,7 @@ static void check_copy_from_managed(struct kms *m, const struct ir_plan *p, cons
 
 static void check_copy(struct kms *m, const struct ir_plan *p, const struct ir_rule *r, const struct ir_copy *c)
 {
-    if (!copy_checked_here(p, r, c) || !ir_copy_cross_account(r->vault, c->target))
+    if (!copy_checked_here(m, p, r, c) || !ir_copy_cross_account(r->vault, c->target))
         return;
     check_copy_into_managed(m, r, c);
     check_copy_from_managed(m, p, r, c);

@@ -160,24 +160,38 @@ static void check_continuous_cold(struct obc *cc, const struct ir_rule *r, const
  * snapshots of those instead, which is why it is only a warning, and why
  * tag-only and `any` selections stay quiet: they are meant to catch
  * whatever carries the tag, and AWS simply snapshots the rest. */
-static void check_continuous_types(struct obc *cc, const struct ir_program *prog, const struct ir_rule *r,
-                                   const char *what)
+/* The types of a plan that have no continuous backup; empty when the
+ * plan can back up any type or a selection's entries are incomplete.
+ * Worked out once per plan (`plans`: plan -> struct vec), however many of
+ * its rules ask for continuous backup. */
+static const struct vec *lacking_continuous(struct obc *cc, const struct ir_program *prog, struct ptrset *plans,
+                                            const struct ir_plan *p)
 {
-    for (size_t i = 0; i < r->plan->selections.len; i++) {
-        const struct ir_selection *sel = VEC_GET(const struct ir_selection, r->plan->selections, i);
+    bool fresh;
+    struct vec *lacking = ptrset_memo(&cc->arena, plans, 0, p, NULL, sizeof *lacking, &fresh);
+    if (!fresh)
+        return lacking;
+    for (size_t i = 0; i < p->selections.len; i++) {
+        const struct ir_selection *sel = VEC_GET(const struct ir_selection, p->selections, i);
         if (sel->match_at.state == IR_REJECTED) /* its entries are incomplete */
-            return;
+            return lacking;
     }
-    struct vec types = {0}, lacking = {0}, known = {0};
+    struct vec types = {0};
     bool any;
-    ir_plan_types(prog, r->plan, &types, &any, &cc->arena);
-    if (any)
-        return;
-    for (size_t i = 0; i < types.len; i++) {
+    ir_plan_types(prog, p, &types, &any, &cc->arena);
+    for (size_t i = 0; !any && i < types.len; i++) {
         struct ir_restype *t = types.items[i];
         if (!t->continuous)
-            vec_push(&cc->arena, &lacking, t);
+            vec_push(&cc->arena, lacking, t);
     }
+    return lacking;
+}
+
+static void check_continuous_types(struct obc *cc, const struct ir_program *prog, struct ptrset *plans,
+                                   const struct ir_rule *r, const char *what)
+{
+    const struct vec lacking = *lacking_continuous(cc, prog, plans, r->plan);
+    struct vec known = {0};
     if (!lacking.len)
         return;
     for (size_t i = 0; i < prog->restypes.len; i++) {
@@ -210,14 +224,14 @@ static void check_forever(struct obc *cc, const struct ir_rule *r, const char *w
     diag_help(cc, d, "add delete_after = <days> (at most 36500d) to bound how long recovery points are kept and paid for");
 }
 
-static void check_rule(struct obc *cc, const struct ir_program *prog, const struct ir_rule *r)
+static void check_rule(struct obc *cc, const struct ir_program *prog, struct ptrset *plans, const struct ir_rule *r)
 {
     const char *what = check_rule_words(&cc->arena, r);
     bool continuous = r->continuous.state == IR_SET && r->continuous.v;
     if (continuous) {
         check_continuous_retention(cc, r, what);
         check_continuous_cold(cc, r, what);
-        check_continuous_types(cc, prog, r, what);
+        check_continuous_types(cc, prog, plans, r, what);
         if (r->lc.delete_after.state == IR_SET && r->lc.delete_after.v < 1) /* too long: OB4004 */
             report_delete_range(cc, &r->lc.delete_after, what);
     } else {
@@ -234,9 +248,10 @@ static void check_rule(struct obc *cc, const struct ir_program *prog, const stru
 
 void check_lifecycle(struct obc *cc, struct ir_program *prog)
 {
+    struct ptrset plans = {0}; /* for lacking_continuous() */
     for (size_t i = 0; i < prog->plans.len; i++) {
         const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
         for (size_t j = 0; j < p->rules.len; j++)
-            check_rule(cc, prog, VEC_GET(const struct ir_rule, p->rules, j));
+            check_rule(cc, prog, &plans, VEC_GET(const struct ir_rule, p->rules, j));
     }
 }

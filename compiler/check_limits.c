@@ -469,7 +469,7 @@ static void check_tags(struct obc *cc, const struct ir_program *prog)
  * it. */
 static void check_plan_case(struct obc *cc, const struct ir_program *prog)
 {
-    struct check_reported pairs = {0};
+    struct ptrset pairs = {0};
     for (size_t i = 0; i < prog->policies.len; i++) {
         const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
         struct strmap first = {.fold = true}; /* name -> the first plan of the policy with it */

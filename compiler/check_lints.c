@@ -50,7 +50,10 @@ static bool named(const struct ir_decl *d)
 /* Who refers to `d` among the references the standard library itself
  * makes: every std region names its partition, and the std key names its
  * permission set. Such a reference sets `used` just like one of the
- * user's, so for these the user's own references are looked at. */
+ * user's, so for these the user's own references are looked at.
+ * Asked only of standard-library declarations (decl_used()), whose
+ * number is fixed, so the walks over the program's regions and keys stay
+ * linear in the program. */
 static void refs_to(const struct ir_program *prog, const struct ir_decl *d, bool *by_std, bool *by_user)
 {
     for (size_t i = 0; i < prog->regions.len; i++) {
@@ -89,15 +92,17 @@ struct lint {
     struct vec decls;          /* every declaration */
     enum file_state *state;    /* by file id */
     bool *imported;            /* by file id: some file imports it */
+    struct vec *decls_of;      /* by file id: the declarations in it (one pass over `decls`) */
 };
 
 static bool file_declares_used(const struct lint *L, const struct src_file *f)
 {
     if (L->prog->org.declared && L->prog->org.loc.file == f->id)
         return true;
-    for (size_t i = 0; i < L->decls.len; i++) {
-        const struct ir_decl *d = VEC_GET(const struct ir_decl, L->decls, i);
-        if (d->file == f && (d->kind == DK_POLICY || decl_used(L->prog, d)))
+    const struct vec *mine = &L->decls_of[f->id];
+    for (size_t i = 0; i < mine->len; i++) {
+        const struct ir_decl *d = VEC_GET(const struct ir_decl, *mine, i);
+        if (d->kind == DK_POLICY || decl_used(L->prog, d))
             return true;
     }
     return false;
@@ -193,13 +198,19 @@ void check_lints(struct obc *cc, struct ir_program *prog)
 {
     if (reference_failed(cc))
         return;
-    struct lint L = {cc, prog, {0}, NULL, NULL};
+    struct lint L = {cc, prog, {0}, NULL, NULL, NULL};
     size_t nfiles = cc->files.len + 1; /* file ids are 1-based */
     L.state = arena_alloc(&cc->arena, nfiles * sizeof *L.state);
     L.imported = arena_alloc(&cc->arena, nfiles * sizeof *L.imported);
     for (size_t i = 0; i < prog->imports.len; i++)
         L.imported[VEC_GET(const struct src_import, prog->imports, i)->target->id] = true;
     all_decls(prog, &L.decls, &cc->arena);
+    L.decls_of = arena_alloc(&cc->arena, nfiles * sizeof *L.decls_of);
+    for (size_t i = 0; i < L.decls.len; i++) {
+        struct ir_decl *d = VEC_GET(struct ir_decl, L.decls, i);
+        if (d->file && d->file->id < nfiles)
+            vec_push(&cc->arena, &L.decls_of[d->file->id], d);
+    }
     check_unused_decls(&L);
     check_unused_imports(&L);
 }

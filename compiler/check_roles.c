@@ -70,7 +70,7 @@ static void check_role_partition(struct obc *cc, const struct ir_plan *p, const 
  * accounts other than that one: AWS Backup in those accounts cannot pass
  * a role of another account [S1: the role must exist in every account]. */
 static void check_role_account(struct obc *cc, const struct ir_plan *p, const struct ir_selection *sel,
-                               struct check_reported *seen, struct check_reported *memo)
+                               struct ptrset *seen, struct ptrset *memo)
 {
     const struct ir_role *role = sel->role;
     struct arn_parts parts;
@@ -90,8 +90,8 @@ static void check_role_account(struct obc *cc, const struct ir_plan *p, const st
 void check_roles(struct obc *cc, struct ir_program *prog)
 {
     check_one_partition(cc, prog);
-    struct check_reported seen = {0}; /* roles already reported for OB5008 */
-    struct check_reported memo = {0};  /* for check_other_receiver */
+    struct ptrset seen = {0}; /* roles already reported for OB5008 */
+    struct ptrset memo = {0};  /* for check_other_receiver */
     for (size_t i = 0; i < prog->plans.len; i++) {
         const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
         for (size_t j = 0; j < p->selections.len; j++) {

@@ -66,65 +66,45 @@ const char *check_rule_words(struct arena *a, const struct ir_rule *r)
     return arena_printf(a, "rule '%s' of plan '%s'", r->name, r->plan ? r->plan->d.name : "?");
 }
 
-/* A (code, thing, thing) triple already diagnosed; `used` tells a slot
- * in use from an empty one (b may be NULL). */
-struct check_seen {
-    enum diag_code code;
-    const void *a, *b;
-    bool used;
-    void *value; /* check_memo's */
-};
-
-static size_t seen_hash(enum diag_code code, const void *a, const void *b)
+bool check_first_time(struct arena *ar, struct ptrset *seen, enum diag_code code, const void *a, const void *b)
 {
-    uint64_t h = (uint64_t)code * 0x9E3779B97F4A7C15ull;
-    h ^= (uint64_t)(uintptr_t)a + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
-    h ^= (uint64_t)(uintptr_t)b + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2);
-    h ^= h >> 33;
-    h *= 0xFF51AFD7ED558CCDull;
-    h ^= h >> 33;
-    return (size_t)h;
+    return ptrset_add_key(ar, seen, (unsigned)code, a, b);
 }
 
-/* The slot that holds (code, a, b), or the empty slot where it belongs. */
-static struct check_seen *seen_slot(const struct check_reported *s, enum diag_code code, const void *a,
-                                    const void *b)
+/* ---- plans ------------------------------------------------------------ */
+
+const struct check_plan *check_plan_facts(struct arena *ar, struct ptrset *memo, const struct ir_plan *p)
 {
-    size_t mask = s->cap - 1;
-    for (size_t i = seen_hash(code, a, b) & mask;; i = (i + 1) & mask) {
-        struct check_seen *x = &s->slots[i];
-        if (!x->used || (x->code == code && x->a == a && x->b == b))
-            return x;
+    bool fresh;
+    struct check_plan *f = ptrset_memo(ar, memo, 0, p, NULL, sizeof *f, &fresh);
+    if (!fresh)
+        return f;
+    f->one_partition = true;
+    for (size_t i = 0; i < p->regions.len; i++) {
+        const struct ir_region *r = p->regions.items[i];
+        ptrset_add(ar, &f->regions, r);
+        if (!r->partition)
+            continue;
+        if (f->partition && r->partition != f->partition)
+            f->one_partition = false;
+        if (!f->partition)
+            f->partition = r->partition;
+        if (!r->partition->cross_account_copy)
+            f->no_cross_account = true;
     }
+    return f;
 }
 
-/* The slot of (code, a, b), added when new (*added set). */
-static struct check_seen *seen_add(struct arena *ar, struct check_reported *seen, enum diag_code code,
-                                   const void *a, const void *b, bool *added)
+/* A region of another partition than the destination's exists when the
+ * plan is in two partitions (one of them is another) or in one that is
+ * not the destination's. */
+bool check_copy_walled(const struct check_plan *f, const struct ir_plan *p, const struct ir_rule *r,
+                       const struct ir_copy *c)
 {
-    if ((seen->count + 1) * 2 > seen->cap) {
-        struct check_reported old = *seen;
-        seen->cap = old.cap ? old.cap * 2 : 16;
-        seen->slots = arena_alloc(ar, seen->cap * sizeof *seen->slots);
-        for (size_t i = 0; i < old.cap; i++)
-            if (old.slots[i].used)
-                *seen_slot(seen, old.slots[i].code, old.slots[i].a, old.slots[i].b) = old.slots[i];
-    }
-    struct check_seen *x = seen_slot(seen, code, a, b);
-    *added = !x->used;
-    if (!x->used) {
-        *x = (struct check_seen){code, a, b, true, NULL};
-        seen->count++;
-    }
-    return x;
-}
-
-bool check_first_time(struct arena *ar, struct check_reported *seen, enum diag_code code, const void *a,
-                      const void *b)
-{
-    bool added;
-    seen_add(ar, seen, code, a, b, &added);
-    return added;
+    const struct ir_region *to = copy_region(p, c);
+    if (to && to->partition && f->partition && (!f->one_partition || f->partition != to->partition))
+        return true;
+    return f->no_cross_account && r->vault && c->target && ir_copy_cross_account(r->vault, c->target);
 }
 
 /* ---- receivers that are not one account ------------------------------- */
@@ -169,16 +149,15 @@ static const struct ir_receiver *sum_other(const struct recv_sum *s, struct recv
 }
 
 /* The memo is a set of its own: these codes only tell policies from plans. */
-#define MEMO_POLICY ((enum diag_code)0)
-#define MEMO_PLAN   ((enum diag_code)1)
+#define MEMO_POLICY 0u
+#define MEMO_PLAN   1u
 
-static const struct recv_sum *policy_sum(struct arena *ar, struct check_reported *memo, const struct ir_policy *pol)
+static const struct recv_sum *policy_sum(struct arena *ar, struct ptrset *memo, const struct ir_policy *pol)
 {
-    bool added;
-    struct check_seen *slot = seen_add(ar, memo, MEMO_POLICY, pol, NULL, &added);
-    if (!added)
-        return slot->value;
-    struct recv_sum *s = arena_alloc(ar, sizeof *s);
+    bool fresh;
+    struct recv_sum *s = ptrset_memo(ar, memo, MEMO_POLICY, pol, NULL, sizeof *s, &fresh);
+    if (!fresh)
+        return s;
     for (size_t j = 0; j < pol->attach.len && !s->second; j++) {
         const struct ir_receiver *r = ir_receiver_of(ar, pol, pol->attach.items[j]);
         if (!s->first)
@@ -186,17 +165,15 @@ static const struct recv_sum *policy_sum(struct arena *ar, struct check_reported
         else if (!same_key(key_of(s->first), key_of(r)))
             s->second = r;
     }
-    slot->value = s;
     return s;
 }
 
-static const struct recv_sum *plan_sum(struct arena *ar, struct check_reported *memo, const struct ir_plan *p)
+static const struct recv_sum *plan_sum(struct arena *ar, struct ptrset *memo, const struct ir_plan *p)
 {
-    bool added;
-    struct check_seen *slot = seen_add(ar, memo, MEMO_PLAN, p, NULL, &added);
-    if (!added)
-        return slot->value;
-    struct recv_sum *s = arena_alloc(ar, sizeof *s);
+    bool fresh;
+    struct recv_sum *s = ptrset_memo(ar, memo, MEMO_PLAN, p, NULL, sizeof *s, &fresh);
+    if (!fresh)
+        return s;
     for (size_t i = 0; i < p->policies.len && !s->second; i++) {
         const struct recv_sum *ps = policy_sum(ar, memo, p->policies.items[i]);
         if (!s->first) {
@@ -205,12 +182,10 @@ static const struct recv_sum *plan_sum(struct arena *ar, struct check_reported *
         }
         s->second = sum_other(ps, key_of(s->first));
     }
-    /* policy_sum may have grown the table: find the slot again */
-    seen_add(ar, memo, MEMO_PLAN, p, NULL, &added)->value = s;
     return s;
 }
 
-const struct ir_receiver *check_other_receiver(struct arena *ar, struct check_reported *memo,
+const struct ir_receiver *check_other_receiver(struct arena *ar, struct ptrset *memo,
                                                const struct ir_plan *p, const char *id,
                                                const struct ir_account *acct)
 {

@@ -41,12 +41,7 @@ const char *check_some_types(struct arena *a, const struct vec *types, bool any)
  * (a set the caller keeps, zero-initialized); records it. A hash set, so
  * that a program with many reports stays linear (expected constant time
  * per call); only membership is ever asked, so its order never shows. */
-struct check_seen;
-struct check_reported {
-    struct check_seen *slots;
-    size_t cap, count;
-};
-bool check_first_time(struct arena *ar, struct check_reported *seen, enum diag_code code, const void *a,
+bool check_first_time(struct arena *ar, struct ptrset *seen, enum diag_code code, const void *a,
                       const void *b);
 /* The first receiver of plan `p` (in ir_plan_receivers() order) that is
  * not the account with id `id` (when `id` is NULL: not account `acct`,
@@ -56,9 +51,25 @@ bool check_first_time(struct arena *ar, struct check_reported *seen, enum diag_c
  * by the caller), so asking for every selection or rule of a plan costs
  * constant time each, however many policies hold the plan and however
  * many targets they are attached to. */
-const struct ir_receiver *check_other_receiver(struct arena *ar, struct check_reported *memo,
+const struct ir_receiver *check_other_receiver(struct arena *ar, struct ptrset *memo,
                                                const struct ir_plan *p, const char *id,
                                                const struct ir_account *acct);
 
+/* What the checks ask of one plan for each of its rules and copies,
+ * worked out once per plan (`memo`: a set the caller keeps for this
+ * alone, zero-initialized), so that asking for every copy costs constant
+ * time however many regions the plan has. */
+struct check_plan {
+    struct ptrset regions;                /* the plan's regions */
+    bool one_partition;                   /* its regions are in at most one partition */
+    const struct ir_partition *partition; /* the first of its regions' partitions */
+    bool no_cross_account;                /* one of them has no cross-account copy */
+};
+const struct check_plan *check_plan_facts(struct arena *ar, struct ptrset *memo, const struct ir_plan *p);
+/* Whether copy `c` of rule `r` cannot leave the plan's partition or
+ * account: ir_copy_foreign_region() or ir_copy_account_barrier() is not
+ * NULL; in constant time. */
+bool check_copy_walled(const struct check_plan *f, const struct ir_plan *p, const struct ir_rule *r,
+                       const struct ir_copy *c);
 
 #endif /* OBC_CHECKS_H */

@@ -44,6 +44,7 @@
 struct vault_place {
     const struct ir_vault *v;
     struct vec regions;   /* struct ir_region* */
+    struct ptrset region_set; /* the items of `regions` */
     bool rule_target;     /* a rule backs up into it */
     bool copy_target;     /* a copy action copies into it */
     struct vec air_gapped_rules; /* const struct ir_rule*: rules that name it as air_gapped_vault */
@@ -55,6 +56,7 @@ struct role_use {
     const char *partition;
     const char *arn;
     struct vec policies;  /* const char*: managed policy ARNs */
+    struct strmap policy_set; /* the strings of `policies` */
     struct vec users;     /* const char*: "plan/selection", "plan/scan" */
     const char *trusts;   /* a scan role's service principal, when the role names none */
     struct strmap user_set; /* the strings of `users` */
@@ -93,6 +95,7 @@ struct manifest {
     struct json_doc doc;
     struct vec plans;        /* struct ir_plan*: every plan of every policy, once */
     struct vec plan_regions; /* struct ir_region*: union of their regions */
+    struct ptrset plan_region_set; /* the items of `plan_regions` */
     struct vec places;       /* struct vault_place*, in order of first use */
     struct vec roles;        /* struct role_use* */
     struct vec uses;         /* struct key_use* (key_users.c) */
@@ -104,35 +107,33 @@ struct manifest {
     struct holdings members; /* what the members hold */
     struct strmap key_refs;  /* key -> struct key_refs */
     struct members_scope *scope; /* who `members` are in an access policy; built on first use */
+    /* Worked out once, on first use: */
+    struct ptrset memo;      /* MEMO_*: see there */
+    bool have_opt_ins;       /* MEMO_REGION entries filled */
+    bool have_managed;
+    struct strmap managed;   /* region-settings names of types with a management preference */
+};
+
+/* Keys of manifest.memo. */
+enum {
+    MEMO_ENTRY,        /* selection entry -> struct vec of its types (entry_types) */
+    MEMO_REGION,       /* region -> struct name_set of opt-in names (index_opt_ins) */
+    MEMO_ROLE_TYPES,   /* (role use, types vector): policies of those types added */
+    MEMO_ACCOUNT_VAULTS, /* (holdings, region) -> struct vec of its vaults there */
+};
+
+/* Strings in order, once each. */
+struct name_set {
+    struct vec names; /* const char* */
+    struct strmap set;
 };
 
 /* ---- small helpers ------------------------------------------------ */
 
-static bool vec_has(const struct vec *v, const void *item)
+/* Appends `s` to `v` unless `set` (the strings of v) has it. */
+static void push_string(struct arena *a, struct vec *v, struct strmap *set, const char *s)
 {
-    for (size_t i = 0; i < v->len; i++)
-        if (v->items[i] == item)
-            return true;
-    return false;
-}
-
-static void push_unique(struct arena *a, struct vec *v, const void *item)
-{
-    if (!vec_has(v, item))
-        vec_push(a, v, (void *)item);
-}
-
-static bool has_string(const struct vec *v, const char *s)
-{
-    for (size_t i = 0; i < v->len; i++)
-        if (strcmp(VEC_GET(const char, *v, i), s) == 0)
-            return true;
-    return false;
-}
-
-static void push_string(struct arena *a, struct vec *v, const char *s)
-{
-    if (!has_string(v, s))
+    if (!strmap_put_new(a, set, s, (void *)s))
         vec_push(a, v, (void *)s);
 }
 
@@ -201,8 +202,10 @@ static struct vault_place *place_of(struct manifest *m, const struct ir_vault *v
         return p;
     p = arena_alloc(m->a, sizeof *p);
     p->v = v;
-    for (size_t i = 0; i < v->regions.len; i++) /* named regions: exactly those */
+    for (size_t i = 0; i < v->regions.len; i++) { /* named regions: exactly those */
         vec_push(m->a, &p->regions, v->regions.items[i]);
+        ptrset_add(m->a, &p->region_set, v->regions.items[i]);
+    }
     vec_push(m->a, &m->places, p);
     strmap_put_new(m->a, &m->place_of, v->d.name, p);
     return p;
@@ -220,7 +223,7 @@ static void place_vault(struct manifest *m, const struct ir_vault *v, const stru
     if (v->regions.len)
         return;
     for (size_t i = 0; i < regions->len; i++)
-        push_unique(m->a, &p->regions, regions->items[i]);
+        vec_push_new(m->a, &p->regions, &p->region_set, regions->items[i]);
 }
 
 static void place_plan_vaults(struct manifest *m, const struct ir_plan *plan)
@@ -255,7 +258,7 @@ static void collect_plans(struct manifest *m)
                 continue;
             vec_push(m->a, &m->plans, (void *)plan);
             for (size_t k = 0; k < plan->regions.len; k++)
-                push_unique(m->a, &m->plan_regions, plan->regions.items[k]);
+                vec_push_new(m->a, &m->plan_regions, &m->plan_region_set, plan->regions.items[k]);
             place_plan_vaults(m, plan);
         }
     }
@@ -364,22 +367,35 @@ static bool entry_selects_any(const struct ir_sel_entry *en)
     return false;
 }
 
-/* The concrete types an entry can back up, in program order. */
-static void entry_types(const struct manifest *m, const struct ir_sel_entry *en, struct vec *out)
+/* The concrete types an entry can back up, in program order; worked out
+ * once per entry however many plans and regions ask. */
+static const struct vec *entry_types(struct manifest *m, const struct ir_sel_entry *en)
 {
+    bool fresh;
+    struct vec *out = ptrset_memo(m->a, &m->memo, MEMO_ENTRY, en, NULL, sizeof *out, &fresh);
+    if (!fresh)
+        return out;
     const struct vec *from = entry_selects_any(en) ? &m->prog->restypes : &en->types;
+    struct ptrset skip = {0}; /* excluded, or in `out` already */
+    ptrset_add_all(m->a, &skip, &en->not_types);
     for (size_t i = 0; i < from->len; i++) {
         const struct ir_restype *t = VEC_GET(const struct ir_restype, *from, i);
-        if (!t->is_any && !vec_has(&en->not_types, t))
-            push_unique(m->a, out, t);
+        if (!t->is_any && ptrset_add(m->a, &skip, t))
+            vec_push(m->a, out, (void *)t);
     }
+    return out;
 }
 
-static void selection_types(const struct manifest *m, const struct ir_selection *sel,
-                            struct vec *out)
+/* Appends the types of a selection's entries to `out` (whose items
+ * `seen` holds), once each. */
+static void selection_types(struct manifest *m, const struct ir_selection *sel, struct vec *out,
+                            struct ptrset *seen)
 {
-    for (size_t i = 0; i < sel->entries.len; i++)
-        entry_types(m, VEC_GET(const struct ir_sel_entry, sel->entries, i), out);
+    for (size_t i = 0; i < sel->entries.len; i++) {
+        const struct vec *types = entry_types(m, VEC_GET(const struct ir_sel_entry, sel->entries, i));
+        for (size_t j = 0; j < types->len; j++)
+            vec_push_new(m->a, out, seen, types->items[j]);
+    }
 }
 
 static bool plan_selects_by_tags_only(const struct ir_plan *plan)
@@ -393,24 +409,47 @@ static bool plan_selects_by_tags_only(const struct ir_plan *plan)
     return true;
 }
 
-/* Region-settings names of the types the plans that run in `region`
- * select, sorted. */
-static void region_opt_ins(const struct manifest *m, const struct ir_region *region,
-                           struct vec *names)
+static struct name_set *opt_ins_of(struct manifest *m, const struct ir_region *region)
 {
-    struct vec types = {0};
+    bool fresh;
+    return ptrset_memo(m->a, &m->memo, MEMO_REGION, region, NULL, sizeof(struct name_set), &fresh);
+}
+
+/* The region-settings names of the types each plan selects, added to
+ * each region it runs in: one pass over the plans, each plan's types
+ * worked out once. */
+static void index_opt_ins(struct manifest *m)
+{
     for (size_t i = 0; i < m->plans.len; i++) {
         const struct ir_plan *plan = VEC_GET(const struct ir_plan, m->plans, i);
-        if (!vec_has(&plan->regions, region))
-            continue;
+        struct vec types = {0};
+        struct ptrset seen = {0};
+        struct name_set names = {0};
         for (size_t j = 0; j < plan->selections.len; j++)
-            selection_types(m, VEC_GET(const struct ir_selection, plan->selections, j), &types);
+            selection_types(m, VEC_GET(const struct ir_selection, plan->selections, j), &types, &seen);
+        for (size_t j = 0; j < types.len; j++) {
+            const struct ir_restype *t = VEC_GET(const struct ir_restype, types, j);
+            if (t->opt_in_name)
+                push_string(m->a, &names.names, &names.set, t->opt_in_name);
+        }
+        for (size_t j = 0; j < plan->regions.len; j++) {
+            struct name_set *r = opt_ins_of(m, plan->regions.items[j]);
+            for (size_t k = 0; k < names.names.len; k++)
+                push_string(m->a, &r->names, &r->set, names.names.items[k]);
+        }
     }
-    for (size_t i = 0; i < types.len; i++) {
-        const struct ir_restype *t = VEC_GET(const struct ir_restype, types, i);
-        if (t->opt_in_name)
-            push_string(m->a, names, t->opt_in_name);
-    }
+    m->have_opt_ins = true;
+}
+
+/* Region-settings names of the types the plans that run in `region`
+ * select, sorted. */
+static void region_opt_ins(struct manifest *m, const struct ir_region *region, struct vec *names)
+{
+    if (!m->have_opt_ins)
+        index_opt_ins(m);
+    const struct name_set *r = opt_ins_of(m, region);
+    for (size_t i = 0; i < r->names.len; i++)
+        vec_push(m->a, names, r->names.items[i]);
     if (names->len > 1)
         qsort(names->items, names->len, sizeof *names->items, by_string);
 }
@@ -418,14 +457,17 @@ static void region_opt_ins(const struct manifest *m, const struct ir_region *reg
 /* Whether the type with this region-settings name also has a management
  * preference (ResourceTypeManagementPreference, std: management_preference):
  * full AWS Backup management, which DynamoDB needs for advanced backup. */
-static bool is_managed_type(const struct manifest *m, const char *opt_in_name)
+static bool is_managed_type(struct manifest *m, const char *opt_in_name)
 {
-    for (size_t i = 0; i < m->prog->restypes.len; i++) {
-        const struct ir_restype *t = VEC_GET(const struct ir_restype, m->prog->restypes, i);
-        if (t->management_preference && t->opt_in_name && strcmp(t->opt_in_name, opt_in_name) == 0)
-            return true;
+    if (!m->have_managed) {
+        for (size_t i = 0; i < m->prog->restypes.len; i++) {
+            const struct ir_restype *t = VEC_GET(const struct ir_restype, m->prog->restypes, i);
+            if (t->management_preference && t->opt_in_name)
+                strmap_put_new(m->a, &m->managed, t->opt_in_name, (void *)t);
+        }
+        m->have_managed = true;
     }
-    return false;
+    return strmap_get(&m->managed, opt_in_name) != NULL;
 }
 
 static void add_true_map(struct manifest *m, cJSON *parent, const char *key, const struct vec *names)
@@ -462,7 +504,7 @@ static struct role_use *role_use_of(struct manifest *m, const struct ir_role *ro
     u->partition = partition;
     u->arn = arn;
     for (size_t i = 0; i < role->managed_policies.len; i++)
-        push_string(m->a, &u->policies,
+        push_string(m->a, &u->policies, &u->policy_set,
                     managed_policy_arn(m->a, partition, VEC_GET(const char, role->managed_policies, i)));
     vec_push(m->a, &m->roles, u);
     strmap_put_new(m->a, &m->role_of, arn, u);
@@ -485,7 +527,8 @@ static void collect_scan_role(struct manifest *m, const struct ir_plan *plan, co
     if (!plan->scan_role->trusts)
         u->trusts = std->trusts;
     for (size_t i = 0; i < std->managed_policies.len; i++)
-        push_string(m->a, &u->policies, managed_policy_arn(m->a, partition, VEC_GET(const char, std->managed_policies, i)));
+        push_string(m->a, &u->policies, &u->policy_set,
+                    managed_policy_arn(m->a, partition, VEC_GET(const char, std->managed_policies, i)));
 }
 
 static void collect_roles(struct manifest *m)
@@ -500,13 +543,17 @@ static void collect_roles(struct manifest *m)
             const char *user = arena_printf(m->a, "%s/%s", plan->d.name, sel->d.name);
             if (!strmap_put_new(m->a, &u->user_set, user, (void *)user))
                 vec_push(m->a, &u->users, (void *)user);
-            struct vec types = {0};
-            selection_types(m, sel, &types);
-            for (size_t k = 0; k < types.len; k++) {
-                const struct ir_restype *t = VEC_GET(const struct ir_restype, types, k);
-                for (size_t n = 0; n < t->role_policies.len; n++)
-                    push_string(m->a, &u->policies,
-                                managed_policy_arn(m->a, partition, VEC_GET(const char, t->role_policies, n)));
+            /* the policies of each entry's types, once per role use and
+             * entry: a role that many selections pass costs its types once */
+            for (size_t e = 0; e < sel->entries.len; e++) {
+                const struct vec *types = entry_types(m, VEC_GET(const struct ir_sel_entry, sel->entries, e));
+                bool added = ptrset_add_key(m->a, &m->memo, MEMO_ROLE_TYPES, u, types);
+                for (size_t k = 0; added && k < types->len; k++) {
+                    const struct ir_restype *t = VEC_GET(const struct ir_restype, *types, k);
+                    for (size_t n = 0; n < t->role_policies.len; n++)
+                        push_string(m->a, &u->policies, &u->policy_set,
+                                    managed_policy_arn(m->a, partition, VEC_GET(const char, t->role_policies, n)));
+                }
             }
         }
     }
@@ -728,13 +775,14 @@ static void emit_access_policy(struct manifest *m, cJSON *vault, const struct ir
 static void emit_ram_shares(struct manifest *m, cJSON *obj, const struct ir_vault *v)
 {
     struct vec who = {0};
+    struct strmap seen = {0};
     for (size_t i = 0; i < v->share_with.len; i++) {
         const struct ir_principal *p = VEC_GET(const struct ir_principal, v->share_with, i);
         const char *id = p->kind == PRIN_ACCOUNT && p->account ? p->account->id
                          : m->prog->org.id.s                  ? m->prog->org.id.s
                                                               : "$organization_id";
         if (id)
-            push_string(m->a, &who, id);
+            push_string(m->a, &who, &seen, id);
     }
     json_add_strings(&m->doc, obj, "ram_shared_with", &who);
 }
@@ -759,7 +807,7 @@ static void emit_air_gapped_rule(struct manifest *m, cJSON *list, const struct i
         return;
     for (size_t i = 0; i < types.len; i++) {
         const struct ir_restype *t = VEC_GET(const struct ir_restype, types, i);
-        push_string(m->a, t->full_management ? &direct : &via, t->d.name);
+        vec_push(m->a, t->full_management ? &direct : &via, (void *)t->d.name); /* distinct types */
     }
     json_add_strings(&m->doc, obj, "direct_types", &direct);
     json_add_strings(&m->doc, obj, "via_snapshot_types", &via);
@@ -807,17 +855,18 @@ static void emit_vault(struct manifest *m, cJSON *list, const struct ir_vault *v
  * of the vaults it encrypts. */
 static void key_regions(const struct manifest *m, const struct ir_key *k, struct vec *out)
 {
+    struct ptrset seen = {0}; /* the items of `out`, which starts empty */
     if (k->region)
-        vec_push(m->a, out, k->region);
+        vec_push_new(m->a, out, &seen, k->region);
     for (size_t i = 0; i < k->regions.len; i++)
-        push_unique(m->a, out, k->regions.items[i]);
+        vec_push_new(m->a, out, &seen, k->regions.items[i]);
     if (out->len && !k->multi_region)
         return;
     const struct key_refs *r = strmap_get(&m->key_refs, k->d.name);
     for (size_t i = 0; r && i < r->places.len; i++) {
         const struct vault_place *p = VEC_GET(const struct vault_place, r->places, i);
         for (size_t j = 0; j < p->regions.len; j++)
-            push_unique(m->a, out, p->regions.items[j]);
+            vec_push_new(m->a, out, &seen, p->regions.items[j]);
     }
 }
 
@@ -932,9 +981,10 @@ struct account_view {
 
 static void view_regions(struct manifest *m, struct account_view *av)
 {
+    struct ptrset seen = {0}; /* the items of av->regions */
     if (!av->acc || av->management)
         for (size_t i = 0; i < m->plan_regions.len; i++)
-            push_unique(m->a, &av->regions, m->plan_regions.items[i]);
+            vec_push_new(m->a, &av->regions, &seen, m->plan_regions.items[i]);
     const struct holdings *h = holdings_for(m, av->acc);
     for (size_t i = 0; i < h->places.len; i++) {
         const struct vault_place *p = VEC_GET(const struct vault_place, h->places, i);
@@ -942,7 +992,7 @@ static void view_regions(struct manifest *m, struct account_view *av)
         av->rule_vaults |= p->rule_target;
         av->copy_vaults |= p->copy_target;
         for (size_t j = 0; j < p->regions.len; j++)
-            push_unique(m->a, &av->regions, p->regions.items[j]);
+            vec_push_new(m->a, &av->regions, &seen, p->regions.items[j]);
     }
     av->owns_keys = av->acc && h->owns_keys;
 }
@@ -982,18 +1032,12 @@ static void emit_account_region(struct manifest *m, cJSON *list, const struct ac
     cJSON *obj = json_add_object(&m->doc, list, NULL);
     json_add_string(&m->doc, obj, "region", region->d.name);
     json_add_bool(&m->doc, obj, "enable_region", region->opt_in);
-    if ((!av->acc || av->management) && vec_has(&m->plan_regions, region))
+    if ((!av->acc || av->management) && ptrset_has(&m->plan_region_set, region))
         emit_region_settings(m, obj, region);
-    cJSON *vaults = NULL;
-    const struct holdings *h = holdings_for(m, av->acc);
-    for (size_t i = 0; i < h->vaults.len; i++) {
-        const struct ir_vault *v = VEC_GET(const struct ir_vault, h->vaults, i);
-        if (!vec_has(&find_place(m, v)->regions, region))
-            continue;
-        if (!vaults)
-            vaults = json_add_array(&m->doc, obj, "vaults");
-        emit_vault(m, vaults, v, region);
-    }
+    const struct vec *there = ptrset_get(&m->memo, MEMO_ACCOUNT_VAULTS, holdings_for(m, av->acc), region);
+    cJSON *vaults = there ? json_add_array(&m->doc, obj, "vaults") : NULL;
+    for (size_t i = 0; there && i < there->len; i++)
+        emit_vault(m, vaults, VEC_GET(const struct ir_vault, *there, i), region);
 }
 
 static bool any_plan_by_tags_only(const struct manifest *m)
@@ -1028,9 +1072,28 @@ static void emit_notes(struct manifest *m, cJSON *obj, const struct account_view
                         "not listed: they come from import \"std/aws\"");
 }
 
+/* The vaults of `h` in each region, in the order of h->vaults: one pass
+ * over the vaults' regions, so each region's row finds its vaults without
+ * asking every vault of the account. */
+static void index_vaults_by_region(struct manifest *m, const struct holdings *h)
+{
+    for (size_t i = 0; i < h->vaults.len; i++) {
+        const struct ir_vault *v = VEC_GET(const struct ir_vault, h->vaults, i);
+        const struct vault_place *p = find_place(m, v);
+        for (size_t j = 0; j < p->regions.len; j++) {
+            bool fresh;
+            struct vec *there = ptrset_memo(m->a, &m->memo, MEMO_ACCOUNT_VAULTS, h, p->regions.items[j],
+                                            sizeof *there, &fresh);
+            if (!there->len || there->items[there->len - 1] != v) /* a region listed twice */
+                vec_push(m->a, there, (void *)v);
+        }
+    }
+}
+
 static void emit_account(struct manifest *m, cJSON *list, struct account_view *av)
 {
     view_regions(m, av);
+    index_vaults_by_region(m, holdings_for(m, av->acc));
     const char *account = av->acc ? av->acc->id : MEMBERS_ACCOUNT;
     const char *partition = partition_of(&av->regions);
     cJSON *obj = json_add_object(&m->doc, list, NULL);

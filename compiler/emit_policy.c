@@ -274,25 +274,18 @@ static void emit_conditions(struct emitter *e, cJSON *parent, const struct vec *
         emit_condition_op(e, conds, conditions, op);
 }
 
-static bool contains_string(const struct vec *v, const char *s)
-{
-    for (size_t i = 0; i < v->len; i++)
-        if (strcmp(VEC_GET(const char, *v, i), s) == 0)
-            return true;
-    return false;
-}
-
 /* Every ARN pattern of every type, once each, in order (aurora,
  * documentdb and neptune share one pattern). */
 static void emit_restypes(struct emitter *e, cJSON *parent, const char *key,
                           const struct vec *types, const char *partition)
 {
     struct vec arns = {0};
+    struct strmap seen = {0}; /* the strings of `arns` */
     for (size_t i = 0; i < types->len; i++) {
         const struct ir_restype *t = VEC_GET(const struct ir_restype, *types, i);
         for (size_t j = 0; j < t->arns.len; j++) {
             const char *arn = restype_arn(e->a, VEC_GET(const char, t->arns, j), partition);
-            if (!contains_string(&arns, arn))
+            if (!strmap_put_new(e->a, &seen, arn, (void *)arn))
                 vec_push(e->a, &arns, (void *)arn);
         }
     }

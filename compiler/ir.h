@@ -382,12 +382,26 @@ bool ir_same_principal(const struct ir_principal *a, const struct ir_principal *
  * key held by `owner` covers principal `who`. */
 bool ir_principal_covered(const struct ir_principal *who, const struct ir_principal *owner,
                           const struct vec *grantees);
+/* A set of principals, for asking whether a long list (grant_to,
+ * accept_copies_from) names one in constant time: has() is true when an
+ * item is ir_same_principal() with `who`; `organization` and `members`
+ * record whether the list names those (`none`: a principal of no kind). Zero-initialized is empty. */
+struct ir_principal_set {
+    bool organization, members, none;
+    struct strmap ids;      /* accounts with an id, by id */
+    struct ptrset accounts; /* accounts without one */
+};
+void ir_principal_set_add(struct arena *a, struct ir_principal_set *s, const struct ir_principal *p);
+bool ir_principal_set_has(const struct ir_principal_set *s, const struct ir_principal *who);
 /* A copy from `source` to `target` leaves the account it runs in. */
 bool ir_copy_cross_account(const struct ir_vault *source, const struct ir_vault *target);
-/* The regions a vault must exist in: its own list, else the regions of
- * every plan whose rules target it. Appends struct ir_region*. */
-void ir_vault_regions(const struct ir_program *prog, const struct ir_vault *v, struct vec *out,
-                      struct arena *a);
+/* The regions each vault must exist in: its own list, else the regions
+ * of every plan whose rules target it (struct ir_region*, in order of
+ * first appearance, no duplicates). Fills `out` (zero-initialized) for
+ * every vault of the program in one pass over the plans and their rules;
+ * ir_vault_regions_of() looks one vault up in it. */
+void ir_vault_regions(const struct ir_program *prog, struct ptrset *out, struct arena *a);
+const struct vec *ir_vault_regions_of(const struct ptrset *map, const struct ir_vault *v);
 /* ir_overlap.c: whether two plans may back up the same resource (they
  * share a region and their selections cannot be shown disjoint). */
 bool ir_plans_may_share_resources(const struct ir_plan *a, const struct ir_plan *b, struct arena *ar);
@@ -462,6 +476,7 @@ struct key_use {
     struct ir_permissions *needs;   /* what it needs (NULL if std not imported) */
     struct ir_vault *vault;         /* the vault involved */
     struct ir_rule *rule;           /* the rule (copies) or NULL */
+    const struct ir_copy *copy;     /* the copy (KEY_USE_COPY_SOURCE) or NULL */
     struct loc loc;                 /* where the use comes from */
 };
 void key_uses(struct obc *cc, const struct ir_program *prog, struct vec *out); /* out starts empty */

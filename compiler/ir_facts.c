@@ -48,6 +48,28 @@ bool ir_principal_covered(const struct ir_principal *who, const struct ir_princi
     return false;
 }
 
+void ir_principal_set_add(struct arena *a, struct ir_principal_set *s, const struct ir_principal *p)
+{
+    if (p->kind == PRIN_ORGANIZATION)
+        s->organization = true;
+    else if (p->kind == PRIN_MEMBERS)
+        s->members = true;
+    else if (p->kind == PRIN_NONE)
+        s->none = true;
+    else if (p->kind == PRIN_ACCOUNT && p->account && p->account->id)
+        strmap_put_new(a, &s->ids, p->account->id, (void *)p);
+    else if (p->kind == PRIN_ACCOUNT)
+        ptrset_add(a, &s->accounts, p->account);
+}
+
+bool ir_principal_set_has(const struct ir_principal_set *s, const struct ir_principal *who)
+{
+    if (who->kind != PRIN_ACCOUNT)
+        return who->kind == PRIN_MEMBERS ? s->members : who->kind == PRIN_ORGANIZATION ? s->organization : s->none;
+    return ptrset_has(&s->accounts, who->account) ||
+           (who->account && who->account->id && strmap_get(&s->ids, who->account->id));
+}
+
 /* A members vault is in the account the plan runs in, so a copy into one
  * never leaves that account; a copy into a named account's vault does,
  * unless it comes from that account's own vault. */
@@ -59,37 +81,54 @@ bool ir_copy_cross_account(const struct ir_vault *source, const struct ir_vault 
     return !ir_same_principal(&from, &to);
 }
 
-static void add_unique(struct arena *a, struct vec *out, void *item)
+/* Tags of the keys in ir_vault_regions' map. */
+enum { VR_VAULT, VR_PLAN_VAULT, VR_VAULT_REGION };
+
+static struct vec *regions_of(struct arena *a, struct ptrset *map, const struct ir_vault *v)
 {
-    for (size_t i = 0; i < out->len; i++)
-        if (out->items[i] == item)
-            return;
-    vec_push(a, out, item);
+    bool fresh;
+    return ptrset_memo(a, map, VR_VAULT, v, NULL, sizeof(struct vec), &fresh);
 }
 
-void ir_vault_regions(const struct ir_program *prog, const struct ir_vault *v, struct vec *out,
-                      struct arena *a)
+static void add_region(struct arena *a, struct ptrset *map, const struct ir_vault *v, void *region)
 {
-    if (v->regions.len) {
-        for (size_t i = 0; i < v->regions.len; i++)
-            add_unique(a, out, v->regions.items[i]);
-        return;
+    if (ptrset_add_key(a, map, VR_VAULT_REGION, v, region))
+        vec_push(a, regions_of(a, map, v), region);
+}
+
+void ir_vault_regions(const struct ir_program *prog, struct ptrset *out, struct arena *a)
+{
+    for (size_t i = 0; i < prog->vaults.len; i++) {
+        const struct ir_vault *v = prog->vaults.items[i];
+        regions_of(a, out, v);
+        for (size_t j = 0; j < v->regions.len; j++)
+            add_region(a, out, v, v->regions.items[j]);
     }
     for (size_t i = 0; i < prog->plans.len; i++) {
         const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
         for (size_t j = 0; j < p->rules.len; j++) {
-            if (VEC_GET(const struct ir_rule, p->rules, j)->vault != v)
+            const struct ir_vault *v = VEC_GET(const struct ir_rule, p->rules, j)->vault;
+            if (!v || v->regions.len || !ptrset_add_key(a, out, VR_PLAN_VAULT, p, v))
                 continue;
             for (size_t k = 0; k < p->regions.len; k++)
-                add_unique(a, out, p->regions.items[k]);
+                add_region(a, out, v, p->regions.items[k]);
         }
     }
+}
+
+const struct vec *ir_vault_regions_of(const struct ptrset *map, const struct ir_vault *v)
+{
+    static const struct vec none;
+    const struct vec *r = ptrset_get(map, VR_VAULT, v, NULL);
+    return r ? r : &none;
 }
 
 void ir_plan_types(const struct ir_program *prog, const struct ir_plan *p, struct vec *out,
                    bool *any, struct arena *a)
 {
     *any = false;
+    struct ptrset seen = {0};
+    ptrset_add_all(a, &seen, out);
     for (size_t i = 0; i < p->selections.len; i++) {
         const struct ir_selection *sel = VEC_GET(const struct ir_selection, p->selections, i);
         for (size_t j = 0; j < sel->entries.len; j++) {
@@ -103,7 +142,7 @@ void ir_plan_types(const struct ir_program *prog, const struct ir_plan *p, struc
                 if (t->is_any)
                     *any = true;
                 else
-                    add_unique(a, out, t);
+                    vec_push_new(a, out, &seen, t);
             }
         }
     }
@@ -112,7 +151,7 @@ void ir_plan_types(const struct ir_program *prog, const struct ir_plan *p, struc
     for (size_t i = 0; i < prog->restypes.len; i++) { /* anything: every known type */
         struct ir_restype *t = prog->restypes.items[i];
         if (!t->is_any)
-            add_unique(a, out, t);
+            vec_push_new(a, out, &seen, t);
     }
 }
 

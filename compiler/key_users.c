@@ -98,6 +98,7 @@ static void add_copy_source(struct uses *c, struct ir_rule *rule, const struct i
                                  .needs = c->prog->need_copy_source,
                                  .vault = source,
                                  .rule = rule,
+                                 .copy = copy,
                                  .loc = copy->loc});
 }
 
@@ -118,10 +119,13 @@ static void rule_uses(struct uses *c, struct ir_rule *rule)
 void key_uses(struct obc *cc, const struct ir_program *prog, struct vec *out)
 {
     struct uses c = {.cc = cc, .prog = prog, .out = out};
+    struct ptrset plans = {0}; /* a plan in many policies adds nothing new after the first */
     for (size_t i = 0; i < prog->policies.len; i++) {
         const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
         for (size_t j = 0; j < pol->plans.len; j++) {
             const struct ir_plan *plan = VEC_GET(const struct ir_plan, pol->plans, j);
+            if (!ptrset_add(&cc->arena, &plans, plan))
+                continue;
             for (size_t k = 0; k < plan->rules.len; k++)
                 rule_uses(&c, VEC_GET(struct ir_rule, plan->rules, k));
         }

@@ -11,6 +11,7 @@
  */
 #include "sema.h"
 
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -58,7 +59,35 @@ static bool same_copy_key(const struct ir_vault *a, const struct ir_vault *b, bo
            a->regions.items[0] == b->regions.items[0];
 }
 
-static void lower_copy(struct sema *s, const struct ast_item *it, struct ir_rule *r)
+/* The copies of one rule so far: the first copy into each vault, and the
+ * first with each copy-action key (copy_key()), so that a copy finds an
+ * earlier one with the same key in constant time. */
+struct copy_keys {
+    struct ptrset by_vault;
+    struct strmap by_key;
+};
+
+/* same_copy_key() as a string, for a vault with an AWS name and one
+ * region (NULL for any other): its holder (an account by id, else by
+ * declaration; or the members), its region and its name in lower case.
+ * Two such vaults have the same string exactly when same_copy_key() is
+ * true of them. */
+static const char *copy_key(struct arena *a, const struct ir_vault *v)
+{
+    if (!v->aws_name.s || v->regions.len != 1)
+        return NULL;
+    struct ir_principal p = ir_vault_owner(v);
+    const struct ir_region *region = v->regions.items[0];
+    const char *holder = p.kind != PRIN_ACCOUNT ? "members"
+                         : p.account->id   ? arena_printf(a, "id %s", p.account->id)
+                                           : arena_printf(a, "account %s", p.account->d.name);
+    char *key = arena_printf(a, "%s\x1f%s\x1f%s", holder, region ? region->d.name : "", v->aws_name.s);
+    for (char *q = key + strlen(key) - strlen(v->aws_name.s); *q; q++)
+        *q = (char)tolower((unsigned char)*q);
+    return key;
+}
+
+static void lower_copy(struct sema *s, const struct ast_item *it, struct ir_rule *r, struct copy_keys *keys)
 {
     if (it->words.len != 3 || strcmp(ast_word_text(it, 1), "to") != 0) {
         struct loc at = it->words.len > 1 ? ast_word_loc(it, 1) : ast_word_loc(it, 0);
@@ -72,11 +101,12 @@ static void lower_copy(struct sema *s, const struct ast_item *it, struct ir_rule
     c->loc = loc_span(ast_word_loc(it, 0), ast_word_loc(it, 2));
     c->target_loc = ast_word_loc(it, 2);
     c->target = (struct ir_vault *)sema_resolve(s, ast_word_text(it, 2), c->target_loc, KIND(DK_VAULT));
-    for (size_t i = 0; c->target && i < r->copies.len; i++) {
-        const struct ir_copy *o = VEC_GET(const struct ir_copy, r->copies, i);
-        bool exact;
-        if (!o->target || !same_copy_key(o->target, c->target, &exact))
-            continue;
+    const char *key = c->target ? copy_key(s->a, c->target) : NULL;
+    const struct ir_copy *o = key        ? strmap_get(&keys->by_key, key)
+                              : c->target ? ptrset_get(&keys->by_vault, 0, c->target, NULL)
+                                          : NULL;
+    bool exact;
+    if (o && same_copy_key(o->target, c->target, &exact)) { /* the first earlier copy with this key */
         struct diag *d;
         if (o->target == c->target)
             d = diag_emit(s->cc, OB2006, c->target_loc, "rule '%s' copies to '%s' twice", r->name, c->target->d.name);
@@ -104,6 +134,14 @@ static void lower_copy(struct sema *s, const struct ast_item *it, struct ir_rule
                             "to vault '%s'", c->target->d.name);
     }
     vec_push(s->a, &r->copies, c);
+    if (c->target) {
+        bool added;
+        void **first = ptrset_put(s->a, &keys->by_vault, 0, c->target, NULL, &added);
+        if (added)
+            *first = c;
+        if (key)
+            strmap_put_new(s->a, &keys->by_key, key, c);
+    }
 }
 
 /* `names`: the rules of the plan so far, by name. */
@@ -145,10 +183,11 @@ static void lower_rule(struct sema *s, const struct ast_item *it, struct ir_plan
     int scan = blk_enum(s, &b, A_RULE_SCAN, &r->scan_at);
     r->scan = scan == 0 ? SCAN_FULL : scan == 1 ? SCAN_INCREMENTAL : SCAN_NONE;
     blk_list(s, &b, A_RULE_INDEX, &r->index_types, &r->index_at);
+    struct copy_keys keys = {0};
     for (size_t i = 0; i < it->body.len; i++) {
         const struct ast_item *c = VEC_GET(const struct ast_item, it->body, i);
         if (c->form == ITEM_BLOCK && strcmp(ast_word_text(c, 0), schema_block(BK_COPY)->word) == 0)
-            lower_copy(s, c, r);
+            lower_copy(s, c, r, &keys);
     }
     vec_push(s->a, &p->rules, r);
 }

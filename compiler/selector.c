@@ -79,14 +79,6 @@ static enum cmp_op negate_op(enum cmp_op op)
     return negated[op];
 }
 
-static bool vec_has(const struct vec *v, const void *item)
-{
-    for (size_t i = 0; i < v->len; i++)
-        if (v->items[i] == item)
-            return true;
-    return false;
-}
-
 static bool strings_have(const struct vec *v, const char *s)
 {
     for (size_t i = 0; i < v->len; i++)
@@ -409,13 +401,14 @@ static const struct atom *check_type_test(struct selctx *c, const struct ast_val
         return NULL;
     }
     struct atom *at = atom_new(c, cmp, true);
+    struct ptrset seen = {0};
     bool ok = true;
     for (size_t i = 0; i < rhs->items.len; i++) {
         struct ir_restype *t = check_type_name(c, VEC_GET(struct ast_value, rhs->items, i));
         if (!t)
             ok = false;
-        else if (!vec_has(&at->types, t))
-            vec_push(c->a, &at->types, t);
+        else
+            vec_push_new(c->a, &at->types, &seen, t);
     }
     return ok ? at : NULL;
 }
@@ -730,8 +723,10 @@ static bool intersect_types(struct selctx *c, const struct group *g, struct ir_s
             continue;
         }
         struct vec kept = {0};
+        struct ptrset in_next = {0};
+        ptrset_add_all(c->a, &in_next, next);
         for (size_t k = 0; k < cur.len; k++)
-            if (vec_has(next, cur.items[k]))
+            if (ptrset_has(&in_next, cur.items[k]))
                 vec_push(c->a, &kept, cur.items[k]);
         cur = kept;
         if (cur.len == 0) {
@@ -758,13 +753,14 @@ static bool intersect_types(struct selctx *c, const struct group *g, struct ir_s
 
 static void collect_not_types(struct selctx *c, const struct group *g, struct ir_sel_entry *e)
 {
+    struct ptrset seen = {0};
+    ptrset_add_all(c->a, &seen, &e->not_types);
     for (size_t i = 0; i < g->lits.len; i++) {
         const struct lit *l = GROUP_LIT(g, i);
         if (!l->atom->is_type || l->op != CMP_NOT_IN)
             continue;
         for (size_t k = 0; k < l->atom->types.len; k++)
-            if (!vec_has(&e->not_types, l->atom->types.items[k]))
-                vec_push(c->a, &e->not_types, l->atom->types.items[k]);
+            vec_push_new(c->a, &e->not_types, &seen, l->atom->types.items[k]);
     }
 }
 

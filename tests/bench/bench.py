@@ -338,6 +338,111 @@ class Bench:
                              for i in range(n)) +
                      "plan fixed {\n  select = [%s]\n%s}\n" % (", ".join("s%d" % i for i in range(n)), rule) +
                      "".join("policy fixed_pol%d {\n  plans = [fixed]\n  attach = [prod]\n}\n" % i for i in range(n)))
+        # n regions, n resource types a program declares itself (lists not
+        # bounded by the standard library)
+        regions = "".join('region rg%d { partition = aws; display = "R%d"; opt_in = false }\n' % (i, i)
+                          for i in range(n))
+        rg = lambda k: ", ".join("rg%d" % i for i in range(k))
+        if shape == "vault_regions":
+            # n vaults without regions, encrypted with one key, backed up
+            # into by n rules (OB6002 asks each vault where it is)
+            return P(tail='key k { alias = "alias/k"; owner = members; region = eu-west-1; '
+                          'grants = backup_vault_key }\n' +
+                     "".join('vault v%d { name = "v%d"; key = k }\n' % (i, i) for i in range(n)) +
+                     "plan many {\n  regions = [eu-west-1]\n  select = [tagged]\n%s}\n"
+                     % "".join("  rule r%d { schedule = daily at 05:50; vault = v%d; delete_after = 35d }\n"
+                               % (i, i) for i in range(n)) +
+                     "")
+        if shape == "region_lists":
+            # a plan in n regions backing up into a vault of half of them,
+            # whose key is in one (OB6001 and OB6002 list what is missing)
+            return P(tail=regions +
+                     'key wide_key { alias = "alias/w"; owner = members; region = [rg0]; grants = backup_vault_key }\n'
+                     "vault wide { name = \"wide\"; key = wide_key; region = [%s] }\n" % rg(max(1, n // 2)) +
+                     "plan wide_plan {\n  regions = [%s]\n  select = [tagged]\n%s}\n"
+                     % (rg(n), rule.replace("local", "wide")) +
+                     "policy wide_pol {\n  plans = [wide_plan]\n  attach = [org_root]\n}\n")
+        if shape == "rule_regions":
+            # n rules of a plan in n regions, each backing up into and
+            # copying onto a vault of one region (OB6001 once, OB6006 each)
+            return P(tail=regions + 'vault one { name = "one"; region = [rg0] }\n' +
+                     "plan wide_plan {\n  regions = [%s]\n  select = [tagged]\n%s}\n"
+                     % (rg(n), "".join("  rule r%d {\n    schedule = daily at 05:50\n    vault = one\n"
+                                       "    delete_after = 35d\n    copy to one { delete_after = 35d }\n  }\n"
+                                       % i for i in range(n))) +
+                     "policy wide_pol {\n  plans = [wide_plan]\n  attach = [org_root]\n}\n")
+        if shape in ("copy_accepts", "copy_rules"):
+            # a plan attached to n accounts copying into a vault of another
+            # account that lists them all (one rule), or that accepts the
+            # organization (n rules)
+            rules = 1 if shape == "copy_accepts" else n
+            accept = ", ".join("a%d" % i for i in range(n)) if shape == "copy_accepts" else "organization"
+            return P(tail="".join('account a%d = "1%011d"\n' % (i, i) for i in range(n)) +
+                     'account backup = "222222222222"\n'
+                     'vault central {\n  name = "central"\n  owner = backup\n  region = eu-west-1\n'
+                     '  accept_copies_from = [%s]\n}\n' % accept +
+                     "plan copying {\n  regions = [eu-west-1]\n  select = [tagged]\n%s}\n"
+                     % "".join("  rule r%d {\n    schedule = daily at 05:50\n    vault = local\n"
+                               "    delete_after = 35d\n    copy to central { delete_after = 35d }\n  }\n"
+                               % i for i in range(rules)) +
+                     "policy copying_pol {\n  plans = [copying]\n  attach = [%s]\n}\n"
+                     % ", ".join("a%d" % i for i in range(n)))
+        if shape == "type_lists":
+            # n resource types, in two `type in` lists and a `type not in`
+            # list of one and-group
+            types = "".join('resource_type t%d { arns = ["svc%d:*:*:thing/*"]; opt_in_name = "T%d"; '
+                            'continuous_backup = false; cold_storage = false; full_management = false; '
+                            'cross_account_copy = true; cross_region_copy = true; '
+                            'cross_account_and_region_copy = false; role_policies = [] }\n' % (i, i, i)
+                            for i in range(n))
+            tl = lambda k0, k1: ", ".join("t%d" % i for i in range(k0, k1))
+            return P(match='type in [%s] and type in [%s] and type not in [%s]'
+                     % (tl(0, n), tl(0, n), tl(n // 2, n)), tail=types)
+        if shape == "manifest_regions":
+            # compiled: n plans, each in its own region backing up into its
+            # own vault there, each in its own policy for its own account
+            # (the manifest's per-region rows)
+            return P(tail=regions +
+                     "".join('vault v%d { name = "v%d"; region = [rg%d] }\n' % (i, i, i) for i in range(n)) +
+                     "".join("plan p%d {\n  regions = [rg%d]\n  select = [tagged]\n%s}\n"
+                             % (i, i, rule.replace("local", "v%d" % i)) for i in range(n)) +
+                     "".join('account a%d = "1%011d"\npolicy pol%d {\n  plans = [p%d]\n  attach = [a%d]\n}\n'
+                             % (i, i, i, i, i) for i in range(n)))
+        if shape == "key_grants":
+            # one rule copying into n vaults of n accounts, all encrypted
+            # with one key shared with those n accounts, which grants n + 1
+            # actions (OB7001, OB7004: each use asked once)
+            return P(tail="".join('account a%d = "1%011d"\n' % (i, i) for i in range(n)) +
+                     'account backup = "222222222222"\n'
+                     'permissions many = [%s, "kms:*"]\n' % ", ".join('"kms:Op%d"' % i for i in range(n)) +
+                     'key shared {\n  alias = "alias/shared"\n  owner = backup\n  region = eu-west-1\n'
+                     '  grants = many\n  grant_to = [%s]\n}\n' % ", ".join("a%d" % i for i in range(n)) +
+                     "".join('vault v%d { name = "v%d"; owner = a%d; region = eu-west-1; key = shared; '
+                             'accept_copies_from = organization }\n' % (i, i, i) for i in range(n)) +
+                     "plan copying {\n  regions = [eu-west-1]\n  select = [tagged]\n"
+                     "  rule r {\n    schedule = daily at 05:50\n    vault = local\n    delete_after = 35d\n%s  }\n}\n"
+                     % "".join("    copy to v%d { delete_after = 35d }\n" % i for i in range(n)) +
+                     "policy copying_pol {\n  plans = [copying]\n  attach = [org_root]\n}\n")
+        if shape == "key_policies":
+            # one plan of n rules into a vault with a key, in n policies
+            # (the key's uses: each plan's rules walked once)
+            return P(tail='key k { alias = "alias/k"; owner = members; region = eu-west-1; '
+                          'grants = backup_vault_key }\nvault keyed { name = "keyed"; key = k }\n' +
+                     "plan fixed {\n  select = [tagged]\n%s}\n"
+                     % "".join("  rule r%d { schedule = daily at 05:50; vault = keyed; delete_after = 35d }\n"
+                               % i for i in range(n)) +
+                     "".join("policy fixed_pol%d {\n  plans = [fixed]\n  attach = [org_root]\n}\n" % i
+                             for i in range(n)))
+        if shape == "continuous_rules":
+            # n continuous rules of a plan of n selections (OB4006 asks
+            # each rule which types the plan selects)
+            return P(tail="".join('selection s%d {\n  role = default_backup_role\n'
+                                  '  match = type in [s3, rds, aurora, sap_hana]\n}\n' % i for i in range(n)) +
+                     "plan cont {\n  regions = [eu-west-1]\n  select = [%s]\n%s}\n"
+                     % (", ".join("s%d" % i for i in range(n)),
+                        "".join("  rule r%d { schedule = daily at 05:50; vault = local; delete_after = 35d; "
+                                "continuous = true }\n" % i for i in range(n))) +
+                     "policy cont_pol {\n  plans = [cont]\n  attach = [org_root]\n}\n")
         if shape == "error_tokens":
             return 'import "std/aws"\npermissions p = [%s]\n' % ", ".join(["a"] * n)
         raise ValueError(shape)
@@ -346,7 +451,10 @@ class Bench:
               ("attach", 25000), ("accounts", 10000), ("rules", 5000), ("unknown_names", 10000),
               ("error_tokens", 25000), ("plan_case", 1000), ("role_account", 2000), ("role_reported", 1000),
               ("same_key_lists", 5000), ("first_time", 2000), ("plans_x_attach", 1000),
-              ("plan_in_policies", 1000)]
+              ("plan_in_policies", 1000), ("vault_regions", 5000), ("region_lists", 2000),
+              ("rule_regions", 1000), ("copy_accepts", 5000), ("copy_rules", 2000), ("type_lists", 2000),
+              ("manifest_regions", 1000), ("key_grants", 2000), ("key_policies", 500),
+              ("continuous_rules", 1000)]
     # `bench.py --linear` (make linear): every shape at small sizes, for a
     # resource test of a few seconds per shape; sizes where the quadratic
     # passes fixed on 2026-12-04 would have failed, where that is cheap.
@@ -354,7 +462,10 @@ class Bench:
                      ("attach", 2000), ("accounts", 500), ("rules", 250), ("unknown_names", 500),
                      ("error_tokens", 2000), ("plan_case", 100), ("role_account", 500), ("role_reported", 200),
                      ("same_key_lists", 2000), ("first_time", 100), ("plans_x_attach", 200),
-                     ("plan_in_policies", 200)]
+                     ("plan_in_policies", 200), ("vault_regions", 2000), ("region_lists", 1500),
+                     ("rule_regions", 100), ("copy_accepts", 300), ("copy_rules", 200), ("type_lists", 300),
+                     ("manifest_regions", 300), ("key_grants", 300), ("key_policies", 100),
+                     ("continuous_rules", 500)]
 
     def shapes(self, shapes=None, limit=None):
         """Instructions of `obc check` per list item at N and 4N items for
@@ -363,7 +474,8 @@ class Bench:
         With `limit` (make linear) the fixed costs are taken out first
         (the counts at 1 item are subtracted, so linear is near 1.0 even at
         small N) and peak RSS is judged the same way: a shape fails when
-        either grows more than `limit` per item."""
+        either grows more than `limit` per item. A shape named manifest_*
+        is measured with `obc compile`, which alone builds the manifest."""
         if not shutil.which("valgrind"):
             print("\nbench: valgrind not found: shapes skipped")
             return 0
@@ -379,6 +491,8 @@ class Bench:
                 with open(path, "w") as f:
                     f.write(self.shape_text(shape, k))
                 cmd = [self.a.obc, "check", "--color", "never", path]
+                if shape.startswith("manifest_"):  # the manifest is built by compile only
+                    cmd = [self.a.obc, "compile", "--color", "never", path, "-o", self.out]
                 got.append(instructions(cmd, os.path.join(self.a.dir, "callgrind.shape." + shape), ok=(0, 1)))
                 if limit is not None:
                     rss.append(peak_rss(cmd))
