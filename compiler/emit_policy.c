@@ -185,7 +185,7 @@ static void emit_copy(struct emitter *e, cJSON *copies, const struct ir_plan *pl
 static void emit_rule(struct emitter *e, cJSON *rules, const struct ir_plan *plan,
                       const struct ir_rule *rule)
 {
-    cJSON *obj = json_add_object(&e->doc, rules, rule->name);
+    cJSON *obj = json_add_object(&e->doc, rules, ir_rule_name(rule));
     if (rule->cron)
         assign_string(e, obj, "schedule_expression", rule->cron);
     if (rule->start_within.state == IR_SET)
@@ -342,7 +342,7 @@ static void emit_advanced(struct emitter *e, cJSON *plan_obj, const struct ir_pl
 
 static void emit_plan(struct emitter *e, cJSON *plans, const struct ir_plan *plan)
 {
-    cJSON *obj = json_add_object(&e->doc, plans, plan->d.name);
+    cJSON *obj = json_add_object(&e->doc, plans, ir_plan_name(plan));
     emit_regions(e, obj, plan);
     cJSON *rules = json_add_object(&e->doc, obj, "rules");
     for (size_t i = 0; i < plan->rules.len; i++)

@@ -199,6 +199,7 @@ struct ir_sel_entry {
 
 struct ir_selection {
     struct ir_decl d;
+    struct ir_text aws_name;   /* `name`; the entries are named after it */
     struct ir_role *role;
     struct ir_attr role_at;
     struct vec entries;   /* struct ir_sel_entry* */
@@ -228,6 +229,7 @@ struct cron; /* cron.c */
 struct ir_plan;
 struct ir_rule {
     const char *name;
+    struct ir_text aws_name;    /* `name`: its key in the policy */
     struct loc loc;
     struct loc name_loc;
     struct ir_plan *plan;
@@ -247,6 +249,7 @@ struct ir_rule {
 
 struct ir_plan {
     struct ir_decl d;
+    struct ir_text aws_name;    /* `name`: its key in the policy */
     struct vec regions;         /* struct ir_region* */
     struct ir_attr regions_at;
     bool regions_from_org;      /* inherited from organization.regions */
@@ -378,6 +381,11 @@ struct ir_receiver *ir_receiver_of(struct arena *a, const struct ir_policy *pol,
 /* The retention a copy ends up with in days: its own delete_after, else
  * the rule's; `forever` is set when neither is given. */
 int64_t ir_copy_retention(const struct ir_rule *r, const struct ir_copy *c, bool *forever);
+/* The names AWS knows a plan, rule or selection by: its `name`, else
+ * the declared name. */
+const char *ir_plan_name(const struct ir_plan *p);
+const char *ir_rule_name(const struct ir_rule *r);
+const char *ir_selection_name(const struct ir_selection *s);
 /* The vault is AWS's `Default` vault (by its AWS name), whose key cannot
  * be shared with other accounts. */
 bool ir_vault_is_default(const struct ir_vault *v);
