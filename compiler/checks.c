@@ -16,6 +16,7 @@ void checks_run(struct obc *cc, struct ir_program *prog)
     check_windows(cc, prog);
     check_overlap(cc, prog);
     check_lifecycle(cc, prog);
+    check_cold(cc, prog);
     check_lock(cc, prog);
     check_roles(cc, prog);
     check_copies(cc, prog);

@@ -107,6 +107,7 @@ struct ir_restype {
     const char *opt_in_name;  /* region-settings name ("RDS"); NULL for any */
     bool continuous;          /* continuous backup (PITR) */
     bool cold_storage;
+    bool cold_monthly_only;   /* cold storage only for monthly or rarer backups (EBS) */
     bool full_management;     /* independent encryption with the vault key */
     bool cross_account_copy;
     bool cross_region_copy;
@@ -343,6 +344,8 @@ bool cron_parse(struct obc *cc, const char *expr, struct loc loc, uint32_t raw_b
 bool cron_fires_on(const struct cron *c, int year, int month, int day);
 /* Number of firings per day it can have at most (popcount hours*minutes). */
 int cron_firings_per_day(const struct cron *c);
+/* The most times it fires in one calendar month, in any year. */
+int cron_max_per_month(const struct cron *c);
 
 
 /* ------------------------------------------------------------------ */
