@@ -51,6 +51,16 @@ const char *check_principal_words(struct arena *a, const struct ir_principal *p)
     return "the member accounts";
 }
 
+const char *check_count(struct arena *a, int64_t n, const char *one, const char *many)
+{
+    return arena_printf(a, "%lld %s", (long long)n, n == 1 ? one : many);
+}
+
+const char *check_days(struct arena *a, int64_t n)
+{
+    return check_count(a, n, "day", "days");
+}
+
 const char *check_rule_words(struct arena *a, const struct ir_rule *r)
 {
     return arena_printf(a, "rule '%s' of plan '%s'", r->name, r->plan ? r->plan->d.name : "?");

@@ -28,6 +28,9 @@ void check_lints(struct obc *cc, struct ir_program *prog);     /* OB9001, OB9002
 const char *check_names(struct arena *a, const struct vec *decls, size_t shown);
 const char *check_principal_words(struct arena *a, const struct ir_principal *p);
 const char *check_rule_words(struct arena *a, const struct ir_rule *r); /* "rule 'r' of plan 'p'" */
+/* A count with its noun, singular for 1: "1 day", "14 days". */
+const char *check_count(struct arena *a, int64_t n, const char *one, const char *many);
+const char *check_days(struct arena *a, int64_t n); /* check_count(n, "day", "days") */
 /* The resource types a message names (struct ir_restype*, as decls):
  * at most CHECK_TYPES_SHOWN. For a selection by tags or type any (`any`)
  * how many types there are is the standard library's business, not the
