@@ -93,7 +93,7 @@ static void check_lifecycle_cold(struct obc *cc, const struct ir_rule *r, const 
                                  const struct vec *types, const char *what)
 {
     const struct ir_num *cold = &lc->cold_after;
-    if (cold->state != IR_SET || !ir_days_valid(cold)) /* absent, or OB4001's */
+    if (cold->state != IR_SET || cold->v > AWS_RETENTION_MAX_DAYS) /* absent, or OB4001's */
         return;
     check_ignored(cc, cold, types, what, r->plan);
     check_monthly(cc, r, cold, types, what);

@@ -15,7 +15,7 @@ void checks_run(struct obc *cc, struct ir_program *prog);
 void check_windows(struct obc *cc, struct ir_program *prog);   /* OB3010-OB3012 */
 void check_overlap(struct obc *cc, struct ir_program *prog);   /* OB3020 */
 void check_roles(struct obc *cc, struct ir_program *prog);     /* OB5007 partitions, OB5008, OB6010 */
-void check_lifecycle(struct obc *cc, struct ir_program *prog); /* OB4001-OB4006, OB9003 */
+void check_lifecycle(struct obc *cc, struct ir_program *prog); /* OB4001-OB4006, OB4042, OB9003 */
 void check_cold(struct obc *cc, struct ir_program *prog);      /* OB4040, OB4041 */
 void check_lock(struct obc *cc, struct ir_program *prog);      /* OB4010-OB4016 */
 void check_copies(struct obc *cc, struct ir_program *prog);    /* OB6001-OB6009 */

@@ -162,8 +162,8 @@ static void emit_lifecycle(struct emitter *e, cJSON *parent, const struct ir_lif
         return;
     cJSON *obj = json_add_object(&e->doc, parent, "lifecycle");
     if (lc->cold_after.state == IR_SET)
-        assign_number(e, obj, "move_to_cold_storage_after_days", lc->cold_after.v, 1,
-                      AWS_RETENTION_MAX_DAYS);
+        assign_number(e, obj, "move_to_cold_storage_after_days", lc->cold_after.v, 0,
+                      AWS_RETENTION_MAX_DAYS); /* no documented minimum [B2]: 0 is OB4042's warning */
     if (lc->delete_after.state == IR_SET)
         assign_number(e, obj, "delete_after_days", lc->delete_after.v, 1, AWS_RETENTION_MAX_DAYS);
     if (lc->archive.state == IR_SET)
