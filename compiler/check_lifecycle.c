@@ -69,18 +69,19 @@ static void check_cold_minimum(struct obc *cc, const struct ir_lifecycle *lc, co
     struct diag *d;
     if (cold->v > AWS_RETENTION_MAX_DAYS)
         d = diag_emit(cc, OB4002, del->loc,
-                      "delete_after of %s is %lld days, under cold_after + 90 days; cold storage keeps recovery "
+                      "delete_after of %s is %s, under cold_after + 90 days; cold storage keeps recovery "
                       "points at least 90 days",
-                      what, (long long)del->v);
+                      what, check_days(&cc->arena, del->v));
     else
         d = diag_emit(cc, OB4002, del->loc,
-                      "delete_after of %s is %lld days, under cold_after + 90 = %lld days; "
+                      "delete_after of %s is %s, under cold_after + 90 = %lld days; "
                       "cold storage keeps recovery points at least 90 days",
-                      what, (long long)del->v, (long long)cold->v + AWS_COLD_MIN_DAYS);
+                      what, check_days(&cc->arena, del->v), (long long)cold->v + AWS_COLD_MIN_DAYS);
     if (cold->v > AWS_RETENTION_MAX_DAYS)
         diag_note(cc, d, cold->loc, "recovery points move to cold storage after over 36500 days here");
     else
-        diag_note(cc, d, cold->loc, "recovery points move to cold storage after %lld days here", (long long)cold->v);
+        diag_note(cc, d, cold->loc, "recovery points move to cold storage after %s here",
+                  check_days(&cc->arena, cold->v));
     if (del->v > AWS_COLD_MIN_DAYS && cold->v <= AWS_RETENTION_MAX_DAYS - AWS_COLD_MIN_DAYS)
         diag_help(cc, d, "make delete_after at least %lldd, or cold_after at most %lldd",
                   (long long)cold->v + AWS_COLD_MIN_DAYS, (long long)del->v - AWS_COLD_MIN_DAYS);
@@ -88,10 +89,10 @@ static void check_cold_minimum(struct obc *cc, const struct ir_lifecycle *lc, co
         diag_help(cc, d, "make cold_after at most %lldd: delete_after cannot be over 36500d",
                   (long long)del->v - AWS_COLD_MIN_DAYS);
     else if (cold->v <= AWS_RETENTION_MAX_DAYS - AWS_COLD_MIN_DAYS)
-        diag_help(cc, d, "make delete_after at least %lldd, or remove cold_after: %lld days is too short for "
-                         "cold storage", (long long)cold->v + AWS_COLD_MIN_DAYS, (long long)del->v);
+        diag_help(cc, d, "make delete_after at least %lldd, or remove cold_after: %s is too short for "
+                         "cold storage", (long long)cold->v + AWS_COLD_MIN_DAYS, check_days(&cc->arena, del->v));
     else
-        diag_help(cc, d, "remove cold_after: %lld days is too short for cold storage", (long long)del->v);
+        diag_help(cc, d, "remove cold_after: %s is too short for cold storage", check_days(&cc->arena, del->v));
 }
 
 /* OB4042: AWS documents no minimum for MoveToColdStorageAfterDays [B2],

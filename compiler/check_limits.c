@@ -42,11 +42,6 @@ static const char *ordinal(struct arena *a, size_t n)
     return arena_printf(a, "%zu%s", n, suffix);
 }
 
-static const char *plural(size_t n, const char *one, const char *many)
-{
-    return n == 1 ? one : many;
-}
-
 /* ---- OB8003: names AWS rejects ------------------------------------- */
 
 struct name_rule {
@@ -128,7 +123,7 @@ static const char *name_problem(struct arena *a, const char *name, const struct 
     const char *bad = bad_chars(a, name, rule);
     const char *length = NULL;
     if (n < rule->min)
-        length = n == 0 ? "is empty" : arena_printf(a, "is %zu %s long", n, plural(n, "character", "characters"));
+        length = n == 0 ? "is empty" : arena_printf(a, "is %s long", check_count(a, (int64_t)n, "character", "characters"));
     else if (n > rule->max)
         length = arena_printf(a, "is %zu characters long", n);
     if (bad && length)
