@@ -68,15 +68,14 @@ static bool has_year(const struct cron *c, int year)
     return (c->years[i / 64] >> (i % 64)) & 1u;
 }
 
-static bool is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 static int days_in_month(int y, int m)
 {
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return m == 2 && is_leap(y) ? 29 : days[m - 1];
+    return cron_days_in_month(y, m);
+}
+
+static int days_in_year(int y)
+{
+    return days_in_month(y, 2) == 29 ? 366 : 365;
 }
 
 /* Days from 1970-01-01 to 1 January of `year`. */
@@ -84,7 +83,7 @@ static int64_t year_start(int year)
 {
     int64_t d = 0;
     for (int y = YEAR_FIRST; y < year; y++)
-        d += is_leap(y) ? 366 : 365;
+        d += days_in_year(y);
     return d;
 }
 
@@ -95,8 +94,8 @@ struct date {
 static struct date date_of(int64_t day)
 {
     int y = YEAR_FIRST;
-    while (day >= (is_leap(y) ? 366 : 365))
-        day -= is_leap(y++) ? 366 : 365;
+    while (day >= days_in_year(y))
+        day -= days_in_year(y++);
     int m = 1;
     while (day >= days_in_month(y, m))
         day -= days_in_month(y, m++);

@@ -971,6 +971,11 @@ static int days_in_month(int y, int m)
     return m == 2 && is_leap(y) ? 29 : days[m - 1];
 }
 
+int cron_days_in_month(int year, int month)
+{
+    return days_in_month(year, month);
+}
+
 /* 1 = Sunday .. 7 = Saturday (Sakamoto's method, Gregorian calendar). */
 static int weekday(int y, int m, int d)
 {

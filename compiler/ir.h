@@ -344,6 +344,8 @@ bool cron_parse(struct obc *cc, const char *expr, struct loc loc, uint32_t raw_b
 bool cron_fires_on(const struct cron *c, int year, int month, int day);
 /* Number of firings per day it can have at most (popcount hours*minutes). */
 int cron_firings_per_day(const struct cron *c);
+/* Days of a month of the Gregorian calendar (month 1..12). */
+int cron_days_in_month(int year, int month);
 /* The most times it fires in one calendar month, in any year. */
 int cron_max_per_month(const struct cron *c);
 
