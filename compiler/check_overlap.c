@@ -19,7 +19,10 @@
  * 28 consecutive years between 1901 and 2099): at each start, the latest
  * start of the other rule before it is the one whose window can reach
  * it, so one pass finds the first overlap, and the shortest gap between
- * the two rules' starts in either order. The first overlap is reported
+ * the two rules' starts in either order. Each rule's firing days
+ * (1970..2199, one bit a day) and the free start proposed for it are
+ * computed once per plan; only the first RULES_COMPARED rules take part,
+ * in the search and in the proposals. The first overlap is reported
  * by date and time, so the message does not change with the day obc
  * runs.
  */
@@ -33,10 +36,31 @@
 #define CYCLE_YEARS 28   /* years searched at most */
 #define DAY_MINUTES 1440
 
+#define DAYS_ALL 84006 /* days of 1970..2199 */
+#define DAY_WORDS ((DAYS_ALL + 63) / 64)
+
+/* AWS allows 10 rules in a plan [B12]. A plan with more is an error
+ * already (OB8004); comparing every pair of its rules would make a plan
+ * of thousands of rules quadratic in time and in warnings. */
+#define RULES_COMPARED 10
+
+/* The rules of one plan that are compared, with what is computed once
+ * per rule: its firing days (bit d: day d after 1970-01-01) and the free
+ * start the help proposes for it. */
+struct plan_rules {
+    struct obc *cc;
+    size_t n;
+    const struct ir_rule *rule[RULES_COMPARED];
+    uint64_t *days[RULES_COMPARED];
+    bool free_done[RULES_COMPARED];
+    int free_at[RULES_COMPARED];
+};
+
 /* A rule as the search sees it. */
 struct starts {
     const struct ir_rule *rule;
     const struct cron *cron;
+    const uint64_t *days;    /* its firing days */
     int64_t window;          /* start window in minutes */
     int count;               /* starts per firing day */
     int16_t at[DAY_MINUTES]; /* minutes of the day, ascending */
@@ -50,10 +74,12 @@ struct walk {
     int64_t gap_ab, gap_ba;  /* shortest gap from an a start to the next b start, and back */
 };
 
-static void starts_init(struct starts *s, const struct ir_rule *r, const struct cron *c, int64_t window)
+static void starts_init(struct starts *s, const struct ir_rule *r, const struct cron *c, const uint64_t *days,
+                        int64_t window)
 {
     s->rule = r;
     s->cron = c;
+    s->days = days;
     s->window = window;
     s->count = 0;
     for (int h = 0; h < 24; h++)
@@ -85,6 +111,29 @@ static int64_t year_start(int year)
     for (int y = YEAR_FIRST; y < year; y++)
         d += days_in_year(y);
     return d;
+}
+
+/* The firing days of rule i of the plan, computed once. */
+static const uint64_t *rule_days(struct plan_rules *pr, size_t i)
+{
+    if (pr->days[i])
+        return pr->days[i];
+    uint64_t *bits = arena_alloc(&pr->cc->arena, DAY_WORDS * sizeof *bits);
+    memset(bits, 0, DAY_WORDS * sizeof *bits);
+    const struct cron *c = pr->rule[i]->cronv;
+    int64_t day = 0;
+    for (int y = YEAR_FIRST; y <= YEAR_LAST; y++) {
+        if (!has_year(c, y)) {
+            day += days_in_year(y);
+            continue;
+        }
+        for (int m = 1; m <= 12; m++)
+            for (int d = 1; d <= days_in_month(y, m); d++, day++)
+                if (((c->months >> m) & 1u) && cron_fires_on(c, y, m, d))
+                    bits[day / 64] |= (uint64_t)1 << (day % 64);
+    }
+    pr->days[i] = bits;
+    return bits;
 }
 
 struct date {
@@ -174,9 +223,8 @@ static void walk_years(struct walk *w, const struct starts *a, const struct star
         (*budget)--;
         int64_t day = year_start(y);
         for (int m = 1; m <= 12; m++) {
-            bool ma = (a->cron->months >> m) & 1u, mb = (b->cron->months >> m) & 1u;
             for (int d = 1; d <= days_in_month(y, m); d++, day++) {
-                bool fa = ma && cron_fires_on(a->cron, y, m, d), fb = mb && cron_fires_on(b->cron, y, m, d);
+                bool fa = (a->days[day / 64] >> (day % 64)) & 1u, fb = (b->days[day / 64] >> (day % 64)) & 1u;
                 if (fa || fb)
                     walk_day(w, &cur, a, fa, b, fb, day);
             }
@@ -243,54 +291,61 @@ static const char *retention_text(struct obc *cc, const struct ir_rule *r)
     return check_days(&cc->arena, r->lc.delete_after.v);
 }
 
-/* Whether rule `mover`, started once a day at minute `at` of the day,
- * keeps its window clear of every other rule of the plan. */
-static bool start_is_free(struct obc *cc, const struct ir_rule *mover, int at)
+/* Whether rule `mover` (index i), started once a day at minute `at` of
+ * the day, keeps its window clear of every other compared rule. */
+static bool start_is_free(struct plan_rules *pr, size_t i, int at)
 {
+    const struct ir_rule *mover = pr->rule[i];
     struct cron moved = *mover->cronv;
     moved.hours = 1u << (at / 60);
     moved.minutes = (uint64_t)1 << (at % 60);
-    struct starts *m = arena_alloc(&cc->arena, sizeof *m), *o = arena_alloc(&cc->arena, sizeof *o);
-    starts_init(m, mover, &moved, window_of(mover));
-    const struct ir_plan *p = mover->plan;
-    for (size_t i = 0; i < p->rules.len; i++) {
-        const struct ir_rule *r = VEC_GET(const struct ir_rule, p->rules, i);
-        if (r == mover || !r->cron || window_of(r) < 0)
+    struct starts *m = arena_alloc(&pr->cc->arena, sizeof *m), *o = arena_alloc(&pr->cc->arena, sizeof *o);
+    starts_init(m, mover, &moved, rule_days(pr, i), window_of(mover));
+    for (size_t k = 0; k < pr->n; k++) {
+        const struct ir_rule *r = pr->rule[k];
+        if (k == i || !r->cron || window_of(r) < 0)
             continue;
-        starts_init(o, r, r->cronv, window_of(r));
+        starts_init(o, r, r->cronv, rule_days(pr, k), window_of(r));
         if (walk(m, o, false).overlap)
             return false;
     }
     return true;
 }
 
-/* The first start, in whole hours after its own, at which `mover` (a rule
- * that starts once a day) overlaps no other rule of the plan; -1 when
- * there is none. */
-static int free_start(struct obc *cc, const struct ir_rule *mover)
+/* The first start, in whole hours after its own, at which rule i (which
+ * starts once a day) overlaps no other rule of the plan; -1 when there
+ * is none. Computed once per rule. */
+static int free_start(struct plan_rules *pr, size_t i)
 {
+    if (pr->free_done[i])
+        return pr->free_at[i];
+    const struct cron *c = pr->rule[i]->cronv;
     int own = -1;
     for (int h = 0; h < 24 && own < 0; h++)
         for (int m = 0; m < 60 && own < 0; m++)
-            if (((mover->cronv->hours >> h) & 1u) && ((mover->cronv->minutes >> m) & 1u))
+            if (((c->hours >> h) & 1u) && ((c->minutes >> m) & 1u))
                 own = h * 60 + m;
-    for (int step = 1; step < 24; step++) {
+    int found = -1;
+    for (int step = 1; step < 24 && found < 0; step++) {
         int at = (own + step * 60) % DAY_MINUTES;
-        if (start_is_free(cc, mover, at))
-            return at;
+        if (start_is_free(pr, i, at))
+            found = at;
     }
-    return -1;
+    pr->free_done[i] = true;
+    pr->free_at[i] = found;
+    return found;
 }
 
 /* How to part the two windows: a free start for the rule that starts
  * once a day; else windows no longer than the gaps between the starts;
  * else only that they must part. */
-static const char *move_advice(struct obc *cc, const struct starts *a, const struct starts *b)
+static const char *move_advice(struct plan_rules *pr, size_t ia, const struct starts *a, size_t ib,
+                               const struct starts *b)
 {
-    const struct ir_rule *mover = cron_firings_per_day(b->cron) == 1   ? b->rule
-                                  : cron_firings_per_day(a->cron) == 1 ? a->rule
-                                                                       : NULL;
-    int at = mover ? free_start(cc, mover) : -1;
+    struct obc *cc = pr->cc;
+    size_t im = cron_firings_per_day(b->cron) == 1 ? ib : cron_firings_per_day(a->cron) == 1 ? ia : SIZE_MAX;
+    const struct ir_rule *mover = im != SIZE_MAX ? pr->rule[im] : NULL;
+    int at = mover ? free_start(pr, im) : -1;
     if (at >= 0)
         return arena_printf(&cc->arena, "start '%s' at %02d:%02d, where its start window meets no other rule's",
                             mover->name, at / 60, at % 60);
@@ -332,14 +387,16 @@ static const char *clock(struct obc *cc, int64_t minute)
     return arena_printf(&cc->arena, "%02lld:%02lld", (long long)(m / 60), (long long)(m % 60));
 }
 
-static void check_pair(struct obc *cc, const struct ir_rule *a, const struct ir_rule *b)
+static void check_pair(struct plan_rules *pr, size_t ia, size_t ib)
 {
+    struct obc *cc = pr->cc;
+    const struct ir_rule *a = pr->rule[ia], *b = pr->rule[ib];
     int64_t wa = window_of(a), wb = window_of(b);
     if (wa < 0 || wb < 0)
         return;
     struct starts *sa = arena_alloc(&cc->arena, sizeof *sa), *sb = arena_alloc(&cc->arena, sizeof *sb);
-    starts_init(sa, a, a->cronv, wa);
-    starts_init(sb, b, b->cronv, wb);
+    starts_init(sa, a, a->cronv, rule_days(pr, ia), wa);
+    starts_init(sb, b, b->cronv, rule_days(pr, ib), wb);
     struct walk w = walk(sa, sb, false);
     if (!w.overlap)
         return;
@@ -364,26 +421,23 @@ static void check_pair(struct obc *cc, const struct ir_rule *a, const struct ir_
     diag_note(cc, d, a->schedule_at.loc, "rule '%s' is scheduled here", a->name);
     if (first->rule->start_within.state == IR_SET)
         diag_note(cc, d, first->rule->start_within.loc, "the start window of '%s' is set here", first->rule->name);
-    diag_help(cc, d, "%s%s", move_advice(cc, sa, sb), drop_advice(cc, a, b));
+    diag_help(cc, d, "%s%s", move_advice(pr, ia, sa, ib, sb), drop_advice(cc, a, b));
 }
-
-/* AWS allows 10 rules in a plan [B12]. A plan with more is an error
- * already (OB8004); comparing every pair of its rules would make a plan
- * of thousands of rules quadratic in time and in warnings. */
-#define RULES_COMPARED 10
 
 static void check_plan(struct obc *cc, const struct ir_plan *p)
 {
-    size_t n = p->rules.len < RULES_COMPARED ? p->rules.len : RULES_COMPARED;
-    for (size_t j = 1; j < n; j++) {
-        const struct ir_rule *b = VEC_GET(const struct ir_rule, p->rules, j);
-        if (!b->cron)
+    struct plan_rules *pr = arena_alloc(&cc->arena, sizeof *pr);
+    memset(pr, 0, sizeof *pr);
+    pr->cc = cc;
+    pr->n = p->rules.len < RULES_COMPARED ? p->rules.len : RULES_COMPARED;
+    for (size_t i = 0; i < pr->n; i++)
+        pr->rule[i] = VEC_GET(const struct ir_rule, p->rules, i);
+    for (size_t j = 1; j < pr->n; j++) {
+        if (!pr->rule[j]->cron)
             continue;
-        for (size_t i = 0; i < j; i++) {
-            const struct ir_rule *a = VEC_GET(const struct ir_rule, p->rules, i);
-            if (a->cron)
-                check_pair(cc, a, b);
-        }
+        for (size_t i = 0; i < j; i++)
+            if (pr->rule[i]->cron)
+                check_pair(pr, i, j);
     }
 }
 
