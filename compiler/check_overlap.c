@@ -21,7 +21,8 @@
  * it, so one pass finds the first overlap, and the shortest gap between
  * the two rules' starts in either order. Each rule's firing days
  * (1970..2199, one bit a day) and the free start proposed for it are
- * computed once per plan; only the first RULES_COMPARED rules take part,
+ * computed once per plan, a year at a time as the search reaches it;
+ * only the first RULES_COMPARED rules take part,
  * in the search and in the proposals. The first overlap is reported
  * by date and time, so the message does not change with the day obc
  * runs.
@@ -44,6 +45,14 @@
  * of thousands of rules quadratic in time and in warnings. */
 #define RULES_COMPARED 10
 
+/* The firing days of a rule (bit d: day d after 1970-01-01), computed a
+ * year at a time as the search reaches it. */
+struct rule_cal {
+    const struct cron *cron;
+    uint64_t year_done[4]; /* bit y-1970 */
+    uint64_t bits[DAY_WORDS];
+};
+
 /* The rules of one plan that are compared, with what is computed once
  * per rule: its firing days (bit d: day d after 1970-01-01) and the free
  * start the help proposes for it. */
@@ -51,7 +60,7 @@ struct plan_rules {
     struct obc *cc;
     size_t n;
     const struct ir_rule *rule[RULES_COMPARED];
-    uint64_t *days[RULES_COMPARED];
+    struct rule_cal *cal[RULES_COMPARED];
     bool free_done[RULES_COMPARED];
     int free_at[RULES_COMPARED];
 };
@@ -60,7 +69,7 @@ struct plan_rules {
 struct starts {
     const struct ir_rule *rule;
     const struct cron *cron;
-    const uint64_t *days;    /* its firing days */
+    struct rule_cal *cal;    /* its firing days */
     int64_t window;          /* start window in minutes */
     int count;               /* starts per firing day */
     int16_t at[DAY_MINUTES]; /* minutes of the day, ascending */
@@ -74,12 +83,12 @@ struct walk {
     int64_t gap_ab, gap_ba;  /* shortest gap from an a start to the next b start, and back */
 };
 
-static void starts_init(struct starts *s, const struct ir_rule *r, const struct cron *c, const uint64_t *days,
+static void starts_init(struct starts *s, const struct ir_rule *r, const struct cron *c, struct rule_cal *cal,
                         int64_t window)
 {
     s->rule = r;
     s->cron = c;
-    s->days = days;
+    s->cal = cal;
     s->window = window;
     s->count = 0;
     for (int h = 0; h < 24; h++)
@@ -113,27 +122,34 @@ static int64_t year_start(int year)
     return d;
 }
 
-/* The firing days of rule i of the plan, computed once. */
-static const uint64_t *rule_days(struct plan_rules *pr, size_t i)
+/* The calendar of rule i of the plan, made once. */
+static struct rule_cal *rule_cal(struct plan_rules *pr, size_t i)
 {
-    if (pr->days[i])
-        return pr->days[i];
-    uint64_t *bits = arena_alloc(&pr->cc->arena, DAY_WORDS * sizeof *bits);
-    memset(bits, 0, DAY_WORDS * sizeof *bits);
-    const struct cron *c = pr->rule[i]->cronv;
-    int64_t day = 0;
-    for (int y = YEAR_FIRST; y <= YEAR_LAST; y++) {
-        if (!has_year(c, y)) {
-            day += days_in_year(y);
-            continue;
-        }
-        for (int m = 1; m <= 12; m++)
-            for (int d = 1; d <= days_in_month(y, m); d++, day++)
-                if (((c->months >> m) & 1u) && cron_fires_on(c, y, m, d))
-                    bits[day / 64] |= (uint64_t)1 << (day % 64);
+    if (!pr->cal[i]) {
+        pr->cal[i] = arena_alloc(&pr->cc->arena, sizeof *pr->cal[i]);
+        memset(pr->cal[i], 0, sizeof *pr->cal[i]);
+        pr->cal[i]->cron = pr->rule[i]->cronv;
     }
-    pr->days[i] = bits;
-    return bits;
+    return pr->cal[i];
+}
+
+/* Fills in the days of `year`, once; `day` is its first day. */
+static void cal_year(struct rule_cal *cal, int year, int64_t day)
+{
+    int yi = year - YEAR_FIRST;
+    if ((cal->year_done[yi / 64] >> (yi % 64)) & 1u)
+        return;
+    cal->year_done[yi / 64] |= (uint64_t)1 << (yi % 64);
+    const struct cron *c = cal->cron;
+    for (int m = 1; m <= 12; m++)
+        for (int d = 1; d <= days_in_month(year, m); d++, day++)
+            if (((c->months >> m) & 1u) && cron_fires_on(c, year, m, d))
+                cal->bits[day / 64] |= (uint64_t)1 << (day % 64);
+}
+
+static bool cal_fires(const struct rule_cal *cal, int64_t day)
+{
+    return (cal->bits[day / 64] >> (day % 64)) & 1u;
 }
 
 struct date {
@@ -222,9 +238,11 @@ static void walk_years(struct walk *w, const struct starts *a, const struct star
         prev = y;
         (*budget)--;
         int64_t day = year_start(y);
+        cal_year(a->cal, y, day);
+        cal_year(b->cal, y, day);
         for (int m = 1; m <= 12; m++) {
             for (int d = 1; d <= days_in_month(y, m); d++, day++) {
-                bool fa = (a->days[day / 64] >> (day % 64)) & 1u, fb = (b->days[day / 64] >> (day % 64)) & 1u;
+                bool fa = cal_fires(a->cal, day), fb = cal_fires(b->cal, day);
                 if (fa || fb)
                     walk_day(w, &cur, a, fa, b, fb, day);
             }
@@ -300,12 +318,12 @@ static bool start_is_free(struct plan_rules *pr, size_t i, int at)
     moved.hours = 1u << (at / 60);
     moved.minutes = (uint64_t)1 << (at % 60);
     struct starts *m = arena_alloc(&pr->cc->arena, sizeof *m), *o = arena_alloc(&pr->cc->arena, sizeof *o);
-    starts_init(m, mover, &moved, rule_days(pr, i), window_of(mover));
+    starts_init(m, mover, &moved, rule_cal(pr, i), window_of(mover));
     for (size_t k = 0; k < pr->n; k++) {
         const struct ir_rule *r = pr->rule[k];
         if (k == i || !r->cron || window_of(r) < 0)
             continue;
-        starts_init(o, r, r->cronv, rule_days(pr, k), window_of(r));
+        starts_init(o, r, r->cronv, rule_cal(pr, k), window_of(r));
         if (walk(m, o, false).overlap)
             return false;
     }
@@ -395,8 +413,8 @@ static void check_pair(struct plan_rules *pr, size_t ia, size_t ib)
     if (wa < 0 || wb < 0)
         return;
     struct starts *sa = arena_alloc(&cc->arena, sizeof *sa), *sb = arena_alloc(&cc->arena, sizeof *sb);
-    starts_init(sa, a, a->cronv, rule_days(pr, ia), wa);
-    starts_init(sb, b, b->cronv, rule_days(pr, ib), wb);
+    starts_init(sa, a, a->cronv, rule_cal(pr, ia), wa);
+    starts_init(sb, b, b->cronv, rule_cal(pr, ib), wb);
     struct walk w = walk(sa, sb, false);
     if (!w.overlap)
         return;
