@@ -69,18 +69,19 @@ static void check_cold_minimum(struct obc *cc, const struct ir_lifecycle *lc, co
     struct diag *d;
     if (cold->v > AWS_RETENTION_MAX_DAYS)
         d = diag_emit(cc, OB4002, del->loc,
-                      "delete_after of %s is %lld days, under cold_after + 90 days; cold storage keeps recovery "
+                      "delete_after of %s is %s, under cold_after + 90 days; cold storage keeps recovery "
                       "points at least 90 days",
-                      what, (long long)del->v);
+                      what, check_days(&cc->arena, del->v));
     else
         d = diag_emit(cc, OB4002, del->loc,
-                      "delete_after of %s is %lld days, under cold_after + 90 = %lld days; "
+                      "delete_after of %s is %s, under cold_after + 90 = %lld days; "
                       "cold storage keeps recovery points at least 90 days",
-                      what, (long long)del->v, (long long)cold->v + AWS_COLD_MIN_DAYS);
+                      what, check_days(&cc->arena, del->v), (long long)cold->v + AWS_COLD_MIN_DAYS);
     if (cold->v > AWS_RETENTION_MAX_DAYS)
         diag_note(cc, d, cold->loc, "recovery points move to cold storage after over 36500 days here");
     else
-        diag_note(cc, d, cold->loc, "recovery points move to cold storage after %lld days here", (long long)cold->v);
+        diag_note(cc, d, cold->loc, "recovery points move to cold storage after %s here",
+                  check_days(&cc->arena, cold->v));
     if (del->v > AWS_COLD_MIN_DAYS && cold->v <= AWS_RETENTION_MAX_DAYS - AWS_COLD_MIN_DAYS)
         diag_help(cc, d, "make delete_after at least %lldd, or cold_after at most %lldd",
                   (long long)cold->v + AWS_COLD_MIN_DAYS, (long long)del->v - AWS_COLD_MIN_DAYS);
@@ -88,16 +89,33 @@ static void check_cold_minimum(struct obc *cc, const struct ir_lifecycle *lc, co
         diag_help(cc, d, "make cold_after at most %lldd: delete_after cannot be over 36500d",
                   (long long)del->v - AWS_COLD_MIN_DAYS);
     else if (cold->v <= AWS_RETENTION_MAX_DAYS - AWS_COLD_MIN_DAYS)
-        diag_help(cc, d, "make delete_after at least %lldd, or remove cold_after: %lld days is too short for "
-                         "cold storage", (long long)cold->v + AWS_COLD_MIN_DAYS, (long long)del->v);
+        diag_help(cc, d, "make delete_after at least %lldd, or remove cold_after: %s is too short for "
+                         "cold storage", (long long)cold->v + AWS_COLD_MIN_DAYS, check_days(&cc->arena, del->v));
     else
-        diag_help(cc, d, "remove cold_after: %lld days is too short for cold storage", (long long)del->v);
+        diag_help(cc, d, "remove cold_after: %s is too short for cold storage", check_days(&cc->arena, del->v));
+}
+
+/* OB4042: AWS documents no minimum for MoveToColdStorageAfterDays [B2],
+ * so 0 is not rejected, but it recommends not moving to cold storage
+ * before 8 days: a full backup moved too early makes AWS Backup take
+ * another warm full backup [B22]. */
+static void check_cold_early(struct obc *cc, const struct ir_num *cold, const char *what)
+{
+    if (cold->v >= AWS_COLD_ADVISED_MIN_DAYS)
+        return;
+    struct diag *d = diag_emit(cc, OB4042, cold->loc,
+                               "cold_after of %s is %s: recovery points move to cold storage %s, before the 8 days "
+                               "AWS recommends, and AWS Backup then takes another full backup in warm storage",
+                               what, check_days(&cc->arena, cold->v), cold->v == 0 ? "as soon as they are created" : "that early");
+    diag_help(cc, d, "make cold_after at least 8d, or remove it to keep recovery points in warm storage");
 }
 
 static void check_lifecycle_values(struct obc *cc, const struct ir_lifecycle *lc, const char *what)
 {
-    if (lc->cold_after.state == IR_SET && !ir_days_valid(&lc->cold_after))
+    if (lc->cold_after.state == IR_SET && lc->cold_after.v > AWS_RETENTION_MAX_DAYS)
         report_days_range(cc, &lc->cold_after, "cold_after", what);
+    else if (lc->cold_after.state == IR_SET)
+        check_cold_early(cc, &lc->cold_after, what);
     if (lc->delete_after.state == IR_SET && !ir_days_valid(&lc->delete_after))
         report_delete_range(cc, &lc->delete_after, what);
     else

@@ -42,11 +42,6 @@ static const char *ordinal(struct arena *a, size_t n)
     return arena_printf(a, "%zu%s", n, suffix);
 }
 
-static const char *plural(size_t n, const char *one, const char *many)
-{
-    return n == 1 ? one : many;
-}
-
 /* ---- OB8003: names AWS rejects ------------------------------------- */
 
 struct name_rule {
@@ -128,7 +123,7 @@ static const char *name_problem(struct arena *a, const char *name, const struct 
     const char *bad = bad_chars(a, name, rule);
     const char *length = NULL;
     if (n < rule->min)
-        length = n == 0 ? "is empty" : arena_printf(a, "is %zu %s long", n, plural(n, "character", "characters"));
+        length = n == 0 ? "is empty" : arena_printf(a, "is %s long", check_count(a, (int64_t)n, "character", "characters"));
     else if (n > rule->max)
         length = arena_printf(a, "is %zu characters long", n);
     if (bad && length)
@@ -144,6 +139,13 @@ static void name_help(struct obc *cc, struct diag *d, const struct name_rule *ru
               rule->dot ? "'-', '_' or '.'" : "'-' or '_'");
 }
 
+/* Where a plan's, rule's or selection's AWS name is written: its `name`, else its
+ * declared name. */
+static struct loc aws_name_loc(const struct ir_text *aws_name, struct loc declared)
+{
+    return aws_name->s ? aws_name->loc : declared;
+}
+
 static void check_entry_names(struct obc *cc, const struct ir_plan *p)
 {
     for (size_t i = 0; i < p->selections.len; i++) {
@@ -153,7 +155,7 @@ static void check_entry_names(struct obc *cc, const struct ir_plan *p)
             const char *why = en->name ? name_problem(&cc->arena, en->name, &entry_names) : NULL;
             if (!why)
                 continue;
-            struct diag *d = diag_emit(cc, OB8003, sel->d.name_loc,
+            struct diag *d = diag_emit(cc, OB8003, aws_name_loc(&sel->aws_name, sel->d.name_loc),
                                        "selection entry name '%s' of selection '%s' %s, so AWS rejects it",
                                        en->name, sel->d.name, why);
             name_help(cc, d, &entry_names);
@@ -169,17 +171,20 @@ static void check_plan_names(struct obc *cc, const struct ir_program *prog)
         const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
         if (p->policies.len == 0)
             continue;
-        const char *why = name_problem(&cc->arena, p->d.name, &plan_names);
+        const char *name = ir_plan_name(p);
+        const char *why = name_problem(&cc->arena, name, &plan_names);
         if (why) {
-            struct diag *d = diag_emit(cc, OB8003, p->d.name_loc, "plan name '%s' %s, so AWS rejects it", p->d.name, why);
+            struct diag *d = diag_emit(cc, OB8003, aws_name_loc(&p->aws_name, p->d.name_loc),
+                                       "plan name '%s' %s, so AWS rejects it", name, why);
             name_help(cc, d, &plan_names);
         }
         for (size_t j = 0; j < p->rules.len; j++) {
             const struct ir_rule *r = VEC_GET(const struct ir_rule, p->rules, j);
-            if (!(why = name_problem(&cc->arena, r->name, &rule_names)))
+            name = ir_rule_name(r);
+            if (!(why = name_problem(&cc->arena, name, &rule_names)))
                 continue;
-            struct diag *d = diag_emit(cc, OB8003, r->name_loc, "rule name '%s' of plan '%s' %s, so AWS rejects it",
-                                       r->name, p->d.name, why);
+            struct diag *d = diag_emit(cc, OB8003, aws_name_loc(&r->aws_name, r->name_loc),
+                                       "rule name '%s' of plan '%s' %s, so AWS rejects it", name, p->d.name, why);
             name_help(cc, d, &rule_names);
         }
         check_entry_names(cc, p);
@@ -461,6 +466,18 @@ static void check_tags(struct obc *cc, const struct ir_program *prog)
 
 /* ---- OB8006: plan and rule names that differ only in case ----------- */
 
+/* Two plans or rules with one AWS name: OB8003 when the names are
+ * equal (one key of the document), else OB8006. */
+static struct diag *report_same_name(struct obc *cc, const char *what, const char *a, const char *b, struct loc at,
+                                     const char *where)
+{
+    if (strcmp(a, b) == 0)
+        return diag_emit(cc, OB8003, at, "two %ss of %s have the AWS name '%s', and AWS needs one key per %s", what,
+                         where, a, what);
+    return diag_emit(cc, OB8006, at, "%ss '%s' and '%s' of %s differ only in case, and AWS lowercases %s names", what,
+                     a, b, where, what);
+}
+
 /* Plans of one document become sibling keys, which AWS lowercases [S1,
  * S7]. Each plan is reported against the first plan of the policy with
  * the same name in lower case, as rules and tag keys are: k such plans
@@ -475,15 +492,14 @@ static void check_plan_case(struct obc *cc, const struct ir_program *prog)
         struct strmap first = {.fold = true}; /* name -> the first plan of the policy with it */
         for (size_t k = 0; k < pol->plans.len; k++) {
             const struct ir_plan *b = VEC_GET(const struct ir_plan, pol->plans, k);
-            const struct ir_plan *a = strmap_put_new(&cc->arena, &first, b->d.name, (void *)b);
-            if (!a || !check_first_time(&cc->arena, &pairs, OB8006, a, b))
+            const struct ir_plan *a = strmap_put_new(&cc->arena, &first, ir_plan_name(b), (void *)b);
+            if (!a || a == b || !check_first_time(&cc->arena, &pairs, OB8006, a, b))
                 continue;
-            struct diag *d = diag_emit(cc, OB8006, b->d.name_loc,
-                                       "plans '%s' and '%s' of policy '%s' differ only in case, and AWS "
-                                       "lowercases plan names",
-                                       a->d.name, b->d.name, pol->d.name);
-            diag_note(cc, d, a->d.name_loc, "plan '%s' is declared here", a->d.name);
-            diag_help(cc, d, "rename one of the plans, or put them in different policies");
+            struct diag *d = report_same_name(cc, "plan", ir_plan_name(a), ir_plan_name(b),
+                                              aws_name_loc(&b->aws_name, b->d.name_loc),
+                                              arena_printf(&cc->arena, "policy '%s'", pol->d.name));
+            diag_note(cc, d, aws_name_loc(&a->aws_name, a->d.name_loc), "plan '%s' is declared here", a->d.name);
+            diag_help(cc, d, "rename one of the plans (or its name = \"...\"), or put them in different policies");
         }
     }
 }
@@ -495,15 +511,14 @@ static void check_rule_case(struct obc *cc, const struct ir_program *prog)
         struct strmap seen = {.fold = true}; /* name -> its first struct ir_rule */
         for (size_t k = 0; k < p->rules.len; k++) {
             const struct ir_rule *b = VEC_GET(const struct ir_rule, p->rules, k);
-            const struct ir_rule *a = strmap_put_new(&cc->arena, &seen, b->name, (void *)b);
+            const struct ir_rule *a = strmap_put_new(&cc->arena, &seen, ir_rule_name(b), (void *)b);
             if (!a)
                 continue;
-            struct diag *d = diag_emit(cc, OB8006, b->name_loc,
-                                       "rules '%s' and '%s' of plan '%s' differ only in case, and AWS lowercases "
-                                       "rule names",
-                                       a->name, b->name, p->d.name);
-            diag_note(cc, d, a->name_loc, "rule '%s' is declared here", a->name);
-            diag_help(cc, d, "rename one of the rules");
+            struct diag *d = report_same_name(cc, "rule", ir_rule_name(a), ir_rule_name(b),
+                                              aws_name_loc(&b->aws_name, b->name_loc),
+                                              arena_printf(&cc->arena, "plan '%s'", p->d.name));
+            diag_note(cc, d, aws_name_loc(&a->aws_name, a->name_loc), "rule '%s' is declared here", a->name);
+            diag_help(cc, d, "rename one of the rules (or its name = \"...\")");
         }
     }
 }

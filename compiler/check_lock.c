@@ -28,7 +28,7 @@ static void check_bound(struct obc *cc, const struct ir_vault *v, const struct i
     struct diag *d = diag_emit(cc, OB4016, n->loc, "%s of the lock of vault '%s' is %s; AWS accepts 1 to 36500 days",
                                attr, v->d.name,
                                n->v > AWS_RETENTION_MAX_DAYS ? "over 36500 days"
-                                                         : arena_printf(&cc->arena, "%lld days", (long long)n->v));
+                                                         : check_days(&cc->arena, n->v));
     diag_help(cc, d, "use a %s from 1d to 36500d (100 years)", attr);
 }
 
@@ -40,9 +40,10 @@ static void check_order(struct obc *cc, const struct ir_vault *v, const struct i
     if (l->min_retention.v <= l->max_retention.v)
         return;
     struct diag *d = diag_emit(cc, OB4010, l->min_retention.loc,
-                               "min_retention of the lock of vault '%s' (%lld days) is greater than its max_retention "
-                               "(%lld days), so no backup fits the lock",
-                               v->d.name, (long long)l->min_retention.v, (long long)l->max_retention.v);
+                               "min_retention of the lock of vault '%s' (%s) is greater than its max_retention "
+                               "(%s), so no backup fits the lock",
+                               v->d.name, check_days(&cc->arena, l->min_retention.v),
+                               check_days(&cc->arena, l->max_retention.v));
     diag_note(cc, d, l->max_retention.loc, "max_retention is set here");
     diag_help(cc, d, "make min_retention at most max_retention (they may be equal)");
 }
@@ -77,7 +78,7 @@ static void check_grace(struct obc *cc, const struct ir_vault *v, const struct i
     struct diag *d = diag_emit(cc, OB4011, g->loc, "grace of the lock of vault '%s' is %s; AWS accepts 3 to 36500 days",
                                v->d.name,
                                g->v > AWS_RETENTION_MAX_DAYS ? "over 36500 days"
-                                                         : arena_printf(&cc->arena, "%lld days", (long long)g->v));
+                                                         : check_days(&cc->arena, g->v));
     diag_help(cc, d, "use a grace from 3d (AWS's 72-hour cooling-off) to 36500d");
 }
 
@@ -133,9 +134,9 @@ static void check_rule_retention(struct obc *cc, const struct ir_rule *r, const 
         return;
     if (lr.has_min && del->v < lr.min) {
         struct diag *d = diag_emit(cc, OB4013, del->loc,
-                                   "delete_after of %s is %lld days, under the %lld-day minimum of %s; AWS fails "
+                                   "delete_after of %s is %s, under the %lld-day minimum of %s; AWS fails "
                                    "such backup jobs",
-                                   check_rule_words(&cc->arena, r), (long long)del->v, (long long)lr.min,
+                                   check_rule_words(&cc->arena, r), check_days(&cc->arena, del->v), (long long)lr.min,
                                    lock_words(cc, v));
         diag_note(cc, d, l->min_retention.loc, "the lock's min_retention is set here");
         diag_help(cc, d, "make delete_after %s, or back up into a vault without this lock", range_text(cc, &lr));
@@ -198,8 +199,8 @@ static void check_copy_retention(struct obc *cc, const struct ir_rule *r, const 
         return;
     if (lr.has_min && days < lr.min)
         report_copy(cc, r, c,
-                    arena_printf(&cc->arena, "keeps recovery points %lld days, under the lock's %lld-day minimum",
-                                 (long long)days, (long long)lr.min),
+                    arena_printf(&cc->arena, "keeps recovery points %s, under the lock's %lld-day minimum",
+                                 check_days(&cc->arena, days), (long long)lr.min),
                     l->min_retention.loc, "min_retention", &lr);
     else if (lr.has_max && days > lr.max)
         report_copy(cc, r, c,

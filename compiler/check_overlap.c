@@ -1,23 +1,31 @@
 /*
- * check_overlap.c - two rules of one plan that can start at the same
- * time (OB3020). When that happens AWS Backup runs only the rule with the
- * longest retention, so the other one silently skips that day [B22;
- * backup-policy-spec.md 1.3.1, last bullet].
+ * check_overlap.c - two rules of one plan whose start windows can
+ * overlap (OB3020). When the time frames of two rules overlap, AWS
+ * Backup runs only the rule with the longest retention, so the other one
+ * silently skips that backup [B22; backup-policy-spec.md 1.3.1, last
+ * bullet]. A rule's time frame is its start window: from its scheduled
+ * start for start_within minutes, 480 (8 hours) when not given [B22].
  *
- * Owns: the search for the first common start (same minute, hour and
- * date) of two schedules. Does not: validate schedules (cron.c) or look
- * at the AST.
+ * Owns: the search for the first time two start windows intersect, and
+ * the advice how to part them (a free start time, or shorter windows).
+ * Does not: validate schedules (cron.c) or windows (check_windows.c), or
+ * look at the AST.
  *
- * The search: schedules are compared on dates, not cron text. Whether a
- * schedule fires on a date depends only on the year's calendar (leap or
- * not, weekday of 1 January: 14 kinds of year) and on the year set, so
- * each rule's firing days are computed once per kind of year (14 x 372
- * day slots), and a pair of rules is a walk over the years 1970..2199
- * that both allow, ANDing two 372-bit masks per year. The first date on
- * or after 2026-01-01 is reported when there is one, so the message does
- * not change with the day obc runs; else the first date from 1970.
- * Calendar facts come from cron_fires_on itself (probe schedules), so
- * they agree with how schedules fire by construction.
+ * The search: a schedule fires at the same times of day (hours x
+ * minutes) on each day it fires, so a rule is its firing days plus a
+ * sorted list of minutes of the day. Two rules are walked together in
+ * time order over the years both allow, from 2026 on (then from 1970),
+ * at most CYCLE_YEARS of them (every calendar a year can have occurs in
+ * 28 consecutive years between 1901 and 2099): at each start, the latest
+ * start of the other rule before it is the one whose window can reach
+ * it, so one pass finds the first overlap, and the shortest gap between
+ * the two rules' starts in either order. Each rule's firing days
+ * (1970..2199, one bit a day) and the free start proposed for it are
+ * computed once per plan, a year at a time as the search reaches it;
+ * only the first RULES_COMPARED rules take part,
+ * in the search and in the proposals. The first overlap is reported
+ * by date and time, so the message does not change with the day obc
+ * runs.
  */
 #include "checks.h"
 
@@ -25,38 +33,68 @@
 
 #define YEAR_FIRST 1970
 #define YEAR_LAST 2199
-#define YEAR_COUNT (YEAR_LAST - YEAR_FIRST + 1)
-#define YEAR_STABLE 2026 /* report the first common date from here on */
-#define YEAR_KINDS 14    /* leap or not x weekday of 1 January */
-#define SLOTS 372        /* 12 months x 31 days: slot (m-1)*31 + (d-1) */
-#define MASK_WORDS ((SLOTS + 63) / 64)
+#define YEAR_STABLE 2026 /* report the first overlap from here on */
+#define CYCLE_YEARS 28   /* years searched at most */
+#define DAY_MINUTES 1440
 
-struct day_mask {
-    uint64_t w[MASK_WORDS];
+#define DAYS_ALL 84006 /* days of 1970..2199 */
+#define DAY_WORDS ((DAYS_ALL + 63) / 64)
+
+/* AWS allows 10 rules in a plan [B12]. A plan with more is an error
+ * already (OB8004); comparing every pair of its rules would make a plan
+ * of thousands of rules quadratic in time and in warnings. */
+#define RULES_COMPARED 10
+
+/* The firing days of a rule (bit d: day d after 1970-01-01), computed a
+ * year at a time as the search reaches it. */
+struct rule_cal {
+    const struct cron *cron;
+    uint64_t year_done[4]; /* bit y-1970 */
+    uint64_t bits[DAY_WORDS];
 };
 
-/* The firing days of one rule for each kind of year, computed on demand. */
-struct rule_days {
-    bool done;
-    struct day_mask kind[YEAR_KINDS];
-};
-
-struct calendar {
-    int8_t kind_of[YEAR_COUNT];   /* kind of each year */
-    int sample[YEAR_KINDS];       /* a year of each kind */
-    struct cron weekday_probe[8]; /* [w] fires on weekday w (1 = Sunday) */
-};
-
-struct overlap {
+/* The rules of one plan that are compared, with what is computed once
+ * per rule: its firing days (bit d: day d after 1970-01-01) and the free
+ * start the help proposes for it. */
+struct plan_rules {
     struct obc *cc;
-    struct calendar cal;
-    bool cal_ready;
+    size_t n;
+    const struct ir_rule *rule[RULES_COMPARED];
+    struct rule_cal *cal[RULES_COMPARED];
+    bool free_done[RULES_COMPARED];
+    int free_at[RULES_COMPARED];
 };
 
-static void set_all_years(struct cron *c)
+/* A rule as the search sees it. */
+struct starts {
+    const struct ir_rule *rule;
+    const struct cron *cron;
+    struct rule_cal *cal;    /* its firing days */
+    int64_t window;          /* start window in minutes */
+    int count;               /* starts per firing day */
+    int16_t at[DAY_MINUTES]; /* minutes of the day, ascending */
+};
+
+/* What one walk found. */
+struct walk {
+    bool overlap;
+    int64_t first, second;   /* absolute minutes of the first overlapping pair */
+    const struct starts *earlier; /* whose window reaches the other's start */
+    int64_t gap_ab, gap_ba;  /* shortest gap from an a start to the next b start, and back */
+};
+
+static void starts_init(struct starts *s, const struct ir_rule *r, const struct cron *c, struct rule_cal *cal,
+                        int64_t window)
 {
-    for (int y = 0; y < YEAR_COUNT; y++)
-        c->years[y / 64] |= (uint64_t)1 << (y % 64);
+    s->rule = r;
+    s->cron = c;
+    s->cal = cal;
+    s->window = window;
+    s->count = 0;
+    for (int h = 0; h < 24; h++)
+        for (int m = 0; m < 60; m++)
+            if (((c->hours >> h) & 1u) && ((c->minutes >> m) & 1u))
+                s->at[s->count++] = (int16_t)(h * 60 + m);
 }
 
 static bool has_year(const struct cron *c, int year)
@@ -65,142 +103,197 @@ static bool has_year(const struct cron *c, int year)
     return (c->years[i / 64] >> (i % 64)) & 1u;
 }
 
-static int weekday(const struct calendar *cal, int y, int m, int d)
+static int days_in_month(int y, int m)
 {
-    for (int w = 1; w < 7; w++)
-        if (cron_fires_on(&cal->weekday_probe[w], y, m, d))
-            return w;
-    return 7; /* every day is one of the seven */
+    return cron_days_in_month(y, m);
 }
 
-static void calendar_init(struct calendar *cal)
+static int days_in_year(int y)
 {
-    for (int w = 1; w <= 7; w++) {
-        struct cron *p = &cal->weekday_probe[w];
-        memset(p, 0, sizeof *p);
-        p->dom_any = true;
-        p->dow = (uint8_t)(1u << w);
-        p->months = 0x1FFEu; /* bits 1..12 */
-        set_all_years(p);
-    }
-    struct cron leap = {.dom = 1u << 29, .months = 1u << 2, .dow_any = true}; /* 29 February */
-    set_all_years(&leap);
-    for (int k = 0; k < YEAR_KINDS; k++)
-        cal->sample[k] = 0;
-    for (int y = YEAR_FIRST; y <= YEAR_LAST; y++) {
-        int k = (cron_fires_on(&leap, y, 2, 29) ? 7 : 0) + weekday(cal, y, 1, 1) - 1;
-        cal->kind_of[y - YEAR_FIRST] = (int8_t)k;
-        if (!cal->sample[k])
-            cal->sample[k] = y;
-    }
+    return days_in_month(y, 2) == 29 ? 366 : 365;
 }
 
-static const struct calendar *calendar(struct overlap *o)
+/* Days from 1970-01-01 to 1 January of `year`. */
+static int64_t year_start(int year)
 {
-    if (!o->cal_ready) {
-        calendar_init(&o->cal);
-        o->cal_ready = true;
-    }
-    return &o->cal;
+    int64_t d = 0;
+    for (int y = YEAR_FIRST; y < year; y++)
+        d += days_in_year(y);
+    return d;
 }
 
-static void compute_days(struct overlap *o, const struct ir_rule *r, struct rule_days *rd)
+/* The calendar of rule i of the plan, made once. */
+static struct rule_cal *rule_cal(struct plan_rules *pr, size_t i)
 {
-    const struct calendar *cal = calendar(o);
-    struct cron any_year = *r->cronv;
-    set_all_years(&any_year);
-    memset(rd->kind, 0, sizeof rd->kind);
-    for (int k = 0; k < YEAR_KINDS; k++) { /* every kind occurs in 1970..2199: each has a sample */
-        for (int m = 1; m <= 12; m++) {
-            if (!((any_year.months >> m) & 1u))
-                continue;
-            for (int d = 1; d <= 31; d++) {
-                int slot = (m - 1) * 31 + (d - 1);
-                if (cron_fires_on(&any_year, cal->sample[k], m, d))
-                    rd->kind[k].w[slot / 64] |= (uint64_t)1 << (slot % 64);
-            }
-        }
+    if (!pr->cal[i]) {
+        pr->cal[i] = arena_alloc(&pr->cc->arena, sizeof *pr->cal[i]);
+        memset(pr->cal[i], 0, sizeof *pr->cal[i]);
+        pr->cal[i]->cron = pr->rule[i]->cronv;
     }
-    rd->done = true;
+    return pr->cal[i];
 }
 
-static int first_bit64(uint64_t x)
+/* Fills in the days of `year`, once; `day` is its first day. */
+static void cal_year(struct rule_cal *cal, int year, int64_t day)
 {
-    int i = 0;
-    while (!((x >> i) & 1u))
-        i++;
-    return i;
+    int yi = year - YEAR_FIRST;
+    if ((cal->year_done[yi / 64] >> (yi % 64)) & 1u)
+        return;
+    cal->year_done[yi / 64] |= (uint64_t)1 << (yi % 64);
+    const struct cron *c = cal->cron;
+    for (int m = 1; m <= 12; m++)
+        for (int d = 1; d <= days_in_month(year, m); d++, day++)
+            if (((c->months >> m) & 1u) && cron_fires_on(c, year, m, d))
+                cal->bits[day / 64] |= (uint64_t)1 << (day % 64);
 }
 
-/* The first slot both masks have, or -1. */
-static int first_common_slot(const struct day_mask *a, const struct day_mask *b)
+static bool cal_fires(const struct rule_cal *cal, int64_t day)
 {
-    for (int i = 0; i < MASK_WORDS; i++) {
-        uint64_t both = a->w[i] & b->w[i];
-        if (both)
-            return i * 64 + first_bit64(both);
-    }
-    return -1;
+    return (cal->bits[day / 64] >> (day % 64)) & 1u;
 }
 
 struct date {
     int y, m, d;
 };
 
-/* The first year in [from, to] both rules allow with a common day. */
-static bool search_years(struct overlap *o, const struct ir_rule *a, const struct rule_days *da, const struct ir_rule *b,
-                         const struct rule_days *db, int from, int to, struct date *out)
+static struct date date_of(int64_t day)
 {
-    const struct calendar *cal = calendar(o);
-    for (int y = from; y <= to; y++) {
-        if (!has_year(a->cronv, y) || !has_year(b->cronv, y))
+    int y = YEAR_FIRST;
+    while (day >= days_in_year(y))
+        day -= days_in_year(y++);
+    int m = 1;
+    while (day >= days_in_month(y, m))
+        day -= days_in_month(y, m++);
+    return (struct date){y, m, (int)day + 1};
+}
+
+static const char *weekday_name(int64_t day)
+{
+    static const char *const names[7] = {"Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday",
+                                         "Wednesday"}; /* 1970-01-01 was a Thursday */
+    return names[day % 7];
+}
+
+/* The walk's state: the latest start of each rule so far. */
+struct cursor {
+    bool seen_a, seen_b;
+    int64_t last_a, last_b;
+};
+
+/* One start `t` of rule `self` (`is_a`): compares it with the latest
+ * start of the other rule, whose window may reach it. */
+static void step(struct walk *w, struct cursor *cur, const struct starts *a, const struct starts *b, bool is_a,
+                 int64_t t)
+{
+    bool other_seen = is_a ? cur->seen_b : cur->seen_a;
+    int64_t other = is_a ? cur->last_b : cur->last_a;
+    if (other_seen) {
+        int64_t gap = t - other;
+        int64_t *best = is_a ? &w->gap_ba : &w->gap_ab;
+        if (gap < *best)
+            *best = gap;
+        const struct starts *earlier = is_a ? b : a;
+        if (!w->overlap && gap < earlier->window) {
+            w->overlap = true;
+            w->first = other;
+            w->second = t;
+            w->earlier = earlier;
+        }
+    }
+    if (is_a) {
+        cur->seen_a = true;
+        cur->last_a = t;
+    } else {
+        cur->seen_b = true;
+        cur->last_b = t;
+    }
+}
+
+/* The starts of one day in time order, a's before b's at the same minute. */
+static void walk_day(struct walk *w, struct cursor *cur, const struct starts *a, bool fa, const struct starts *b,
+                     bool fb, int64_t day)
+{
+    int i = 0, j = 0, na = fa ? a->count : 0, nb = fb ? b->count : 0;
+    while (i < na || j < nb) {
+        bool take_a = j >= nb || (i < na && a->at[i] <= b->at[j]);
+        if (take_a)
+            step(w, cur, a, b, true, day * DAY_MINUTES + a->at[i++]);
+        else
+            step(w, cur, a, b, false, day * DAY_MINUTES + b->at[j++]);
+    }
+}
+
+/* Walks years [from, to] both rules allow, up to *budget of them; stops
+ * at the first overlap unless `whole` (then it measures the gaps). */
+static void walk_years(struct walk *w, const struct starts *a, const struct starts *b, int from, int to, int *budget,
+                       bool whole)
+{
+    struct cursor cur = {0};
+    int prev = 0;
+    for (int y = from; y <= to && *budget > 0; y++) {
+        if (!has_year(a->cron, y) || !has_year(b->cron, y))
             continue;
-        int k = cal->kind_of[y - YEAR_FIRST];
-        int slot = first_common_slot(&da->kind[k], &db->kind[k]);
-        if (slot >= 0) {
-            *out = (struct date){y, slot / 31 + 1, slot % 31 + 1};
-            return true;
+        if (y != prev + 1)
+            cur = (struct cursor){0}; /* a gap of years: nothing carries over */
+        prev = y;
+        (*budget)--;
+        int64_t day = year_start(y);
+        cal_year(a->cal, y, day);
+        cal_year(b->cal, y, day);
+        for (int m = 1; m <= 12; m++) {
+            for (int d = 1; d <= days_in_month(y, m); d++, day++) {
+                bool fa = cal_fires(a->cal, day), fb = cal_fires(b->cal, day);
+                if (fa || fb)
+                    walk_day(w, &cur, a, fa, b, fb, day);
+            }
+            if (w->overlap && !whole)
+                return;
         }
     }
-    return false;
 }
 
-static bool first_common_date(struct overlap *o, const struct ir_rule *a, struct rule_days *da, const struct ir_rule *b,
-                              struct rule_days *db, struct date *out)
+static struct walk walk(const struct starts *a, const struct starts *b, bool whole)
 {
-    if (!da->done)
-        compute_days(o, a, da);
-    if (!db->done)
-        compute_days(o, b, db);
-    return search_years(o, a, da, b, db, YEAR_STABLE, YEAR_LAST, out) ||
-           search_years(o, a, da, b, db, YEAR_FIRST, YEAR_STABLE - 1, out);
+    struct walk w = {.gap_ab = INT64_MAX, .gap_ba = INT64_MAX};
+    int budget = CYCLE_YEARS;
+    walk_years(&w, a, b, YEAR_STABLE, YEAR_LAST, &budget, whole);
+    if (!w.overlap || whole)
+        walk_years(&w, a, b, YEAR_FIRST, YEAR_STABLE - 1, &budget, whole);
+    return w;
 }
 
-static bool fires_once_a_day(const struct cron *c)
+/* The start window the search uses, or -1 when sema or check_windows
+ * rejects it (its error stands alone). */
+static int64_t window_of(const struct ir_rule *r)
 {
-    return cron_firings_per_day(c) == 1;
+    if (r->start_within.state == IR_ABSENT)
+        return AWS_START_WINDOW_DEFAULT;
+    if (r->start_within.state != IR_SET || r->start_within.v < AWS_START_WINDOW_MIN ||
+        r->start_within.v > AWS_WINDOW_MAX)
+        return -1;
+    return r->start_within.v;
 }
 
-static bool fires_at(const struct cron *c, int hour, int minute)
+/* "8 hours", "90 minutes" */
+static const char *duration_text(struct arena *a, int64_t minutes)
 {
-    return ((c->hours >> hour) & 1u) && ((c->minutes >> minute) & 1u);
+    if (minutes % 60 == 0)
+        return check_count(a, minutes / 60, "hour", "hours");
+    return check_count(a, minutes, "minute", "minutes");
 }
 
-/* The first hour after `hour` at which no rule of the plan but `self`
- * starts at `minute`; -1 when every hour is taken. */
-static int free_hour_after(const struct ir_plan *p, const struct ir_rule *self, int hour, int minute)
+/* "8h", "90min": how a program writes it. */
+static const char *duration_source(struct arena *a, int64_t minutes)
 {
-    for (int step = 1; step < 24; step++) {
-        int h = (hour + step) % 24;
-        bool taken = false;
-        for (size_t i = 0; i < p->rules.len && !taken; i++) {
-            const struct ir_rule *r = VEC_GET(const struct ir_rule, p->rules, i);
-            taken = r != self && r->cron && fires_at(r->cronv, h, minute);
-        }
-        if (!taken)
-            return h;
-    }
-    return -1;
+    if (minutes % 60 == 0)
+        return arena_printf(a, "%lldh", (long long)(minutes / 60));
+    return arena_printf(a, "%lldmin", (long long)minutes);
+}
+
+static const char *window_words(struct obc *cc, const struct ir_rule *r, int64_t window)
+{
+    return arena_printf(&cc->arena, "%s%s", duration_text(&cc->arena, window),
+                        r->start_within.state == IR_SET ? "" : ", the AWS default");
 }
 
 /* The retention AWS compares: delete_after, or forever. */
@@ -213,41 +306,83 @@ static const char *retention_text(struct obc *cc, const struct ir_rule *r)
 {
     if (r->lc.delete_after.state != IR_SET)
         return "forever";
-    return arena_printf(&cc->arena, "%lld days", (long long)r->lc.delete_after.v);
+    return check_days(&cc->arena, r->lc.delete_after.v);
 }
 
-/* A minute no rule of the plan starts at, trying half an hour away
- * first; -1 when every minute is taken. */
-static int free_minute(const struct ir_plan *p, int minute)
+/* Whether rule `mover` (index i), started once a day at minute `at` of
+ * the day, keeps its window clear of every other compared rule. */
+static bool start_is_free(struct plan_rules *pr, size_t i, int at)
 {
-    uint64_t used = 0;
-    for (size_t i = 0; i < p->rules.len; i++) {
-        const struct ir_rule *r = VEC_GET(const struct ir_rule, p->rules, i);
-        if (r->cron)
-            used |= r->cronv->minutes;
+    const struct ir_rule *mover = pr->rule[i];
+    struct cron moved = *mover->cronv;
+    moved.hours = 1u << (at / 60);
+    moved.minutes = (uint64_t)1 << (at % 60);
+    struct starts *m = arena_alloc(&pr->cc->arena, sizeof *m), *o = arena_alloc(&pr->cc->arena, sizeof *o);
+    starts_init(m, mover, &moved, rule_cal(pr, i), window_of(mover));
+    for (size_t k = 0; k < pr->n; k++) {
+        const struct ir_rule *r = pr->rule[k];
+        if (k == i || !r->cron || window_of(r) < 0)
+            continue;
+        starts_init(o, r, r->cronv, rule_cal(pr, k), window_of(r));
+        if (walk(m, o, false).overlap)
+            return false;
     }
-    for (int step = 30; step < 90; step++) {
-        int m = (minute + step) % 60;
-        if (!((used >> m) & 1u))
-            return m;
-    }
-    return -1;
+    return true;
 }
 
-/* "start 'weekly' at another time, e.g. 06:50 (an hour later)" when one
- * of them starts once a day and an hour is free at that minute; else a
- * free minute of the hour; else no example. */
-static const char *move_advice(struct obc *cc, const struct ir_rule *a, const struct ir_rule *b, int hour, int minute)
+/* The first start, in whole hours after its own, at which rule i (which
+ * starts once a day) overlaps no other rule of the plan; -1 when there
+ * is none. Computed once per rule. */
+static int free_start(struct plan_rules *pr, size_t i)
 {
-    const struct ir_rule *mover = fires_once_a_day(b->cronv) ? b : fires_once_a_day(a->cronv) ? a : NULL;
-    int h = mover ? free_hour_after(mover->plan, mover, hour, minute) : -1;
-    if (h >= 0)
-        return arena_printf(&cc->arena, "start '%s' at another time, e.g. %02d:%02d%s", mover->name, h, minute,
-                            h == (hour + 1) % 24 ? " (an hour later)" : "");
-    int m = free_minute(b->plan, minute);
-    if (m >= 0)
-        return arena_printf(&cc->arena, "start one of them at another minute of the hour, e.g. at minute %d", m);
-    return "start one of them at another time";
+    if (pr->free_done[i])
+        return pr->free_at[i];
+    const struct cron *c = pr->rule[i]->cronv;
+    int own = -1;
+    for (int h = 0; h < 24 && own < 0; h++)
+        for (int m = 0; m < 60 && own < 0; m++)
+            if (((c->hours >> h) & 1u) && ((c->minutes >> m) & 1u))
+                own = h * 60 + m;
+    int found = -1;
+    for (int step = 1; step < 24 && found < 0; step++) {
+        int at = (own + step * 60) % DAY_MINUTES;
+        if (start_is_free(pr, i, at))
+            found = at;
+    }
+    pr->free_done[i] = true;
+    pr->free_at[i] = found;
+    return found;
+}
+
+/* How to part the two windows: a free start for the rule that starts
+ * once a day; else windows no longer than the gaps between the starts;
+ * else only that they must part. */
+static const char *move_advice(struct plan_rules *pr, size_t ia, const struct starts *a, size_t ib,
+                               const struct starts *b)
+{
+    struct obc *cc = pr->cc;
+    size_t im = cron_firings_per_day(b->cron) == 1 ? ib : cron_firings_per_day(a->cron) == 1 ? ia : SIZE_MAX;
+    const struct ir_rule *mover = im != SIZE_MAX ? pr->rule[im] : NULL;
+    int at = mover ? free_start(pr, im) : -1;
+    if (at >= 0)
+        return arena_printf(&cc->arena, "start '%s' at %02d:%02d, where its start window meets no other rule's",
+                            mover->name, at / 60, at % 60);
+    struct walk gaps = walk(a, b, true);
+    int64_t wa = gaps.gap_ab, wb = gaps.gap_ba; /* a's window must end before b starts, and back */
+    if (wa >= AWS_START_WINDOW_MIN && wb >= AWS_START_WINDOW_MIN) {
+        struct strbuf sb = {0};
+        sb_puts(&cc->arena, &sb, "shorten the start windows so that each ends before the other rule starts: ");
+        if (a->window > wa && wa != INT64_MAX)
+            sb_printf(&cc->arena, &sb, "start_within at most %s in '%s'", duration_source(&cc->arena, wa),
+                      a->rule->name);
+        if (a->window > wa && wa != INT64_MAX && b->window > wb && wb != INT64_MAX)
+            sb_puts(&cc->arena, &sb, " and ");
+        if (b->window > wb && wb != INT64_MAX)
+            sb_printf(&cc->arena, &sb, "start_within at most %s in '%s'", duration_source(&cc->arena, wb),
+                      b->rule->name);
+        return sb_str(&cc->arena, &sb);
+    }
+    return "start one of them at another time, or shorten their start windows";
 }
 
 /* ", or drop 'daily', the one with the shorter retention (14 days
@@ -264,59 +399,68 @@ static const char *drop_advice(struct obc *cc, const struct ir_rule *a, const st
                         shorter->name, retention_text(cc, shorter), retention_text(cc, longer));
 }
 
-static const char *weekday_name(int w)
+static const char *clock(struct obc *cc, int64_t minute)
 {
-    static const char *const names[8] = {"", "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-                                         "Saturday"};
-    return w >= 1 && w <= 7 ? names[w] : "";
+    int64_t m = minute % DAY_MINUTES;
+    return arena_printf(&cc->arena, "%02lld:%02lld", (long long)(m / 60), (long long)(m % 60));
 }
 
-static void check_pair(struct overlap *o, const struct ir_rule *a, struct rule_days *da, const struct ir_rule *b,
-                       struct rule_days *db)
+static void check_pair(struct plan_rules *pr, size_t ia, size_t ib)
 {
-    uint64_t minutes = a->cronv->minutes & b->cronv->minutes;
-    uint32_t hours = a->cronv->hours & b->cronv->hours;
-    if (!minutes || !hours)
+    struct obc *cc = pr->cc;
+    const struct ir_rule *a = pr->rule[ia], *b = pr->rule[ib];
+    int64_t wa = window_of(a), wb = window_of(b);
+    if (wa < 0 || wb < 0)
         return;
-    struct date on;
-    if (!first_common_date(o, a, da, b, db, &on))
+    struct starts *sa = arena_alloc(&cc->arena, sizeof *sa), *sb = arena_alloc(&cc->arena, sizeof *sb);
+    starts_init(sa, a, a->cronv, rule_cal(pr, ia), wa);
+    starts_init(sb, b, b->cronv, rule_cal(pr, ib), wb);
+    struct walk w = walk(sa, sb, false);
+    if (!w.overlap)
         return;
-    struct obc *cc = o->cc;
-    int hour = first_bit64(hours), minute = first_bit64(minutes);
+    const struct starts *first = w.earlier, *second = first == sa ? sb : sa;
+    int64_t day = w.first / DAY_MINUTES;
+    struct date on = date_of(day);
+    const char *when;
+    if (w.first == w.second)
+        when = arena_printf(&cc->arena, "both start at %s UTC, first on %s %04d-%02d-%02d", clock(cc, w.first),
+                            weekday_name(day), on.y, on.m, on.d);
+    else
+        when = arena_printf(&cc->arena,
+                            "have overlapping start windows, first on %s %04d-%02d-%02d: '%s' starts at %s UTC "
+                            "with a start window of %s, and '%s' starts %s later",
+                            weekday_name(day), on.y, on.m, on.d, first->rule->name, clock(cc, w.first),
+                            window_words(cc, first->rule, first->window), second->rule->name,
+                            duration_text(&cc->arena, w.second - w.first));
     struct diag *d = diag_emit(cc, OB3020, b->schedule_at.loc,
-                               "rules '%s' and '%s' of plan '%s' both start at %02d:%02d UTC, first on %s %04d-%02d-%02d; "
-                               "AWS then runs only the one with the longer retention",
-                               a->name, b->name, a->plan->d.name, hour, minute,
-                               weekday_name(weekday(calendar(o), on.y, on.m, on.d)), on.y, on.m, on.d);
+                               "rules '%s' and '%s' of plan '%s' %s; AWS then runs only the one with the longer "
+                               "retention",
+                               a->name, b->name, a->plan->d.name, when);
     diag_note(cc, d, a->schedule_at.loc, "rule '%s' is scheduled here", a->name);
-    diag_help(cc, d, "%s%s", move_advice(cc, a, b, hour, minute), drop_advice(cc, a, b));
+    if (first->rule->start_within.state == IR_SET)
+        diag_note(cc, d, first->rule->start_within.loc, "the start window of '%s' is set here", first->rule->name);
+    diag_help(cc, d, "%s%s", move_advice(pr, ia, sa, ib, sb), drop_advice(cc, a, b));
 }
 
-/* AWS allows 10 rules in a plan [B12]. A plan with more is an error
- * already (OB8004); comparing every pair of its rules would make a plan
- * of thousands of rules quadratic in time and in warnings. */
-#define RULES_COMPARED 10
-
-static void check_plan(struct overlap *o, const struct ir_plan *p)
+static void check_plan(struct obc *cc, const struct ir_plan *p)
 {
-    size_t n = p->rules.len < RULES_COMPARED ? p->rules.len : RULES_COMPARED;
-    struct rule_days *days = arena_alloc(&o->cc->arena, (n ? n : 1) * sizeof *days);
-    for (size_t j = 1; j < n; j++) {
-        const struct ir_rule *b = VEC_GET(const struct ir_rule, p->rules, j);
-        if (!b->cron)
+    struct plan_rules *pr = arena_alloc(&cc->arena, sizeof *pr);
+    memset(pr, 0, sizeof *pr);
+    pr->cc = cc;
+    pr->n = p->rules.len < RULES_COMPARED ? p->rules.len : RULES_COMPARED;
+    for (size_t i = 0; i < pr->n; i++)
+        pr->rule[i] = VEC_GET(const struct ir_rule, p->rules, i);
+    for (size_t j = 1; j < pr->n; j++) {
+        if (!pr->rule[j]->cron)
             continue;
-        for (size_t i = 0; i < j; i++) {
-            const struct ir_rule *a = VEC_GET(const struct ir_rule, p->rules, i);
-            if (a->cron)
-                check_pair(o, a, &days[i], b, &days[j]);
-        }
+        for (size_t i = 0; i < j; i++)
+            if (pr->rule[i]->cron)
+                check_pair(pr, i, j);
     }
 }
 
 void check_overlap(struct obc *cc, struct ir_program *prog)
 {
-    struct overlap *o = arena_alloc(&cc->arena, sizeof *o);
-    o->cc = cc;
     for (size_t i = 0; i < prog->plans.len; i++)
-        check_plan(o, VEC_GET(const struct ir_plan, prog->plans, i));
+        check_plan(cc, VEC_GET(const struct ir_plan, prog->plans, i));
 }

@@ -17,6 +17,7 @@ void checks_run(struct obc *cc, struct ir_program *prog)
     check_overlap(cc, prog);
     check_lifecycle(cc, prog);
     check_continuous(cc, prog);
+    check_cold(cc, prog);
     check_lock(cc, prog);
     check_roles(cc, prog);
     check_copies(cc, prog);
@@ -59,6 +60,16 @@ const char *check_principal_words(struct arena *a, const struct ir_principal *p)
     if (p->kind == PRIN_ACCOUNT)
         return arena_printf(a, "account '%s'", p->account ? p->account->d.name : "?");
     return "the member accounts";
+}
+
+const char *check_count(struct arena *a, int64_t n, const char *one, const char *many)
+{
+    return arena_printf(a, "%lld %s", (long long)n, n == 1 ? one : many);
+}
+
+const char *check_days(struct arena *a, int64_t n)
+{
+    return check_count(a, n, "day", "days");
 }
 
 const char *check_rule_words(struct arena *a, const struct ir_rule *r)

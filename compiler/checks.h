@@ -15,8 +15,9 @@ void checks_run(struct obc *cc, struct ir_program *prog);
 void check_windows(struct obc *cc, struct ir_program *prog);   /* OB3010-OB3012 */
 void check_overlap(struct obc *cc, struct ir_program *prog);   /* OB3020 */
 void check_roles(struct obc *cc, struct ir_program *prog);     /* OB5007 partitions, OB5008, OB6010 */
-void check_lifecycle(struct obc *cc, struct ir_program *prog); /* OB4001-OB4006, OB9003 */
+void check_lifecycle(struct obc *cc, struct ir_program *prog); /* OB4001-OB4006, OB4042, OB9003 */
 void check_continuous(struct obc *cc, struct ir_program *prog); /* OB4020 */
+void check_cold(struct obc *cc, struct ir_program *prog);      /* OB4040, OB4041 */
 void check_lock(struct obc *cc, struct ir_program *prog);      /* OB4010-OB4016 */
 void check_copies(struct obc *cc, struct ir_program *prog);    /* OB6001-OB6009, OB6011, OB6012 */
 void check_kms(struct obc *cc, struct ir_program *prog);       /* OB7001-OB7004 */
@@ -31,6 +32,9 @@ const char *check_names(struct arena *a, const struct vec *decls, size_t shown);
 const char *check_principal_words(struct arena *a, const struct ir_principal *p);
 const char *check_rule_words(struct arena *a, const struct ir_rule *r); /* "rule 'r' of plan 'p'" */
 bool check_has_item(const struct vec *v, const void *x); /* pointer equality */
+/* A count with its noun, singular for 1: "1 day", "14 days". */
+const char *check_count(struct arena *a, int64_t n, const char *one, const char *many);
+const char *check_days(struct arena *a, int64_t n); /* check_count(n, "day", "days") */
 /* The resource types a message names (struct ir_restype*, as decls):
  * at most CHECK_TYPES_SHOWN. For a selection by tags or type any (`any`)
  * how many types there are is the standard library's business, not the

@@ -971,6 +971,11 @@ static int days_in_month(int y, int m)
     return m == 2 && is_leap(y) ? 29 : days[m - 1];
 }
 
+int cron_days_in_month(int year, int month)
+{
+    return days_in_month(year, month);
+}
+
 /* 1 = Sunday .. 7 = Saturday (Sakamoto's method, Gregorian calendar). */
 static int weekday(int y, int m, int d)
 {
@@ -1036,6 +1041,30 @@ bool cron_fires_on(const struct cron *c, int year, int month, int day)
 int cron_firings_per_day(const struct cron *c)
 {
     return popcount64(c->hours) * popcount64(c->minutes);
+}
+
+/* The most firings of one calendar month, whatever years the schedule
+ * names: 28 years hold every calendar a month can have (leap or not,
+ * weekday of its first day) between 1901 and 2099. */
+int cron_max_per_month(const struct cron *c)
+{
+    enum { FIRST = 2026, YEARS = 28 };
+    struct cron any_year = *c;
+    for (int yi = FIRST - 1970; yi < FIRST - 1970 + YEARS; yi++)
+        any_year.years[yi / 64] |= (uint64_t)1 << (yi % 64);
+    int most = 0;
+    for (int y = FIRST; y < FIRST + YEARS; y++) {
+        for (int m = 1; m <= 12; m++) {
+            if (!((c->months >> m) & 1u))
+                continue;
+            int days = 0;
+            for (int d = 1; d <= days_in_month(y, m); d++)
+                days += cron_fires_on(&any_year, y, m, d);
+            if (days > most)
+                most = days;
+        }
+    }
+    return most * cron_firings_per_day(c);
 }
 
 /* Whether the schedule fires on any date of the years AWS accepts; it

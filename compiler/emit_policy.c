@@ -162,8 +162,8 @@ static void emit_lifecycle(struct emitter *e, cJSON *parent, const struct ir_lif
         return;
     cJSON *obj = json_add_object(&e->doc, parent, "lifecycle");
     if (lc->cold_after.state == IR_SET)
-        assign_number(e, obj, "move_to_cold_storage_after_days", lc->cold_after.v, 1,
-                      AWS_RETENTION_MAX_DAYS);
+        assign_number(e, obj, "move_to_cold_storage_after_days", lc->cold_after.v, 0,
+                      AWS_RETENTION_MAX_DAYS); /* no documented minimum [B2]: 0 is OB4042's warning */
     if (lc->delete_after.state == IR_SET)
         assign_number(e, obj, "delete_after_days", lc->delete_after.v, 1, AWS_RETENTION_MAX_DAYS);
     if (lc->archive.state == IR_SET)
@@ -211,7 +211,7 @@ static void emit_scan_index(struct emitter *e, cJSON *obj, const struct ir_rule 
 static void emit_rule(struct emitter *e, cJSON *rules, const struct ir_plan *plan,
                       const struct ir_rule *rule)
 {
-    cJSON *obj = json_add_object(&e->doc, rules, rule->name);
+    cJSON *obj = json_add_object(&e->doc, rules, ir_rule_name(rule));
     if (rule->cron)
         assign_string(e, obj, "schedule_expression", rule->cron);
     if (rule->start_within.state == IR_SET)
@@ -365,7 +365,7 @@ static void emit_advanced(struct emitter *e, cJSON *plan_obj, const struct ir_pl
 
 static void emit_plan(struct emitter *e, cJSON *plans, const struct ir_plan *plan)
 {
-    cJSON *obj = json_add_object(&e->doc, plans, plan->d.name);
+    cJSON *obj = json_add_object(&e->doc, plans, ir_plan_name(plan));
     emit_regions(e, obj, plan);
     cJSON *rules = json_add_object(&e->doc, obj, "rules");
     for (size_t i = 0; i < plan->rules.len; i++)

@@ -110,6 +110,7 @@ struct ir_restype {
     const char *index_name;   /* index_actions resource type ("EBS"); NULL: not indexed */
     bool continuous;          /* continuous backup (PITR) */
     bool cold_storage;
+    bool cold_monthly_only;   /* cold storage only for monthly or rarer backups (EBS) */
     bool full_management;     /* independent encryption with the vault key */
     bool cross_account_copy;
     bool cross_region_copy;
@@ -213,6 +214,7 @@ struct ir_sel_entry {
 
 struct ir_selection {
     struct ir_decl d;
+    struct ir_text aws_name;   /* `name`; the entries are named after it */
     struct ir_role *role;
     struct ir_attr role_at;
     struct vec entries;   /* struct ir_sel_entry* */
@@ -242,6 +244,7 @@ struct cron; /* cron.c */
 struct ir_plan;
 struct ir_rule {
     const char *name;
+    struct ir_text aws_name;    /* `name`: its key in the policy */
     struct loc loc;
     struct loc name_loc;
     struct ir_plan *plan;
@@ -267,6 +270,7 @@ struct ir_rule {
 
 struct ir_plan {
     struct ir_decl d;
+    struct ir_text aws_name;    /* `name`: its key in the policy */
     struct vec regions;         /* struct ir_region* */
     struct ir_attr regions_at;
     bool regions_from_org;      /* inherited from organization.regions */
@@ -368,6 +372,10 @@ bool cron_parse(struct obc *cc, const char *expr, struct loc loc, uint32_t raw_b
 bool cron_fires_on(const struct cron *c, int year, int month, int day);
 /* Number of firings per day it can have at most (popcount hours*minutes). */
 int cron_firings_per_day(const struct cron *c);
+/* Days of a month of the Gregorian calendar (month 1..12). */
+int cron_days_in_month(int year, int month);
+/* The most times it fires in one calendar month, in any year. */
+int cron_max_per_month(const struct cron *c);
 
 
 /* ------------------------------------------------------------------ */
@@ -426,6 +434,11 @@ struct ir_receiver *ir_receiver_of(struct arena *a, const struct ir_policy *pol,
 /* The retention a copy ends up with in days: its own delete_after, else
  * the rule's; `forever` is set when neither is given. */
 int64_t ir_copy_retention(const struct ir_rule *r, const struct ir_copy *c, bool *forever);
+/* The names AWS knows a plan, rule or selection by: its `name`, else
+ * the declared name. */
+const char *ir_plan_name(const struct ir_plan *p);
+const char *ir_rule_name(const struct ir_rule *r);
+const char *ir_selection_name(const struct ir_selection *s);
 /* The vault is AWS's `Default` vault (by its AWS name), whose key cannot
  * be shared with other accounts. */
 bool ir_vault_is_default(const struct ir_vault *v);

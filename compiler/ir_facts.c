@@ -202,6 +202,21 @@ bool ir_same_aws_vault(const struct ir_vault *a, const struct ir_vault *b)
     return na && nb && strcmp(na, nb) == 0 && ir_same_principal(&oa, &ob);
 }
 
+const char *ir_plan_name(const struct ir_plan *p)
+{
+    return p->aws_name.s ? p->aws_name.s : p->d.name;
+}
+
+const char *ir_rule_name(const struct ir_rule *r)
+{
+    return r->aws_name.s ? r->aws_name.s : r->name;
+}
+
+const char *ir_selection_name(const struct ir_selection *s)
+{
+    return s->aws_name.s ? s->aws_name.s : s->d.name;
+}
+
 bool ir_vault_is_default(const struct ir_vault *v)
 {
     const char *name = v->aws_name.s ? v->aws_name.s : v->d.name;

@@ -226,6 +226,7 @@ void lower_restype(struct sema *s, const struct ast_item *it, struct ir_restype 
     blk_list(s, &b, A_RESTYPE_ROLE_POLICIES, &t->role_policies, &policies);
     t->continuous = flag_of(s, &b, A_RESTYPE_CONTINUOUS_BACKUP);
     t->cold_storage = flag_of(s, &b, A_RESTYPE_COLD_STORAGE);
+    t->cold_monthly_only = flag_of(s, &b, A_RESTYPE_COLD_STORAGE_MONTHLY);
     t->full_management = flag_of(s, &b, A_RESTYPE_FULL_MANAGEMENT);
     t->cross_account_copy = flag_of(s, &b, A_RESTYPE_CROSS_ACCOUNT_COPY);
     t->cross_region_copy = flag_of(s, &b, A_RESTYPE_CROSS_REGION_COPY);

@@ -19,6 +19,7 @@ void lower_selection(struct sema *s, const struct ast_item *it, struct ir_select
 {
     struct block b;
     sema_block(s, it, BK_SELECTION, &b);
+    blk_text(s, &b, A_SELECTION_NAME, &sel->aws_name);
     const struct ast_value *v;
     if ((v = blk_value(&b, A_SELECTION_ROLE))) {
         sel->role = lower_role_value(s, v);
@@ -161,6 +162,7 @@ static void lower_rule(struct sema *s, const struct ast_item *it, struct ir_plan
     }
     struct block b;
     sema_block(s, it, BK_RULE, &b);
+    blk_text(s, &b, A_RULE_NAME, &r->aws_name);
     const struct ast_value *v;
     if ((v = blk_value(&b, A_RULE_SCHEDULE))) {
         r->cronv = arena_alloc(s->a, sizeof *r->cronv);
@@ -233,6 +235,7 @@ void lower_plan(struct sema *s, const struct ast_item *it, struct ir_plan *p)
 {
     struct block b;
     sema_block(s, it, BK_PLAN, &b);
+    blk_text(s, &b, A_PLAN_NAME, &p->aws_name);
     plan_regions(s, &b, p);
     blk_list(s, &b, A_PLAN_SELECT, &p->selections, &p->select_at);
     blk_flag(s, &b, A_PLAN_WINDOWS_VSS, &p->windows_vss);

@@ -998,15 +998,17 @@ static bool lower_group(struct selctx *c, const struct group *g, struct ir_sel_e
 /* ------------------------------------------------------------------ */
 /* entry names                                                         */
 
-/* `name`, or `name-N` when the selection has several entries, cut to
- * AWS_NAME_MAX keeping the suffix. Identifiers only hold characters AWS
- * accepts in selection names. */
-static const char *entry_name(struct arena *a, const char *name, size_t index, size_t count)
+/* `name`, or `name-N` when the selection has several entries. A
+ * declared name is cut to AWS_NAME_MAX keeping the suffix (identifiers
+ * only hold characters AWS accepts in selection names); a name given
+ * with `name = "..."` is kept whole, and OB8003 judges it. */
+static const char *entry_name(struct arena *a, const struct ir_selection *sel, size_t index, size_t count)
 {
     char suffix[24] = "";
     if (count > 1)
         snprintf(suffix, sizeof suffix, "-%zu", index + 1);
-    size_t room = AWS_NAME_MAX - strlen(suffix);
+    const char *name = ir_selection_name(sel);
+    size_t room = sel->aws_name.s ? SIZE_MAX : AWS_NAME_MAX - strlen(suffix);
     size_t n = strlen(name);
     return arena_printf(a, "%.*s%s", (int)(n < room ? n : room), name, suffix);
 }
@@ -1042,7 +1044,7 @@ bool sel_lower(struct sema *s, const struct ast_value *match, struct ir_selectio
     if (!ok)
         return false;
     for (size_t i = 0; i < entries.len; i++)
-        VEC_GET(struct ir_sel_entry, entries, i)->name = entry_name(c.a, sel->d.name, i, entries.len);
+        VEC_GET(struct ir_sel_entry, entries, i)->name = entry_name(c.a, sel, i, entries.len);
     sel->entries = entries;
     return true;
 }

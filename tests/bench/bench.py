@@ -393,7 +393,7 @@ class Bench:
             types = "".join('resource_type t%d { arns = ["svc%d:*:*:thing/*"]; opt_in_name = "T%d"; '
                             'continuous_backup = false; cold_storage = false; full_management = false; '
                             'cross_account_copy = true; cross_region_copy = true; '
-                            'cross_account_and_region_copy = false; role_policies = [] }\n' % (i, i, i)
+                            'role_policies = [] }\n' % (i, i, i)
                             for i in range(n))
             tl = lambda k0, k1: ", ".join("t%d" % i for i in range(k0, k1))
             return P(match='type in [%s] and type in [%s] and type not in [%s]'

@@ -6,10 +6,12 @@
  * check_overlap reports must be the first date on or after 2026-01-01
  * on which both fire (checked day by day with cron_fires_on, weekdays
  * with an independent formula), else the first from 1970; and it must
- * stay quiet exactly when no such date exists. Also: the time reported
- * is the first common hour and minute, and rules that share a day but
- * not a minute or an hour are quiet; with every minute of the hour taken
- * the help has no time to suggest.
+ * stay quiet exactly when no such date exists (their start windows, 8
+ * hours by default, never reach the other rule's start on another day).
+ * Also: the time reported is the first common hour and minute; rules
+ * whose windows end when the other starts are quiet, a minute more is
+ * not; the help proposes a free start time, else shorter windows, else
+ * nothing concrete.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -145,7 +147,7 @@ static void test_first_common_time(void **state)
     assert_non_null(d);
     assert_string_equal(d->msg, "rules 'first' and 'second' of plan 'p' both start at 12:00 UTC, first on Thursday "
                                 "2026-01-01; AWS then runs only the one with the longer retention");
-    assert_string_equal(d->help, "start one of them at another minute of the hour, e.g. at minute 30, or drop "
+    assert_string_equal(d->help, "start one of them at another time, or shorten their start windows, or drop "
                                  "'first', the one with the shorter retention (14 days against 42 days)");
     compiled_free(&r);
 }
@@ -161,8 +163,8 @@ static void test_primary_at_later_rule(void **state)
     assert_non_null(d->notes);
     assert_int_equal(d->notes->loc.start, rule_at(&r, 0)->schedule_at.loc.start);
     assert_null(d->notes->next);
-    assert_string_equal(d->help, "start 'second' at another time, e.g. 06:50 (an hour later), or drop 'first', the "
-                                 "one with the shorter retention (14 days against 42 days)");
+    assert_string_equal(d->help, "start 'second' at 13:50, where its start window meets no other rule's, or drop "
+                                 "'first', the one with the shorter retention (14 days against 42 days)");
     compiled_free(&r);
 }
 
@@ -170,10 +172,10 @@ static void test_quiet_without_common_minute_or_hour(void **state)
 {
     (void)state;
     static const char *const pairs[][2] = {
-        {"daily at 05:50", "daily at 05:51"},
-        {"daily at 05:50", "daily at 06:50"},
-        {"every 6h", "daily at 13:00"},
-        {"cron(\"0 5 ? * * *\")", "cron(\"1 5 ? * * *\")"},
+        {"daily at 01:00", "daily at 09:00"},          /* 01:00 + 8 hours ends at 09:00 */
+        {"daily at 05:50", "daily at 13:50"},
+        {"cron(\"0 5 ? * MON *\")", "cron(\"0 5 ? * TUE *\")"},
+        {"cron(\"0 20 ? * MON *\")", "cron(\"0 5 ? * WED *\")"},
     };
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
         struct compiled r = {0};
@@ -183,29 +185,49 @@ static void test_quiet_without_common_minute_or_hour(void **state)
     }
 }
 
-static void test_no_free_minute(void **state)
+static void test_window_reaches_next_start(void **state)
 {
     (void)state;
-    /* two rules at minute 0 of every hour, then one at each other minute
-     * (past the 10 rules compared, but their minutes are taken) */
-    struct text t;
-    FILE *f = text_open(&t);
-    fprintf(f, "import \"std/aws\"\nroot r = \"r-ab12\"\nvault local { name = \"backups\" }\n"
-               "selection s { role = default_backup_role; match = tag(\"b\") == \"t\" }\n"
-               "plan p {\n  regions = [eu-west-1]\n  select = [s]\n"
-               "  rule m00 { schedule = cron(\"0 * ? * * *\"); vault = local; delete_after = 14d }\n"
-               "  rule again { schedule = cron(\"0 * ? * * *\"); vault = local; delete_after = 42d }\n");
-    for (int m = 1; m < 60; m++)
-        fprintf(f, "  rule m%02d { schedule = cron(\"%d * ? * * *\"); vault = local; delete_after = 14d }\n", m, m);
-    fprintf(f, "}\npolicy pol { plans = [p]; attach = [r] }\n");
-    char *src = text_close(&t);
     struct compiled r = {0};
-    assert_non_null(compile_text(&r, src));
-    free(src);
+    compile_rules(&r, "daily at 01:00", "daily at 08:59");
     const struct diag *d = find_overlap(&r);
     assert_non_null(d);
-    assert_string_equal(d->help, "start one of them at another time, or drop 'm00', the one with the shorter "
-                                 "retention (14 days against 42 days)");
+    assert_string_equal(d->msg, "rules 'first' and 'second' of plan 'p' have overlapping start windows, first on "
+                                "Thursday 2026-01-01: 'first' starts at 01:00 UTC with a start window of 8 hours, "
+                                "the AWS default, and 'second' starts 479 minutes later; AWS then runs only the one "
+                                "with the longer retention");
+    compiled_free(&r);
+    /* past midnight: Sunday 22:00 reaches Monday 03:00 */
+    compile_rules(&r, "daily at 22:00", "weekly on mon at 03:00");
+    assert_non_null(d = find_overlap(&r));
+    assert_non_null(strstr(d->msg, "first on Sunday 2026-01-04: 'first' starts at 22:00 UTC"));
+    compiled_free(&r);
+}
+
+static void test_shorter_windows(void **state)
+{
+    (void)state;
+    /* every start of the day is within 8 hours of a 6-hourly start: no
+     * free start time, but windows as long as the gaps part them */
+    struct compiled r = {0};
+    compile_rules(&r, "every 6h", "daily at 13:00");
+    const struct diag *d = find_overlap(&r);
+    assert_non_null(d);
+    assert_string_equal(d->help, "shorten the start windows so that each ends before the other rule starts: "
+                                 "start_within at most 1h in 'first' and start_within at most 5h in 'second', or "
+                                 "drop 'first', the one with the shorter retention (14 days against 42 days)");
+    compiled_free(&r);
+}
+
+static void test_no_free_start(void **state)
+{
+    (void)state;
+    struct compiled r = {0};
+    compile_rules(&r, "cron(\"0 * ? * * *\")", "cron(\"0 * ? * * *\")");
+    const struct diag *d = find_overlap(&r);
+    assert_non_null(d);
+    assert_string_equal(d->help, "start one of them at another time, or shorten their start windows, or drop "
+                                 "'first', the one with the shorter retention (14 days against 42 days)");
     compiled_free(&r);
 }
 
@@ -216,7 +238,9 @@ int main(void)
         cmocka_unit_test(test_first_common_time),
         cmocka_unit_test(test_primary_at_later_rule),
         cmocka_unit_test(test_quiet_without_common_minute_or_hour),
-        cmocka_unit_test(test_no_free_minute),
+        cmocka_unit_test(test_window_reaches_next_start),
+        cmocka_unit_test(test_shorter_windows),
+        cmocka_unit_test(test_no_free_start),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
