@@ -94,14 +94,18 @@ static bool action_matches(const char *p, const char *s)
     return *p == '\0';
 }
 
-static bool key_grants(const struct ir_key *k, const char *action)
+/* Whether a set of action patterns (NULL: none) allows `action`. */
+static bool set_allows(const struct ir_permissions *set, const char *action)
 {
-    if (!k->grants)
-        return false;
-    for (size_t i = 0; i < k->grants->actions.len; i++)
-        if (action_matches(k->grants->actions.items[i], action))
+    for (size_t i = 0; set && i < set->actions.len; i++)
+        if (action_matches(set->actions.items[i], action))
             return true;
     return false;
+}
+
+static bool key_grants(const struct ir_key *k, const char *action)
+{
+    return set_allows(k->grants, action);
 }
 
 static bool has_string(const struct vec *v, const char *s)
@@ -116,12 +120,7 @@ static bool has_string(const struct vec *v, const char *s)
  * without the std every needed action counts as one. */
 static bool documented_minimum(const struct ir_program *prog, const char *act)
 {
-    if (!prog->key_minimum)
-        return true;
-    for (size_t i = 0; i < prog->key_minimum->actions.len; i++)
-        if (action_matches(prog->key_minimum->actions.items[i], act))
-            return true;
-    return false;
+    return !prog->key_minimum || set_allows(prog->key_minimum, act);
 }
 
 /* The actions use `u` needs that its key does not grant, appended to
@@ -259,9 +258,9 @@ static const char *grant_to_words(struct arena *a, const struct ir_key *k)
 static void check_key_share(struct kms *m, const struct key_use *u)
 {
     const struct ir_key *k = u->key;
-    /* the vault's owner creates it and its role backs up in the same
+    /* the vault's owner creates it, and a role backs up into it, in the
      * accounts whose vault-write use is judged here already */
-    if (u->kind == KEY_USE_VAULT_CREATE || u->kind == KEY_USE_BACKUP_ROLE)
+    if (u->kind == KEY_USE_VAULT_CREATE || (u->kind == KEY_USE_BACKUP_ROLE && !u->resource_key))
         return;
     struct ir_principal owner = ir_key_owner(k);
     if (ir_principal_covered(&u->who, &owner, &k->grant_to) || use_of_rejected_copy(u) ||
@@ -272,7 +271,12 @@ static void check_key_share(struct kms *m, const struct key_use *u)
         return;
     const char *user = check_principal_words(m->a, &u->who), *holder = check_principal_words(m->a, &owner);
     struct diag *d;
-    if (u->kind == KEY_USE_COPY_SOURCE && u->resource_key)
+    if (u->kind == KEY_USE_BACKUP_ROLE)
+        d = diag_emit(m->cc, OB7004, u->loc,
+                      "selection '%s' names key '%s' in source_keys, which %s holds and does not share with %s: "
+                      "the selection's role runs the backup jobs there and must use the key of the resources",
+                      u->selection->d.name, k->d.name, holder, user);
+    else if (u->kind == KEY_USE_COPY_SOURCE && u->resource_key)
         d = diag_emit(m->cc, OB7004, u->loc,
                       "%s copies recovery points of selection '%s' to %s, but key '%s' of their source resources "
                       "is held by %s and not shared with it: the destination account does the copy and must use "
