@@ -178,8 +178,9 @@ static struct diag *report_grants(struct kms *m, const struct ir_key *k, const c
 
 static void check_key_grants(struct kms *m, const struct ir_key *k, bool minimum)
 {
-    /* a `grants` value sema rejected in part was lowered without that part */
-    if (k->grants_at.state == IR_REJECTED)
+    /* a `grants` value sema rejected in part was lowered without that part;
+     * a key that declares no grants at all is one OB7001 */
+    if (k->grants_at.state == IR_REJECTED || (!minimum && !k->grants))
         return;
     const struct vec *uses = strmap_get(&m->uses_of, k->d.name);
     if (!uses) /* nothing uses it: nothing is missing */
@@ -209,7 +210,7 @@ static struct diag *report_grants(struct kms *m, const struct ir_key *k, const c
 {
     struct diag *d;
     if (!minimum) {
-        d = diag_emit(m->cc, OB7008, k->grants ? k->grants_at.loc : k->d.name_loc,
+        d = diag_emit(m->cc, OB7008, k->grants_at.loc,
                       "key '%s' does not grant %s, which the seed Terraform module advises for the backup "
                       "principals that use it: AWS Backup retires the grants it creates with kms:RetireGrant "
                       "and reads the key with kms:DescribeKey",
