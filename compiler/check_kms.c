@@ -330,6 +330,18 @@ static const char *fully_managed_names(struct kms *m)
     return full.len ? check_names(m->a, &full, SIZE_MAX) : NULL;
 }
 
+/* An AWS managed key of the service that owns every type in `types`
+ * (a key with `encrypts` covering them all, as std aws_managed_ebs_key). */
+static bool owning_service_key(const struct ir_key *k, const struct vec *types)
+{
+    if (!k || !k->encrypts.len)
+        return false;
+    for (size_t i = 0; i < types->len; i++)
+        if (!ir_key_encrypts(k, types->items[i]))
+            return false;
+    return true;
+}
+
 static void check_copy_into_managed(struct kms *m, const struct ir_plan *p, const struct ir_rule *r,
                                     const struct ir_copy *c)
 {
@@ -340,8 +352,11 @@ static void check_copy_into_managed(struct kms *m, const struct ir_plan *p, cons
     bool any = false;
     ir_plan_types(m->prog, p, &types, &any, m->a);
     partial_types(m->a, &types, &partial);
-    /* fully managed types only: aws/backup works at the destination [B16] */
-    if (!partial.len || !check_first_time(m->a, &m->reported, OB7002, t, NULL))
+    /* fully managed types only: aws/backup works at the destination; and
+     * the owning service's AWS managed key (aws/ebs for EBS and EC2, whose
+     * `encrypts` says so) works for that service's types [B16] */
+    if (!partial.len || owning_service_key(t->key, &partial) ||
+        !check_first_time(m->a, &m->reported, OB7002, t, NULL))
         return;
     const char *holder = check_principal_words(m->a, &t->owner);
     struct diag *d = diag_emit(m->cc, OB7002, c->target_loc,
