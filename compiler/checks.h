@@ -18,7 +18,7 @@ void check_roles(struct obc *cc, struct ir_program *prog);     /* OB5007 partiti
 void check_lifecycle(struct obc *cc, struct ir_program *prog); /* OB4001-OB4006, OB9003 */
 void check_lock(struct obc *cc, struct ir_program *prog);      /* OB4010-OB4016 */
 void check_copies(struct obc *cc, struct ir_program *prog);    /* OB6001-OB6009 */
-void check_kms(struct obc *cc, struct ir_program *prog);       /* OB7001-OB7004 */
+void check_kms(struct obc *cc, struct ir_program *prog);       /* OB7001-OB7004, OB7006-OB7008 */
 void check_limits(struct obc *cc, struct ir_program *prog);    /* OB8001-OB8007, OB8009 */
 void check_lints(struct obc *cc, struct ir_program *prog);     /* OB9001, OB9002 */
 /* Helpers shared by the checks (checks.c): the names of a list of

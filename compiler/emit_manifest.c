@@ -7,7 +7,9 @@
  * service-linked role, the IAM roles of the selections and, per region,
  * the resource-type opt-in settings and the vaults (key, lock, access
  * policy); per customer-managed key the key-policy statements its users
- * need. The format is versioned (MANIFEST_VERSION) and documented in
+ * need (key_users.c: service-linked roles, selection roles, copying
+ * accounts, vault creators). Every backup role gets the managed policies
+ * of the std default_backup_role besides its own and its types' extras. The format is versioned (MANIFEST_VERSION) and documented in
  * docs/manifest.md and docs/manifest.schema.json: change all three
  * together, and bump the version when a field changes meaning.
  * The service-linked role's name, path and managed policy, and the AWS
