@@ -24,8 +24,9 @@
  *
  * A pure computation on the IR: reports nothing, changes nothing.
  * Output order is program order (policies, plans, rules, copies), with
- * repeated (kind, key, who) uses dropped after the first (found in a
- * string map, so the list is built in linear time).
+ * repeated (kind, key, who, role) uses dropped after the first (found in
+ * a string map) and each plan visited once however many policies hold
+ * it, so the list is built in linear time.
  */
 #include "ir.h"
 
@@ -52,6 +53,9 @@ struct uses {
     const struct ir_program *prog;
     struct vec *out;    /* struct key_use* */
     struct strmap seen; /* same_use() of each use in `out` -> the use */
+    /* the plan being visited: whether its selections can include a type
+     * AWS Backup fully manages, and one it does not */
+    bool full, partial;
 };
 
 /* A string that two uses share exactly when they have the same kind, the
@@ -144,11 +148,9 @@ static void add_copy_source(struct uses *c, struct ir_rule *rule, const struct i
                         .vault = source,
                         .rule = rule,
                         .loc = copy->loc};
-    bool full, partial;
-    plan_managed_kinds(c, rule->plan, &full, &partial);
-    if (full)
+    if (c->full)
         add_use(c, &u);
-    for (size_t i = 0; partial && i < rule->plan->selections.len; i++) {
+    for (size_t i = 0; c->partial && i < rule->plan->selections.len; i++) {
         const struct ir_selection *sel = rule->plan->selections.items[i];
         for (size_t j = 0; j < sel->source_keys.len; j++) {
             struct ir_key *k = sel->source_keys.items[j];
@@ -168,8 +170,6 @@ static void add_copy_source(struct uses *c, struct ir_rule *rule, const struct i
 static void add_role_uses(struct uses *c, struct ir_rule *rule)
 {
     const struct ir_plan *plan = rule->plan;
-    bool full, partial;
-    plan_managed_kinds(c, plan, &full, &partial);
     for (size_t i = 0; i < plan->selections.len; i++) {
         const struct ir_selection *sel = plan->selections.items[i];
         if (!sel->role)
@@ -188,7 +188,7 @@ static void add_role_uses(struct uses *c, struct ir_rule *rule)
             u.loc = sel->source_keys_at.loc;
             add_use(c, &u);
         }
-        if (full && rule->vault) {
+        if (c->full && rule->vault) {
             u.key = rule->vault->key;
             u.resource_key = false;
             u.loc = sel->d.name_loc;
@@ -237,10 +237,14 @@ static void rule_uses(struct uses *c, struct ir_rule *rule)
 void key_uses(struct obc *cc, const struct ir_program *prog, struct vec *out)
 {
     struct uses c = {.cc = cc, .prog = prog, .out = out};
+    struct strmap visited = {0}; /* plan name -> plan: a plan's uses do not depend on its policy */
     for (size_t i = 0; i < prog->policies.len; i++) {
         const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
         for (size_t j = 0; j < pol->plans.len; j++) {
             const struct ir_plan *plan = VEC_GET(const struct ir_plan, pol->plans, j);
+            if (strmap_put_new(&cc->arena, &visited, plan->d.name, (void *)plan))
+                continue;
+            plan_managed_kinds(&c, plan, &c.full, &c.partial);
             for (size_t k = 0; k < plan->rules.len; k++)
                 rule_uses(&c, VEC_GET(struct ir_rule, plan->rules, k));
         }
