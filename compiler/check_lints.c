@@ -48,12 +48,12 @@ static bool named(const struct ir_decl *d)
 }
 
 /* Who refers to `d` among the references the standard library itself
- * makes: every std region names its partition, and the std key names its
- * permission set. Such a reference sets `used` just like one of the
- * user's, so for these the user's own references are looked at.
- * Asked only of standard-library declarations (decl_used()), whose
- * number is fixed, so the walks over the program's regions and keys stay
- * linear in the program. */
+ * makes: every std region names its partition, the std keys name their
+ * permission set and the resource types they encrypt. Such a reference
+ * sets `used` just like one of the user's, so for these the user's own
+ * references are looked at. Asked only of standard-library declarations
+ * (decl_used()), whose number is fixed, so the walks over the program's
+ * regions and keys stay linear in the program. */
 static void refs_to(const struct ir_program *prog, const struct ir_decl *d, bool *by_std, bool *by_user)
 {
     for (size_t i = 0; i < prog->regions.len; i++) {
@@ -66,6 +66,8 @@ static void refs_to(const struct ir_program *prog, const struct ir_decl *d, bool
         bool refers = k->grants && &k->grants->d == d;
         for (size_t j = 0; j < k->regions.len && !refers; j++)
             refers = k->regions.items[j] == d;
+        for (size_t j = 0; j < k->encrypts.len && !refers; j++)
+            refers = k->encrypts.items[j] == d;
         if (refers)
             *(k->d.from_stdlib ? by_std : by_user) = true;
     }

@@ -20,7 +20,7 @@ void check_continuous(struct obc *cc, struct ir_program *prog); /* OB4020 */
 void check_cold(struct obc *cc, struct ir_program *prog);      /* OB4040, OB4041 */
 void check_lock(struct obc *cc, struct ir_program *prog);      /* OB4010-OB4016 */
 void check_copies(struct obc *cc, struct ir_program *prog);    /* OB6001-OB6009, OB6011, OB6012 */
-void check_kms(struct obc *cc, struct ir_program *prog);       /* OB7001-OB7004 */
+void check_kms(struct obc *cc, struct ir_program *prog);       /* OB7001-OB7004, OB7006-OB7008 */
 void check_limits(struct obc *cc, struct ir_program *prog);    /* OB8001-OB8007, OB8009 */
 void check_lints(struct obc *cc, struct ir_program *prog);     /* OB9001, OB9002 */
 void check_airgap(struct obc *cc, struct ir_program *prog);    /* OB2010, OB4030, OB6020-OB6023 */

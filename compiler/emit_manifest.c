@@ -7,7 +7,9 @@
  * service-linked role, the IAM roles of the selections and, per region,
  * the resource-type opt-in settings and the vaults (key, lock, access
  * policy); per customer-managed key the key-policy statements its users
- * need. The format is versioned (MANIFEST_VERSION) and documented in
+ * need (key_users.c: service-linked roles, selection roles, copying
+ * accounts, vault creators). Every backup role gets the managed policies
+ * of the std default_backup_role besides its own and its types' extras. The format is versioned (MANIFEST_VERSION) and documented in
  * docs/manifest.md and docs/manifest.schema.json: change all three
  * together, and bump the version when a field changes meaning.
  * The service-linked role's name, path and managed policy, and the AWS
@@ -302,13 +304,14 @@ static struct key_refs *refs_of(struct manifest *m, const struct ir_key *k)
 }
 
 /* A key is listed when it is customer managed and encrypts a vault the
- * policies use. */
+ * policies use, or the resources of a selection (source_keys) whose
+ * backup role or copies need it. */
 static bool key_listed(const struct manifest *m, const struct ir_key *k)
 {
     if (!key_is_customer_managed(k))
         return false;
     const struct key_refs *r = strmap_get(&m->key_refs, k->d.name);
-    return r && r->places.len > 0;
+    return r && (r->places.len > 0 || r->uses.len > 0);
 }
 
 /* Indexes places, placed vaults, listed keys and key uses by owner and by
@@ -316,6 +319,10 @@ static bool key_listed(const struct manifest *m, const struct ir_key *k)
  * collect_plans and key_uses. */
 static void index_holdings(struct manifest *m)
 {
+    for (size_t i = 0; i < m->uses.len; i++) {
+        struct key_use *u = VEC_GET(struct key_use, m->uses, i);
+        vec_push(m->a, &refs_of(m, u->key)->uses, u);
+    }
     for (size_t i = 0; i < m->places.len; i++) {
         struct vault_place *p = VEC_GET(struct vault_place, m->places, i);
         struct holdings *h = holdings_of(m, &p->v->owner);
@@ -338,10 +345,6 @@ static void index_holdings(struct manifest *m)
         const struct ir_key *k = VEC_GET(const struct ir_key, m->prog->keys, i);
         if (key_listed(m, k) && k->owner.kind == PRIN_ACCOUNT && k->owner.account)
             holdings_of(m, &k->owner)->owns_keys = true;
-    }
-    for (size_t i = 0; i < m->uses.len; i++) {
-        struct key_use *u = VEC_GET(struct key_use, m->uses, i);
-        vec_push(m->a, &refs_of(m, u->key)->uses, u);
     }
 }
 
@@ -531,6 +534,17 @@ static void collect_scan_role(struct manifest *m, const struct ir_plan *plan, co
                     managed_policy_arn(m->a, partition, VEC_GET(const char, std->managed_policies, i)));
 }
 
+/* Every role passed to AWS Backup needs the managed policies of the
+ * std default service role, AWSBackupServiceRolePolicyForBackup and
+ * ...ForRestores (spec 8 [B23, B25]), whatever else it names. */
+static void add_backup_role_policies(struct manifest *m, struct role_use *u, const char *partition)
+{
+    const struct ir_role *std = m->prog->default_backup_role;
+    for (size_t i = 0; std && i < std->managed_policies.len; i++)
+        push_string(m->a, &u->policies, &u->policy_set,
+                    managed_policy_arn(m->a, partition, VEC_GET(const char, std->managed_policies, i)));
+}
+
 static void collect_roles(struct manifest *m)
 {
     for (size_t i = 0; i < m->plans.len; i++) {
@@ -540,6 +554,7 @@ static void collect_roles(struct manifest *m)
         for (size_t j = 0; j < plan->selections.len; j++) {
             const struct ir_selection *sel = VEC_GET(const struct ir_selection, plan->selections, j);
             struct role_use *u = role_use_of(m, sel->role, partition);
+            add_backup_role_policies(m, u, partition);
             const char *user = arena_printf(m->a, "%s/%s", plan->d.name, sel->d.name);
             if (!strmap_put_new(m->a, &u->user_set, user, (void *)user))
                 vec_push(m->a, &u->users, (void *)user);
@@ -868,6 +883,13 @@ static void key_regions(const struct manifest *m, const struct ir_key *k, struct
         for (size_t j = 0; j < p->regions.len; j++)
             vec_push_new(m->a, out, &seen, p->regions.items[j]);
     }
+    /* a key of source resources only: where the plans that use it run */
+    for (size_t i = 0; r && !out->len && i < r->uses.len; i++) {
+        const struct key_use *u = VEC_GET(const struct key_use, r->uses, i);
+        const struct ir_plan *plan = u->plan ? u->plan : u->rule ? u->rule->plan : NULL;
+        for (size_t j = 0; plan && j < plan->regions.len; j++)
+            vec_push_new(m->a, out, &seen, plan->regions.items[j]);
+    }
 }
 
 /* The account id of a key ("$account" for member-side keys). */
@@ -895,33 +917,119 @@ static const char *principal_words(struct arena *a, const struct ir_principal *p
 static const char *use_reason(struct manifest *m, const struct key_use *u)
 {
     const char *who = principal_words(m->a, &u->who);
-    if (u->kind == KEY_USE_COPY_SOURCE)
+    switch (u->kind) {
+    case KEY_USE_COPY_SOURCE:
+        if (u->resource_key)
+            return arena_printf(m->a,
+                                "%s in %s copies recovery points of selection '%s' out of vault '%s' (rule '%s' of "
+                                "plan '%s'): they keep this key of their source resources, which the destination "
+                                "of a cross-account copy must be able to use",
+                                u->role, who, u->selection->d.name, vault_name(u->vault), u->rule->name,
+                                u->rule->plan->d.name);
         return arena_printf(m->a,
                             "%s in %s copies recovery points out of vault '%s' (rule '%s' of plan '%s'): "
                             "the destination of a cross-account copy must be able to use the source key",
                             u->role, who, vault_name(u->vault), u->rule->name, u->rule->plan->d.name);
+    case KEY_USE_BACKUP_ROLE:
+        if (u->resource_key)
+            return arena_printf(m->a,
+                                "the role of selection '%s' (plan '%s') runs the backup jobs of the resources this "
+                                "key encrypts: without access the job succeeds but the objects are not backed up",
+                                u->selection->d.name, u->plan->d.name);
+        return arena_printf(m->a,
+                            "the role of selection '%s' (plan '%s') runs the backup jobs that write into vault "
+                            "'%s', which this key encrypts for the types AWS Backup fully manages",
+                            u->selection->d.name, u->plan->d.name, vault_name(u->vault));
+    case KEY_USE_VAULT_CREATE:
+        return arena_printf(m->a,
+                            "the principal that creates vault '%s' in %s (CreateBackupVault with this key) must "
+                            "be able to use it: the key lives in another account",
+                            vault_name(u->vault), who);
+    case KEY_USE_VAULT_WRITE:
+        break;
+    }
     return arena_printf(m->a, "%s in %s writes recovery points into vault '%s', which this key encrypts",
                         u->role, who, vault_name(u->vault));
 }
 
-static void emit_statement(struct manifest *m, cJSON *list, const struct key_use *u,
+static const char *use_name(enum key_use_kind kind)
+{
+    switch (kind) {
+    case KEY_USE_COPY_SOURCE: return "copy_source";
+    case KEY_USE_BACKUP_ROLE: return "backup_role";
+    case KEY_USE_VAULT_CREATE: return "vault_create";
+    case KEY_USE_VAULT_WRITE: break;
+    }
+    return "vault_write";
+}
+
+/* The letters and digits of `s` (a statement id has no others). */
+static const char *alnum(struct arena *a, const char *s)
+{
+    char *out = arena_strndup(a, s, strlen(s));
+    size_t n = 0;
+    for (const char *p = s; *p; p++)
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
+            out[n++] = *p;
+    out[n] = '\0';
+    return out;
+}
+
+/* The statement's principal, its account and its sid prefix. */
+static void use_principal(struct manifest *m, const struct key_use *u, const char *partition, const char **account,
+                          const char **principal, const char **sid)
+{
+    *account = principal_account(&u->who);
+    *principal = NULL;
+    *sid = "BackupVaultWrite";
+    switch (u->kind) {
+    case KEY_USE_BACKUP_ROLE: {
+        const char *name, *path;
+        struct arn_parts p;
+        *principal = role_arn(m->a, u->selection->role, plan_partition(u->plan));
+        if (arn_split(m->a, *principal, &p) && p.account[0])
+            *account = p.account;
+        role_name_path(m, u->selection->role, &name, &path);
+        *sid = arena_printf(m->a, "BackupRole%s", alnum(m->a, name ? name : "Role"));
+        return;
+    }
+    case KEY_USE_VAULT_CREATE:
+        *principal = arena_printf(m->a, "arn:%s:iam::%s:root", partition, *account);
+        *sid = "VaultCreate";
+        return;
+    case KEY_USE_COPY_SOURCE:
+        *sid = "CrossAccountCopySource";
+        break;
+    case KEY_USE_VAULT_WRITE:
+        break;
+    }
+    if (slr(m))
+        *principal = slr_arn(m->a, slr(m), partition, *account);
+}
+
+static void emit_statement(struct manifest *m, cJSON *list, const struct ir_key *k, const struct key_use *u,
                            const char *partition)
 {
-    bool copy = u->kind == KEY_USE_COPY_SOURCE;
-    const char *account = principal_account(&u->who);
+    const char *account, *principal, *sid;
+    use_principal(m, u, partition, &account, &principal, &sid);
     const char *suffix = strcmp(account, MEMBERS_ACCOUNT) == 0 ? "Members" : account;
     cJSON *st = json_add_object(&m->doc, list, NULL);
-    json_add_string(&m->doc, st, "sid",
-                    arena_printf(m->a, "%s%s", copy ? "CrossAccountCopySource" : "BackupVaultWrite", suffix));
-    json_add_string(&m->doc, st, "use", copy ? "copy_source" : "vault_write");
+    json_add_string(&m->doc, st, "sid", arena_printf(m->a, "%s%s", sid, suffix));
+    json_add_string(&m->doc, st, "use", use_name(u->kind));
     json_add_string(&m->doc, st, "account", account);
-    if (slr(m))
-        json_add_string(&m->doc, st, "principal", slr_arn(m->a, slr(m), partition, account));
+    if (principal)
+        json_add_string(&m->doc, st, "principal", principal);
+    /* a principal of the key's own account may instead be allowed by an
+     * IAM policy when the key policy delegates to the account */
+    json_add_bool(&m->doc, st, "key_policy_required", strcmp(account, key_account(k)) != 0);
     struct vec none = {0};
     json_add_strings(&m->doc, st, "actions", u->needs ? &u->needs->actions : &none);
     if (u->needs && u->needs->d.name)
         json_add_string(&m->doc, st, "permission_set", u->needs->d.name);
-    json_add_string(&m->doc, st, "vault", vault_name(u->vault));
+    if (u->vault)
+        json_add_string(&m->doc, st, "vault", vault_name(u->vault));
+    if (u->selection && (u->kind == KEY_USE_BACKUP_ROLE || u->resource_key))
+        json_add_string(&m->doc, st, "selection", u->selection->d.name);
     json_add_string(&m->doc, st, "reason", use_reason(m, u));
 }
 
@@ -955,7 +1063,7 @@ static void emit_key(struct manifest *m, cJSON *list, const struct ir_key *k)
         json_add_string(&m->doc, vaults, NULL, VEC_GET(const struct ir_vault, r->vaults, i)->d.name);
     cJSON *statements = json_add_array(&m->doc, obj, "statements");
     for (size_t i = 0; r && i < r->uses.len; i++)
-        emit_statement(m, statements, VEC_GET(const struct key_use, r->uses, i), partition);
+        emit_statement(m, statements, k, VEC_GET(const struct key_use, r->uses, i), partition);
 }
 
 static void emit_keys(struct manifest *m, cJSON *root)

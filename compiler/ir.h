@@ -159,6 +159,9 @@ struct ir_key {
     struct vec grant_to;         /* struct ir_principal*: other accounts its key policy
                                     lets use it (its own account always can) */
     struct ir_attr grant_to_at;
+    struct vec encrypts;         /* struct ir_restype*: as a source key, the types whose
+                                    resources it encrypts; empty: every type */
+    struct ir_attr encrypts_at;
 };
 
 enum lock_mode { LOCK_GOVERNANCE, LOCK_COMPLIANCE };
@@ -219,6 +222,9 @@ struct ir_selection {
     struct ir_attr role_at;
     struct vec entries;   /* struct ir_sel_entry* */
     struct ir_attr match_at;
+    struct vec source_keys;  /* struct ir_key*: keys that encrypt the selected resources
+                                (spec 6.1: types without full management keep them) */
+    struct ir_attr source_keys_at;
 };
 
 struct ir_tag {
@@ -323,6 +329,14 @@ struct ir_program {
      * (stdlib/kms.ob); NULL when the standard library is not imported. */
     struct ir_permissions *need_vault_writer;   /* backup_vault_writer */
     struct ir_permissions *need_copy_source;    /* cross_account_copy_source */
+    struct ir_permissions *need_role_key;       /* backup_role_key */
+    struct ir_permissions *need_vault_creator;  /* backup_vault_creator */
+    /* backup_key_minimum: what AWS documents as the minimum; a missing
+     * action of it is an error (OB7001), any other a warning (OB7008). */
+    struct ir_permissions *key_minimum;
+    /* The std role default_backup_role: its managed policies are the
+     * ones every backup role needs (spec 8). NULL without the std. */
+    struct ir_role *default_backup_role;
     /* The std role backup_service_linked_role (stdlib/iam.ob): the name,
      * path and managed policy of AWSServiceRoleForBackup, and in `trusts`
      * the AWS Backup service principal. NULL when the standard library is
@@ -420,6 +434,12 @@ bool ir_types_share_pattern(const struct ir_restype *a, const struct ir_restype 
  * whether it can back up anything (tag-only selections or `any`). */
 void ir_plan_types(const struct ir_program *prog, const struct ir_plan *p, struct vec *out,
                    bool *any, struct arena *a);
+/* The same for one selection. */
+void ir_selection_types(const struct ir_program *prog, const struct ir_selection *sel, struct vec *out,
+                        bool *any, struct arena *a);
+/* Whether key `k`, named in a selection's source_keys, encrypts resources
+ * of type `t` (its `encrypts` list, or every type without one). */
+bool ir_key_encrypts(const struct ir_key *k, const struct ir_restype *t);
 /* Where a plan runs: one entry per attachment of every policy that
  * contains it (struct ir_receiver*); `who` is the account for an account
  * target and PRIN_MEMBERS for a root or an OU. */
@@ -478,6 +498,10 @@ enum key_use_kind {
                               encrypted with the key */
     KEY_USE_COPY_SOURCE,   /* the destination account of a cross-account copy reads a
                               source recovery point encrypted with the key */
+    KEY_USE_BACKUP_ROLE,   /* a selection's IAM role runs backup jobs that use the key
+                              (of the resources, or of the vault it backs up into) */
+    KEY_USE_VAULT_CREATE,  /* the principal that creates a vault of another account
+                              than the key's */
 };
 struct key_use {
     enum key_use_kind kind;
@@ -490,6 +514,12 @@ struct key_use {
     struct ir_vault *vault;         /* the vault involved */
     struct ir_rule *rule;           /* the rule (copies) or NULL */
     const struct ir_copy *copy;     /* the copy (KEY_USE_COPY_SOURCE) or NULL */
+    const struct ir_selection *selection; /* KEY_USE_BACKUP_ROLE: whose role; with
+                                       resource_key, the selection whose source_keys
+                                       name the key (copies too) */
+    const struct ir_plan *plan;     /* KEY_USE_BACKUP_ROLE: the plan (its partition) */
+    bool resource_key;              /* the key encrypts source resources (source_keys),
+                                       not the vault */
     struct loc loc;                 /* where the use comes from */
 };
 void key_uses(struct obc *cc, const struct ir_program *prog, struct vec *out); /* out starts empty */

@@ -123,36 +123,68 @@ const struct vec *ir_vault_regions_of(const struct ptrset *map, const struct ir_
     return r ? r : &none;
 }
 
+/* The types `sel` names, appended to `out` once each (`seen` holds the
+ * types of out); *any is set when it selects by tags only or names the
+ * wildcard type. */
+static void named_types(const struct ir_selection *sel, struct vec *out, struct ptrset *seen, bool *any,
+                        struct arena *a)
+{
+    for (size_t j = 0; j < sel->entries.len; j++) {
+        const struct ir_sel_entry *e = VEC_GET(const struct ir_sel_entry, sel->entries, j);
+        if (!e->resources) {
+            *any = true;
+            continue;
+        }
+        for (size_t k = 0; k < e->types.len; k++) {
+            struct ir_restype *t = e->types.items[k];
+            if (t->is_any)
+                *any = true;
+            else
+                vec_push_new(a, out, seen, t);
+        }
+    }
+}
+
+/* With `any`, every known type is included too. */
+static void any_types(const struct ir_program *prog, struct vec *out, struct ptrset *seen, bool any,
+                      struct arena *a)
+{
+    for (size_t i = 0; any && i < prog->restypes.len; i++) {
+        struct ir_restype *t = prog->restypes.items[i];
+        if (!t->is_any)
+            vec_push_new(a, out, seen, t);
+    }
+}
+
+void ir_selection_types(const struct ir_program *prog, const struct ir_selection *sel, struct vec *out,
+                        bool *any, struct arena *a)
+{
+    *any = false;
+    struct ptrset seen = {0};
+    ptrset_add_all(a, &seen, out);
+    named_types(sel, out, &seen, any, a);
+    any_types(prog, out, &seen, *any, a);
+}
+
 void ir_plan_types(const struct ir_program *prog, const struct ir_plan *p, struct vec *out,
                    bool *any, struct arena *a)
 {
     *any = false;
     struct ptrset seen = {0};
     ptrset_add_all(a, &seen, out);
-    for (size_t i = 0; i < p->selections.len; i++) {
-        const struct ir_selection *sel = VEC_GET(const struct ir_selection, p->selections, i);
-        for (size_t j = 0; j < sel->entries.len; j++) {
-            const struct ir_sel_entry *e = VEC_GET(const struct ir_sel_entry, sel->entries, j);
-            if (!e->resources) {
-                *any = true;
-                continue;
-            }
-            for (size_t k = 0; k < e->types.len; k++) {
-                struct ir_restype *t = e->types.items[k];
-                if (t->is_any)
-                    *any = true;
-                else
-                    vec_push_new(a, out, &seen, t);
-            }
-        }
-    }
-    if (!*any)
-        return;
-    for (size_t i = 0; i < prog->restypes.len; i++) { /* anything: every known type */
-        struct ir_restype *t = prog->restypes.items[i];
-        if (!t->is_any)
-            vec_push_new(a, out, &seen, t);
-    }
+    for (size_t i = 0; i < p->selections.len; i++)
+        named_types(p->selections.items[i], out, &seen, any, a);
+    any_types(prog, out, &seen, *any, a);
+}
+
+bool ir_key_encrypts(const struct ir_key *k, const struct ir_restype *t)
+{
+    if (!k->encrypts.len)
+        return true;
+    for (size_t i = 0; i < k->encrypts.len; i++) /* a key's own short list */
+        if (k->encrypts.items[i] == t)
+            return true;
+    return false;
 }
 
 int64_t ir_copy_retention(const struct ir_rule *r, const struct ir_copy *c, bool *forever)

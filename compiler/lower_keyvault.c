@@ -153,6 +153,7 @@ void lower_key(struct sema *s, const struct ast_item *it, struct ir_key *k)
     if (v)
         k->grants = lower_grants(s, v, &k->grants_at);
     blk_list(s, &b, A_KEY_GRANT_TO, &k->grant_to, &k->grant_to_at);
+    blk_list(s, &b, A_KEY_ENCRYPTS, &k->encrypts, &k->encrypts_at);
 }
 
 static void lower_lock(struct sema *s, const struct ast_item *it, struct ir_vault *v)

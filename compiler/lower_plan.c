@@ -27,6 +27,7 @@ void lower_selection(struct sema *s, const struct ast_item *it, struct ir_select
     }
     if ((v = blk_value(&b, A_SELECTION_MATCH)))
         sel->match_at = (struct ir_attr){sel_lower(s, v, sel) ? IR_SET : IR_REJECTED, v->loc};
+    blk_list(s, &b, A_SELECTION_SOURCE_KEYS, &sel->source_keys, &sel->source_keys_at);
 }
 
 /* The lifecycle attributes of a rule and of a copy. */

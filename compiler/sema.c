@@ -180,6 +180,10 @@ struct ir_program *sema_run(struct obc *cc)
     s->prog->need_copy_source = (struct ir_permissions *)std_decl(s, "cross_account_copy_source", DK_PERMISSIONS);
     s->prog->service_linked_role = (struct ir_role *)std_decl(s, "backup_service_linked_role", DK_ROLE);
     s->prog->scanner_role = (struct ir_role *)std_decl(s, "guardduty_scanner_role", DK_ROLE);
+    s->prog->need_role_key = (struct ir_permissions *)std_decl(s, "backup_role_key", DK_PERMISSIONS);
+    s->prog->need_vault_creator = (struct ir_permissions *)std_decl(s, "backup_vault_creator", DK_PERMISSIONS);
+    s->prog->key_minimum = (struct ir_permissions *)std_decl(s, "backup_key_minimum", DK_PERMISSIONS);
+    s->prog->default_backup_role = (struct ir_role *)std_decl(s, "default_backup_role", DK_ROLE);
     LOWER_ALL(s, DK_KEY, keys, lower_key, struct ir_key);
     LOWER_ALL(s, DK_VAULT, vaults, lower_vault, struct ir_vault);
     LOWER_ALL(s, DK_SELECTION, selections, lower_selection, struct ir_selection);

@@ -4,7 +4,8 @@
  * end, a '*' that matches nothing, case-insensitive action names, other
  * services, and prefixes that must not match. For each row the exact
  * list of missing actions (in the order std backup_vault_writer names
- * them) is asserted, or that OB7001 stays quiet. Also check_names, the
+ * them) is asserted: those of the documented minimum in OB7001, the
+ * others in OB7008, or that each stays quiet. Also check_names, the
  * list wording the checks share, at every length around its cut-off.
  */
 #include <stdarg.h>
@@ -24,25 +25,26 @@
 
 struct row {
     const char *grants;  /* the list written in the key */
-    const char *missing; /* what OB7001 lists, or NULL when quiet */
+    const char *missing; /* what OB7001 lists (the documented minimum), or NULL when quiet */
+    const char *advised; /* what OB7008 lists (the seed module's advice), or NULL when quiet */
 };
 
 static const struct row rows[] = {
-    {"[\"kms:*\"]", NULL},
-    {"[\"kms:*e*\"]", NULL},
-    {"[\"kms:CreateGrant\", \"kms:GenerateDataKey\", \"kms:Decrypt\", \"kms:DescribeKey\", \"kms:RetireGrant\"]", NULL},
-    {"[\"kms:creategrant\", \"kms:GENERATEDATAKEY\", \"kms:decrypt\", \"kms:describekey\", \"kms:retiregrant\"]", NULL},
-    {"[\"kms:*Grant\", \"kms:*Key\", \"kms:Decrypt*\"]", NULL},
-    {"[\"kms:Create*\", \"kms:Generate*Key\", \"kms:De*\", \"kms:Retire*\"]", NULL},
-    {"[\"kms:Decrypt\"]", "kms:CreateGrant, kms:GenerateDataKey, kms:DescribeKey and kms:RetireGrant"},
-    {"[\"kms:*Grant\"]", "kms:GenerateDataKey, kms:Decrypt and kms:DescribeKey"},
-    {"[\"kms:Describe\", \"kms:*Grant\", \"kms:GenerateDataKey\", \"kms:Decrypt\"]", "kms:DescribeKey"},
+    {"[\"kms:*\"]", NULL, NULL},
+    {"[\"kms:*e*\"]", NULL, NULL},
+    {"[\"kms:CreateGrant\", \"kms:GenerateDataKey\", \"kms:Decrypt\", \"kms:DescribeKey\", \"kms:RetireGrant\"]", NULL, NULL},
+    {"[\"kms:creategrant\", \"kms:GENERATEDATAKEY\", \"kms:decrypt\", \"kms:describekey\", \"kms:retiregrant\"]", NULL, NULL},
+    {"[\"kms:*Grant\", \"kms:*Key\", \"kms:Decrypt*\"]", NULL, NULL},
+    {"[\"kms:Create*\", \"kms:Generate*Key\", \"kms:De*\", \"kms:Retire*\"]", NULL, NULL},
+    {"[\"kms:Decrypt\"]", "kms:CreateGrant and kms:GenerateDataKey", "kms:DescribeKey and kms:RetireGrant"},
+    {"[\"kms:*Grant\"]", "kms:GenerateDataKey and kms:Decrypt", "kms:DescribeKey"},
+    {"[\"kms:Describe\", \"kms:*Grant\", \"kms:GenerateDataKey\", \"kms:Decrypt\"]", NULL, "kms:DescribeKey"},
     {"[\"kms:CreateGrants\", \"kms:GenerateDataKey\", \"kms:Decrypt\", \"kms:DescribeKey\", \"kms:RetireGrant\"]",
-     "kms:CreateGrant"},
+     "kms:CreateGrant", NULL},
     {"[\"ec2:*\", \"kms:Encrypt\"]",
-     "kms:CreateGrant, kms:GenerateDataKey, kms:Decrypt, kms:DescribeKey and kms:RetireGrant"},
-    {"[\"kms:*Data*\", \"kms:*Grant\", \"kms:Decrypt\", \"kms:Describe*Key\"]", NULL},
-    {"[\"kms:Generate*Pair\", \"kms:*Grant\", \"kms:Decrypt\", \"kms:DescribeKey\"]", "kms:GenerateDataKey"},
+     "kms:CreateGrant, kms:GenerateDataKey and kms:Decrypt", "kms:DescribeKey and kms:RetireGrant"},
+    {"[\"kms:*Data*\", \"kms:*Grant\", \"kms:Decrypt\", \"kms:Describe*Key\"]", NULL, NULL},
+    {"[\"kms:Generate*Pair\", \"kms:*Grant\", \"kms:Decrypt\", \"kms:DescribeKey\"]", "kms:GenerateDataKey", NULL},
 };
 #define NROWS (sizeof rows / sizeof rows[0])
 
@@ -62,29 +64,38 @@ static void compile_grants(struct compiled *c, const char *grants)
     assert_non_null(c->prog);
 }
 
+/* The diagnostic `code` lists exactly `list` (when it fires) with
+ * `tail` after it, and notes the uses of the key. */
+static void expect_grants(const struct compiled *c, enum diag_code code, const char *grants, const char *list,
+                          const char *tail)
+{
+    const struct diag *d = find_diag(c, code);
+    if (!list) {
+        if (d)
+            fail_msg("grants %s: unexpected %s: %s", grants, code == OB7001 ? "OB7001" : "OB7008", d->msg);
+        return;
+    }
+    char want[640];
+    snprintf(want, sizeof want, "key 'member_key' does not grant %s, which %s", list, tail);
+    if (!d)
+        fail_msg("grants %s: %s missing", grants, code == OB7001 ? "OB7001" : "OB7008");
+    assert_int_equal(count_diags(c, code), 1);
+    assert_string_equal(d->msg, want);
+    assert_non_null(d->notes); /* the vault and the role that use the key */
+}
+
 static void test_grant_patterns(void **state)
 {
     (void)state;
     for (size_t i = 0; i < NROWS; i++) {
         struct compiled c = {0};
         compile_grants(&c, rows[i].grants);
-        const struct diag *d = find_diag(&c, OB7001);
-        if (!rows[i].missing) {
-            if (d)
-                fail_msg("grants %s: unexpected OB7001: %s", rows[i].grants, d->msg);
-        } else {
-            char want[512];
-            snprintf(want, sizeof want,
-                     "key 'member_key' does not grant %s, which the backup principals that use it need: "
-                     "without them AWS Backup cannot use the key",
-                     rows[i].missing);
-            if (!d)
-                fail_msg("grants %s: OB7001 missing", rows[i].grants);
-            assert_int_equal(count_diags(&c, OB7001), 1);
-            assert_string_equal(d->msg, want);
-            assert_non_null(d->notes); /* the vault that uses the key */
-            assert_null(d->notes->next);
-        }
+        expect_grants(&c, OB7001, rows[i].grants, rows[i].missing,
+                      "the backup principals that use it need: AWS documents kms:CreateGrant, "
+                      "kms:GenerateDataKey and kms:Decrypt as the minimum");
+        expect_grants(&c, OB7008, rows[i].grants, rows[i].advised,
+                      "the seed Terraform module advises for the backup principals that use it: AWS Backup "
+                      "retires the grants it creates with kms:RetireGrant and reads the key with kms:DescribeKey");
         if (c.cc.diag.errors != (rows[i].missing ? 1u : 0u))
             fail_msg("grants %s: %zu errors", rows[i].grants, c.cc.diag.errors);
         compiled_free(&c);

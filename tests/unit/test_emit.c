@@ -134,6 +134,7 @@ static const char copy_src[] =
     "selection dbs {\n"
     "  role  = default_backup_role\n"
     "  match = type in [aurora, documentdb, neptune, rds] and tag(\"env\") == \"prod\"\n"
+    "  source_keys = [member_key]\n"
     "}\n"
     "plan daily {\n"
     "  regions = [eu-central-1]\n"
@@ -245,26 +246,35 @@ static void test_key_uses(void **state)
     compile_src(&r, copy_src);
     struct vec uses = {0};
     key_uses(&r.c.cc, r.c.prog, &uses);
-    assert_int_equal(uses.len, 3);
+    assert_int_equal(uses.len, 4);
     const struct key_use *u0 = VEC_GET(const struct key_use, uses, 0);
     const struct key_use *u1 = VEC_GET(const struct key_use, uses, 1);
     const struct key_use *u2 = VEC_GET(const struct key_use, uses, 2);
+    const struct key_use *u3 = VEC_GET(const struct key_use, uses, 3);
     /* members write into their local vault */
     assert_int_equal(u0->kind, KEY_USE_VAULT_WRITE);
     assert_string_equal(u0->key->d.name, "member_key");
     assert_int_equal(u0->who.kind, PRIN_MEMBERS);
     assert_ptr_equal(u0->needs, r.c.prog->need_vault_writer);
+    /* the selection's role backs up the databases the key encrypts; the
+     * plan selects no fully managed type, so it needs no vault key */
+    assert_int_equal(u1->kind, KEY_USE_BACKUP_ROLE);
+    assert_string_equal(u1->key->d.name, "member_key");
+    assert_true(u1->resource_key);
+    assert_ptr_equal(u1->needs, r.c.prog->need_role_key);
     /* the backup account writes the copies into the central vault */
-    assert_int_equal(u1->kind, KEY_USE_VAULT_WRITE);
-    assert_string_equal(u1->key->d.name, "central_key");
-    assert_int_equal(u1->who.kind, PRIN_ACCOUNT);
-    assert_string_equal(u1->who.account->id, "222222222222");
-    /* ... and must be able to use the source key */
-    assert_int_equal(u2->kind, KEY_USE_COPY_SOURCE);
-    assert_string_equal(u2->key->d.name, "member_key");
+    assert_int_equal(u2->kind, KEY_USE_VAULT_WRITE);
+    assert_string_equal(u2->key->d.name, "central_key");
+    assert_int_equal(u2->who.kind, PRIN_ACCOUNT);
     assert_string_equal(u2->who.account->id, "222222222222");
-    assert_ptr_equal(u2->needs, r.c.prog->need_copy_source);
-    assert_string_equal(u2->role, "AWSServiceRoleForBackup");
+    /* ... and must be able to use the key the recovery points keep: the
+     * databases' own key (source_keys), not the vault's */
+    assert_int_equal(u3->kind, KEY_USE_COPY_SOURCE);
+    assert_string_equal(u3->key->d.name, "member_key");
+    assert_true(u3->resource_key);
+    assert_string_equal(u3->who.account->id, "222222222222");
+    assert_ptr_equal(u3->needs, r.c.prog->need_copy_source);
+    assert_string_equal(u3->role, "AWSServiceRoleForBackup");
     compiled_free(&r.c);
 }
 
@@ -294,8 +304,10 @@ static void test_manifest_basics(void **state)
     const cJSON *member_key = cJSON_GetArrayItem(keys, 0);
     assert_string_equal(path(member_key, (const char *[]){"name", NULL})->valuestring, "member_key");
     const cJSON *stmts = path(member_key, (const char *[]){"statements", NULL});
-    assert_int_equal(cJSON_GetArraySize(stmts), 2);
+    assert_int_equal(cJSON_GetArraySize(stmts), 3);
     assert_string_equal(path(cJSON_GetArrayItem(stmts, 1), (const char *[]){"principal", NULL})->valuestring,
+                        "arn:aws:iam::$account:role/service-role/AWSBackupDefaultServiceRole");
+    assert_string_equal(path(cJSON_GetArrayItem(stmts, 2), (const char *[]){"principal", NULL})->valuestring,
                         "arn:aws:iam::222222222222:role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup");
     cJSON_Delete(m);
     compiled_free(&r.c);
