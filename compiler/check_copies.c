@@ -78,9 +78,11 @@ static const char *vault_aws_name(const struct ir_vault *v)
     return v->aws_name.s ? v->aws_name.s : v->d.name;
 }
 
+/* Region and account lists in messages: the first ten, then "and N
+ * more", so that a diagnostic per rule stays short whatever the lists. */
 static const char *all_names(struct arena *a, const struct vec *decls)
 {
-    return check_names(a, decls, SIZE_MAX);
+    return check_names(a, decls, 10);
 }
 
 static struct loc first_set(struct loc a, struct loc b)
@@ -542,7 +544,7 @@ static const char *way_words(struct arena *a, const struct copy_way *w, const st
 {
     struct vec from = {0};
     regions_left(a, p, to, &from);
-    const char *region = arena_printf(a, "from %s to %s", check_names(a, &from, SIZE_MAX), to->d.name);
+    const char *region = arena_printf(a, "from %s to %s", all_names(a, &from), to->d.name);
     if (w->account && w->leaves)
         return arena_printf(a, "to another account and %s", region);
     return w->account ? arena_printf(a, "to another account in %s", to->d.name) : region;

@@ -30,7 +30,20 @@ struct kms {
     struct vec uses;       /* struct key_use* */
     struct strmap uses_of; /* key name -> struct vec* of its uses, in the order of `uses` */
     struct ptrset reported;   /* for check_first_time */
+    struct ptrset missing;    /* (key, permission set) -> struct vec: actions_missing() */
+    struct ptrset plans;      /* check_plan_facts() */
+    struct ptrset memo;       /* MEMO_*: worked out once per rule or key */
 };
+
+/* Keys of kms.memo. */
+enum {
+    MEMO_RULE,          /* rule: its copies' targets below are recorded */
+    MEMO_REJECTED_INTO, /* (rule, vault): a copy of the rule into the vault is check_copies.c's */
+    MEMO_GRANT_TO,      /* key -> struct ir_principal_set of its grant_to */
+};
+
+/* Keys of kms.missing: the documented minimum, or the other actions. */
+enum { MISSING_MINIMUM = 1, MISSING_ADVICE };
 
 /* A vault that names no key uses the AWS managed aws/backup key; one
  * whose key reference sema rejected is not judged. */
@@ -43,30 +56,32 @@ static bool uses_aws_managed_key(const struct ir_vault *v)
 
 /* ---- which copies are this file's ------------------------------------ */
 
-static bool copy_checked_here(const struct ir_plan *p, const struct ir_rule *r, const struct ir_copy *c)
+static bool copy_checked_here(struct kms *m, const struct ir_plan *p, const struct ir_rule *r,
+                              const struct ir_copy *c)
 {
     if (!c->target || c->target->regions.len != 1 || !r->vault)
         return false;
-    if (ir_copy_foreign_region(p, c) || ir_copy_account_barrier(p, r, c))
+    if (check_copy_walled(check_plan_facts(m->a, &m->plans, p), p, r, c))
         return false;
     return !(ir_copy_cross_account(r->vault, c->target) && ir_vault_is_default(c->target));
 }
 
-/* A key use that comes from a copy check_copies.c rejects outright. */
-static bool use_of_rejected_copy(const struct key_use *u)
+/* A key use that comes from a copy check_copies.c rejects outright. The
+ * rule's copies are looked at once per rule, however many uses it has. */
+static bool use_of_rejected_copy(struct kms *m, const struct key_use *u)
 {
-    const struct ir_rule *r = u->rule;
+    struct ir_rule *r = u->rule;
     if (!r || !r->plan)
         return false;
-    for (size_t i = 0; i < r->copies.len; i++) {
+    if (u->kind == KEY_USE_COPY_SOURCE)
+        return u->copy && !copy_checked_here(m, r->plan, r, u->copy);
+    bool first = ptrset_add_key(m->a, &m->memo, MEMO_RULE, r, NULL), added;
+    for (size_t i = 0; first && i < r->copies.len; i++) {
         const struct ir_copy *c = r->copies.items[i];
-        bool from_it = u->kind == KEY_USE_COPY_SOURCE
-                           ? c->loc.file == u->loc.file && c->loc.start == u->loc.start
-                           : c->target == u->vault;
-        if (from_it && !copy_checked_here(r->plan, r, c))
-            return true;
+        if (!copy_checked_here(m, r->plan, r, c))
+            *ptrset_put(m->a, &m->memo, MEMO_REJECTED_INTO, r, c->target, &added) = (void *)c;
     }
-    return false;
+    return ptrset_get(&m->memo, MEMO_REJECTED_INTO, r, u->vault) != NULL;
 }
 
 /* ---- OB7001: what a key grants ---------------------------------------- */
@@ -108,14 +123,6 @@ static bool key_grants(const struct ir_key *k, const char *action)
     return set_allows(k->grants, action);
 }
 
-static bool has_string(const struct vec *v, const char *s)
-{
-    for (size_t i = 0; i < v->len; i++)
-        if (strcmp(v->items[i], s) == 0)
-            return true;
-    return false;
-}
-
 /* Whether `act` is of the minimum AWS documents (std backup_key_minimum);
  * without the std every needed action counts as one. */
 static bool documented_minimum(const struct ir_program *prog, const char *act)
@@ -126,15 +133,25 @@ static bool documented_minimum(const struct ir_program *prog, const char *act)
 /* The actions use `u` needs that its key does not grant, appended to
  * `out` once each: those of the documented minimum (`minimum`), or the
  * others. */
-static void actions_missing(struct kms *m, const struct key_use *u, bool minimum, struct vec *out)
+static const struct vec *actions_missing(struct kms *m, const struct key_use *u, bool minimum)
 {
+    static const struct vec none;
     if (!u->needs)
-        return;
+        return &none;
+    /* the same for every use of one key with one permission set */
+    bool fresh;
+    struct vec *out = ptrset_memo(m->a, &m->missing, minimum ? MISSING_MINIMUM : MISSING_ADVICE, u->key,
+                                  u->needs, sizeof *out, &fresh);
+    if (!fresh)
+        return out;
+    struct strmap seen = {0};
     for (size_t i = 0; i < u->needs->actions.len; i++) {
         const char *act = u->needs->actions.items[i];
-        if (documented_minimum(m->prog, act) == minimum && !key_grants(u->key, act) && !has_string(out, act))
+        if (documented_minimum(m->prog, act) == minimum && !key_grants(u->key, act) &&
+            !strmap_put_new(m->a, &seen, act, (void *)act))
             vec_push(m->a, out, (void *)act);
     }
+    return out;
 }
 
 static const char *join_strings(struct arena *a, const struct vec *v)
@@ -186,22 +203,24 @@ static void check_key_grants(struct kms *m, const struct ir_key *k, bool minimum
     if (!uses) /* nothing uses it: nothing is missing */
         return;
     struct vec missing = {0};
+    struct strmap in_missing = {0};
     for (size_t i = 0; i < uses->len; i++) {
         const struct key_use *u = uses->items[i];
-        if (!use_of_rejected_copy(u))
-            actions_missing(m, u, minimum, &missing);
+        const struct vec *lacks = use_of_rejected_copy(m, u) ? NULL : actions_missing(m, u, minimum);
+        for (size_t j = 0; lacks && j < lacks->len; j++)
+            if (!strmap_put_new(m->a, &in_missing, lacks->items[j], lacks->items[j]))
+                vec_push(m->a, &missing, lacks->items[j]);
     }
     if (!missing.len)
         return;
     struct diag *d = report_grants(m, k, join_strings(m->a, &missing), minimum);
     for (size_t i = 0; i < uses->len; i++) {
         const struct key_use *u = uses->items[i];
-        struct vec mine = {0};
-        if (use_of_rejected_copy(u))
+        if (use_of_rejected_copy(m, u))
             continue;
-        actions_missing(m, u, minimum, &mine);
-        if (mine.len && u->loc.file)
-            diag_note(m->cc, d, u->loc, "%s", use_words(m->a, u, join_strings(m->a, &mine)));
+        const struct vec *mine = actions_missing(m, u, minimum);
+        if (mine->len && u->loc.file)
+            diag_note(m->cc, d, u->loc, "%s", use_words(m->a, u, join_strings(m->a, mine)));
     }
 }
 
@@ -256,6 +275,18 @@ static const char *grant_to_words(struct arena *a, const struct ir_key *k)
     return arena_printf(a, "key '%s' lets only %s use it besides its own account", k->d.name, sb_str(a, &b));
 }
 
+/* ir_principal_covered() with the key's grant_to as a set, made once per
+ * key: a key shared with many accounts and used by many stays linear. */
+static bool key_covers(struct kms *m, const struct ir_key *k, const struct ir_principal *owner,
+                       const struct ir_principal *who)
+{
+    bool fresh;
+    struct ir_principal_set *s = ptrset_memo(m->a, &m->memo, MEMO_GRANT_TO, k, NULL, sizeof *s, &fresh);
+    for (size_t i = 0; fresh && i < k->grant_to.len; i++)
+        ir_principal_set_add(m->a, s, k->grant_to.items[i]);
+    return ir_same_principal(who, owner) || s->organization || ir_principal_set_has(s, who);
+}
+
 static void check_key_share(struct kms *m, const struct key_use *u)
 {
     const struct ir_key *k = u->key;
@@ -264,7 +295,7 @@ static void check_key_share(struct kms *m, const struct key_use *u)
     if (u->kind == KEY_USE_VAULT_CREATE || (u->kind == KEY_USE_BACKUP_ROLE && !u->resource_key))
         return;
     struct ir_principal owner = ir_key_owner(k);
-    if (ir_principal_covered(&u->who, &owner, &k->grant_to) || use_of_rejected_copy(u) ||
+    if (key_covers(m, k, &owner, &u->who) || use_of_rejected_copy(m, u) ||
         k->grant_to_at.state == IR_REJECTED)
         return;
     const void *who = u->who.kind == PRIN_ACCOUNT ? (const void *)u->who.account : NULL;
@@ -474,7 +505,7 @@ static void check_source_keys(struct kms *m, const struct ir_plan *p, const stru
 
 static void check_copy(struct kms *m, const struct ir_plan *p, const struct ir_rule *r, const struct ir_copy *c)
 {
-    if (!copy_checked_here(p, r, c) || !ir_copy_cross_account(r->vault, c->target))
+    if (!copy_checked_here(m, p, r, c) || !ir_copy_cross_account(r->vault, c->target))
         return;
     check_copy_into_managed(m, p, r, c);
     check_source_keys(m, p, r, c);

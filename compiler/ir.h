@@ -400,10 +400,6 @@ int cron_max_per_month(const struct cron *c);
 struct ir_principal ir_vault_owner(const struct ir_vault *v);
 struct ir_principal ir_key_owner(const struct ir_key *k);
 bool ir_same_principal(const struct ir_principal *a, const struct ir_principal *b);
-/* Whether a key policy that lets `grantees` (struct ir_principal*) use a
- * key held by `owner` covers principal `who`. */
-bool ir_principal_covered(const struct ir_principal *who, const struct ir_principal *owner,
-                          const struct vec *grantees);
 /* A set of principals, for asking whether a long list (grant_to,
  * accept_copies_from) names one in constant time: has() is true when an
  * item is ir_same_principal() with `who`; `organization` and `members`

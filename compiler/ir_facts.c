@@ -35,19 +35,6 @@ bool ir_same_principal(const struct ir_principal *a, const struct ir_principal *
     return a->kind != PRIN_ACCOUNT || same_account(a->account, b->account);
 }
 
-bool ir_principal_covered(const struct ir_principal *who, const struct ir_principal *owner,
-                          const struct vec *grantees)
-{
-    if (ir_same_principal(who, owner))
-        return true;
-    for (size_t i = 0; i < grantees->len; i++) {
-        const struct ir_principal *g = VEC_GET(const struct ir_principal, *grantees, i);
-        if (g->kind == PRIN_ORGANIZATION || ir_same_principal(g, who))
-            return true;
-    }
-    return false;
-}
-
 void ir_principal_set_add(struct arena *a, struct ir_principal_set *s, const struct ir_principal *p)
 {
     if (p->kind == PRIN_ORGANIZATION)
