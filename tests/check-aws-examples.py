@@ -47,8 +47,10 @@ NOT_YET = {
     "03-current-ex2-parent-policy.json": "uses @@append (inheritance operators)",
     "04-current-ex2-child-policy.json": "child policy (valid only merged with its parent) and uses @@append",
     "06-current-ex3-parent-policy-locked.json":
-        "uses @@append, @@none and @@operators_allowed_for_child_policies",
-    "11-current-ex5-parent-policy.json": "uses @@append (inheritance operators)",
+        "uses @@append, @@none and @@operators_allowed_for_child_policies; also breaks a documented AWS rule: "
+        "its copy keeps delete_after_days 28 under move_to_cold_storage_after_days 180 + 90 (OB4002)",
+    "11-current-ex5-parent-policy.json": "uses @@append (inheritance operators); also breaks a documented AWS rule: "
+        "delete_after_days 2 under move_to_cold_storage_after_days 180 + 90 (OB4002)",
     "12-current-ex5-child-policy.json": "child policy (valid only merged with its parent)",
     "26-legacy2022-intro-complete-policy.json": "uses @@append (inheritance operators)",
 }
