@@ -545,16 +545,35 @@ static void add_backup_role_policies(struct manifest *m, struct role_use *u, con
                     managed_policy_arn(m->a, partition, VEC_GET(const char, std->managed_policies, i)));
 }
 
+/* The types the rules of a plan index (index_actions), once each. */
+static void plan_index_types(struct manifest *m, const struct ir_plan *plan, struct vec *out)
+{
+    struct ptrset seen = {0};
+    for (size_t i = 0; i < plan->rules.len; i++) {
+        const struct ir_rule *r = plan->rules.items[i];
+        for (size_t j = 0; j < r->index_types.len; j++)
+            vec_push_new(m->a, out, &seen, r->index_types.items[j]);
+    }
+}
+
 static void collect_roles(struct manifest *m)
 {
     for (size_t i = 0; i < m->plans.len; i++) {
         const struct ir_plan *plan = VEC_GET(const struct ir_plan, m->plans, i);
         const char *partition = plan_partition(plan);
         collect_scan_role(m, plan, partition);
+        struct vec indexed = {0};
+        plan_index_types(m, plan, &indexed);
         for (size_t j = 0; j < plan->selections.len; j++) {
             const struct ir_selection *sel = VEC_GET(const struct ir_selection, plan->selections, j);
             struct role_use *u = role_use_of(m, sel->role, partition);
             add_backup_role_policies(m, u, partition);
+            for (size_t k = 0; k < indexed.len; k++) { /* the backup role runs the indexing too */
+                const struct ir_restype *t = indexed.items[k];
+                for (size_t n = 0; n < t->index_role_policies.len; n++)
+                    push_string(m->a, &u->policies, &u->policy_set,
+                                managed_policy_arn(m->a, partition, VEC_GET(const char, t->index_role_policies, n)));
+            }
             const char *user = arena_printf(m->a, "%s/%s", plan->d.name, sel->d.name);
             if (!strmap_put_new(m->a, &u->user_set, user, (void *)user))
                 vec_push(m->a, &u->users, (void *)user);

@@ -108,6 +108,7 @@ struct ir_restype {
     const char *opt_in_name;  /* region-settings name ("RDS"); NULL for any */
     const char *scan_name;    /* scan_settings resource type ("EBS", "ALL"); NULL: not scanned */
     const char *index_name;   /* index_actions resource type ("EBS"); NULL: not indexed */
+    struct vec index_role_policies; /* const char*: managed policies the backup role needs to index it */
     bool continuous;          /* continuous backup (PITR) */
     bool cold_storage;
     bool cold_monthly_only;   /* cold storage only for monthly or rarer backups (EBS) */

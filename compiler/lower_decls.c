@@ -224,6 +224,8 @@ void lower_restype(struct sema *s, const struct ast_item *it, struct ir_restype 
     if (blk_text(s, &b, A_RESTYPE_INDEX_NAME, &name) == IR_SET)
         t->index_name = name.s;
     blk_list(s, &b, A_RESTYPE_ROLE_POLICIES, &t->role_policies, &policies);
+    struct ir_attr index_policies;
+    blk_list(s, &b, A_RESTYPE_INDEX_ROLE_POLICIES, &t->index_role_policies, &index_policies);
     t->continuous = flag_of(s, &b, A_RESTYPE_CONTINUOUS_BACKUP);
     t->cold_storage = flag_of(s, &b, A_RESTYPE_COLD_STORAGE);
     t->cold_monthly_only = flag_of(s, &b, A_RESTYPE_COLD_STORAGE_MONTHLY);
