@@ -214,6 +214,7 @@ struct ir_sel_entry {
     struct vec not_types;      /* struct ir_restype*: not_resource_types */
     struct vec conditions;     /* struct ir_condition* */
     struct loc loc;            /* the and-group in the match expression */
+    struct ir_tag_reqs *tag_reqs; /* ir_overlap.c's cache; NULL until first used */
 };
 
 struct ir_selection {
@@ -424,6 +425,11 @@ const struct vec *ir_vault_regions_of(const struct ptrset *map, const struct ir_
 /* ir_overlap.c: whether two plans may back up the same resource (they
  * share a region and their selections cannot be shown disjoint). */
 bool ir_plans_may_share_resources(const struct ir_plan *a, const struct ir_plan *b, struct arena *ar);
+/* The tag keys entry `e` requires to equal one of a set of values without
+ * a `*` (const char*, in order of first mention), and that set for `key`
+ * (const char*, no duplicates; NULL when `key` is not one of them). */
+const struct vec *ir_entry_required_keys(const struct ir_sel_entry *e, struct arena *a);
+const struct vec *ir_entry_required_values(const struct ir_sel_entry *e, const char *key, struct arena *a);
 /* Two resource types select the same resources in a policy: one of them
  * is `any`, or they share an ARN pattern (aurora, documentdb, neptune). */
 bool ir_types_share_pattern(const struct ir_restype *a, const struct ir_restype *b);

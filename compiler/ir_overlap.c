@@ -10,7 +10,11 @@
  * sets (a `tags` entry's tag_key/tag_value, or a StringEquals condition
  * of a `resources` entry [S1, B3]). Values with a `*` are never called
  * disjoint. Plans that share no region never back up the same resource.
- * Pure functions over the IR.
+ *
+ * Pure functions over the IR, apart from one cache: the tag values an
+ * entry requires, grouped by key into hash sets on first use (in the
+ * entry's tag_reqs), so comparing two entries costs time linear in the
+ * smaller one and allocates nothing after the first comparison of each.
  */
 #include "ir.h"
 
@@ -46,54 +50,102 @@ static bool types_disjoint(const struct ir_sel_entry *a, const struct ir_sel_ent
     return true;
 }
 
-/* The values entry `e` requires tag `key` to equal (NULL: no such
- * requirement, or one with a wildcard); appends to `out`. */
-static bool required_values(const struct ir_sel_entry *e, const char *key, struct vec *out, struct arena *a)
+/* What one entry requires of one tag key: the union of the values its
+ * tags entry and its StringEquals conditions name for the key. */
+struct ir_tag_req {
+    const char *key;
+    bool wild;           /* a value with a `*`: never called disjoint */
+    struct vec values;   /* const char*, in entry order */
+    struct strmap set;   /* the same values, for membership */
+};
+
+/* Every tag key entry `e` requires, built once per entry on first use. */
+struct ir_tag_reqs {
+    struct vec reqs;     /* struct ir_tag_req*, in order of first mention */
+    struct strmap by_key;
+    struct vec keys;     /* const char*: the keys of the reqs without `*` */
+};
+
+static void add_required(struct arena *a, struct ir_tag_reqs *t, const char *key, const char *value)
 {
-    bool any = false;
-    if (!e->resources && e->tag_key && strcmp(e->tag_key, key) == 0) {
-        for (size_t i = 0; i < e->tag_values.len; i++) {
-            if (strchr(e->tag_values.items[i], '*'))
-                return false;
-            vec_push(a, out, e->tag_values.items[i]);
-        }
-        any = true;
+    struct ir_tag_req *q = strmap_get(&t->by_key, key);
+    if (!q) {
+        q = arena_alloc(a, sizeof *q);
+        q->key = key;
+        strmap_put_new(a, &t->by_key, key, q);
+        vec_push(a, &t->reqs, q);
+    }
+    if (!value)
+        return;
+    if (strchr(value, '*'))
+        q->wild = true;
+    if (!strmap_put_new(a, &q->set, value, (void *)value))
+        vec_push(a, &q->values, (void *)value);
+}
+
+/* The entry's requirements. The cache lives in the entry, which the IR
+ * allocates writable; the checks only see it through const pointers. */
+static const struct ir_tag_reqs *tag_reqs(const struct ir_sel_entry *e, struct arena *a)
+{
+    if (e->tag_reqs)
+        return e->tag_reqs;
+    struct ir_tag_reqs *t = arena_alloc(a, sizeof *t);
+    if (!e->resources && e->tag_key) {
+        add_required(a, t, e->tag_key, NULL);
+        for (size_t i = 0; i < e->tag_values.len; i++)
+            add_required(a, t, e->tag_key, e->tag_values.items[i]);
     }
     for (size_t i = 0; i < e->conditions.len; i++) {
         const struct ir_condition *c = e->conditions.items[i];
-        if (c->op != COND_EQUALS || strcmp(c->tag_key, key) != 0)
-            continue;
-        if (strchr(c->value, '*'))
-            return false;
-        vec_push(a, out, (void *)c->value);
-        any = true;
+        if (c->op == COND_EQUALS)
+            add_required(a, t, c->tag_key, c->value);
     }
-    return any;
+    for (size_t i = 0; i < t->reqs.len; i++) {
+        const struct ir_tag_req *q = t->reqs.items[i];
+        if (!q->wild)
+            vec_push(a, &t->keys, (void *)q->key);
+    }
+    ((struct ir_sel_entry *)e)->tag_reqs = t;
+    return t;
 }
 
-static bool values_disjoint(const struct vec *a, const struct vec *b)
+static const struct ir_tag_req *required(const struct ir_sel_entry *e, const char *key, struct arena *a)
 {
-    for (size_t i = 0; i < a->len; i++)
-        for (size_t j = 0; j < b->len; j++)
-            if (strcmp(a->items[i], b->items[j]) == 0)
-                return false;
+    const struct ir_tag_req *q = strmap_get(&tag_reqs(e, a)->by_key, key);
+    return q && !q->wild ? q : NULL;
+}
+
+const struct vec *ir_entry_required_keys(const struct ir_sel_entry *e, struct arena *a)
+{
+    return &tag_reqs(e, a)->keys;
+}
+
+const struct vec *ir_entry_required_values(const struct ir_sel_entry *e, const char *key, struct arena *a)
+{
+    const struct ir_tag_req *q = required(e, key, a);
+    return q ? &q->values : NULL;
+}
+
+/* Linear in the smaller list: each value is looked up in the other set. */
+static bool values_disjoint(const struct ir_tag_req *a, const struct ir_tag_req *b)
+{
+    if (a->values.len > b->values.len) {
+        const struct ir_tag_req *t = a;
+        a = b;
+        b = t;
+    }
+    for (size_t i = 0; i < a->values.len; i++)
+        if (strmap_get(&b->set, a->values.items[i]))
+            return false;
     return true;
-}
-
-static bool tag_disjoint_on(const struct ir_sel_entry *a, const struct ir_sel_entry *b, const char *key,
-                            struct arena *ar)
-{
-    struct vec va = {0}, vb = {0};
-    return required_values(a, key, &va, ar) && required_values(b, key, &vb, ar) && values_disjoint(&va, &vb);
 }
 
 static bool tags_disjoint(const struct ir_sel_entry *a, const struct ir_sel_entry *b, struct arena *ar)
 {
-    if (!a->resources && a->tag_key && tag_disjoint_on(a, b, a->tag_key, ar))
-        return true;
-    for (size_t i = 0; i < a->conditions.len; i++) {
-        const struct ir_condition *c = a->conditions.items[i];
-        if (c->op == COND_EQUALS && tag_disjoint_on(a, b, c->tag_key, ar))
+    const struct vec *keys = ir_entry_required_keys(a, ar);
+    for (size_t i = 0; i < keys->len; i++) {
+        const struct ir_tag_req *qb = required(b, keys->items[i], ar);
+        if (qb && values_disjoint(required(a, keys->items[i], ar), qb))
             return true;
     }
     return false;

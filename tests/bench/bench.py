@@ -443,6 +443,29 @@ class Bench:
                         "".join("  rule r%d { schedule = daily at 05:50; vault = local; delete_after = 35d; "
                                 "continuous = true }\n" % i for i in range(n))) +
                      "policy cont_pol {\n  plans = [cont]\n  attach = [org_root]\n}\n")
+        if shape == "continuous_plans":
+            # n plans backing up continuously into a vault each, each
+            # selecting its own value of one tag (OB4020, quiet)
+            return P(tail="".join(
+                'vault v%d { name = "pitr-%d" }\n'
+                'selection s%d {\n  role = default_backup_role\n  match = tag("env") == "e%d"\n}\n'
+                "plan c%d {\n  regions = [eu-west-1]\n  select = [s%d]\n  rule pitr { schedule = daily at 05:50; "
+                "vault = v%d; continuous = true; delete_after = 35d }\n}\n" % ((i,) * 7) for i in range(n)) +
+                "policy pitr {\n  plans = [%s]\n  attach = [org_root]\n}\n" % ", ".join("c%d" % i for i in range(n)))
+        if shape == "continuous_values":
+            # two plans backing up continuously into a vault each, each
+            # selecting n values of one tag (30 per selection, the most AWS
+            # takes), disjoint from the other's (OB4020, quiet)
+            sels = [["%s%d" % ("ab"[p], k) for k in range(n)[i:i + 30]] for p in range(2) for i in range(0, n, 30)]
+            half = len(sels) // 2
+            return P(tail="".join('selection s%d {\n  role = default_backup_role\n  match = tag("env") in [%s]\n}\n'
+                                  % (i, ", ".join('"%s"' % v for v in vs)) for i, vs in enumerate(sels)) +
+                     "".join('vault v%d { name = "pitr-%d" }\n'
+                             "plan c%d {\n  regions = [eu-west-1]\n  select = [%s]\n  rule pitr { schedule = daily at "
+                             "05:50; vault = v%d; continuous = true; delete_after = 35d }\n}\n"
+                             % (p, p, p, ", ".join("s%d" % i for i in range(p * half, (p + 1) * half)), p)
+                             for p in range(2)) +
+                     "policy pitr {\n  plans = [c0, c1]\n  attach = [org_root]\n}\n")
         if shape == "error_tokens":
             return 'import "std/aws"\npermissions p = [%s]\n' % ", ".join(["a"] * n)
         raise ValueError(shape)
@@ -454,7 +477,8 @@ class Bench:
               ("plan_in_policies", 1000), ("vault_regions", 5000), ("region_lists", 2000),
               ("rule_regions", 1000), ("copy_accepts", 5000), ("copy_rules", 2000), ("type_lists", 2000),
               ("manifest_regions", 1000), ("key_grants", 2000), ("key_policies", 500),
-              ("continuous_rules", 1000)]
+              ("continuous_rules", 1000),
+              ("continuous_plans", 2000), ("continuous_values", 25000)]
     # `bench.py --linear` (make linear): every shape at small sizes, for a
     # resource test of a few seconds per shape; sizes where the quadratic
     # passes fixed on 2026-12-04 would have failed, where that is cheap.
@@ -465,7 +489,8 @@ class Bench:
                      ("plan_in_policies", 200), ("vault_regions", 2000), ("region_lists", 1500),
                      ("rule_regions", 100), ("copy_accepts", 300), ("copy_rules", 200), ("type_lists", 300),
                      ("manifest_regions", 300), ("key_grants", 300), ("key_policies", 100),
-                     ("continuous_rules", 500)]
+                     ("continuous_rules", 500),
+                     ("continuous_plans", 200), ("continuous_values", 2000)]
 
     def shapes(self, shapes=None, limit=None):
         """Instructions of `obc check` per list item at N and 4N items for
@@ -543,7 +568,8 @@ def linear(a):
     if not shutil.which("valgrind"):
         sys.exit("bench: valgrind is needed for make linear")
     os.makedirs(a.dir, exist_ok=True)
-    failed = Bench(a).shapes(Bench.LINEAR_SHAPES, a.linear)
+    shapes = [(s, n) for s, n in Bench.LINEAR_SHAPES if not a.only or s in a.only.split(",")]
+    failed = Bench(a).shapes(shapes, a.linear)
     if failed:
         print("linear: %d shape(s) grow faster than linearly (past %g per item from N to 4N)" % (failed, a.linear))
         return 1
@@ -563,6 +589,7 @@ def main():
     ap.add_argument("--linear", type=float, metavar="LIMIT",
                     help="only the long-list shapes, at small sizes: fail when instructions per item grow "
                          "more than LIMIT from N to 4N items (make linear)")
+    ap.add_argument("--only", metavar="SHAPE,...", help="with --linear: only these shapes")
     a = ap.parse_args()
     if a.linear is not None:
         return linear(a)
