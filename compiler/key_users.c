@@ -56,6 +56,7 @@ struct uses {
     /* the plan being visited: whether its selections can include a type
      * AWS Backup fully manages, and one it does not */
     bool full, partial;
+    struct ptrset roles_done; /* (plan, NULL): source keys added; (plan, key): the vault key */
 };
 
 /* A string that two uses share exactly when they have the same kind, the
@@ -171,7 +172,13 @@ static void add_copy_source(struct uses *c, struct ir_rule *rule, const struct i
 static void add_role_uses(struct uses *c, struct ir_rule *rule)
 {
     const struct ir_plan *plan = rule->plan;
-    for (size_t i = 0; i < plan->selections.len; i++) {
+    struct arena *a = &c->cc->arena;
+    /* once per plan, and once per plan and vault key: another rule adds
+     * only uses that same_use() calls the same */
+    bool sources = ptrset_add_key(a, &c->roles_done, 0, plan, NULL);
+    bool vault_key = c->full && rule->vault && rule->vault->key &&
+                     ptrset_add_key(a, &c->roles_done, 0, plan, rule->vault->key);
+    for (size_t i = 0; (sources || vault_key) && i < plan->selections.len; i++) {
         const struct ir_selection *sel = plan->selections.items[i];
         if (!sel->role)
             continue;
@@ -183,13 +190,13 @@ static void add_role_uses(struct uses *c, struct ir_rule *rule)
                             .selection = sel,
                             .plan = plan,
                             .loc = sel->d.name_loc};
-        for (size_t j = 0; j < sel->source_keys.len; j++) {
+        for (size_t j = 0; sources && j < sel->source_keys.len; j++) {
             u.key = sel->source_keys.items[j];
             u.resource_key = true;
             u.loc = sel->source_keys_at.loc;
             add_use(c, &u);
         }
-        if (c->full && rule->vault) {
+        if (vault_key) {
             u.key = rule->vault->key;
             u.resource_key = false;
             u.loc = sel->d.name_loc;
