@@ -106,12 +106,17 @@ static const char *receiver_words(struct arena *a, const struct ir_receiver *r, 
                         r->policy->d.name, decl_kind_name(d->kind), d->name, p->d.name);
 }
 
-/* The plan's regions a copy to `to` leaves. */
-static void regions_left(struct arena *a, const struct ir_plan *p, const struct ir_region *to, struct vec *out)
+/* The plan's regions a copy to `to` leaves (`leaves` of them), as names:
+ * the first ten are looked at, so a report per rule stays short and
+ * cheap however many regions the plan has. */
+static const char *regions_left_words(struct arena *a, const struct ir_plan *p, const struct ir_region *to,
+                                      size_t leaves)
 {
-    for (size_t i = 0; i < p->regions.len; i++)
+    struct vec first = {0};
+    for (size_t i = 0; i < p->regions.len && first.len < 10; i++)
         if (p->regions.items[i] != to)
-            vec_push(a, out, p->regions.items[i]);
+            vec_push(a, &first, p->regions.items[i]);
+    return check_names_of(a, &first, 10, leaves);
 }
 
 /* ---- OB6009: a vault of one account, a plan of many ------------------ */
@@ -318,8 +323,8 @@ static void check_self_copy(struct copies *c, const struct ir_plan *p, const str
             report_self_copy_everywhere(c, r, cp, to);
             return;
         }
-        struct vec others = {0};
-        regions_left(c->a, p, to, &others);
+        const struct check_plan *pf = plan_facts(c, p);
+        const char *others = regions_left_words(c->a, p, to, pf->regions.count - ptrset_has(&pf->regions, to));
         struct diag *d = diag_emit(c->cc, OB6012, cp->target_loc,
                                    "%s copies into vault '%s' in %s; where the plan runs in %s, that is the vault "
                                    "it backs up into (same account, Region and vault name), so there the copy "
@@ -327,11 +332,11 @@ static void check_self_copy(struct copies *c, const struct ir_plan *p, const str
                                    check_rule_words(c->a, r), t->d.name, to->d.name, to->d.name);
         note_if(c->cc, d, p->regions_at.loc,
                 arena_printf(c->a, "plan '%s' runs in %s; from %s the copy goes to another Region", p->d.name,
-                             all_names(c->a, &p->regions), all_names(c->a, &others)));
+                             all_names(c->a, &p->regions), others));
         diag_help(c->cc, d,
                   "if the copy is meant for %s only, give %s its own plan without the copy; or copy to a vault of "
                   "another name",
-                  all_names(c->a, &others), to->d.name);
+                  others, to->d.name);
         return;
     }
     const struct ir_receiver *x = holder_runs_plan(c, p, r, t);
@@ -542,9 +547,7 @@ static bool cannot_copy(const struct ir_restype *t, const struct copy_way *w, bo
 static const char *way_words(struct arena *a, const struct copy_way *w, const struct ir_plan *p,
                              const struct ir_region *to)
 {
-    struct vec from = {0};
-    regions_left(a, p, to, &from);
-    const char *region = arena_printf(a, "from %s to %s", all_names(a, &from), to->d.name);
+    const char *region = arena_printf(a, "from %s to %s", regions_left_words(a, p, to, w->leaves), to->d.name);
     if (w->account && w->leaves)
         return arena_printf(a, "to another account and %s", region);
     return w->account ? arena_printf(a, "to another account in %s", to->d.name) : region;

@@ -32,15 +32,20 @@ void checks_run(struct obc *cc, struct ir_program *prog)
 
 const char *check_names(struct arena *a, const struct vec *decls, size_t shown)
 {
+    return check_names_of(a, decls, shown, decls->len);
+}
+
+const char *check_names_of(struct arena *a, const struct vec *decls, size_t shown, size_t total)
+{
     struct strbuf b = {0};
     size_t n = decls->len < shown ? decls->len : shown;
     for (size_t i = 0; i < n; i++) {
         const struct ir_decl *d = decls->items[i];
-        const char *sep = i == 0 ? "" : (i + 1 == n && n == decls->len) ? " and " : ", ";
+        const char *sep = i == 0 ? "" : (i + 1 == n && n == total) ? " and " : ", ";
         sb_printf(a, &b, "%s%s", sep, d->name);
     }
-    if (decls->len > n)
-        sb_printf(a, &b, " and %zu more", decls->len - n);
+    if (total > n)
+        sb_printf(a, &b, " and %zu more", total - n);
     return sb_str(a, &b);
 }
 

@@ -29,6 +29,8 @@ void check_scan(struct obc *cc, struct ir_program *prog);      /* OB5020-OB5023 
  * declarations (struct ir_decl* heads), at most `shown` of them and then
  * "and N more"; and a principal as a phrase ("account 'backup'"). */
 const char *check_names(struct arena *a, const struct vec *decls, size_t shown);
+/* The same for the first items of a longer list of `total` items. */
+const char *check_names_of(struct arena *a, const struct vec *decls, size_t shown, size_t total);
 const char *check_principal_words(struct arena *a, const struct ir_principal *p);
 const char *check_rule_words(struct arena *a, const struct ir_rule *r); /* "rule 'r' of plan 'p'" */
 bool check_has_item(const struct vec *v, const void *x); /* pointer equality */
