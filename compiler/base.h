@@ -138,6 +138,9 @@ struct loc loc_span(struct loc a, struct loc b); /* from a's start to b's end */
 /* Length (1..4) of the UTF-8 sequence at s, or 0 if it is invalid
  * (overlong, surrogate, out of range, truncated). *cp gets the code point. */
 size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+/* Writes the UTF-8 encoding of the scalar value cp (not a surrogate,
+ * at most 10FFFF) to out; returns its length (1..4). */
+size_t utf8_encode(uint32_t cp, char out[4]);
 /* Characters (code points) of a UTF-8 string: what AWS counts. */
 size_t utf8_chars(const char *s);
 

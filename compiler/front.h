@@ -1,7 +1,8 @@
 /*
  * front.h - the front end: the syntax tree (ast.c), the reentrant flex
  * scanner and pure bison parser behind parse.c (grammar/), and loading a
- * program's files with their imports (load.c). Knows nothing of the IR.
+ * program's files with their imports (load.c), and the located JSON
+ * reader (json_in.c). Knows nothing of the IR.
  */
 #ifndef OBC_FRONT_H
 #define OBC_FRONT_H
@@ -119,5 +120,40 @@ bool load_program(struct obc *cc, const char *const *paths, size_t npaths, FILE 
 /* The same for one in-memory source (tests, editors): `name` is shown in
  * diagnostics and relative imports resolve against its directory. */
 void load_text(struct obc *cc, const char *name, const char *text, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* json_in.c: a strict (RFC 8259) JSON reader that keeps locations      */
+
+enum json_kind { JSON_NULL, JSON_FALSE, JSON_TRUE, JSON_NUMBER, JSON_STRING, JSON_ARRAY, JSON_OBJECT };
+
+struct json_member;
+struct json_value {
+    enum json_kind kind;
+    struct loc loc;          /* the whole value: quotes and brackets included */
+    const char *text;        /* STRING: decoded, NUL-terminated (may hold NUL
+                                from \u0000: see len); NUMBER: as written */
+    size_t len;              /* bytes of text */
+    bool is_integer;         /* NUMBER: no fraction and no exponent */
+    bool raw;                /* STRING had no escapes: byte i is at loc.start+1+i */
+    struct vec items;        /* ARRAY: struct json_value*, in source order */
+    struct vec members;      /* OBJECT: struct json_member*, in source order,
+                                duplicate keys kept */
+};
+
+struct json_member {
+    struct json_value *key;  /* a STRING: its text is the key, its loc the key's range */
+    struct json_value *value;
+};
+
+/* Reads the whole of f as one JSON document into the compilation's arena.
+ * Every error is reported (OB1001-OB1004, OB1010, OB1030) with its range
+ * and a help line; then the result is NULL. A leading byte-order mark is
+ * skipped, as in .ob files. Linear time and memory in f->len. */
+struct json_value *json_read(struct obc *cc, struct src_file *f);
+/* The first member of object `obj` whose key is `key` (NUL-terminated;
+ * a key holding a NUL byte never matches), or NULL. */
+const struct json_member *json_find(const struct json_value *obj, const char *key);
+/* "object", "array", "string", "number", "true", "false", "null". */
+const char *json_kind_name(enum json_kind k);
 
 #endif /* OBC_FRONT_H */

@@ -1,7 +1,8 @@
 /*
  * parse_fixture.h - shared by the front-end unit tests (test_lexer.c,
- * test_parser.c): parses an in-memory file the way load.c does and gives
- * the tests its diagnostics and items.
+ * test_parser.c, test_json_in.c): parses an in-memory file the way
+ * load.c does (or reads it as JSON) and gives the tests its diagnostics
+ * and items.
  *
  * Every test gets a fresh `struct parsed` from parsed_setup() (cmocka
  * setup) and gives it back in parsed_teardown(), so a failed assertion
@@ -36,14 +37,21 @@ static inline int parsed_teardown(void **state)
     return 0;
 }
 
-/* Parses text[0..len) as the file "t.ob". */
-static inline struct parsed *parse_bytes(void **state, const char *text, size_t len)
+/* A fresh compilation holding text[0..len) as the file `name` (p->file). */
+static inline struct parsed *add_bytes(void **state, const char *name, const char *text, size_t len)
 {
     struct parsed *p = *state;
     obc_init(&p->cc, NULL);
     p->initialized = true;
     char *copy = arena_strndup(&p->cc.arena, text, len);
-    p->file = src_add(&p->cc, "t.ob", "", "t.ob", copy, len);
+    p->file = src_add(&p->cc, name, "", name, copy, len);
+    return p;
+}
+
+/* Parses text[0..len) as the file "t.ob". */
+static inline struct parsed *parse_bytes(void **state, const char *text, size_t len)
+{
+    struct parsed *p = add_bytes(state, "t.ob", text, len);
     p->ok = parse_file(&p->cc, p->file);
     return p;
 }
