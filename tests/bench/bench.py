@@ -577,6 +577,40 @@ def linear(a):
     return 0
 
 
+def worst(a):
+    """Every shape at the largest N whose program fits in `a.worst` bytes:
+    wall time and peak RSS of one run each (`obc compile` for the
+    manifest shapes, which only compile builds), sorted by time. The
+    figure a review asks for: the worst input of at most 1 MB."""
+    if not os.access("/usr/bin/time", os.X_OK):
+        sys.exit("bench: --worst needs GNU time (/usr/bin/time, Debian package time)")
+    os.makedirs(a.dir, exist_ok=True)
+    b, rows = Bench(a), []
+    for shape, _n in Bench.SHAPES:
+        size = lambda n: len(b.shape_text(shape, n).encode())
+        lo, hi = 1, 2
+        while size(hi) <= a.worst and hi < 10 ** 7:
+            lo, hi = hi, hi * 2
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            lo, hi = (mid, hi) if size(mid) <= a.worst else (lo, mid)
+        path = os.path.join(a.dir, "worst-%s.ob" % shape)
+        with open(path, "w") as f:
+            f.write(b.shape_text(shape, lo))
+        cmd = ([a.obc, "compile", path, "-o", os.path.join(a.dir, "worst-out-" + shape)]
+               if shape.startswith("manifest_") else [a.obc, "check", path])
+        # GNU time's peak RSS is obc's own (a child of this process would
+        # start from this process's size, which the generated text inflates)
+        r = subprocess.run(["/usr/bin/time", "-f", "%e %M %x"] + cmd, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True)
+        secs, kib, rc = r.stderr.strip().split("\n")[-1].split()
+        rows.append((float(secs), shape, lo, os.path.getsize(path), int(kib) // 1024, int(rc)))
+    print("%-20s %8s %10s %8s %8s %4s" % ("shape", "N", "bytes", "seconds", "MB", "exit"))
+    for secs, shape, n, nbytes, mb, rc in sorted(rows, reverse=True):
+        print("%-20s %8d %10d %8.2f %8d %4d" % (shape, n, nbytes, secs, mb, rc))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--obc", required=True)
@@ -590,9 +624,13 @@ def main():
                     help="only the long-list shapes, at small sizes: fail when instructions per item grow "
                          "more than LIMIT from N to 4N items (make linear)")
     ap.add_argument("--only", metavar="SHAPE,...", help="with --linear: only these shapes")
+    ap.add_argument("--worst", type=int, metavar="BYTES",
+                    help="every shape at the largest size under BYTES: seconds and peak RSS of one run each")
     a = ap.parse_args()
     if a.linear is not None:
         return linear(a)
+    if a.worst is not None:
+        return worst(a)
     if not (a.frontend and a.budgets):
         ap.error("--frontend and --budgets are required")
     b = Bench(a)
