@@ -330,6 +330,9 @@ bool ptrset_add(struct arena *ar, struct ptrset *s, const void *p); /* true when
 void ptrset_add_all(struct arena *ar, struct ptrset *s, const struct vec *v);
 /* Appends `item` to `v` unless `seen` (the set of v's items) has it. */
 void vec_push_new(struct arena *ar, struct vec *v, struct ptrset *seen, void *item);
+/* Appends to `out` the items of `of` that `in` lacks, in the order of
+ * `of`, once each. */
+void vec_missing(struct arena *ar, const struct vec *of, const struct vec *in, struct vec *out);
 
 /* ------------------------------------------------------------------ */
 /* json_out.c: JSON documents (diagnostics, policies, the manifest)     */

@@ -92,17 +92,16 @@ static void check_place(struct obc *cc, struct ptrset *memo, const struct ir_pla
     }
     if (!v->regions.len || v->regions_at.state == IR_REJECTED)
         return;
-    for (size_t i = 0; i < p->regions.len; i++) {
-        const struct ir_region *reg = VEC_GET(const struct ir_region, p->regions, i);
-        if (check_has_item(&v->regions, reg))
-            continue;
+    struct vec missing = {0};
+    vec_missing(&cc->arena, &p->regions, &v->regions, &missing);
+    if (missing.len) {
+        const struct ir_region *reg = missing.items[0];
         struct diag *d = diag_emit(cc, OB6020, r->air_gapped_at.loc, "air-gapped vault '%s' of %s does not exist "
                                    "in %s, where the plan runs", v->d.name, check_rule_words(&cc->arena, r),
                                    reg->d.name);
         diag_note(cc, d, v->regions_at.loc, "vault '%s' has its regions here", v->d.name);
         diag_help(cc, d, "the policy names the vault with $region, the region the rule runs in: add %s to vault "
                          "'%s', or leave out its region so it exists wherever its plans run", reg->d.name, v->d.name);
-        return;
     }
 }
 

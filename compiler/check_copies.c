@@ -58,16 +58,6 @@ static bool first_report(struct copies *c, enum diag_code code, const void *a, c
     return check_first_time(c->a, &c->reported, code, a, b);
 }
 
-/* The items of `of` that `in` lacks, in the order of `of`, once each. */
-static void items_missing(struct arena *a, const struct vec *of, const struct vec *in, struct vec *out)
-{
-    struct ptrset skip = {0};
-    ptrset_add_all(a, &skip, in);
-    for (size_t i = 0; i < of->len; i++)
-        if (ptrset_add(a, &skip, of->items[i]))
-            vec_push(a, out, of->items[i]);
-}
-
 static const struct check_plan *plan_facts(struct copies *c, const struct ir_plan *p)
 {
     return check_plan_facts(c->a, &c->plans, p);
@@ -153,7 +143,7 @@ static void check_vault_regions(struct copies *c, const struct ir_plan *p, const
     if (!ptrset_add_key(c->a, &c->memo, MEMO_VAULT_PLAN, v, p)) /* the same answer for every rule of p */
         return;
     struct vec missing = {0};
-    items_missing(c->a, &p->regions, &v->regions, &missing);
+    vec_missing(c->a, &p->regions, &v->regions, &missing);
     if (!missing.len || !first_report(c, OB6001, v, p))
         return;
     struct diag *d = diag_emit(c->cc, OB6001, r->vault_at.loc,
@@ -183,7 +173,7 @@ static void check_key_region(struct copies *c, const struct ir_vault *v)
         c->have_vault_regions = true;
     }
     struct vec missing = {0};
-    items_missing(c->a, ir_vault_regions_of(&c->vault_regions, v), &k->regions, &missing);
+    vec_missing(c->a, ir_vault_regions_of(&c->vault_regions, v), &k->regions, &missing);
     if (!missing.len)
         return;
     struct diag *d = diag_emit(c->cc, OB6002, first_set(v->key_at.loc, v->d.name_loc),

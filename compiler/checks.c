@@ -49,17 +49,10 @@ const char *check_names_of(struct arena *a, const struct vec *decls, size_t show
     return sb_str(a, &b);
 }
 
+
 /* Messages name accounts and members only: every owner is one of them,
  * and `organization` in a grant or accept list covers every account, so
  * no message lists it among those left out. */
-bool check_has_item(const struct vec *v, const void *x)
-{
-    for (size_t i = 0; i < v->len; i++)
-        if (v->items[i] == x)
-            return true;
-    return false;
-}
-
 const char *check_principal_words(struct arena *a, const struct ir_principal *p)
 {
     if (p->kind == PRIN_ACCOUNT)

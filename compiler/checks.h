@@ -33,7 +33,6 @@ const char *check_names(struct arena *a, const struct vec *decls, size_t shown);
 const char *check_names_of(struct arena *a, const struct vec *decls, size_t shown, size_t total);
 const char *check_principal_words(struct arena *a, const struct ir_principal *p);
 const char *check_rule_words(struct arena *a, const struct ir_rule *r); /* "rule 'r' of plan 'p'" */
-bool check_has_item(const struct vec *v, const void *x); /* pointer equality */
 /* A count with its noun, singular for 1: "1 day", "14 days". */
 const char *check_count(struct arena *a, int64_t n, const char *one, const char *many);
 const char *check_days(struct arena *a, int64_t n); /* check_count(n, "day", "days") */

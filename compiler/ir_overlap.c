@@ -20,14 +20,6 @@
 
 #include <string.h>
 
-static bool has_region(const struct ir_plan *p, const void *r)
-{
-    for (size_t i = 0; i < p->regions.len; i++)
-        if (p->regions.items[i] == r)
-            return true;
-    return false;
-}
-
 bool ir_types_share_pattern(const struct ir_restype *a, const struct ir_restype *b)
 {
     if (a == b || a->is_any || b->is_any)
@@ -158,9 +150,11 @@ static bool entries_may_overlap(const struct ir_sel_entry *a, const struct ir_se
 
 bool ir_plans_may_share_resources(const struct ir_plan *a, const struct ir_plan *b, struct arena *ar)
 {
+    struct ptrset in_b = {0};
+    ptrset_add_all(ar, &in_b, &b->regions);
     bool region = false;
     for (size_t i = 0; i < a->regions.len && !region; i++)
-        region = has_region(b, a->regions.items[i]);
+        region = ptrset_has(&in_b, a->regions.items[i]);
     if (!region)
         return false;
     for (size_t i = 0; i < a->selections.len; i++) {

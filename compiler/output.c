@@ -147,6 +147,18 @@ static int open_error(int dfd, const char *name, int err)
     return err;
 }
 
+/* A directory stream on `fd`; on failure fd is closed and errno kept. */
+static DIR *stream_of(int fd)
+{
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        int err = errno;
+        close(fd);
+        errno = err;
+    }
+    return d;
+}
+
 /* Removes `name` from `pfd`: a directory with the files in it (never
  * following a symbolic link, never descending further), or a file. Best
  * effort: what cannot be removed stays, and a later run tries again. */
@@ -158,11 +170,9 @@ static void remove_entry(int pfd, const char *name)
             unlinkat(pfd, name, 0);
         return;
     }
-    DIR *d = fdopendir(fd);
-    if (!d) {
-        close(fd);
+    DIR *d = stream_of(fd);
+    if (!d)
         return;
-    }
     struct dirent *e;
     while ((e = readdir(d)) != NULL)
         if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
@@ -271,11 +281,9 @@ static void remove_stale(int pfd, const char *base)
     int fd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return;
-    DIR *d = fdopendir(fd);
-    if (!d) {
-        close(fd);
+    DIR *d = stream_of(fd);
+    if (!d)
         return;
-    }
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         long pid;
@@ -302,12 +310,9 @@ static int check_old(int pfd, const char *base, bool *exists)
     if (fd < 0)
         return errno == ENOENT ? 0 : open_error(pfd, base, errno);
     *exists = true;
-    DIR *d = fdopendir(fd);
-    if (!d) {
-        int err = errno;
-        close(fd);
-        return err;
-    }
+    DIR *d = stream_of(fd);
+    if (!d)
+        return errno;
     int err = 0;
     struct dirent *e;
     while (!err && (e = readdir(d)) != NULL) {

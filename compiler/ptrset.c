@@ -102,3 +102,11 @@ void vec_push_new(struct arena *ar, struct vec *v, struct ptrset *seen, void *it
     if (ptrset_add(ar, seen, item))
         vec_push(ar, v, item);
 }
+
+void vec_missing(struct arena *ar, const struct vec *of, const struct vec *in, struct vec *out)
+{
+    struct ptrset skip = {0};
+    ptrset_add_all(ar, &skip, in);
+    for (size_t i = 0; i < of->len; i++)
+        vec_push_new(ar, out, &skip, of->items[i]);
+}
