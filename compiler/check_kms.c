@@ -46,9 +46,12 @@ enum {
 enum { MISSING_MINIMUM = 1, MISSING_ADVICE };
 
 /* A vault that names no key uses the AWS managed aws/backup key; one
- * whose key reference sema rejected is not judged. */
+ * whose key reference sema rejected is not judged, nor an external one
+ * (its key is unknown). */
 static bool uses_aws_managed_key(const struct ir_vault *v)
 {
+    if (v->external)
+        return false;
     if (!v->key)
         return v->key_at.state == IR_ABSENT;
     return v->key->aws_managed;

@@ -195,6 +195,12 @@ struct ir_vault {
     struct ir_attr type_at;
     struct vec share_with;       /* struct ir_principal*: AWS RAM shares (air-gapped) */
     struct ir_attr share_at;
+    bool external;               /* `external = true`, or named by a policy document:
+                                    created and configured outside the program, so its
+                                    key, lock, access policy and (air-gapped) retention
+                                    range are unknown: key and lock are NULL and mean
+                                    nothing, and checks that judge them stay quiet */
+    struct ir_attr external_at;
 };
 
 enum cond_op { COND_EQUALS, COND_NOT_EQUALS, COND_LIKE, COND_NOT_LIKE };
