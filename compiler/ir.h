@@ -318,6 +318,9 @@ struct ir_policy {
     struct vec attach;          /* struct ir_target* */
     struct ir_attr attach_at;
     struct ir_text description;
+    bool document;              /* lowered from a policy document: its attachments are unknown */
+    struct loc inherit_op;      /* document: its first @@append or @@remove (file NULL: none),
+                                   which `obc import` cannot express */
 };
 
 struct ir_org {
