@@ -29,20 +29,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The names of one kind in the printed program, and per base name the
+ * suffix to try next, so that many names of one base stay linear. */
+struct names {
+    struct strmap used; /* name -> itself */
+    struct strmap next; /* base -> unsigned*: the next suffix */
+};
+
 struct printer {
     struct obc *cc;
     struct arena *a;
     const struct ir_program *prog;
     struct strbuf out;
     bool ok;
-    struct strmap taken[DK_COUNT]; /* per kind, the names the printed program declares */
+    struct names taken[DK_COUNT]; /* per kind, the names the printed program declares */
     struct ptrset names;     /* IR object -> const char*: its printed name */
     struct vec plans;        /* struct ir_plan*: in a policy, program order */
     struct vec vaults;       /* struct ir_vault*: used by those plans, program order */
     struct vec selections;   /* struct ir_selection*: selected by those plans, program order */
     struct vec accounts;     /* struct ir_account*: owners of those vaults */
     struct ptrset cron_only; /* rules whose schedule phrase gave another cron */
-    struct ptrset reported;  /* declarations OB1131 was reported for */
+    struct ptrset reported;  /* declarations OB1131 or OB1132 was reported for */
+    struct strmap partitions; /* partition name -> itself: one key per partition for MEMO_ROLE */
 };
 
 enum { NAME_OF = 1, MEMO_ROLE };
@@ -72,7 +80,7 @@ static bool is_identifier(const char *s)
 
 /* An identifier made of `want`, not yet taken (now taken): `want`
  * itself, else with other characters as '_', else with "_2", "_3"... */
-static const char *fresh_name(struct printer *p, struct strmap *taken, const char *want, const char *fallback)
+static const char *fresh_name(struct printer *p, struct names *taken, const char *want, const char *fallback)
 {
     struct strbuf b = {0};
     if (!want || !want[0])
@@ -87,10 +95,18 @@ static const char *fresh_name(struct printer *p, struct strmap *taken, const cha
     const char *base = sb_str(p->a, &b);
     if (is_reserved(base))
         base = arena_printf(p->a, "%s_%s", fallback, base);
-    const char *name = base;
-    for (unsigned n = 2; strmap_get(taken, name); n++)
-        name = arena_printf(p->a, "%s_%u", base, n);
-    strmap_put_new(p->a, taken, name, (void *)name);
+    if (!strmap_put_new(p->a, &taken->used, base, (void *)base))
+        return base;
+    unsigned *n = strmap_get(&taken->next, base);
+    if (!n) {
+        n = arena_alloc(p->a, sizeof *n);
+        *n = 2;
+        strmap_put_new(p->a, &taken->next, base, n);
+    }
+    const char *name;
+    do
+        name = arena_printf(p->a, "%s_%u", base, (*n)++);
+    while (strmap_put_new(p->a, &taken->used, name, (void *)name));
     return name;
 }
 
@@ -151,13 +167,12 @@ static void put_string(struct printer *p, const char *s)
     put(p, "\"");
 }
 
-/* Days in the largest unit that is exact: 1y, 2w, 10d. */
+/* Days as retention is usually said: whole years (365 days) as 1y,
+ * anything else in days (35d; AWS counts days, and 5w reads worse). */
 static void put_days(struct printer *p, int64_t d)
 {
     if (d > 0 && d % 365 == 0)
         putf(p, "%" PRId64 "y", d / 365);
-    else if (d > 0 && d % 7 == 0)
-        putf(p, "%" PRId64 "w", d / 7);
     else
         putf(p, "%" PRId64 "d", d);
 }
@@ -266,21 +281,21 @@ static void print_vault(struct printer *p, const struct ir_vault *v)
     set_name(p, v, name);
     putf(p, "vault %s {\n  external = true\n", name);
     if (strcmp(name, aws) != 0) {
-        put(p, "  name     = ");
+        put(p, "  name = ");
         put_string(p, aws);
         put(p, "\n");
     }
     if (v->owner.kind == PRIN_ACCOUNT && v->owner.account)
-        putf(p, "  owner    = %s\n", name_of(p, v->owner.account));
+        putf(p, "  owner = %s\n", name_of(p, v->owner.account));
     if (v->regions.len == 1)
-        putf(p, "  region   = %s\n", std_name(p, v->regions.items[0]));
+        putf(p, "  region = %s\n", std_name(p, v->regions.items[0]));
     else if (v->regions.len) {
-        put(p, "  region   = ");
+        put(p, "  region = ");
         put_decl_list(p, &v->regions);
         put(p, "\n");
     }
     if (v->air_gapped)
-        put(p, "  type     = logically_air_gapped\n");
+        put(p, "  type = logically_air_gapped\n");
     put(p, "}\n");
 }
 
@@ -296,31 +311,63 @@ static void put_tag(struct printer *p, const char *key)
     put(p, ")");
 }
 
-/* The entry's role ARN: the same in every plan that selects it (a role
- * without an explicit ARN takes the plan's partition). */
-static const char *entry_role(struct printer *p, const struct ir_selection *sel)
+/* A role as the printed program writes it: the name of the standard
+ * library's role with that ARN in the plan's partition (std roles are
+ * built per partition), else role "ARN". */
+static const char *role_text(struct printer *p, const char *arn, const char *partition)
 {
-    if (!sel->role)
-        return NULL;
-    const char *arn = NULL;
+    bool fresh;
+    struct strmap *by_arn = ptrset_memo(p->a, &p->names, MEMO_ROLE, partition ? strmap_get(&p->partitions, partition)
+                                                                              : NULL,
+                                        NULL, sizeof *by_arn, &fresh);
+    if (fresh)
+        for (size_t i = 0; i < p->prog->roles.len; i++) {
+            const struct ir_role *r = p->prog->roles.items[i];
+            if (r->d.from_stdlib && r->d.name)
+                strmap_put_new(p->a, by_arn, role_arn(p->a, r, partition), (void *)r->d.name);
+        }
+    const char *std = strmap_get(by_arn, arn);
+    if (std)
+        return std;
+    struct strbuf saved = p->out;
+    p->out = (struct strbuf){0};
+    put(p, "role ");
+    put_string(p, arn);
+    const char *text = sb_str(p->a, &p->out);
+    p->out = saved;
+    return text;
+}
+
+/* The role of each printed selection, as role_text() writes it: its ARN
+ * must be the same in every plan that selects it (a role without an
+ * explicit ARN takes the plan's partition), else OB1132. One pass over
+ * the plans' selections. */
+static void selection_roles(struct printer *p)
+{
+    struct ptrset arns = {0}; /* selection -> its ARN */
     for (size_t i = 0; i < p->plans.len; i++) {
         const struct ir_plan *pl = p->plans.items[i];
+        const char *partition = plan_partition(pl);
+        strmap_put_new(p->a, &p->partitions, partition, (void *)partition);
         for (size_t j = 0; j < pl->selections.len; j++) {
-            if (pl->selections.items[j] != sel)
+            const struct ir_selection *sel = pl->selections.items[j];
+            if (!sel->role)
                 continue;
-            const char *a = role_arn(p->a, sel->role, plan_partition(pl));
-            if (arn && strcmp(arn, a) != 0) {
+            const char *arn = role_arn(p->a, sel->role, partition);
+            bool added;
+            void **first = ptrset_put(p->a, &arns, 0, sel, NULL, &added);
+            if (added) {
+                *first = (void *)arn;
+                set_name(p, sel, role_text(p, arn, partition));
+            } else if (strcmp(*first, arn) != 0 && ptrset_add(p->a, &p->reported, sel)) {
                 fail(p, OB1132, sel->d.name_loc,
                      "give the selection's role an explicit ARN (role \"arn:...\"), or one selection per partition",
                      "selection '%s' has role ARN '%s' in one plan and '%s' in another (their partitions differ): "
                      "one selection entry of the printed program has one role",
-                     text_safe(p->a, sel->d.name), text_safe(p->a, arn), text_safe(p->a, a));
-                return arn;
+                     text_safe(p->a, sel->d.name), text_safe(p->a, *first), text_safe(p->a, arn));
             }
-            arn = a;
         }
     }
-    return arn;
 }
 
 /* A tags entry's match: tag("K") == "v" or tag("K") in [...], and the
@@ -386,26 +433,23 @@ static void print_match(struct printer *p, const struct ir_sel_entry *e)
 
 static void print_selection(struct printer *p, const struct ir_selection *sel)
 {
-    const char *role = entry_role(p, sel);
+    const char *role = name_of(p, sel); /* selection_roles() */
     for (size_t i = 0; i < sel->entries.len; i++) {
         const struct ir_sel_entry *e = sel->entries.items[i];
         if (!entry_rebuildable(p, sel, e))
             continue;
-        struct strmap *taken = &p->taken[DK_SELECTION];
-        bool plain = is_identifier(e->name) && strlen(e->name) <= AWS_NAME_MAX && !strmap_get(taken, e->name);
+        struct names *taken = &p->taken[DK_SELECTION];
+        bool plain = is_identifier(e->name) && strlen(e->name) <= AWS_NAME_MAX && !strmap_get(&taken->used, e->name);
         const char *name = fresh_name(p, taken, e->name, "selection");
         set_name(p, e, name);
         putf(p, "selection %s {\n", name);
         if (!plain) {
-            put(p, "  name  = ");
+            put(p, "  name = ");
             put_string(p, e->name);
             put(p, "\n");
         }
-        if (role) {
-            put(p, "  role  = role ");
-            put_string(p, role);
-            put(p, "\n");
-        }
+        if (role)
+            putf(p, "  role = %s\n", role);
         put(p, "  match = ");
         print_match(p, e);
         put(p, "\n}\n");
@@ -557,7 +601,7 @@ static void print_copy(struct printer *p, const struct ir_rule *r, const struct 
     put(p, "    }\n");
 }
 
-static void print_rule(struct printer *p, struct strmap *rule_names, const struct ir_rule *r)
+static void print_rule(struct printer *p, struct names *rule_names, const struct ir_rule *r)
 {
     const char *aws = ir_rule_name(r);
     const char *name = fresh_name(p, rule_names, aws, "rule");
@@ -640,11 +684,10 @@ static void print_plan(struct printer *p, const struct ir_plan *pl)
             put_decl_list(p, &pl->scan_types);
             put(p, "\n");
         }
-        put(p, "  scan_role = role ");
-        put_string(p, role_arn(p->a, pl->scan_role, plan_partition(pl)));
-        put(p, "\n");
+        const char *partition = plan_partition(pl);
+        putf(p, "  scan_role = %s\n", role_text(p, role_arn(p->a, pl->scan_role, partition), partition));
     }
-    struct strmap rule_names = {0};
+    struct names rule_names = {0};
     for (size_t i = 0; i < pl->rules.len; i++)
         print_rule(p, &rule_names, pl->rules.items[i]);
     put(p, "}\n");
@@ -687,14 +730,78 @@ static void print_policy(struct printer *p, const struct ir_policy *pol)
     put(p, "]\n}\n");
 }
 
+/* The length of the attribute name of an `  name = value` line (at
+ * indentation `*indent`), or 0 for any other line. */
+static size_t attr_key(const char *line, size_t len, size_t *indent)
+{
+    size_t i = 0;
+    while (i < len && line[i] == ' ')
+        i++;
+    *indent = i;
+    size_t k = i;
+    while (k < len && ((line[k] >= 'a' && line[k] <= 'z') || line[k] == '_'))
+        k++;
+    if (k == i || k + 2 >= len || line[k] != ' ')
+        return 0;
+    size_t e = k;
+    while (e < len && line[e] == ' ')
+        e++;
+    return e < len && line[e] == '=' ? k - i : 0;
+}
+
+/* The printed text with the `=` of consecutive attribute lines of one
+ * block lined up: each run is measured once and written once. */
+static const char *align(struct printer *p, const char *text)
+{
+    struct strbuf out = {0};
+    const char *s = text;
+    while (*s) {
+        size_t indent, width = 0, n = 0;
+        const char *run = s;
+        for (const char *l = s; *l; n++) {
+            const char *nl = strchr(l, '\n');
+            size_t len = nl ? (size_t)(nl - l) : strlen(l), in;
+            size_t key = attr_key(l, len, &in);
+            if (!key || (n && in != indent))
+                break;
+            indent = in;
+            width = key > width ? key : width;
+            l = nl ? nl + 1 : l + len;
+        }
+        if (!n) { /* not an attribute line: as it is */
+            const char *nl = strchr(s, '\n');
+            size_t len = nl ? (size_t)(nl - s) + 1 : strlen(s);
+            sb_putn(p->a, &out, s, len);
+            s += len;
+            continue;
+        }
+        for (size_t i = 0; i < n; i++) {
+            const char *nl = strchr(run, '\n');
+            size_t len = nl ? (size_t)(nl - run) : strlen(run), in;
+            size_t key = attr_key(run, len, &in);
+            const char *eq = strchr(run + in + key, '=');
+            sb_putn(p->a, &out, run, in + key);
+            sb_printf(p->a, &out, "%*s", (int)(width - key + 1), "");
+            sb_putn(p->a, &out, eq, (size_t)(run + len - eq));
+            if (nl)
+                sb_puts(p->a, &out, "\n");
+            run = nl ? nl + 1 : run + len;
+        }
+        s = run;
+    }
+    return sb_str(p->a, &out);
+}
+
 static const char *print_program(struct printer *p)
 {
     p->out = (struct strbuf){0};
     for (size_t k = 0; k < DK_COUNT; k++)
-        p->taken[k] = (struct strmap){0};
+        p->taken[k] = (struct names){0};
     p->names = (struct ptrset){0};
     p->plans = p->vaults = p->selections = p->accounts = (struct vec){0};
+    p->partitions = (struct strmap){0};
     collect(p);
+    selection_roles(p);
     put(p, "# Imported by obc import: every vault is external (created and\n"
            "# configured outside this program).\n"
            "import \"std/aws\"\n\n");
@@ -713,7 +820,7 @@ static const char *print_program(struct printer *p)
         put(p, "\n");
         print_policy(p, p->prog->policies.items[i]);
     }
-    return sb_str(p->a, &p->out);
+    return align(p, sb_str(p->a, &p->out));
 }
 
 /* ---- proof ---------------------------------------------------------- */
