@@ -8,7 +8,8 @@
  * selection per selection entry with its `match` rebuilt from the entry,
  * the plans with their rules (schedules back in their phrase form when
  * one gives exactly the same cron), and one `policy` per document; the
- * names it gives declarations; the import codes OB1130-OB1134.
+ * names it gives declarations (the standard library's role where a
+ * selection's role ARN is that role's); the import codes OB1130-OB1134.
  *
  * Exactness by construction: the printed text is compiled in a fresh
  * compilation, and every policy it emits must equal, as a JSON value, the
@@ -713,7 +714,7 @@ static void print_policy(struct printer *p, const struct ir_policy *pol)
                 labels = ((const struct ir_sel_entry *)sel->entries.items[k])->conditions.len > 0;
         }
     }
-    if (labels) {
+    if (labels && ptrset_add(p->a, &p->reported, pol)) { /* once, however many rounds print it */
         struct diag *d = diag_emit(p->cc, OB1133, pol->d.loc,
                                    "policy '%s': the ids of its tag and condition entries may change: AWS discards "
                                    "them, and obc names them after their tag keys",
