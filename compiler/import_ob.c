@@ -534,17 +534,28 @@ static const char *schedule_phrase(struct arena *a, const char *fields)
     return days.len ? arena_printf(a, "weekly on %s %s", sb_str(a, &days), at) : NULL;
 }
 
+/* The six fields of the rule's cron: the parsed form's text, else the
+ * text inside cron(...). */
+static const char *cron_fields(struct printer *p, const struct ir_rule *r)
+{
+    if (r->cronv && r->cronv->text)
+        return r->cronv->text;
+    size_t n = r->cron ? strlen(r->cron) : 0;
+    if (n > 6 && strncmp(r->cron, "cron(", 5) == 0 && r->cron[n - 1] == ')')
+        return arena_strndup(p->a, r->cron + 5, n - 6);
+    return r->cron ? r->cron : "";
+}
+
 static void print_schedule(struct printer *p, const struct ir_rule *r)
 {
-    const char *phrase = NULL;
-    if (r->cronv && r->cronv->text && !ptrset_has(&p->cron_only, r))
-        phrase = schedule_phrase(p->a, r->cronv->text);
+    const char *fields = cron_fields(p, r);
+    const char *phrase = ptrset_has(&p->cron_only, r) ? NULL : schedule_phrase(p->a, fields);
     put(p, "    schedule = ");
     if (phrase) {
         put(p, phrase);
     } else {
         put(p, "cron(");
-        put_string(p, r->cronv && r->cronv->text ? r->cronv->text : "");
+        put_string(p, fields);
         put(p, ")");
     }
     put(p, "\n");

@@ -668,6 +668,9 @@ static int write_import(const struct cli *cli, const char *text)
  * program that is proved to give the same policies, and writes it. */
 static int import_program(struct obc *cc, const struct cli *cli)
 {
+    if (cli->format == DIAG_FORMAT_JSON && !cli->output_given)
+        return usage_error(cli->cmd, "--format json writes the diagnostics to standard output, where the program "
+                                     "goes too: give -o FILE");
     size_t documents = 0;
     for (size_t i = 0; i < cli->nargs; i++)
         documents += is_document(cli->args[i]);

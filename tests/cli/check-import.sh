@@ -69,6 +69,16 @@ want_rc 2
 want_err 'mix policy documents'
 finish
 
+begin "import --format json needs -o FILE: stdout holds the diagnostics"
+valid_program >p.ob
+run import --format json p.ob
+want_rc 2
+want_err 'give -o FILE'
+run import --format json p.ob -o out.ob
+want_rc 0
+grep -q 'external = true' out.ob || fail "out.ob does not hold the program"
+finish
+
 begin "help import: -o takes a FILE"
 run help import
 want_rc 0
