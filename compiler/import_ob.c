@@ -525,11 +525,15 @@ static const char *schedule_phrase(struct arena *a, const char *fields)
         return d > 0 ? arena_printf(a, "monthly on last %s %s", day_words[d], at) : NULL;
     }
     struct strbuf days = {0};
-    for (char *tok = strtok(f[4], ","); tok; tok = strtok(NULL, ",")) {
+    for (char *tok = f[4]; tok;) {
+        char *comma = strchr(tok, ',');
+        if (comma)
+            *comma = '\0';
         int d = day_number(tok);
         if (d < 0)
             return NULL;
         sb_printf(a, &days, "%s%s", days.len ? ", " : "", day_words[d]);
+        tok = comma ? comma + 1 : NULL;
     }
     return days.len ? arena_printf(a, "weekly on %s %s", sb_str(a, &days), at) : NULL;
 }
