@@ -360,6 +360,12 @@ void json_add_strings(struct json_doc *d, struct cJSON *parent, const char *key,
 /* ------------------------------------------------------------------ */
 /* context.c: the compilation                                           */
 
+/* One --var NAME=VALUE (template.c): NAME is checked by template_name_valid. */
+struct template_var {
+    const char *name;
+    const char *value;
+};
+
 struct obc_options {
     const char *stdlib_dir;  /* read std/... from here instead of the
                                 embedded copy (NULL: embedded) */
@@ -367,6 +373,9 @@ struct obc_options {
                                 (NULL: the directory of each input file) */
     bool no_manifest;
     bool minify;             /* write policies without whitespace */
+    const struct template_var *vars; /* --var, in command-line order (the last
+                                        one of a name wins) */
+    size_t nvars;
 };
 
 struct ir_program;
