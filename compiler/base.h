@@ -111,6 +111,8 @@ struct src_file {
     uint32_t *line_starts; /* offsets of line starts; built lazily */
     size_t nlines;
     bool is_stdlib;       /* embedded standard library file */
+    struct src_file *origin; /* the template this text was rendered from
+                                (template.c), or NULL: name outputs after it */
     struct vec items;     /* struct ast_item*: the parsed top level */
     struct vec imports;   /* struct src_import*: the imports it made that resolved */
 };

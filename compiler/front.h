@@ -172,7 +172,8 @@ bool template_path(const char *path);
  *   - f itself when there is nothing to render;
  *   - a new source named "PATH (rendered with --var)" (or "PATH
  *     (rendered)" when only escapes changed) holding the rendered text,
- *     whose line numbers are those of f (values hold no line break);
+ *     whose line numbers are those of f (values hold no line break)
+ *     and whose `origin` is f (the policy is named after f->path);
  *   - NULL when anything is left that obc cannot render, after ONE
  *     OB1120 at the first such place listing every placeholder.
  * Also reports each --var the text never uses (OB1121) and `$$account`

@@ -327,5 +327,7 @@ struct src_file *template_render(struct obc *cc, struct src_file *f)
     if (!r.changed)
         return f;
     const char *path = arena_printf(&cc->arena, "%s (%s)", f->path, r.substituted ? "rendered with --var" : "rendered");
-    return src_add(cc, path, f->dir, path, sb_str(&cc->arena, &r.out), r.out.len);
+    struct src_file *g = src_add(cc, path, f->dir, path, sb_str(&cc->arena, &r.out), r.out.len);
+    g->origin = f;
+    return g;
 }

@@ -155,6 +155,7 @@ static void test_var_substitutes_raw_text(void **state)
     struct src_file *f = RENDER_VARS(state, "{\"r\": \"${region}\", \"d\": ${days}, \"v\": \"${ var.vault }\"}", vars);
     expect_text(f, "{\"r\": \"eu-west-1\", \"d\": 30, \"v\": \"v\"}");
     assert_string_equal(f->path, "t.json (rendered with --var)");
+    assert_ptr_equal(f->origin, P(state)->file);
     assert_int_not_equal(f->id, P(state)->file->id);
     assert_ptr_equal(src_get(&P(state)->cc, f->id), f);
     assert_int_equal(ndiags(P(state)), 0);
