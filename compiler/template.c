@@ -267,8 +267,10 @@ static void report_left_over(struct render *r)
                                "this policy document is a template: %zu placeholder%s to fill: %s",
                                r->distinct, r->distinct == 1 ? " is left" : "s are left",
                                sb_str(&cc->arena, &list));
-    const char *render_hint = "render the file first, as Terraform does (terraform console, then "
-                              "templatefile(\"FILE\", {...}), or terraform plan's output) and check the result";
+    const char *base = strrchr(r->f->path, '/');
+    const char *render_hint = arena_printf(&cc->arena, "render the file first, as Terraform does (terraform console, "
+                                           "then templatefile(\"%s\", {...})) and check the result",
+                                           base ? base + 1 : r->f->path);
     if (r->nunknown && !r->complex)
         diag_help(cc, d, "pass --var NAME=VALUE for each of %s%s (the value is inserted as written), or %s",
                   sb_str(&cc->arena, &r->unknown), r->nunknown > TEMPLATE_LIST_MAX ? ", ..." : "", render_hint);
