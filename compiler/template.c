@@ -130,6 +130,7 @@ struct render {
     const char *shown[TEMPLATE_LIST_MAX];
     size_t nshown, distinct;
     struct strbuf unknown;    /* "NAME, NAME" of simple placeholders without a --var */
+    struct strmap unknown_seen; /* their distinct names */
     size_t nunknown;
     bool complex;             /* an expression or directive is left */
     /* $$account / $$region */
@@ -174,6 +175,8 @@ static void left_over(struct render *r, size_t start, size_t end, bool closed, c
     r->distinct++;
     if (!name) {
         r->complex = true;
+    } else if (strmap_put_new(a, &r->unknown_seen, name, (void *)name)) {
+        return; /* ${ x } after ${x}: the name is listed already */
     } else if (r->nunknown++ < TEMPLATE_LIST_MAX) {
         if (r->unknown.len)
             sb_puts(a, &r->unknown, ", ");

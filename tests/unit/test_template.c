@@ -107,6 +107,15 @@ static void test_placeholder_without_var(void **state)
     expect_contains(d->help, "templatefile");
 }
 
+static void test_name_listed_once(void **state)
+{
+    struct src_file *f = RENDER(state, "[\"${region}\", \"${ region }\", \"${region}\"]");
+    assert_null(f);
+    expect_only(P(state), OB1120, 2, 11,
+                "this policy document is a template: 2 placeholders are left to fill: ${region}, ${ region }");
+    expect_contains(diag_at(P(state), 0)->help, "for each of region (the value");
+}
+
 static void test_expressions_and_directives(void **state)
 {
     struct src_file *f = RENDER(state, "{\"a\": ${jsonencode(var.regions)},\n"
@@ -341,6 +350,7 @@ int main(void)
         T(test_tpl_file_unescapes),
         T(test_tpl_file_without_syntax_is_itself),
         T(test_placeholder_without_var),
+        T(test_name_listed_once),
         T(test_expressions_and_directives),
         T(test_cloudformation_placeholder),
         T(test_unterminated),
