@@ -8,6 +8,7 @@
 #                   lint, explanations, golden corpus with and without
 #                   ASan+UBSan, stdlib independence, command line, schema
 #                   validation, AWS's documentation examples (examples/aws),
+#                   the real-world policy documents of ../shared (tests/real),
 #                   valgrind on a sample, a 60 s fuzz run
 #   make valgrind-full  valgrind on every corpus case (make check: a sample)
 #   make install    install obc to $(PREFIX)/bin (PREFIX=/usr/local)
@@ -60,7 +61,7 @@ FUZZ_SECONDS          ?= 60
 
 .PHONY: all deps test-deps demo check install uninstall clean regen import-roundtrip bench linear fuzz coverage \
         unit stdlib-lint explanations corpus cli schema aws-examples valgrind fuzz-smoke layers \
-        test corpus-release stdlib-independence valgrind-full
+        test corpus-release stdlib-independence valgrind-full real-corpora
 
 all: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc
@@ -155,7 +156,7 @@ test: test-deps
 check: test-deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc $(BUILD)/asan/obc $(FUZZ_BINS) $(UNIT_BINS)
 	@$(MAKE) --no-print-directory layers unit stdlib-lint explanations corpus import-roundtrip stdlib-independence cli schema \
-	    aws-examples linear valgrind fuzz-smoke
+	    aws-examples real-corpora linear valgrind fuzz-smoke
 	@echo "make check: all passed"
 
 # The cmocka unit tests, built with ASan+UBSan.
@@ -208,6 +209,14 @@ schema:
 # compiles, and equals AWS's JSON when ../shared is present.
 aws-examples:
 	$(PY) tests/check-aws-examples.py $(BUILD)/obc
+
+# obc check on the real-world documents of ../shared (corpus-real and AWS's
+# examples) against the reviewed goldens in tests/real/, the verdicts of
+# SOURCES.md, and the import round trip (tests/check-real-corpora.py;
+# --regen rewrites the goldens for review).
+real-corpora:
+	$(PY) tests/check-real-corpora.py --self-test
+	$(PY) tests/check-real-corpora.py $(BUILD)/obc
 
 # valgrind (memcheck: leaks, uninitialised reads) on a fixed sample: every
 # 4th corpus case and all of corpus/valid/ and corpus/fuzz/ (about 100

@@ -111,6 +111,8 @@ struct src_file {
     uint32_t *line_starts; /* offsets of line starts; built lazily */
     size_t nlines;
     bool is_stdlib;       /* embedded standard library file */
+    struct src_file *origin; /* the template this text was rendered from
+                                (template.c), or NULL: name outputs after it */
     struct vec items;     /* struct ast_item*: the parsed top level */
     struct vec imports;   /* struct src_import*: the imports it made that resolved */
 };
@@ -360,6 +362,12 @@ void json_add_strings(struct json_doc *d, struct cJSON *parent, const char *key,
 /* ------------------------------------------------------------------ */
 /* context.c: the compilation                                           */
 
+/* One --var NAME=VALUE (template.c): NAME is checked by template_name_valid. */
+struct template_var {
+    const char *name;
+    const char *value;
+};
+
 struct obc_options {
     const char *stdlib_dir;  /* read std/... from here instead of the
                                 embedded copy (NULL: embedded) */
@@ -367,6 +375,9 @@ struct obc_options {
                                 (NULL: the directory of each input file) */
     bool no_manifest;
     bool minify;             /* write policies without whitespace */
+    const struct template_var *vars; /* --var, in command-line order (the last
+                                        one of a name wins) */
+    size_t nvars;
 };
 
 struct ir_program;

@@ -156,4 +156,28 @@ const struct json_member *json_find(const struct json_value *obj, const char *ke
 /* "object", "array", "string", "number", "true", "false", "null". */
 const char *json_kind_name(enum json_kind k);
 
+/* ------------------------------------------------------------------ */
+/* template.c: Terraform/CloudFormation template syntax in a policy document */
+
+/* Whether name[0..len) is a placeholder name --var can fill: HCL
+ * identifiers ([A-Za-z_][A-Za-z0-9_-]*) joined by '.' or '::'
+ * ("region", "var.region", "AWS::Region"). */
+bool template_name_valid(const char *name, size_t len);
+/* Whether `path` names a template file (ends in ".tpl"). */
+bool template_path(const char *path);
+/* Run on every policy document before json_read. Finds `${...}` and
+ * `%{...}` in f's text; fills the simple placeholders `${NAME}` from
+ * cc->opts.vars (values inserted as raw text); `$${` and `%%{` are
+ * Terraform's escapes. Returns the text to parse:
+ *   - f itself when there is nothing to render;
+ *   - a new source named "PATH (rendered with --var)" (or "PATH
+ *     (rendered)" when only escapes changed) holding the rendered text,
+ *     whose line numbers are those of f (values hold no line break)
+ *     and whose `origin` is f (the policy is named after f->path);
+ *   - NULL when anything is left that obc cannot render, after ONE
+ *     OB1120 at the first such place listing every placeholder.
+ * Also reports each --var the text never uses (OB1121) and `$$account`
+ * or `$$region` (OB1122). Linear in f->len and the --var values. */
+struct src_file *template_render(struct obc *cc, struct src_file *f);
+
 #endif /* OBC_FRONT_H */

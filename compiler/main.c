@@ -47,6 +47,7 @@ enum option_id {
     OPT_MINIFY = 1u << 7,
     OPT_ROOT = 1u << 8,
     OPT_FOLLOW = 1u << 9,
+    OPT_VAR = 1u << 10,
 };
 
 struct command_spec {
@@ -69,13 +70,13 @@ static const struct command_spec commands[CMD_COUNT] = {
      "when a diagnostic at or above the fail level is reported; otherwise DIR is\n"
      "replaced as a whole by a directory holding exactly the new files. obc does not\n"
      "follow a symbolic link on the way to DIR unless --follow-output-symlink is given.",
-     OPT_OUTPUT | OPT_FOLLOW | DIAG_OPTIONS | OPT_NO_MANIFEST | OPT_MINIFY | OPT_HELP},
+     OPT_OUTPUT | OPT_FOLLOW | DIAG_OPTIONS | OPT_NO_MANIFEST | OPT_MINIFY | OPT_VAR | OPT_HELP},
     {CMD_CHECK, "check", "FILE...",
      "run every check of compile, writing nothing",
      "Reads FILE... and everything they import ('-' reads standard input) and runs\n"
      "every check that compile runs, including the size of the rendered documents,\n"
      "without writing any file.",
-     DIAG_OPTIONS | OPT_NO_MANIFEST | OPT_MINIFY | OPT_HELP},
+     DIAG_OPTIONS | OPT_NO_MANIFEST | OPT_MINIFY | OPT_VAR | OPT_HELP},
     {CMD_IMPORT, "import", "FILE...",
      "print BACKUP_POLICY documents as a .ob program",
      "Reads the policy documents FILE... (.json, .json.tpl, .tpl: one policy per file)\n"
@@ -85,7 +86,7 @@ static const struct command_spec commands[CMD_COUNT] = {
      "values, before it is printed. With -o FILE it replaces FILE in one step\n"
      "instead of writing to standard output. Nothing is printed when the input\n"
      "holds something the language cannot express (OB1130-OB1132).",
-     OPT_OUTPUT | DIAG_OPTIONS | OPT_HELP},
+     OPT_OUTPUT | DIAG_OPTIONS | OPT_VAR | OPT_HELP},
     {CMD_EXPLAIN, "explain", "[CODE]",
      "describe a diagnostic code, or list them all",
      "With CODE (OB2001, ob2001 or 2001), prints its explanation: what is wrong,\n"
@@ -122,6 +123,8 @@ static const struct option_spec options[] = {
     {OPT_MINIFY, 0, "minify", NULL, "write JSON without whitespace: the form AWS counts toward 10,000 characters"},
     {OPT_ROOT, 0, "root", "DIR",
      "imports must name files inside DIR (default: the directory of each input file)"},
+    {OPT_VAR, 0, "var", "NAME=VALUE",
+     "fill the placeholder ${NAME} of a templated policy document with VALUE, as written (repeatable)"},
     {OPT_STDLIB, 0, "stdlib", "DIR", NULL},
     {OPT_HELP, 'h', "help", NULL, "show this help"},
 };
@@ -141,6 +144,8 @@ struct cli {
     bool output_given;    /* -o was given (import: a file, not a directory) */
     const char *stdlib_dir;
     const char *root_dir;
+    struct template_var *vars; /* --var, in order; room for argc */
+    size_t nvars;
     bool help;
     const char **args;    /* operands: files, a code or a command name */
     size_t nargs;
@@ -299,6 +304,33 @@ static int parse_choice(const struct command_spec *cmd, const struct option_spec
     return -1;
 }
 
+/* --var NAME=VALUE: NAME as template_name_valid says; VALUE may be empty
+ * but holds no line break, so a rendered document keeps the line numbers
+ * of the template. */
+static int parse_var(struct cli *cli, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (!eq)
+        return usage_error(cli->cmd, "'--var %s' needs NAME=VALUE, for example --var region=eu-west-1", arg);
+    size_t len = (size_t)(eq - arg);
+    if (!template_name_valid(arg, len))
+        return usage_error(cli->cmd, "'--var %s': '%.*s' is not a placeholder name; expected letters, digits, "
+                           "'_' and '-', starting with a letter or '_', parts joined by '.' or '::' "
+                           "(region, var.region, AWS::Region)", arg, (int)len, arg);
+    if (strpbrk(eq + 1, "\n\r"))
+        return usage_error(cli->cmd, "'--var %.*s': the value holds a line break; write it on one line",
+                           (int)len, arg);
+    struct template_var *v = &cli->vars[cli->nvars++];
+    char *name = malloc(len + 1);
+    if (!name)
+        return usage_error(NULL, "out of memory");
+    memcpy(name, arg, len);
+    name[len] = '\0';
+    v->name = name;
+    v->value = eq + 1;
+    return EXIT_CLEAN;
+}
+
 /* Stores one option's effect in `cli`. Returns 0 or 2 (usage error). */
 static int apply_option(struct cli *cli, const struct option_spec *o, const char *value)
 {
@@ -344,6 +376,8 @@ static int apply_option(struct cli *cli, const struct option_spec *o, const char
     case OPT_ROOT:
         cli->root_dir = value;
         break;
+    case OPT_VAR:
+        return parse_var(cli, value);
     case OPT_HELP:
         cli->help = true;
         break;
@@ -720,6 +754,8 @@ static int run_compilation(const struct cli *cli)
     opts.root_dir = cli->root_dir;
     opts.no_manifest = cli->no_manifest;
     opts.minify = cli->minify;
+    opts.vars = cli->vars;
+    opts.nvars = cli->nvars;
     struct obc cc;
     obc_init(&cc, &opts);
     int rc = compile_guarded(&cc, cli);
@@ -777,7 +813,10 @@ int main(int argc, char **argv)
     cli.color = COLOR_AUTO;
     cli.fail_level = SEV_ERROR;
     cli.args = calloc((size_t)argc, sizeof *cli.args);
-    if (!cli.args) {
+    cli.vars = calloc((size_t)argc, sizeof *cli.vars);
+    if (!cli.args || !cli.vars) {
+        free(cli.args);
+        free(cli.vars);
         fputs("obc: error: out of memory\n", stderr);
         return EXIT_TROUBLE;
     }
@@ -785,5 +824,8 @@ int main(int argc, char **argv)
     if (rc == EXIT_CLEAN)
         rc = run(&cli);
     free(cli.args);
+    for (size_t i = 0; i < cli.nvars; i++)
+        free((char *)cli.vars[i].name);
+    free(cli.vars);
     return check_stdout(rc);
 }

@@ -10,7 +10,8 @@
 #   emit     emit_*.c                           stands on ir, base
 #   sema     schema(.def) sema* symtab lower_* schedule selector
 #                                              stands on front, ir, base
-#   front    ast parse load json_in, grammar/*  stands on base
+#   front    ast parse load json_in template, grammar/*
+#                                              stands on base
 #   ir       ir_* aws_ids key_users cron        stands on base
 #   base     arena source diag* suggest strmap ptrset context json_out
 #
@@ -25,7 +26,7 @@ layer_of() {
         checks.c|check_*.c|checks.h) echo checks ;;
         emit_*.c|emit.h) echo emit ;;
         schema.c|schema.def|sema*.c|symtab.c|lower_*.c|schedule.c|selector.c|sema.h) echo sema ;;
-        ast.c|parse.c|load.c|json_in.c|lexer.l|parser.y|front.h) echo front ;;
+        ast.c|parse.c|load.c|json_in.c|template.c|lexer.l|parser.y|front.h) echo front ;;
         ir_*.c|aws_ids.c|key_users.c|cron.c|ir.h|aws_limits.def) echo ir ;;
         arena.c|source.c|diag*.c|suggest.c|strmap.c|ptrset.c|context.c|json_out.c|base.h|codes.def) echo base ;;
         *) echo unknown ;;

@@ -22,6 +22,7 @@ Directives, in the comment lines at the top of NAME.ob:
   # fires: OB3001 OB3002     the diagnostics must contain [OB3001] and [OB3002]
   # quiet: OB3001            the diagnostics must not contain [OB3001]
   # fail-level: warning      run with --fail-level warning
+  # args: --var region=x     more arguments for obc, split at blanks and commas
   # import-only              not a case: a file other cases import
 
 --regen rewrites NAME.diag (deleted when empty) and the JSON goldens from
@@ -101,7 +102,7 @@ def usage():
 
 # ---- directives ---------------------------------------------------------
 
-DIRECTIVE_KEY = re.compile(r"^(fires|quiet|fail-level):")
+DIRECTIVE_KEY = re.compile(r"^(fires|quiet|fail-level|args):")
 COMMENT_LEAD = re.compile(r"^[ \t]*#[ \t]*")
 
 
@@ -216,6 +217,7 @@ class Case:
         argv = [self.cfg.obc, "compile", self.name + ".ob", "-o", self.out, "--color", "never"]
         if self.fail_level:
             argv += ["--fail-level", self.fail_level]
+        argv += [d[1] for d in self.dirs if d[0] == "args"]
         if self.cfg.stdlib:
             argv += ["--stdlib", self.cfg.stdlib]
         self.timed_out = False

@@ -717,6 +717,19 @@ want_err "obc: error: option '-o' needs a value (DIR)"
 run check -o out p.ob
 want_rc 2
 want_err "obc: error: option '-o' does not apply to 'obc check'"
+run check --var region p.ob
+want_rc 2
+want_err "obc: error: '--var region' needs NAME=VALUE, for example --var region=eu-west-1"
+run check --var 'my region=x' p.ob
+want_rc 2
+want_err "'my region' is not a placeholder name"
+run check --var "region=eu-west-1
+eu-west-2" p.ob
+want_rc 2
+want_err "obc: error: '--var region': the value holds a line break; write it on one line"
+run explain --var region=x
+want_rc 2
+want_err "obc: error: option '--var' does not apply to 'obc explain'"
 run compile
 want_rc 2
 want_err 'obc: error: no input files'
