@@ -367,6 +367,7 @@ struct obc_options {
                                 (NULL: the directory of each input file) */
     bool no_manifest;
     bool minify;             /* write policies without whitespace */
+    bool standalone;         /* a policy document must be complete by itself */
 };
 
 struct ir_program;

@@ -176,7 +176,7 @@ static void emit_lifecycle(struct emitter *e, cJSON *parent, const struct ir_lif
  * OB2006/OB8006 otherwise). */
 static void emit_copy(struct emitter *e, cJSON *copies, const struct ir_plan *plan, const struct ir_copy *copy)
 {
-    const char *arn = vault_arn(e->a, copy->target, copy_region(plan, copy));
+    const char *arn = copy->written_arn ? copy->written_arn : vault_arn(e->a, copy->target, copy_region(plan, copy));
     cJSON *action = json_add_object(&e->doc, copies, arn);
     assign_string(e, action, "target_backup_vault_arn", arn);
     emit_lifecycle(e, action, &copy->lc);
@@ -297,8 +297,13 @@ static void emit_resources_entry(struct emitter *e, cJSON *map, const struct ir_
 {
     cJSON *obj = json_add_object(&e->doc, map, en->name);
     assign_string(e, obj, "iam_role_arn", role);
-    emit_restypes(e, obj, "resource_types", &en->types, partition);
-    if (en->not_types.len)
+    if (en->type_arns.len)
+        assign_strings(e, obj, "resource_types", &en->type_arns);
+    else
+        emit_restypes(e, obj, "resource_types", &en->types, partition);
+    if (en->not_type_arns.len)
+        assign_strings(e, obj, "not_resource_types", &en->not_type_arns);
+    else if (en->not_types.len)
         emit_restypes(e, obj, "not_resource_types", &en->not_types, partition);
     emit_conditions(e, obj, &en->conditions);
 }

@@ -195,6 +195,10 @@ struct ir_vault {
     struct ir_attr type_at;
     struct vec share_with;       /* struct ir_principal*: AWS RAM shares (air-gapped) */
     struct ir_attr share_at;
+    bool external;               /* created and configured outside this program (a vault
+                                    a policy document names): its key, lock, access policy
+                                    and air-gapped retention range are unknown, and checks
+                                    that need them stay quiet */
 };
 
 enum cond_op { COND_EQUALS, COND_NOT_EQUALS, COND_LIKE, COND_NOT_LIKE };
@@ -212,6 +216,10 @@ struct ir_sel_entry {
     struct vec tag_values;     /* const char* */
     struct vec types;          /* struct ir_restype*: resource_types */
     struct vec not_types;      /* struct ir_restype*: not_resource_types */
+    struct vec type_arns;      /* const char*: resource_types as a policy document wrote
+                                  them (a resource's own ARN is narrower than its type);
+                                  empty: the types' patterns */
+    struct vec not_type_arns;  /* the same for not_resource_types */
     struct vec conditions;     /* struct ir_condition* */
     struct loc loc;            /* the and-group in the match expression */
     struct ir_tag_reqs *tag_reqs; /* ir_overlap.c's cache; NULL until first used */
@@ -245,6 +253,8 @@ struct ir_copy {
     struct loc loc;
     struct ir_vault *target;
     struct loc target_loc;
+    const char *written_arn;     /* the target ARN as a policy document wrote it ($region
+                                    kept); NULL: built from the target vault */
     struct ir_lifecycle lc;
 };
 
@@ -312,6 +322,8 @@ struct ir_policy {
     struct vec attach;          /* struct ir_target* */
     struct ir_attr attach_at;
     struct ir_text description;
+    bool document;              /* read from a policy document: its attachments are
+                                   unknown, so checks that need them stay quiet */
 };
 
 struct ir_org {

@@ -662,3 +662,39 @@ void load_text(struct obc *cc, const char *name, const char *text, size_t len)
     L.root_shown[f->id] = root_shown;
     visit(&L, f, LOC_NONE);
 }
+
+struct src_file *load_document(struct obc *cc, const char *path, FILE *err)
+{
+    struct loader L;
+    loader_init(&L, cc);
+    char *text = NULL;
+    size_t len = 0;
+    int e;
+    const char *shown = path;
+    if (strcmp(path, "-") == 0) {
+        e = src_read_stream(&cc->arena, stdin, &text, &len);
+        if (!e && len > LIMIT_FILE_BYTES)
+            e = EFBIG;
+        shown = "<stdin>";
+    } else {
+        int fd;
+        struct src_stat st;
+        e = src_open(path, SRC_REGULAR, &fd, &st);
+        if (!e) {
+            e = src_read_fd(&cc->arena, fd, (size_t)st.size, LIMIT_FILE_BYTES, &text, &len);
+            close(fd);
+        }
+    }
+    if (e) {
+        input_error(err, shown, e);
+        return NULL;
+    }
+    const char *d = strcmp(path, "-") == 0 ? "" : dir_of(&cc->arena, path);
+    struct src_file *f = src_add(cc, shown, d, strcmp(path, "-") == 0 ? "<stdin>" : real_key(&cc->arena, path),
+                                 text, len);
+    L.state[f->id] = DONE;
+    struct src_file *std = open_std(&L, "aws");
+    if (std && L.state[std->id] == UNSEEN)
+        visit(&L, std, LOC_NONE);
+    return f;
+}
