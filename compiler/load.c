@@ -663,20 +663,33 @@ void load_text(struct obc *cc, const char *name, const char *text, size_t len)
     visit(&L, f, LOC_NONE);
 }
 
-struct src_file *load_document(struct obc *cc, const char *path, FILE *err)
+/* Adds a policy document (not parsed: json_in.c reads it) and loads the
+ * standard library beside it. */
+static struct src_file *add_document(struct obc *cc, const char *shown, const char *dir, const char *key,
+                                     const char *text, size_t len)
 {
     struct loader L;
     loader_init(&L, cc);
+    struct src_file *f = src_add(cc, shown, dir, key, text, len);
+    L.state[f->id] = DONE;
+    struct src_file *std = open_std(&L, "aws");
+    if (std && L.state[std->id] == UNSEEN)
+        visit(&L, std, LOC_NONE);
+    return f;
+}
+
+struct src_file *load_document(struct obc *cc, const char *path, FILE *err)
+{
     char *text = NULL;
     size_t len = 0;
     int e;
-    const char *shown = path;
-    if (strcmp(path, "-") == 0) {
+    bool in = strcmp(path, "-") == 0;
+    if (in) {
         e = src_read_stream(&cc->arena, stdin, &text, &len);
         if (!e && len > LIMIT_FILE_BYTES)
             e = EFBIG;
-        shown = "<stdin>";
     } else {
+        /* as load_program reads a file named on the command line */
         int fd;
         struct src_stat st;
         e = src_open(path, SRC_REGULAR, &fd, &st);
@@ -686,15 +699,14 @@ struct src_file *load_document(struct obc *cc, const char *path, FILE *err)
         }
     }
     if (e) {
-        input_error(err, shown, e);
+        input_error(err, in ? "<stdin>" : path, e);
         return NULL;
     }
-    const char *d = strcmp(path, "-") == 0 ? "" : dir_of(&cc->arena, path);
-    struct src_file *f = src_add(cc, shown, d, strcmp(path, "-") == 0 ? "<stdin>" : real_key(&cc->arena, path),
-                                 text, len);
-    L.state[f->id] = DONE;
-    struct src_file *std = open_std(&L, "aws");
-    if (std && L.state[std->id] == UNSEEN)
-        visit(&L, std, LOC_NONE);
-    return f;
+    return add_document(cc, in ? "<stdin>" : path, in ? "" : dir_of(&cc->arena, path),
+                        in ? "<stdin>" : real_key(&cc->arena, path), text, len);
+}
+
+struct src_file *load_document_text(struct obc *cc, const char *name, const char *text, size_t len)
+{
+    return add_document(cc, name, dir_of(&cc->arena, name), name, arena_strndup(&cc->arena, text, len), len);
 }
