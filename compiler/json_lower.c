@@ -221,17 +221,19 @@ static bool expect_object(struct jl *L, const struct json_value *v, const char *
     return false;
 }
 
+/* A key a complete policy needs is missing at `path` (NULL: the top). */
 static void note_missing(struct jl *L, struct loc at, const char *path, const char *key)
 {
     if (L->standalone) {
-        struct diag *d = diag_emit(L->cc, OB1115, at, "%s has no \"%s\"", path, key);
+        struct diag *d = diag_emit(L->cc, OB1115, at, "%s has no \"%s\"", path ? path : "the document", key);
         diag_help(L->cc, d, "a stand-alone policy needs \"%s\"; without --standalone a partial policy is a note", key);
         return;
     }
     if (L->missing++ == 0)
         L->missing_at = at;
     if (L->missing <= 5)
-        sb_printf(L->a, &L->missing_text, "%s%s.%s", L->missing > 1 ? ", " : "", path, key);
+        sb_printf(L->a, &L->missing_text, "%s%s%s%s", L->missing > 1 ? ", " : "", path ? path : "",
+                  path ? "." : "", key);
 }
 
 /* Walks a fixed-key node: every key must be one of policy_keys.def's
@@ -404,8 +406,11 @@ static bool get_value(struct jl *L, enum pkey k, const struct json_member *m, st
         }
         break;
     case PV_INT:
-        if (v->kind == JSON_STRING || v->kind == JSON_NUMBER)
-            return (out->ok = read_int(L, v, &out->num)) || !(out->rejected = true);
+        if (v->kind == JSON_STRING || v->kind == JSON_NUMBER) {
+            out->ok = read_int(L, v, &out->num); /* reports what is wrong */
+            out->rejected = !out->ok;
+            return out->ok;
+        }
         break;
     case PV_BOOL:
         if (v->kind == JSON_TRUE || v->kind == JSON_FALSE) {
@@ -1256,10 +1261,12 @@ struct ir_policy *json_lower(struct obc *cc, struct ir_program *prog, struct src
         return pol;
     }
     struct slots root;
-    walk_node(L, doc, PN_ROOT, doc->loc, "the document", &root);
+    walk_node(L, doc, PN_ROOT, doc->loc, NULL, &root);
     pol->plans_at = (struct ir_attr){IR_SET, plans->value->loc};
     struct vec ps = {0};
     map_entries(L, plans, &ps);
+    if (plans->value->kind == JSON_OBJECT && ps.len == 0)
+        note_missing(L, plans->key->loc, NULL, "plans (one plan at least)");
     for (size_t i = 0; i < ps.len; i++)
         jl_plan(L, ps.items[i]);
     if (L->missing) {
