@@ -31,6 +31,9 @@ struct ir_program *obc_analyze_document(struct obc *cc, struct src_file *f)
 {
     if (cc->diag.errors) /* the standard library did not load */
         return NULL;
+    /* a document says nothing of the accounts, keys and vaults the
+     * manifest sets up: it has none */
+    cc->opts.no_manifest = true;
     struct json_value *doc = json_read(cc, f);
     if (!doc)
         return NULL;

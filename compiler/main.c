@@ -650,7 +650,7 @@ static int run_one(const struct cli *cli, const char *document)
     struct obc_options opts = {0};
     opts.stdlib_dir = cli->stdlib_dir;
     opts.root_dir = cli->root_dir;
-    opts.no_manifest = cli->no_manifest || document;
+    opts.no_manifest = cli->no_manifest; /* a document has none (obc_analyze_document) */
     opts.minify = cli->minify;
     opts.standalone = cli->standalone;
     struct obc cc;
