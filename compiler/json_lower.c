@@ -739,8 +739,10 @@ static bool glob(const char *pat, const char *s)
 }
 
 /* The std resource type an ARN of resource_types names: "*" is `any`;
- * else the partition must be one, and the rest is matched against each
- * type's patterns (a pattern itself, or a resource it covers). */
+ * else the partition must be one, and the rest must be one of the types'
+ * patterns. A resource's own ARN, which a pattern covers, is reported
+ * with the pattern to write: backup policies take the documented
+ * patterns only [S1, spec 1.4]. */
 static struct ir_restype *restype_of(struct jl *L, const struct json_value *x)
 {
     const char *arn = x->text;
@@ -756,17 +758,26 @@ static struct ir_restype *restype_of(struct jl *L, const struct json_value *x)
         if (colon && strmap_get(&L->partitions, arena_strndup(L->a, arn + 4, (size_t)(colon - arn - 4))))
             rest = colon + 1;
     }
-    if (rest) {
-        for (size_t i = 0; i < prog->restypes.len; i++) {
-            struct ir_restype *t = prog->restypes.items[i];
-            for (size_t j = 0; j < t->arns.len; j++) {
-                const char *pat = t->arns.items[j];
-                if (strcmp(pat, "*") != 0 && (strcmp(pat, rest) == 0 || glob(pat, rest)))
-                    return t;
-            }
+    const char *covering = NULL;
+    for (size_t i = 0; rest && i < prog->restypes.len; i++) {
+        struct ir_restype *t = prog->restypes.items[i];
+        for (size_t j = 0; j < t->arns.len; j++) {
+            const char *pat = t->arns.items[j];
+            if (strcmp(pat, "*") != 0 && strcmp(pat, rest) == 0)
+                return t;
+            if (!covering && strcmp(pat, "*") != 0 && glob(pat, rest))
+                covering = pat;
         }
     }
-    struct diag *d = diag_emit(L->cc, OB1116, contents_loc(x), "\"%s\" is not a resource type AWS Backup knows", arn);
+    struct diag *d;
+    if (covering) {
+        d = diag_emit(L->cc, OB1116, contents_loc(x), "\"%s\" is the ARN of one resource; backup policies select "
+                      "by resource type", arn);
+        diag_help(L->cc, d, "write the type's pattern \"%.*s%s\" and narrow the selection with conditions on tags",
+                  (int)(rest - arn), arn, covering);
+        return NULL;
+    }
+    d = diag_emit(L->cc, OB1116, contents_loc(x), "\"%s\" is not a resource type AWS Backup knows", arn);
     diag_help(L->cc, d, "write an ARN pattern of a supported type, as in \"arn:aws:ec2:*:*:volume/*\", or \"*\"");
     return NULL;
 }

@@ -147,7 +147,7 @@ static void resource_types_by_arn(void **state)
         "{\"plans\": {\"daily\": {\"regions\": {\"@@assign\": [\"us-gov-west-1\"]}, \"rules\": {\"r\": {" SCHEDULE ", "
         VAULT "}}, \"selections\": {\"resources\": {\"s\": {\"iam_role_arn\": {\"@@assign\": "
         "\"arn:aws-us-gov:iam::$account:role/backup\"}, \"resource_types\": {\"@@assign\": [\"*\", "
-        "\"arn:aws-us-gov:ec2:*:*:volume/*\", \"arn:aws-us-gov:dynamodb:us-gov-west-1:111122223333:table/t\"]}}}}}}}";
+        "\"arn:aws-us-gov:ec2:*:*:volume/*\", \"arn:aws-us-gov:dynamodb:*:*:table/*\"]}}}}}}}";
     struct ir_program *prog = check_json(c, false, json);
     assert_int_equal(c->cc.diag.errors, 0);
     const struct ir_selection *sel = VEC_GET(struct ir_plan, prog->plans, 0)->selections.items[0];
@@ -157,6 +157,20 @@ static void resource_types_by_arn(void **state)
     assert_string_equal(VEC_GET(struct ir_restype, e->types, 1)->d.name, "ebs");
     assert_string_equal(VEC_GET(struct ir_restype, e->types, 2)->d.name, "dynamodb");
     assert_int_equal(e->type_arns.len, 3); /* written back as the document had them */
+}
+
+/* A resource's own ARN is not a type: the help names the type's pattern. */
+static void resource_arn_is_not_a_type(void **state)
+{
+    struct compiled *c = *state;
+    const char *json =
+        "{\"plans\": {\"daily\": {\"regions\": {\"@@assign\": [\"eu-west-1\"]}, \"rules\": {\"r\": {" SCHEDULE ", "
+        VAULT "}}, \"selections\": {\"resources\": {\"s\": {" ROLE ", \"resource_types\": {\"@@assign\": "
+        "[\"arn:aws:dynamodb:eu-west-1:111122223333:table/orders\"]}}}}}}}";
+    check_json(c, false, json);
+    const struct diag *d = one_diag(c, OB1116);
+    assert_non_null(strstr(d->help, "\"arn:aws:dynamodb:*:*:table/*\""));
+    assert_int_equal(c->cc.diag.errors, 1);
 }
 
 /* The first of two equal keys is read; the second is OB1105. */
@@ -287,6 +301,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(wrong_number_is_rejected_once, compiled_setup, compiled_teardown),
         cmocka_unit_test_setup_teardown(copy_targets, compiled_setup, compiled_teardown),
         cmocka_unit_test_setup_teardown(resource_types_by_arn, compiled_setup, compiled_teardown),
+        cmocka_unit_test_setup_teardown(resource_arn_is_not_a_type, compiled_setup, compiled_teardown),
         cmocka_unit_test_setup_teardown(duplicate_key, compiled_setup, compiled_teardown),
         cmocka_unit_test_setup_teardown(misspelt_key_does_not_cascade, compiled_setup, compiled_teardown),
         cmocka_unit_test_setup_teardown(one_append_warning_per_document, compiled_setup, compiled_teardown),
