@@ -361,6 +361,13 @@ static bool get_value(struct jl *L, enum pkey k, const struct json_member *m, st
                 out->rejected = true;
                 return false;
             }
+            if (op && strcmp(op->key->text, t) == 0) {
+                struct diag *d = diag_emit(L->cc, OB1105, x->key->loc, "key \"%s\" appears twice", t);
+                diag_note(L->cc, d, op->key->loc, "first here");
+                diag_help(L->cc, d, "AWS rejects a policy with duplicate keys: keep one of them");
+                out->rejected = true;
+                return false;
+            }
             if (op) {
                 struct diag *d = diag_emit(L->cc, OB1104, x->key->loc, "\"%s\" has two value operators, %s and %s",
                                            ks->key, op->key->text, t);
@@ -872,24 +879,22 @@ static struct ir_selection *lower_selection_entry(struct jl *L, const struct jso
     e->loc = member_loc(m);
     sel->match_at = (struct ir_attr){IR_SET, m->value->loc};
     if (resources) {
-        struct vec items = {0};
-        struct ir_attr at = {0};
-        list_of(L, &sl, PK_SR_TYPES, &items, &at);
-        list_of(L, &sl, PK_SR_NOT_TYPES, &items, &at);
-        size_t ntypes = 0;
-        struct jv jv;
-        if (sl.m[PK_SR_TYPES] && get_value(L, PK_SR_TYPES, sl.m[PK_SR_TYPES], &jv))
-            ntypes = jv.v->items.len;
-        for (size_t i = 0; i < items.len; i++) {
-            struct ir_restype *t = restype_of(L, items.items[i]);
-            if (!t) {
+        for (int not = 0; not < 2; not++) {
+            struct vec items = {0};
+            struct ir_attr at = {0};
+            if (list_of(L, &sl, not ? PK_SR_NOT_TYPES : PK_SR_TYPES, &items, &at) == IR_REJECTED)
                 sel->match_at.state = IR_REJECTED;
-                continue;
+            for (size_t i = 0; i < items.len; i++) {
+                const struct json_value *x = items.items[i];
+                struct ir_restype *t = restype_of(L, x);
+                if (!t) {
+                    sel->match_at.state = IR_REJECTED;
+                    continue;
+                }
+                t->d.used = true;
+                vec_push(L->a, not ? &e->not_types : &e->types, t);
+                vec_push(L->a, not ? &e->not_type_arns : &e->type_arns, (void *)x->text);
             }
-            t->d.used = true;
-            vec_push(L->a, i < ntypes ? &e->types : &e->not_types, t);
-            vec_push(L->a, i < ntypes ? &e->type_arns : &e->not_type_arns,
-                     (void *)VEC_GET(const struct json_value, items, i)->text);
         }
         lower_conditions(L, sl.m[PK_SR_CONDITIONS], arena_printf(L->a, "%s.conditions", path), e);
     } else {
