@@ -365,8 +365,7 @@ static bool get_value(struct jl *L, enum pkey k, const struct json_member *m, st
                 struct diag *d = diag_emit(L->cc, OB1105, x->key->loc, "key \"%s\" appears twice", t);
                 diag_note(L->cc, d, op->key->loc, "first here");
                 diag_help(L->cc, d, "AWS rejects a policy with duplicate keys: keep one of them");
-                out->rejected = true;
-                return false;
+                continue; /* the first is read, as for any other key */
             }
             if (op) {
                 struct diag *d = diag_emit(L->cc, OB1104, x->key->loc, "\"%s\" has two value operators, %s and %s",
