@@ -58,7 +58,7 @@ VARIANT_CC_cov        := $(CC)
 VARIANT_CC_fuzz       := clang
 FUZZ_SECONDS          ?= 60
 
-.PHONY: all deps test-deps demo check install uninstall clean regen bench linear fuzz coverage \
+.PHONY: all deps test-deps demo check install uninstall clean regen import-roundtrip bench linear fuzz coverage \
         unit stdlib-lint explanations corpus cli schema aws-examples valgrind fuzz-smoke layers \
         test corpus-release stdlib-independence valgrind-full
 
@@ -149,12 +149,12 @@ UNIT_BINS := $(patsubst tests/unit/test_%.c,$(BUILD)/asan/test_%,$(UNIT_SRCS))
 # of `make bench`. Timeouts (OBC_TIMEOUT) only stop a run that hangs.
 test: test-deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc $(UNIT_BINS)
-	@$(MAKE) --no-print-directory unit corpus-release
+	@$(MAKE) --no-print-directory unit corpus-release import-roundtrip
 	@echo "make test: all passed (make check runs everything)"
 
 check: test-deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc $(BUILD)/asan/obc $(FUZZ_BINS) $(UNIT_BINS)
-	@$(MAKE) --no-print-directory layers unit stdlib-lint explanations corpus stdlib-independence cli schema \
+	@$(MAKE) --no-print-directory layers unit stdlib-lint explanations corpus import-roundtrip stdlib-independence cli schema \
 	    aws-examples linear valgrind fuzz-smoke
 	@echo "make check: all passed"
 
@@ -180,6 +180,11 @@ corpus: corpus-release
 corpus-release:
 	tests/check-code-coverage.sh
 	tests/run-corpus.py $(BUILD)/obc
+
+# obc import on every program of corpus/ and examples/ that compiles: the
+# printed program must compile to the same policies (JSON values).
+import-roundtrip:
+	tests/import-roundtrip.py $(BUILD)/obc
 
 # The corpus with a resource type and a Region added to a copy of stdlib/:
 # no golden may change but the added type's line in tag-only manifests.

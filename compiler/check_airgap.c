@@ -130,7 +130,7 @@ static void check_source_key(struct obc *cc, const struct ir_program *prog, cons
                              const struct ir_rule *r)
 {
     const struct ir_vault *v = r->vault, *lag = r->air_gapped_vault;
-    if (!v || !lag || !lag->air_gapped || v->air_gapped || v->key_at.state == IR_REJECTED || v->external ||
+    if (!v || !lag || !lag->air_gapped || v->air_gapped || v->external || v->key_at.state == IR_REJECTED ||
         (v->key && !v->key->aws_managed))
         return;
     struct vec types = {0}, partial = {0};

@@ -470,8 +470,8 @@ static void check_accepts(struct copies *c, const struct ir_plan *p, const struc
                           const struct ir_copy *cp)
 {
     const struct ir_vault *t = cp->target;
-    if (t->accept_at.state == IR_REJECTED || /* lowered without the bad entries */
-        t->external) /* its access policy is unknown */
+    if (t->accept_at.state == IR_REJECTED /* lowered without the bad entries */
+        || t->external)                   /* its access policy is configured elsewhere */
         return;
     struct vec refused = {0};
     refused_sources(c, p, r, t, &refused);

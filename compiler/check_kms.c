@@ -46,9 +46,12 @@ enum {
 enum { MISSING_MINIMUM = 1, MISSING_ADVICE };
 
 /* A vault that names no key uses the AWS managed aws/backup key; one
- * whose key reference sema rejected is not judged. */
+ * whose key reference sema rejected is not judged, nor an external one
+ * (its key is unknown). */
 static bool uses_aws_managed_key(const struct ir_vault *v)
 {
+    if (v->external)
+        return false;
     if (!v->key)
         return v->key_at.state == IR_ABSENT;
     return v->key->aws_managed;
@@ -507,9 +510,9 @@ static void check_copy(struct kms *m, const struct ir_plan *p, const struct ir_r
 {
     if (!copy_checked_here(m, p, r, c) || !ir_copy_cross_account(r->vault, c->target))
         return;
-    /* the keys of a vault a policy document names, and of the resources it
-     * selects, are unknown: nothing to judge */
-    if (r->vault->external || c->target->external)
+    /* a policy document says nothing of the keys of its vaults or of the
+     * resources it selects: nothing to judge */
+    if (p->policies.len && VEC_GET(const struct ir_policy, p->policies, 0)->document)
         return;
     check_copy_into_managed(m, p, r, c);
     check_source_keys(m, p, r, c);

@@ -27,23 +27,32 @@ struct ir_program *obc_analyze(struct obc *cc)
     return prog;
 }
 
-struct ir_program *obc_analyze_document(struct obc *cc, struct src_file *f)
+struct ir_program *obc_analyze_documents(struct obc *cc, struct src_file *const *files, size_t n)
 {
     if (cc->diag.errors) /* the standard library did not load */
         return NULL;
     /* a document says nothing of the accounts, keys and vaults the
      * manifest sets up: it has none */
     cc->opts.no_manifest = true;
-    struct json_value *doc = json_read(cc, f);
-    if (!doc)
+    struct json_value **docs = arena_alloc(&cc->arena, (n ? n : 1) * sizeof *docs);
+    for (size_t i = 0; i < n; i++)
+        docs[i] = json_read(cc, files[i]);
+    if (cc->diag.errors) /* a document is no JSON: nothing to lower */
         return NULL;
     struct ir_program *prog = sema_run(cc);
     cc->prog = prog;
-    json_lower(cc, prog, f, doc, cc->opts.standalone);
+    for (size_t i = 0; i < n; i++)
+        json_lower(cc, prog, files[i], docs[i], cc->opts.standalone);
     checks_run(cc, prog);
     emit_check_sizes(cc, prog);
-    emit_check_document_size(cc, f, json_minified_chars(f->text, f->len));
+    for (size_t i = 0; i < n; i++)
+        emit_check_document_size(cc, files[i], json_minified_chars(files[i]->text, files[i]->len));
     return prog;
+}
+
+struct ir_program *obc_analyze_document(struct obc *cc, struct src_file *f)
+{
+    return obc_analyze_documents(cc, &f, 1);
 }
 
 /* The document as written (pretty, or minified with --minify). Out of

@@ -18,11 +18,25 @@ struct ir_program *obc_analyze(struct obc *cc);
  * the same checks, and the size of the document as written. Sets
  * opts.no_manifest: obc_emit then renders the policy alone. */
 struct ir_program *obc_analyze_document(struct obc *cc, struct src_file *f);
+/* The same for several documents lowered into one program, one policy
+ * each (obc import). */
+struct ir_program *obc_analyze_documents(struct obc *cc, struct src_file *const *files, size_t n);
 /* Renders every policy and the manifest into `out` (struct out_file*),
  * sorted by file name. Run only when obc_analyze found no errors;
  * may report policy-level errors itself (e.g. size). */
 bool obc_emit(struct obc *cc, struct vec *out);
 #define MANIFEST_FILE "obc.manifest.json"
+
+/* ------------------------------------------------------------------ */
+/* import_ob.c: `obc import`                                           */
+
+/* Prints `prog` (analysed without errors: a program lowered from policy
+ * documents, or compiled from .ob files) as one .ob program whose
+ * policies are the same JSON values, proved by compiling the text in a
+ * fresh compilation. Sets *text (in cc's arena) and returns true; or
+ * reports why not (OB1130-OB1134) and returns false. */
+struct ir_program;
+bool import_print(struct obc *cc, const struct ir_program *prog, const char **text);
 
 
 /* ------------------------------------------------------------------ */
@@ -53,6 +67,11 @@ struct out_options {
  *     creating, locking or switching it. */
 int out_write_all(const char *dir, const struct out_file *files, size_t n,
                   const struct out_options *opts, const char **failed);
+/* Replaces the file `path` with `len` bytes of `data` in one step (a new
+ * file renamed over it), following no symbolic link. Returns 0 or an
+ * errno value: ELOOP for a link on the way or at `path`, EISDIR when
+ * `path` exists and is not a regular file. */
+int out_write_file(const char *path, const char *data, size_t len);
 
 
 #endif /* OBC_DRIVER_H */

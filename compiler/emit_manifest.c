@@ -869,6 +869,12 @@ static void emit_vault(struct manifest *m, cJSON *list, const struct ir_vault *v
     json_add_string(&m->doc, obj, "name", vault_name(v));
     json_add_string(&m->doc, obj, "declaration", v->d.name);
     json_add_string(&m->doc, obj, "arn", vault_arn(m->a, v, region));
+    if (v->external) { /* required here, created and configured elsewhere */
+        json_add_bool(&m->doc, obj, "external", true);
+        if (v->air_gapped)
+            json_add_string(&m->doc, obj, "type", "logically_air_gapped");
+        return;
+    }
     /* an air-gapped vault without a key of its own: an AWS owned key [B26] */
     json_add_string(&m->doc, obj, "encryption_key",
                     v->air_gapped && !v->key ? "aws_owned" : vault_key_ref(m, v, region));

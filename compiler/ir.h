@@ -195,10 +195,12 @@ struct ir_vault {
     struct ir_attr type_at;
     struct vec share_with;       /* struct ir_principal*: AWS RAM shares (air-gapped) */
     struct ir_attr share_at;
-    bool external;               /* created and configured outside this program (a vault
-                                    a policy document names): its key, lock, access policy
-                                    and air-gapped retention range are unknown, and checks
-                                    that need them stay quiet */
+    bool external;               /* `external = true`, or named by a policy document:
+                                    created and configured outside the program, so its
+                                    key, lock, access policy and (air-gapped) retention
+                                    range are unknown: key and lock are NULL and mean
+                                    nothing, and checks that judge them stay quiet */
+    struct ir_attr external_at;
 };
 
 enum cond_op { COND_EQUALS, COND_NOT_EQUALS, COND_LIKE, COND_NOT_LIKE };
@@ -217,8 +219,8 @@ struct ir_sel_entry {
     struct vec types;          /* struct ir_restype*: resource_types */
     struct vec not_types;      /* struct ir_restype*: not_resource_types */
     struct vec type_arns;      /* const char*: resource_types as a policy document wrote
-                                  them (a resource's own ARN is narrower than its type);
-                                  empty: the types' patterns */
+                                  them (its partition's spelling); empty: the types'
+                                  patterns */
     struct vec not_type_arns;  /* the same for not_resource_types */
     struct vec conditions;     /* struct ir_condition* */
     struct loc loc;            /* the and-group in the match expression */
@@ -322,8 +324,9 @@ struct ir_policy {
     struct vec attach;          /* struct ir_target* */
     struct ir_attr attach_at;
     struct ir_text description;
-    bool document;              /* read from a policy document: its attachments are
-                                   unknown, so checks that need them stay quiet */
+    bool document;              /* lowered from a policy document: its attachments are unknown */
+    struct loc inherit_op;      /* document: its first @@append or @@remove (file NULL: none),
+                                   which `obc import` cannot express */
 };
 
 struct ir_org {

@@ -302,6 +302,7 @@ static void list_op_seen(struct jl *L, const char *op, struct loc at)
     if (L->list_op_seen)
         return;
     L->list_op_seen = true;
+    L->pol->inherit_op = at; /* obc import cannot express it */
     struct diag *d = diag_emit(L->cc, OB1108, at, "%s is checked like @@assign: policy inheritance is not "
                                "evaluated yet", op);
     diag_help(L->cc, d, "obc checks this document as if %s assigned its list; the effective policy of an account "

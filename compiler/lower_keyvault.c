@@ -231,6 +231,42 @@ static void lower_air_gapped(struct sema *s, const struct block *b, struct ir_va
     }
 }
 
+/* OB2011: an attribute or block that configures a vault, written in an
+ * external vault (configured outside the program). */
+static void not_external(struct sema *s, struct loc at, const char *what, const struct ir_vault *v)
+{
+    if (!at.file)
+        return;
+    struct diag *d = diag_emit(s->cc, OB2011, at, "vault '%s' is external (created and configured outside this "
+                               "program) and cannot have %s", v->d.name, what);
+    diag_note(s->cc, d, v->external_at.loc, "the vault is external here");
+    diag_help(s->cc, d, "remove %s, or remove external = true to let the program configure vault '%s'", what,
+              v->d.name);
+}
+
+/* An external vault [brief: decision 2]: only its name, owner, regions
+ * and type are the program's; what configures it is reported and not
+ * lowered, so key and lock stay NULL. Returns whether it is external. */
+static bool lower_external(struct sema *s, const struct block *b, const struct ast_item *it, struct ir_vault *v)
+{
+    struct ir_flag f = {0};
+    if (blk_flag(s, b, A_VAULT_EXTERNAL, &f) != IR_SET || !f.v)
+        return false;
+    v->external = true;
+    v->external_at = (struct ir_attr){IR_SET, f.loc};
+    static const enum attr_id configured[] = {A_VAULT_KEY, A_VAULT_ACCEPT_COPIES_FROM, A_VAULT_MIN_RETENTION,
+                                              A_VAULT_MAX_RETENTION, A_VAULT_SHARE_WITH};
+    for (size_t i = 0; i < sizeof configured / sizeof configured[0]; i++)
+        not_external(s, blk_loc(b, configured[i]),
+                     arena_printf(s->a, "'%s'", schema_attr(configured[i])->name), v);
+    for (size_t i = 0; i < it->body.len; i++) {
+        const struct ast_item *c = VEC_GET(const struct ast_item, it->body, i);
+        if (c->form == ITEM_BLOCK && strcmp(ast_word_text(c, 0), schema_block(BK_LOCK)->word) == 0)
+            not_external(s, ast_word_loc(c, 0), "a lock block", v);
+    }
+    return true;
+}
+
 void lower_vault(struct sema *s, const struct ast_item *it, struct ir_vault *v)
 {
     struct block b;
@@ -242,6 +278,10 @@ void lower_vault(struct sema *s, const struct ast_item *it, struct ir_vault *v)
     v->owner.loc = v->d.name_loc;
     blk_principal(s, &b, A_VAULT_OWNER, &v->owner);
     blk_list(s, &b, A_VAULT_REGION, &v->regions, &v->regions_at);
+    if (lower_external(s, &b, it, v)) {
+        v->air_gapped = blk_enum(s, &b, A_VAULT_TYPE, &v->type_at) == 1;
+        return;
+    }
     v->key = (struct ir_key *)blk_ref(s, &b, A_VAULT_KEY, &v->key_at);
     blk_list(s, &b, A_VAULT_ACCEPT_COPIES_FROM, &v->accept_from, &v->accept_at);
     v->air_gapped = blk_enum(s, &b, A_VAULT_TYPE, &v->type_at) == 1;

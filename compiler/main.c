@@ -4,6 +4,7 @@
  *
  *   obc compile [OPTIONS] FILE...     compile; write DIR/<policy>.json and the manifest
  *   obc check [OPTIONS] FILE...       everything compile does, writing nothing
+ *   obc import [OPTIONS] FILE...      print policies as a .ob program (import_ob.c)
  *   obc explain [CODE]                describe one diagnostic code, or list them all
  *   obc help [COMMAND] | obc version
  *
@@ -32,7 +33,7 @@ enum { EXIT_CLEAN = 0, EXIT_DIAGNOSTICS = 1, EXIT_TROUBLE = 2 };
 /* ------------------------------------------------------------------ */
 /* Commands and options                                                 */
 
-enum command { CMD_COMPILE, CMD_CHECK, CMD_EXPLAIN, CMD_HELP, CMD_VERSION, CMD_COUNT };
+enum command { CMD_COMPILE, CMD_CHECK, CMD_IMPORT, CMD_EXPLAIN, CMD_HELP, CMD_VERSION, CMD_COUNT };
 
 /* Options, as bits so a command can say which ones it takes. */
 enum option_id {
@@ -81,6 +82,16 @@ static const struct command_spec commands[CMD_COUNT] = {
      "without writing any file. BACKUP_POLICY documents (FILE.json, or --input json)\n"
      "are read as policies, each on its own.",
      DIAG_OPTIONS | OPT_NO_MANIFEST | OPT_MINIFY | OPT_HELP},
+    {CMD_IMPORT, "import", "FILE...",
+     "print BACKUP_POLICY documents as a .ob program",
+     "Reads the policy documents FILE... (.json, .json.tpl, .tpl: one policy per file)\n"
+     "and prints one .ob program that compiles to the same documents, every vault in\n"
+     "it external; or reads a .ob program and prints its policies that way. The\n"
+     "printed program is compiled again and must give the same policies, as JSON\n"
+     "values, before it is printed. With -o FILE it replaces FILE in one step\n"
+     "instead of writing to standard output. Nothing is printed when the input\n"
+     "holds something the language cannot express (OB1130-OB1132).",
+     OPT_OUTPUT | DIAG_OPTIONS | OPT_HELP},
     {CMD_EXPLAIN, "explain", "[CODE]",
      "describe a diagnostic code, or list them all",
      "With CODE (OB2001, ob2001 or 2001), prints its explanation: what is wrong,\n"
@@ -137,6 +148,7 @@ struct cli {
     bool no_manifest;
     bool minify;
     bool follow_output_symlink;
+    bool output_given;    /* -o was given (import: a file, not a directory) */
     const char *stdlib_dir;
     const char *root_dir;
     enum input_kind { INPUT_AUTO, INPUT_JSON, INPUT_OB } input;
@@ -201,9 +213,16 @@ static void print_command_help(FILE *out, const struct command_spec *cmd)
             cmd->options & ~OPT_HELP ? " [OPTIONS]" : "", cmd->args[0] ? " " : "", cmd->args,
             cmd->about);
     fputs("\noptions:\n", out);
-    for (size_t i = 0; i < NOPTIONS; i++)
-        if ((cmd->options & options[i].id) && options[i].help)
-            print_option(out, &options[i]);
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        if (!(cmd->options & options[i].id) || !options[i].help)
+            continue;
+        struct option_spec o = options[i];
+        if (cmd->id == CMD_IMPORT && o.id == OPT_OUTPUT) {
+            o.arg = "FILE";
+            o.help = "write the program to FILE, replacing it in one step (default: standard output)";
+        }
+        print_option(out, &o);
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -306,6 +325,7 @@ static int apply_option(struct cli *cli, const struct option_spec *o, const char
     switch (o->id) {
     case OPT_OUTPUT:
         cli->output_dir = value;
+        cli->output_given = true;
         break;
     case OPT_FORMAT:
         if ((k = parse_choice(cmd, o, value, formats)) < 0)
@@ -407,6 +427,7 @@ static int check_operands(const struct cli *cli)
     switch (cmd->id) {
     case CMD_COMPILE:
     case CMD_CHECK:
+    case CMD_IMPORT:
         if (cli->nargs == 0)
             return usage_error(cmd, "no input files");
         break;
@@ -627,6 +648,97 @@ static int compile_program(struct obc *cc, const struct cli *cli, const char *do
     return write_outputs(cc, cli, &out);
 }
 
+/* ---- obc import ---------------------------------------------------- */
+
+/* A policy document by its name: .json, .json.tpl or .tpl. */
+static bool is_document(const char *path)
+{
+    static const char *const ends[] = {".json", ".json.tpl", ".tpl"};
+    size_t n = strlen(path);
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+        size_t k = strlen(ends[i]);
+        if (n > k && strcmp(path + n - k, ends[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Whether `path` is read as a policy document: by --input, else by its
+ * name (is_document). */
+static bool reads_document(const struct cli *cli, const char *path)
+{
+    if (cli->input != INPUT_AUTO)
+        return cli->input == INPUT_JSON;
+    return is_document(path);
+}
+
+/* The JSON front end: the policy documents FILE... lowered into one
+ * program, one policy per file, with the checks; NULL when they cannot
+ * be read (an I/O error, reported) or analysed (diagnostics say why). */
+static struct ir_program *import_documents(struct obc *cc, const struct cli *cli, bool *io_error)
+{
+    struct src_file **files = arena_alloc(&cc->arena, cli->nargs * sizeof *files);
+    for (size_t i = 0; i < cli->nargs; i++)
+        if (!(files[i] = load_document(cc, cli->args[i], stderr))) {
+            *io_error = true;
+            return NULL;
+        }
+    return obc_analyze_documents(cc, files, cli->nargs);
+}
+
+/* Writes the printed program to stdout or, with -o, replaces the file. */
+static int write_import(const struct cli *cli, const char *text)
+{
+    if (!cli->output_given) {
+        fputs(text, stdout);
+        return EXIT_CLEAN;
+    }
+    int err = out_write_file(cli->output_dir, text, strlen(text));
+    if (!err)
+        return EXIT_CLEAN;
+    if (err == ELOOP)
+        report_error(stderr, "refusing to write '%s': it, or a directory on the way to it, is a symbolic link",
+                     cli->output_dir);
+    else
+        report_error(stderr, "cannot write '%s': %s", cli->output_dir, strerror(err));
+    return EXIT_TROUBLE;
+}
+
+/* Reads the input (documents, or a .ob program), prints it as a .ob
+ * program that is proved to give the same policies, and writes it. */
+static int import_program(struct obc *cc, const struct cli *cli)
+{
+    if (cli->format == DIAG_FORMAT_JSON && !cli->output_given)
+        return usage_error(cli->cmd, "--format json writes the diagnostics to standard output, where the program "
+                                     "goes too: give -o FILE");
+    size_t documents = 0;
+    for (size_t i = 0; i < cli->nargs; i++)
+        documents += reads_document(cli, cli->args[i]);
+    if (documents && documents != cli->nargs)
+        return usage_error(cli->cmd, "the input files mix policy documents (.json) and .ob files; import one kind");
+    struct ir_program *prog = NULL;
+    if (documents) {
+        bool io_error = false;
+        prog = import_documents(cc, cli, &io_error);
+        if (io_error)
+            return EXIT_TROUBLE;
+    } else {
+        if (!load_program(cc, cli->args, cli->nargs, stderr))
+            return EXIT_TROUBLE;
+        prog = obc_analyze(cc);
+    }
+    const char *text = NULL;
+    if (prog && !cc->diag.errors)
+        import_print(cc, prog, &text); /* when it cannot, an error says why */
+    int rc = report(cc, cli);
+    if (rc != EXIT_CLEAN || !text)
+        return rc != EXIT_CLEAN ? rc : EXIT_DIAGNOSTICS;
+    int err = flush_stdout();
+    if (err)
+        return stdout_error(err);
+    return write_import(cli, text);
+}
+
 /* Runs compile_program with a recovery point for a failed allocation. */
 static int compile_guarded(struct obc *cc, const struct cli *cli, const char *document)
 {
@@ -638,7 +750,7 @@ static int compile_guarded(struct obc *cc, const struct cli *cli, const char *do
         return EXIT_TROUBLE;
     }
     cc->arena.oom = &oom;
-    int rc = compile_program(cc, cli, document);
+    int rc = cli->cmd->id == CMD_IMPORT ? import_program(cc, cli) : compile_program(cc, cli, document);
     cc->arena.oom = NULL;
     return rc;
 }
@@ -660,20 +772,6 @@ static int run_one(const struct cli *cli, const char *document)
     return rc;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-/* A policy document by its name: .json, .json.tpl or .tpl. */
-static bool is_document(const struct cli *cli, const char *path)
-{
-    if (cli->input != INPUT_AUTO)
-        return cli->input == INPUT_JSON;
-    return ends_with(path, ".json") || ends_with(path, ".tpl");
-}
-
 /* Policy documents are each their own compilation, in the order given;
  * the status is the worst of them. A program and documents together are
  * a usage error. */
@@ -681,8 +779,8 @@ static int run_compilation(const struct cli *cli)
 {
     size_t docs = 0;
     for (size_t i = 0; i < cli->nargs; i++)
-        docs += is_document(cli, cli->args[i]);
-    if (docs == 0)
+        docs += reads_document(cli, cli->args[i]);
+    if (docs == 0 || cli->cmd->id == CMD_IMPORT) /* import reads its documents as one program */
         return run_one(cli, NULL);
     if (docs != cli->nargs)
         return usage_error(cli->cmd, "cannot mix .ob programs and JSON policy documents in one run; "
@@ -710,6 +808,7 @@ static int run(const struct cli *cli)
     switch (cli->cmd->id) {
     case CMD_COMPILE:
     case CMD_CHECK:
+    case CMD_IMPORT:
         return run_compilation(cli);
     case CMD_EXPLAIN:
         return run_explain(cli);

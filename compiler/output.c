@@ -534,3 +534,49 @@ int out_write_all(const char *dir, const struct out_file *files, size_t n,
         err = errno;
     return err;
 }
+
+/* ---- one file --------------------------------------------------------- */
+
+/* `obc import -o FILE`: the data goes into a new file next to FILE
+ * (".<base>.obc-stage.<pid>.<rand>", O_EXCL, fsync) that is then renamed
+ * over it, so a reader sees the old file or the new one, never a part.
+ * The path is opened as for out_write_all, without following symbolic
+ * links; an existing FILE that is a symbolic link (ELOOP) or not a
+ * regular file (EISDIR) is refused. */
+int out_write_file(const char *path, const char *data, size_t len)
+{
+    char *copy = strdup(path);
+    if (!copy)
+        return ENOMEM;
+    const char *base = NULL;
+    int err = 0;
+    int pfd = open_parent(copy, &base, &err);
+    if (pfd < 0) {
+        free(copy);
+        return err;
+    }
+    struct stat st;
+    if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0)
+        err = S_ISLNK(st.st_mode) ? ELOOP : !S_ISREG(st.st_mode) ? EISDIR : 0;
+    else if (errno != ENOENT)
+        err = errno;
+    char stage[ENTRY_MAX];
+    char prefix[ENTRY_MAX];
+    if (!err && snprintf(prefix, sizeof prefix, ".%s.obc-stage.", base) >= (int)sizeof prefix)
+        err = ENAMETOOLONG;
+    if (!err)
+        err = make_unique(pfd, prefix, stage, false);
+    if (!err) {
+        struct out_file f = {stage, data, len};
+        err = write_file(pfd, &f);
+        if (!err && renameat(pfd, stage, pfd, base) != 0)
+            err = errno;
+        if (err)
+            unlinkat(pfd, stage, 0);
+        else
+            err = sync_dir(pfd);
+    }
+    close(pfd);
+    free(copy);
+    return err;
+}
