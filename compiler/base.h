@@ -231,6 +231,7 @@ struct diag_engine {
     size_t errors;       /* counted even past the display limit */
     size_t family_errors[10]; /* errors by code family: [2] counts OB2xxx */
     size_t warnings;
+    size_t notes;        /* SEV_NOTE: counted apart, they never fail a run */
     size_t max;          /* at most this many are stored */
     size_t dropped;      /* emitted past `max` */
     struct diag hidden;  /* what diag_emit returns past `max`: never stored or shown */
@@ -378,6 +379,7 @@ struct obc_options {
     const struct template_var *vars; /* --var, in command-line order (the last
                                         one of a name wins) */
     size_t nvars;
+    bool standalone;         /* a policy document must be complete by itself */
 };
 
 struct ir_program;

@@ -343,7 +343,8 @@ static void check_unattached(struct obc *cc, const struct ir_program *prog)
 {
     for (size_t i = 0; i < prog->policies.len; i++) {
         const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
-        if (pol->attach.len || pol->attach_at.state == IR_REJECTED) /* attached, or to what sema rejected */
+        if (pol->attach.len || pol->attach_at.state == IR_REJECTED || /* attached, or to what sema rejected */
+            pol->document) /* a policy document's attachments are unknown */
             continue;
         struct diag *d = diag_emit(cc, OB8007, pol->d.name_loc,
                                    "policy '%s' is attached nowhere, so no account receives its plans", pol->d.name);

@@ -27,6 +27,38 @@ struct ir_program *obc_analyze(struct obc *cc)
     return prog;
 }
 
+struct ir_program *obc_analyze_documents(struct obc *cc, struct src_file *const *files, size_t n)
+{
+    if (cc->diag.errors) /* the standard library did not load */
+        return NULL;
+    /* a document says nothing of the accounts, keys and vaults the
+     * manifest sets up: it has none */
+    cc->opts.no_manifest = true;
+    struct json_value **docs = arena_alloc(&cc->arena, (n ? n : 1) * sizeof *docs);
+    struct src_file **texts = arena_alloc(&cc->arena, (n ? n : 1) * sizeof *texts);
+    for (size_t i = 0; i < n; i++) {
+        /* a template is rendered with --var first, or is one OB1120 */
+        texts[i] = template_render(cc, files[i]);
+        docs[i] = texts[i] ? json_read(cc, texts[i]) : NULL;
+    }
+    if (cc->diag.errors) /* a template, or a document that is no JSON: nothing to lower */
+        return NULL;
+    struct ir_program *prog = sema_run(cc);
+    cc->prog = prog;
+    for (size_t i = 0; i < n; i++)
+        json_lower(cc, prog, texts[i], docs[i], cc->opts.standalone);
+    checks_run(cc, prog);
+    emit_check_sizes(cc, prog);
+    for (size_t i = 0; i < n; i++)
+        emit_check_document_size(cc, texts[i], json_minified_chars(texts[i]->text, texts[i]->len));
+    return prog;
+}
+
+struct ir_program *obc_analyze_document(struct obc *cc, struct src_file *f)
+{
+    return obc_analyze_documents(cc, &f, 1);
+}
+
 /* The document as written (pretty, or minified with --minify). Out of
  * memory, frees `doc` before the jump, which skips the caller's free. */
 static struct out_file *render_keep(struct obc *cc, const char *name, cJSON *doc)
@@ -60,7 +92,7 @@ bool obc_emit(struct obc *cc, struct vec *out)
         const struct ir_policy *pol = VEC_GET(struct ir_policy, prog->policies, i);
         cJSON *doc = emit_policy(cc, pol); /* never NULL: out of memory jumps through arena_fail */
         struct out_file *f = render_keep(cc, arena_printf(&cc->arena, "%s.json", pol->d.name), doc);
-        if (!cc->opts.minify)
+        if (!cc->opts.minify && !pol->document) /* a document is judged as written */
             emit_check_written_size(cc, pol, f->data, doc);
         cJSON_Delete(doc);
         vec_push(&cc->arena, out, f);

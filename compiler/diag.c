@@ -60,12 +60,14 @@ struct diag *diag_emit(struct obc *cc, enum diag_code code, struct loc loc, cons
      * so a flood of errors costs no memory. */
     struct diag *d = shown ? arena_alloc(&cc->arena, sizeof *d) : &e->hidden;
     *d = (struct diag){.code = code, .sev = code_table[code].sev, .loc = loc, .msg = ""};
-    d->seq = e->errors + e->warnings;
+    d->seq = e->errors + e->warnings + e->notes;
     if (d->sev == SEV_ERROR) {
         e->errors++;
         e->family_errors[code_table[code].number / 1000 % 10]++;
-    } else
+    } else if (d->sev == SEV_WARNING)
         e->warnings++;
+    else
+        e->notes++;
     if (!shown) {
         e->dropped++;
         return d;

@@ -262,7 +262,7 @@ void diag_render_text(struct obc *cc, FILE *out, bool color)
         const struct diag_code_info *info = diag_info(d->code);
         int gutter = gutter_for(cc, d);
         print_where(cc, out, st, d->loc);
-        const char *sc = d->sev == SEV_ERROR ? st->err : st->warn;
+        const char *sc = d->sev == SEV_ERROR ? st->err : d->sev == SEV_WARNING ? st->warn : st->note;
         fprintf(out, "%s%s[%s]:%s %s", sc, sev_word(d->sev), info->id, st->reset, st->bold);
         text_put_safe(out, d->msg);
         fprintf(out, "%s\n", st->reset);
@@ -289,9 +289,10 @@ void diag_render_summary(struct obc *cc, FILE *out, bool color)
     if (e->dropped)
         fprintf(out, "%sobc:%s %zu more diagnostic%s not shown (limit %zu)\n", st->bold, st->reset,
                 e->dropped, e->dropped == 1 ? "" : "s", e->max);
-    if (e->errors || e->warnings)
-        fprintf(out, "%sobc:%s %zu error%s, %zu warning%s\n", st->bold, st->reset, e->errors,
-                e->errors == 1 ? "" : "s", e->warnings, e->warnings == 1 ? "" : "s");
+    if (e->errors || e->warnings || e->notes)
+        fprintf(out, "%sobc:%s %zu error%s, %zu warning%s%s\n", st->bold, st->reset, e->errors,
+                e->errors == 1 ? "" : "s", e->warnings, e->warnings == 1 ? "" : "s",
+                e->notes == 0 ? "" : e->notes == 1 ? ", 1 note" : arena_printf(&cc->arena, ", %zu notes", e->notes));
 }
 
 static cJSON *json_range(struct obc *cc, struct loc loc)

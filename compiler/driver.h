@@ -13,6 +13,14 @@
  * Runs sema and the checks unless the front end reported errors.
  * Returns the program, or NULL when it could not be analysed. */
 struct ir_program *obc_analyze(struct obc *cc);
+/* The same for a BACKUP_POLICY document `f` (load_document): read with
+ * json_in.c, lowered with json_lower.c beside the standard library, then
+ * the same checks, and the size of the document as written. Sets
+ * opts.no_manifest: obc_emit then renders the policy alone. */
+struct ir_program *obc_analyze_document(struct obc *cc, struct src_file *f);
+/* The same for several documents lowered into one program, one policy
+ * each (obc import). */
+struct ir_program *obc_analyze_documents(struct obc *cc, struct src_file *const *files, size_t n);
 /* Renders every policy and the manifest into `out` (struct out_file*),
  * sorted by file name. Run only when obc_analyze found no errors;
  * may report policy-level errors itself (e.g. size). */

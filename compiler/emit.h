@@ -18,6 +18,7 @@ struct cJSON *emit_manifest(struct obc *cc, const struct ir_program *prog);
  * AWS_POLICY_MAX_CHARS minified; run after the checks. OB8008, the file
  * as written (`pretty`, the text of `doc`) fits too. */
 void emit_check_sizes(struct obc *cc, const struct ir_program *prog);
+void emit_check_document_size(struct obc *cc, const struct src_file *f, size_t minified);
 void emit_check_written_size(struct obc *cc, const struct ir_policy *pol, const char *pretty, struct cJSON *doc);
 
 #endif /* OBC_EMIT_H */

@@ -28,6 +28,8 @@ struct emitter {
     struct arena *a;
     struct json_doc doc;
     bool measuring; /* errors were reported: the document is only measured (emit_size.c), never written */
+    bool partial;   /* a policy document (ir_policy.document), which may lack keys a complete
+                       policy has: what it does not say is left out, not written empty */
 };
 
 /* ---- leaves ------------------------------------------------------- */
@@ -176,7 +178,7 @@ static void emit_lifecycle(struct emitter *e, cJSON *parent, const struct ir_lif
  * OB2006/OB8006 otherwise). */
 static void emit_copy(struct emitter *e, cJSON *copies, const struct ir_plan *plan, const struct ir_copy *copy)
 {
-    const char *arn = vault_arn(e->a, copy->target, copy_region(plan, copy));
+    const char *arn = copy->written_arn ? copy->written_arn : vault_arn(e->a, copy->target, copy_region(plan, copy));
     cJSON *action = json_add_object(&e->doc, copies, arn);
     assign_string(e, action, "target_backup_vault_arn", arn);
     emit_lifecycle(e, action, &copy->lc);
@@ -296,9 +298,15 @@ static void emit_resources_entry(struct emitter *e, cJSON *map, const struct ir_
                                  const char *role, const char *partition)
 {
     cJSON *obj = json_add_object(&e->doc, map, en->name);
-    assign_string(e, obj, "iam_role_arn", role);
-    emit_restypes(e, obj, "resource_types", &en->types, partition);
-    if (en->not_types.len)
+    if (role)
+        assign_string(e, obj, "iam_role_arn", role);
+    if (en->type_arns.len)
+        assign_strings(e, obj, "resource_types", &en->type_arns);
+    else if (en->types.len || !e->partial)
+        emit_restypes(e, obj, "resource_types", &en->types, partition);
+    if (en->not_type_arns.len)
+        assign_strings(e, obj, "not_resource_types", &en->not_type_arns);
+    else if (en->not_types.len)
         emit_restypes(e, obj, "not_resource_types", &en->not_types, partition);
     emit_conditions(e, obj, &en->conditions);
 }
@@ -307,9 +315,12 @@ static void emit_tags_entry(struct emitter *e, cJSON *map, const struct ir_sel_e
                             const char *role)
 {
     cJSON *obj = json_add_object(&e->doc, map, en->name);
-    assign_string(e, obj, "iam_role_arn", role);
-    assign_string(e, obj, "tag_key", en->tag_key ? en->tag_key : "");
-    assign_strings(e, obj, "tag_value", &en->tag_values);
+    if (role)
+        assign_string(e, obj, "iam_role_arn", role);
+    if (en->tag_key || !e->partial)
+        assign_string(e, obj, "tag_key", en->tag_key ? en->tag_key : "");
+    if (en->tag_values.len || !e->partial)
+        assign_strings(e, obj, "tag_value", &en->tag_values);
     emit_conditions(e, obj, &en->conditions);
 }
 
@@ -320,7 +331,7 @@ static void emit_selections(struct emitter *e, cJSON *plan_obj, const struct ir_
     cJSON *tags = NULL, *resources = NULL;
     for (size_t i = 0; i < plan->selections.len; i++) {
         const struct ir_selection *sel = VEC_GET(const struct ir_selection, plan->selections, i);
-        const char *role = sel->role ? role_arn(e->a, sel->role, partition) : "";
+        const char *role = sel->role ? role_arn(e->a, sel->role, partition) : e->partial ? NULL : "";
         for (size_t j = 0; j < sel->entries.len; j++) {
             const struct ir_sel_entry *en = VEC_GET(const struct ir_sel_entry, sel->entries, j);
             if (en->resources) {
@@ -366,11 +377,15 @@ static void emit_advanced(struct emitter *e, cJSON *plan_obj, const struct ir_pl
 static void emit_plan(struct emitter *e, cJSON *plans, const struct ir_plan *plan)
 {
     cJSON *obj = json_add_object(&e->doc, plans, ir_plan_name(plan));
-    emit_regions(e, obj, plan);
-    cJSON *rules = json_add_object(&e->doc, obj, "rules");
-    for (size_t i = 0; i < plan->rules.len; i++)
-        emit_rule(e, rules, plan, VEC_GET(const struct ir_rule, plan->rules, i));
-    emit_selections(e, obj, plan);
+    if (plan->regions_at.state != IR_ABSENT || !e->partial)
+        emit_regions(e, obj, plan);
+    if (plan->rules.len || !e->partial) {
+        cJSON *rules = json_add_object(&e->doc, obj, "rules");
+        for (size_t i = 0; i < plan->rules.len; i++)
+            emit_rule(e, rules, plan, VEC_GET(const struct ir_rule, plan->rules, i));
+    }
+    if (plan->select_at.state != IR_ABSENT || !e->partial)
+        emit_selections(e, obj, plan);
     emit_advanced(e, obj, plan);
     emit_tags(e, obj, "backup_plan_tags", &plan->tags);
     if (plan->scan_role) {
@@ -382,7 +397,7 @@ static void emit_plan(struct emitter *e, cJSON *plans, const struct ir_plan *pla
 
 struct cJSON *emit_policy(struct obc *cc, const struct ir_policy *pol)
 {
-    struct emitter e = {.a = &cc->arena, .measuring = cc->diag.errors != 0};
+    struct emitter e = {.a = &cc->arena, .measuring = cc->diag.errors != 0, .partial = pol->document};
     cJSON *root = json_doc_init(&e.doc, e.a);
     cJSON *plans = json_add_object(&e.doc, root, "plans");
     for (size_t i = 0; i < pol->plans.len; i++)

@@ -161,8 +161,8 @@ void emit_check_sizes(struct obc *cc, const struct ir_program *prog)
     struct strmap cache = {0};
     for (size_t i = 0; i < prog->policies.len; i++) {
         const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
-        if (pol->plans.len == 0 || !policy_emittable(pol))
-            continue;
+        if (pol->plans.len == 0 || pol->document || !policy_emittable(pol))
+            continue; /* a document is judged as written: emit_check_document_size */
         struct plan_share *shares = arena_alloc(&cc->arena, pol->plans.len * sizeof *shares);
         for (size_t j = 0; j < pol->plans.len; j++)
             shares[j] = (struct plan_share){VEC_GET(const struct ir_plan, pol->plans, j), j, 0};
@@ -191,4 +191,30 @@ void emit_check_written_size(struct obc *cc, const struct ir_policy *pol, const 
                                pol->d.name, arena_thousands(&cc->arena, written));
     diag_help(cc, d, "compile with --minify (%s characters, under the 10,000 limit), or paste the policy into the "
                      "console, which strips whitespace", arena_thousands(&cc->arena, minified));
+}
+
+/* A policy document read from a file: AWS counts its text [S4]. Over
+ * 10,000 characters minified is OB8001; over as written while the
+ * minified form fits is OB8008 (the console strips whitespace, the CLI,
+ * the API, CloudFormation and Terraform do not). */
+void emit_check_document_size(struct obc *cc, const struct src_file *f, size_t minified)
+{
+    struct arena *a = &cc->arena;
+    struct loc at = {f->id, 0, f->len ? 1 : 0};
+    if (minified > AWS_POLICY_MAX_CHARS) {
+        struct diag *d = diag_emit(cc, OB8001, at, "the policy is %s characters minified, %s over AWS's limit of %s",
+                                   arena_thousands(a, minified), arena_thousands(a, minified - AWS_POLICY_MAX_CHARS),
+                                   arena_thousands(a, AWS_POLICY_MAX_CHARS));
+        diag_help(cc, d, "split the plans over several policies attached to the same targets");
+        return;
+    }
+    size_t written = utf8_chars(f->text);
+    if (written <= AWS_POLICY_MAX_CHARS)
+        return;
+    struct diag *d = diag_emit(cc, OB8008, at, "the policy is %s characters as written; AWS counts the whitespace "
+                               "when the file is sent through the CLI, the API, CloudFormation or Terraform",
+                               arena_thousands(a, written));
+    diag_help(cc, d, "send it minified (%s characters, under the 10,000 limit), for example with "
+                     "'obc compile --minify', or paste it into the console, which strips whitespace",
+              arena_thousands(a, minified));
 }

@@ -117,6 +117,13 @@ bool parse_check_depth(struct parse_ctx *p, struct ast_value *v);
  * transitively, everything they import. Returns false on an I/O error
  * with the input files themselves (already reported on `err`). */
 bool load_program(struct obc *cc, const char *const *paths, size_t npaths, FILE *err);
+/* Reads one BACKUP_POLICY document (path "-" is standard input) as
+ * load_program reads a file, without parsing it, and loads the standard
+ * library (std/aws) beside it. Returns the document's file, or NULL on
+ * an I/O error (already reported on `err`). */
+struct src_file *load_document(struct obc *cc, const char *path, FILE *err);
+/* The same for a document in memory (tests, editors), shown as `name`. */
+struct src_file *load_document_text(struct obc *cc, const char *name, const char *text, size_t len);
 /* The same for one in-memory source (tests, editors): `name` is shown in
  * diagnostics and relative imports resolve against its directory. */
 void load_text(struct obc *cc, const char *name, const char *text, size_t len);

@@ -218,6 +218,10 @@ struct ir_sel_entry {
     struct vec tag_values;     /* const char* */
     struct vec types;          /* struct ir_restype*: resource_types */
     struct vec not_types;      /* struct ir_restype*: not_resource_types */
+    struct vec type_arns;      /* const char*: resource_types as a policy document wrote
+                                  them (its partition's spelling); empty: the types'
+                                  patterns */
+    struct vec not_type_arns;  /* the same for not_resource_types */
     struct vec conditions;     /* struct ir_condition* */
     struct loc loc;            /* the and-group in the match expression */
     struct ir_tag_reqs *tag_reqs; /* ir_overlap.c's cache; NULL until first used */
@@ -251,6 +255,8 @@ struct ir_copy {
     struct loc loc;
     struct ir_vault *target;
     struct loc target_loc;
+    const char *written_arn;     /* the target ARN as a policy document wrote it ($region
+                                    kept); NULL: built from the target vault */
     struct ir_lifecycle lc;
 };
 

@@ -662,3 +662,51 @@ void load_text(struct obc *cc, const char *name, const char *text, size_t len)
     L.root_shown[f->id] = root_shown;
     visit(&L, f, LOC_NONE);
 }
+
+/* Adds a policy document (not parsed: json_in.c reads it) and loads the
+ * standard library beside it. */
+static struct src_file *add_document(struct obc *cc, const char *shown, const char *dir, const char *key,
+                                     const char *text, size_t len)
+{
+    struct loader L;
+    loader_init(&L, cc);
+    struct src_file *f = src_add(cc, shown, dir, key, text, len);
+    L.state[f->id] = DONE;
+    struct src_file *std = open_std(&L, "aws");
+    if (std && L.state[std->id] == UNSEEN)
+        visit(&L, std, LOC_NONE);
+    return f;
+}
+
+struct src_file *load_document(struct obc *cc, const char *path, FILE *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int e;
+    bool in = strcmp(path, "-") == 0;
+    if (in) {
+        e = src_read_stream(&cc->arena, stdin, &text, &len);
+        if (!e && len > LIMIT_FILE_BYTES)
+            e = EFBIG;
+    } else {
+        /* as load_program reads a file named on the command line */
+        int fd;
+        struct src_stat st;
+        e = src_open(path, SRC_REGULAR, &fd, &st);
+        if (!e) {
+            e = src_read_fd(&cc->arena, fd, (size_t)st.size, LIMIT_FILE_BYTES, &text, &len);
+            close(fd);
+        }
+    }
+    if (e) {
+        input_error(err, in ? "<stdin>" : path, e);
+        return NULL;
+    }
+    return add_document(cc, in ? "<stdin>" : path, in ? "" : dir_of(&cc->arena, path),
+                        in ? "<stdin>" : real_key(&cc->arena, path), text, len);
+}
+
+struct src_file *load_document_text(struct obc *cc, const char *name, const char *text, size_t len)
+{
+    return add_document(cc, name, dir_of(&cc->arena, name), name, arena_strndup(&cc->arena, text, len), len);
+}

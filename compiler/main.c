@@ -48,6 +48,8 @@ enum option_id {
     OPT_ROOT = 1u << 8,
     OPT_FOLLOW = 1u << 9,
     OPT_VAR = 1u << 10,
+    OPT_INPUT = 1u << 11,
+    OPT_STANDALONE = 1u << 12,
 };
 
 struct command_spec {
@@ -59,7 +61,7 @@ struct command_spec {
     unsigned options;     /* enum option_id bits */
 };
 
-#define DIAG_OPTIONS (OPT_FORMAT | OPT_COLOR | OPT_FAIL_LEVEL | OPT_STDLIB | OPT_ROOT)
+#define DIAG_OPTIONS (OPT_FORMAT | OPT_COLOR | OPT_FAIL_LEVEL | OPT_STDLIB | OPT_ROOT | OPT_INPUT | OPT_STANDALONE)
 
 static const struct command_spec commands[CMD_COUNT] = {
     {CMD_COMPILE, "compile", "FILE...",
@@ -69,14 +71,18 @@ static const struct command_spec commands[CMD_COUNT] = {
      "and the account-side setup manifest DIR/" MANIFEST_FILE ". Nothing is written\n"
      "when a diagnostic at or above the fail level is reported; otherwise DIR is\n"
      "replaced as a whole by a directory holding exactly the new files. obc does not\n"
-     "follow a symbolic link on the way to DIR unless --follow-output-symlink is given.",
-     OPT_OUTPUT | OPT_FOLLOW | DIAG_OPTIONS | OPT_NO_MANIFEST | OPT_MINIFY | OPT_VAR | OPT_HELP},
+     "follow a symbolic link on the way to DIR unless --follow-output-symlink is given.\n"
+     "A BACKUP_POLICY document (FILE.json, .json.tpl, .tpl, or --input json) is\n"
+     "checked and written back normalized as DIR/FILE.json, without a manifest;\n"
+     "each document is its own compilation.",
+     OPT_OUTPUT | OPT_FOLLOW | DIAG_OPTIONS | OPT_NO_MANIFEST | OPT_MINIFY | OPT_VAR | OPT_INPUT | OPT_STANDALONE | OPT_HELP},
     {CMD_CHECK, "check", "FILE...",
      "run every check of compile, writing nothing",
      "Reads FILE... and everything they import ('-' reads standard input) and runs\n"
      "every check that compile runs, including the size of the rendered documents,\n"
-     "without writing any file.",
-     DIAG_OPTIONS | OPT_NO_MANIFEST | OPT_MINIFY | OPT_VAR | OPT_HELP},
+     "without writing any file. BACKUP_POLICY documents (FILE.json, or --input json)\n"
+     "are read as policies, each on its own.",
+     DIAG_OPTIONS | OPT_NO_MANIFEST | OPT_MINIFY | OPT_VAR | OPT_INPUT | OPT_STANDALONE | OPT_HELP},
     {CMD_IMPORT, "import", "FILE...",
      "print BACKUP_POLICY documents as a .ob program",
      "Reads the policy documents FILE... (.json, .json.tpl, .tpl: one policy per file)\n"
@@ -125,6 +131,10 @@ static const struct option_spec options[] = {
      "imports must name files inside DIR (default: the directory of each input file)"},
     {OPT_VAR, 0, "var", "NAME=VALUE",
      "fill the placeholder ${NAME} of a templated policy document with VALUE, as written (repeatable)"},
+    {OPT_INPUT, 0, "input", "json|ob",
+     "read FILE... as BACKUP_POLICY documents or as .ob programs (default: by extension)"},
+    {OPT_STANDALONE, 0, "standalone", NULL,
+     "a policy document must be complete by itself: each missing key is an error"},
     {OPT_STDLIB, 0, "stdlib", "DIR", NULL},
     {OPT_HELP, 'h', "help", NULL, "show this help"},
 };
@@ -146,6 +156,8 @@ struct cli {
     const char *root_dir;
     struct template_var *vars; /* --var, in order; room for argc */
     size_t nvars;
+    enum input_kind { INPUT_AUTO, INPUT_JSON, INPUT_OB } input;
+    bool standalone;
     bool help;
     const char **args;    /* operands: files, a code or a command name */
     size_t nargs;
@@ -337,6 +349,7 @@ static int apply_option(struct cli *cli, const struct option_spec *o, const char
     static const char *const formats[] = {"text", "json", NULL};
     static const char *const colors[] = {"auto", "always", "never", NULL};
     static const char *const levels[] = {"error", "warning", NULL};
+    static const char *const inputs[] = {"json", "ob", NULL};
     const struct command_spec *cmd = cli->cmd;
     int k;
     if (o->arg && value[0] == '\0')
@@ -378,6 +391,14 @@ static int apply_option(struct cli *cli, const struct option_spec *o, const char
         break;
     case OPT_VAR:
         return parse_var(cli, value);
+    case OPT_INPUT:
+        if ((k = parse_choice(cmd, o, value, inputs)) < 0)
+            return EXIT_TROUBLE;
+        cli->input = k == 0 ? INPUT_JSON : INPUT_OB;
+        break;
+    case OPT_STANDALONE:
+        cli->standalone = true;
+        break;
     case OPT_HELP:
         cli->help = true;
         break;
@@ -635,13 +656,21 @@ static int stdout_error(int err)
 
 /* Loads, analyses and renders the program; reports the diagnostics and
  * writes the files (compile only, and only when the run is clean). */
-static int compile_program(struct obc *cc, const struct cli *cli)
+static int compile_program(struct obc *cc, const struct cli *cli, const char *document)
 {
-    if (!load_program(cc, cli->args, cli->nargs, stderr))
-        return EXIT_TROUBLE;
     struct vec out = {0};
-    if (obc_analyze(cc))
-        obc_emit(cc, &out); /* when it cannot, an error says why */
+    if (document) {
+        struct src_file *f = load_document(cc, document, stderr);
+        if (!f)
+            return EXIT_TROUBLE;
+        if (obc_analyze_document(cc, f))
+            obc_emit(cc, &out);
+    } else {
+        if (!load_program(cc, cli->args, cli->nargs, stderr))
+            return EXIT_TROUBLE;
+        if (obc_analyze(cc))
+            obc_emit(cc, &out); /* when it cannot, an error says why */
+    }
     int rc = report(cc, cli);
     if (rc != EXIT_CLEAN || cli->cmd->id != CMD_COMPILE)
         return rc;
@@ -668,16 +697,27 @@ static bool is_document(const char *path)
     return false;
 }
 
-/* The JSON front end: the policy documents FILE... lowered into one
- * program, one policy per file; NULL when it cannot (reported).
- * NOT IN THIS BUILD: json_lower.c is not part of it. Replace this body
- * with the call into json_lower.c. */
-static struct ir_program *import_documents(struct obc *cc, const struct cli *cli)
+/* Whether `path` is read as a policy document: by --input, else by its
+ * name (is_document). */
+static bool reads_document(const struct cli *cli, const char *path)
 {
-    (void)cc;
-    report_error(stderr, "cannot read '%s': the JSON front end (policy documents) is not available in this build",
-                 cli->args[0]);
-    return NULL;
+    if (cli->input != INPUT_AUTO)
+        return cli->input == INPUT_JSON;
+    return is_document(path);
+}
+
+/* The JSON front end: the policy documents FILE... lowered into one
+ * program, one policy per file, with the checks; NULL when they cannot
+ * be read (an I/O error, reported) or analysed (diagnostics say why). */
+static struct ir_program *import_documents(struct obc *cc, const struct cli *cli, bool *io_error)
+{
+    struct src_file **files = arena_alloc(&cc->arena, cli->nargs * sizeof *files);
+    for (size_t i = 0; i < cli->nargs; i++)
+        if (!(files[i] = load_document(cc, cli->args[i], stderr))) {
+            *io_error = true;
+            return NULL;
+        }
+    return obc_analyze_documents(cc, files, cli->nargs);
 }
 
 /* Writes the printed program to stdout or, with -o, replaces the file. */
@@ -707,12 +747,14 @@ static int import_program(struct obc *cc, const struct cli *cli)
                                      "goes too: give -o FILE");
     size_t documents = 0;
     for (size_t i = 0; i < cli->nargs; i++)
-        documents += is_document(cli->args[i]);
+        documents += reads_document(cli, cli->args[i]);
     if (documents && documents != cli->nargs)
         return usage_error(cli->cmd, "the input files mix policy documents (.json) and .ob files; import one kind");
     struct ir_program *prog = NULL;
     if (documents) {
-        if (!(prog = import_documents(cc, cli)))
+        bool io_error = false;
+        prog = import_documents(cc, cli, &io_error);
+        if (io_error)
             return EXIT_TROUBLE;
     } else {
         if (!load_program(cc, cli->args, cli->nargs, stderr))
@@ -732,7 +774,7 @@ static int import_program(struct obc *cc, const struct cli *cli)
 }
 
 /* Runs compile_program with a recovery point for a failed allocation. */
-static int compile_guarded(struct obc *cc, const struct cli *cli)
+static int compile_guarded(struct obc *cc, const struct cli *cli, const char *document)
 {
     jmp_buf oom;
     if (setjmp(oom)) {
@@ -742,25 +784,53 @@ static int compile_guarded(struct obc *cc, const struct cli *cli)
         return EXIT_TROUBLE;
     }
     cc->arena.oom = &oom;
-    int rc = cli->cmd->id == CMD_IMPORT ? import_program(cc, cli) : compile_program(cc, cli);
+    int rc = cli->cmd->id == CMD_IMPORT ? import_program(cc, cli) : compile_program(cc, cli, document);
     cc->arena.oom = NULL;
     return rc;
 }
 
-static int run_compilation(const struct cli *cli)
+/* One compilation: the program of cli->args, or the one policy
+ * document `document` (NULL: a program). */
+static int run_one(const struct cli *cli, const char *document)
 {
     struct obc_options opts = {0};
     opts.stdlib_dir = cli->stdlib_dir;
     opts.root_dir = cli->root_dir;
-    opts.no_manifest = cli->no_manifest;
+    opts.no_manifest = cli->no_manifest; /* a document has none (obc_analyze_document) */
     opts.minify = cli->minify;
     opts.vars = cli->vars;
     opts.nvars = cli->nvars;
+    opts.standalone = cli->standalone;
     struct obc cc;
     obc_init(&cc, &opts);
-    int rc = compile_guarded(&cc, cli);
+    int rc = compile_guarded(&cc, cli, document);
     obc_free(&cc);
     return rc;
+}
+
+/* Policy documents are each their own compilation, in the order given;
+ * the status is the worst of them. A program and documents together are
+ * a usage error. */
+static int run_compilation(const struct cli *cli)
+{
+    size_t docs = 0;
+    for (size_t i = 0; i < cli->nargs; i++)
+        docs += reads_document(cli, cli->args[i]);
+    if (docs == 0 || cli->cmd->id == CMD_IMPORT) /* import reads its documents as one program */
+        return run_one(cli, NULL);
+    if (docs != cli->nargs)
+        return usage_error(cli->cmd, "cannot mix .ob programs and JSON policy documents in one run; "
+                                     "run obc once for each, or force one kind with --input");
+    if (cli->cmd->id == CMD_COMPILE && docs > 1)
+        return usage_error(cli->cmd, "compile writes one document at a time into its output directory; "
+                                     "give one JSON file, or use check for several");
+    int worst = EXIT_CLEAN;
+    for (size_t i = 0; i < cli->nargs; i++) {
+        int rc = run_one(cli, cli->args[i]);
+        if (rc > worst)
+            worst = rc;
+    }
+    return worst;
 }
 
 /* ------------------------------------------------------------------ */

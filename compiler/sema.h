@@ -180,6 +180,16 @@ struct ir_decl *sema_resolve(struct sema *s, const char *name, struct loc loc,
 /* sema.c */
 struct ir_program *sema_run(struct obc *cc);
 
+/* json_lower.c: a BACKUP_POLICY document (json_in.c) into `prog`, which
+ * holds the standard library: one policy named after file `f`, marked
+ * `document`, whose vaults are `external`. `standalone`: each missing
+ * required key is an error (OB1115), else one note (OB1114). */
+struct ir_policy *json_lower(struct obc *cc, struct ir_program *prog, struct src_file *f,
+                             const struct json_value *doc, bool standalone);
+/* Characters of a JSON text without the whitespace between tokens: what
+ * AWS counts for a minified policy. */
+size_t json_minified_chars(const char *text, size_t len);
+
 /* lower_*.c: one lowering function per declaration kind */
 void lower_account(struct sema *s, const struct ast_item *it, struct ir_account *acc);
 void lower_ou(struct sema *s, const struct ast_item *it, struct ir_ou *ou);

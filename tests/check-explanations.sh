@@ -32,6 +32,13 @@
 # `OBC explain CODE` must print the file byte for byte (the explanations
 # are embedded in obc when it is built).
 #
+# A block may be fenced as ```json instead: a BACKUP_POLICY document,
+# saved as example.json and run with `OBC check --color never
+# example.json`. A file that says "Command: import" on the line after
+# "Severity:" runs `OBC import example.json` instead of check, and one
+# that says "Command: check --standalone" (or "Command: check --var
+# NAME=VALUE") runs check with those options.
+#
 # Exception: when the wrong text cannot be written in a Markdown file (NUL
 # bytes, invalid UTF-8, control characters: OB1001), the Wrong block may be
 # fenced as ```ob-illustration instead of ```ob. It is then only shown,
@@ -174,10 +181,24 @@ extract() {
     ' "$1"
 }
 
-# run_example DIR: runs OBC check on DIR/example.ob; leaves DIR/stderr and
-# DIR/status.
+# place DIR LANG: names the extracted block DIR/example.src after its
+# language: example.ob, or example.json for a ```json block.
+place() {
+    case $2 in
+    json) mv "$1/example.src" "$1/example.json" ;;
+    *) mv "$1/example.src" "$1/example.ob" 2>/dev/null ;;
+    esac
+}
+
+# run_example DIR: runs OBC check (or OBC import, see COMMAND) on
+# DIR/example.ob or DIR/example.json; leaves DIR/stderr and DIR/status.
 run_example() {
-    (cd "$1" && "$OBC" check --color never example.ob >stdout 2>stderr)
+    if [ -f "$1/example.json" ]; then
+        # shellcheck disable=SC2086 # COMMAND is a command and its options
+        (cd "$1" && "$OBC" $COMMAND --color never example.json >stdout 2>stderr)
+    else
+        (cd "$1" && "$OBC" check --color never example.ob >stdout 2>stderr)
+    fi
     echo $? >"$1/status"
 }
 
@@ -204,11 +225,19 @@ check_file() {
     fi
 
     mkdir -p "$WORK/$id/wrong" "$WORK/$id/right"
-    wrong_lang=$(extract "$file" "Wrong:" "$WORK/$id/wrong/example.ob")
-    right_lang=$(extract "$file" "Right:" "$WORK/$id/right/example.ob")
+    wrong_lang=$(extract "$file" "Wrong:" "$WORK/$id/wrong/example.src")
+    right_lang=$(extract "$file" "Right:" "$WORK/$id/right/example.src")
+    place "$WORK/$id/wrong" "$wrong_lang"
+    place "$WORK/$id/right" "$right_lang"
+    COMMAND=check
+    case $(sed -n 4p "$file") in
+    "Command: import") COMMAND=import ;;
+    "Command: check --standalone") COMMAND="check --standalone" ;;
+    "Command: check --var "*) COMMAND=$(sed -n 4p "$file" | sed "s/^Command: //") ;;
+    esac
 
     case $wrong_lang in
-    ob)
+    ob | json)
         run_example "$WORK/$id/wrong"
         if crashed "$WORK/$id/wrong"; then
             problem "$rel: the Wrong program made obc exit with status $(cat "$WORK/$id/wrong/status")"
@@ -227,12 +256,12 @@ check_file() {
         problem "$rel: no fenced code block after \"Wrong:\""
         ;;
     *)
-        problem "$rel: the Wrong block is fenced as '$wrong_lang'; use ob (or ob-illustration)"
+        problem "$rel: the Wrong block is fenced as '$wrong_lang'; use ob or json (or ob-illustration)"
         ;;
     esac
 
     case $right_lang in
-    ob)
+    ob | json)
         run_example "$WORK/$id/right"
         if crashed "$WORK/$id/right"; then
             problem "$rel: the Right program made obc exit with status $(cat "$WORK/$id/right/status")"
@@ -248,7 +277,7 @@ check_file() {
         problem "$rel: no fenced code block after \"Right:\""
         ;;
     *)
-        problem "$rel: the Right block is fenced as '$right_lang'; use ob"
+        problem "$rel: the Right block is fenced as '$right_lang'; use ob or json"
         ;;
     esac
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""run-corpus.py - the golden corpus: every corpus/**/NAME.ob is one case.
+"""run-corpus.py - the golden corpus: every corpus/**/NAME.ob and every
+corpus/**/NAME.in.json (a BACKUP_POLICY document) is one case.
 
   tests/run-corpus.py [--regen] [--stdlib DIR] OBC [CASE.ob|DIR...]   run (or regenerate) cases
   tests/run-corpus.py --list [CASE.ob|DIR...]          print the case paths
@@ -18,12 +19,19 @@ must stay empty. The exit status must be 1 when NAME.diag has an
 "error[" (or a "warning[" under fail-level warning) and 0 otherwise;
 2 or a signal is always a failure. Case names must not contain '.'.
 
-Directives, in the comment lines at the top of NAME.ob:
+A JSON case runs as: cd DIR; OBC compile NAME.in.json -o TMP/out --color
+never [--standalone] [--fail-level warning]; its goldens are the same
+(NAME.diag, NAME.json: the normalized policy; no manifest). JSON has no
+comments, so its directives live in the comment lines of a sidecar
+NAME.case (absent: no directives).
+
+Directives, in the comment lines at the top of NAME.ob (or NAME.case):
   # fires: OB3001 OB3002     the diagnostics must contain [OB3001] and [OB3002]
   # quiet: OB3001            the diagnostics must not contain [OB3001]
   # fail-level: warning      run with --fail-level warning
   # args: --var region=x     more arguments for obc, split at blanks and commas
   # import-only              not a case: a file other cases import
+  # standalone               run with --standalone
 
 --regen rewrites NAME.diag (deleted when empty) and the JSON goldens from
 what obc produces now and prints what changed ("created", "updated" or
@@ -95,7 +103,7 @@ SANITIZER_MARKS = (b"runtime error:", b"AddressSanitizer", b"LeakSanitizer")
 
 
 def usage():
-    sys.stderr.write("usage: tests/run-corpus.py [--regen] [--stdlib DIR] OBC [CASE.ob|DIR...]\n"
+    sys.stderr.write("usage: tests/run-corpus.py [--regen] [--stdlib DIR] OBC [CASE.ob|CASE.in.json|DIR...]\n"
                      "       tests/run-corpus.py --list|--directives [CASE.ob|DIR...]\n")
     sys.exit(2)
 
@@ -130,7 +138,21 @@ def directives(path):
                         out.append((key, w))
             elif re.match(r"^import-only([ \t]|$)", line):
                 out.append(("import-only",))
+            elif re.match(r"^standalone([ \t]|$)", line):
+                out.append(("standalone",))
     return out
+
+
+JSON_CASE = ".in.json"
+
+
+def case_directives(path):
+    """The directives of a case: in its own comments (.ob), or in the
+    sidecar NAME.case of a JSON case."""
+    if path.endswith(JSON_CASE):
+        side = path[:-len(JSON_CASE)] + ".case"
+        return directives(side) if os.path.isfile(side) else []
+    return directives(path)
 
 
 # ---- finding cases ------------------------------------------------------
@@ -152,7 +174,9 @@ def list_cases(args):
             for d, _, files in os.walk(p):
                 for f in files:
                     full = os.path.join(d, f)
-                    if f.endswith(".ob") and os.path.isfile(full) and not os.path.islink(full):
+                    if ((f.endswith(".ob") and not f.endswith(".out.ob")) or f.endswith(JSON_CASE)) \
+                            and os.path.isfile(full) \
+                            and not os.path.islink(full):
                         found.add(relative(full))
         elif os.path.isfile(p):
             found.add(relative(p))
@@ -160,7 +184,7 @@ def list_cases(args):
             sys.stderr.write("run-corpus: no such case or directory: %s\n" % p)
     cases = []
     for c in sorted(found, key=os.fsencode):
-        ds = directives(os.path.join(ROOT, c))
+        ds = case_directives(os.path.join(ROOT, c))
         if ("import-only",) not in ds:
             cases.append((c, ds))
     return cases
@@ -193,7 +217,9 @@ class Case:
         self.path = path
         self.rel_dir = os.path.dirname(path)
         self.case_dir = os.path.join(ROOT, self.rel_dir)
-        self.name = os.path.basename(path)[:-len(".ob")]
+        self.json = path.endswith(JSON_CASE)
+        self.input = os.path.basename(path)
+        self.name = self.input[:-len(JSON_CASE if self.json else ".ob")]
         self.dirs = ds
         self.work = os.path.join(cfg.work, "c%d" % idx)
         self.reasons = []
@@ -214,7 +240,9 @@ class Case:
         self.out = os.path.join(self.work, "out")
         if "." in self.name:
             self.fail("case names must not contain '.'")
-        argv = [self.cfg.obc, "compile", self.name + ".ob", "-o", self.out, "--color", "never"]
+        argv = [self.cfg.obc, "compile", self.input, "-o", self.out, "--color", "never"]
+        if ("standalone",) in self.dirs:
+            argv.append("--standalone")
         if self.fail_level:
             argv += ["--fail-level", self.fail_level]
         argv += [d[1] for d in self.dirs if d[0] == "args"]
@@ -279,7 +307,7 @@ class Case:
     def golden_for(self, output):
         if output == MANIFEST:
             return self.name + ".manifest.json"
-        if self.npolicies == 1:
+        if self.npolicies == 1 or self.json:
             return self.name + ".json"
         return self.name + "." + output
 
@@ -289,6 +317,7 @@ class Case:
         names = []
         for f in os.listdir(self.case_dir):
             if f.startswith(prefix) and f.endswith(".json") and len(f) >= len(prefix) + len("json") \
+                    and f != self.input and not f.endswith(JSON_CASE) \
                     and os.path.isfile(os.path.join(self.case_dir, f)):
                 names.append(f)
         return sorted(set(names), key=os.fsencode)

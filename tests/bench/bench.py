@@ -24,6 +24,7 @@ machine and its load, so they are reported and never fail the run;
 instruction counts and peak RSS are deterministic enough to enforce.
 """
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -468,6 +469,35 @@ class Bench:
                      "policy pitr {\n  plans = [c0, c1]\n  attach = [org_root]\n}\n")
         if shape == "error_tokens":
             return 'import "std/aws"\npermissions p = [%s]\n' % ", ".join(["a"] * n)
+        if shape == "json_document":
+            # a BACKUP_POLICY JSON document of n plans, each with two rules
+            # (lifecycle, tags, a cross-account copy), a tag selection and
+            # plan tags: the JSON front end (json_in.c, json_lower.c)
+            def A(v):
+                return {"@@assign": v}
+            arn = "arn:aws:backup:eu-west-1:111122223333:backup-vault:central"
+            plans = {}
+            for i in range(n):
+                rules = {}
+                for j, hour in ((0, 5), (1, 6)):
+                    rules["r%d" % j] = {
+                        "schedule_expression": A("cron(0 %d ? * * *)" % hour),
+                        "start_backup_window_minutes": A("60"),
+                        "complete_backup_window_minutes": A(600),
+                        "target_backup_vault_name": A("org-backup"),
+                        "lifecycle": {"delete_after_days": A("35"),
+                                      "opt_in_to_archive_for_supported_resources": A(False)},
+                        "recovery_point_tags": {"owner": {"tag_key": A("owner"), "tag_value": A("p%d" % i)}},
+                        "copy_actions": {arn: {"target_backup_vault_arn": A(arn),
+                                               "lifecycle": {"delete_after_days": A("35")}}}}
+                plans["plan-%d" % i] = {
+                    "regions": A(["eu-west-1", "eu-central-1"]),
+                    "rules": rules,
+                    "selections": {"tags": {"s%d" % i: {
+                        "iam_role_arn": A("arn:aws:iam::$account:role/service-role/AWSBackupDefaultServiceRole"),
+                        "tag_key": A("backup-plan"), "tag_value": A(["p%d" % i])}}},
+                    "backup_plan_tags": {"team": {"tag_key": A("team"), "tag_value": A("t%d" % i)}}}
+            return json.dumps({"plans": plans}, indent=2) + "\n"
         raise ValueError(shape)
 
     SHAPES = [("equal_values", 25000), ("different_values", 25000), ("tag_keys", 20000),
@@ -478,7 +508,7 @@ class Bench:
               ("rule_regions", 1000), ("copy_accepts", 5000), ("copy_rules", 2000), ("type_lists", 2000),
               ("manifest_regions", 1000), ("key_grants", 2000), ("key_policies", 500),
               ("continuous_rules", 1000),
-              ("continuous_plans", 2000), ("continuous_values", 25000)]
+              ("continuous_plans", 2000), ("continuous_values", 25000), ("json_document", 2000)]
     # `bench.py --linear` (make linear): every shape at small sizes, for a
     # resource test of a few seconds per shape; sizes where the quadratic
     # passes fixed on 2026-12-04 would have failed, where that is cheap.
@@ -490,7 +520,7 @@ class Bench:
                      ("rule_regions", 100), ("copy_accepts", 300), ("copy_rules", 200), ("type_lists", 300),
                      ("manifest_regions", 300), ("key_grants", 300), ("key_policies", 100),
                      ("continuous_rules", 500),
-                     ("continuous_plans", 200), ("continuous_values", 2000)]
+                     ("continuous_plans", 200), ("continuous_values", 2000), ("json_document", 200)]
 
     def shapes(self, shapes=None, limit=None):
         """Instructions of `obc check` per list item at N and 4N items for
@@ -512,7 +542,7 @@ class Bench:
         for shape, n in shapes or self.SHAPES:
             got, rss = [], []
             for k in ((1, n, 4 * n) if limit is not None else (n, 4 * n)):
-                path = os.path.join(self.a.dir, "shape-%s-%d.ob" % (shape, k))
+                path = os.path.join(self.a.dir, "shape-%s-%d%s" % (shape, k, shape_ext(shape)))
                 with open(path, "w") as f:
                     f.write(self.shape_text(shape, k))
                 cmd = [self.a.obc, "check", "--color", "never", path]
@@ -559,6 +589,12 @@ class Bench:
                    n / size, (n / size) / base))
 
 
+def shape_ext(shape):
+    """The file name ending of a shape's input: json_* shapes are policy
+    documents, the others programs."""
+    return ".json" if shape.startswith("json_") else ".ob"
+
+
 def linear(a):
     """The resource test of `make linear`: instruction counts (callgrind,
     never seconds) of `obc check` on every long-list shape at N and 4N
@@ -594,7 +630,7 @@ def worst(a):
         while hi - lo > 1:
             mid = (lo + hi) // 2
             lo, hi = (mid, hi) if size(mid) <= a.worst else (lo, mid)
-        path = os.path.join(a.dir, "worst-%s.ob" % shape)
+        path = os.path.join(a.dir, "worst-%s%s" % (shape, shape_ext(shape)))
         with open(path, "w") as f:
             f.write(b.shape_text(shape, lo))
         cmd = ([a.obc, "compile", path, "-o", os.path.join(a.dir, "worst-out-" + shape)]

@@ -54,11 +54,24 @@ want_err 'error[OB4001]'
 [ ! -s "$T/stdout" ] || fail "stdout is not empty"
 finish
 
-begin "import of a policy document without the JSON front end: exit 2, says so"
-echo '{"plans": {}}' >doc.json
-run import doc.json
-want_rc 2
-want_err "the JSON front end (policy documents) is not available in this build"
+begin "import of policy documents: one program, one policy per document, compiled back"
+cp "$ROOT/corpus/json/complete.in.json" daily.json
+cp "$ROOT/corpus/json/resources.in.json" volumes.json
+run import daily.json volumes.json
+want_rc 0
+want_out "external = true" "plans = [daily]"
+grep -c '^policy ' "$T/stdout" | grep -qx 2 || fail "stdout does not hold two policies"
+cp "$T/stdout" imported.ob
+run compile imported.ob -o out
+want_rc 0
+finish
+
+begin "import of a document that is not a policy: the diagnostics, nothing printed"
+cp "$ROOT/corpus/json/wrapped.in.json" doc.json
+run import --color never doc.json
+want_rc 1
+want_err "error[OB1101]"
+[ ! -s "$T/stdout" ] || fail "stdout is not empty"
 finish
 
 begin "import of documents and .ob files together: usage error"

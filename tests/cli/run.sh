@@ -880,6 +880,68 @@ want_rc 1
 want_err "error[OB1020]: no standard library module 'std/aws'"
 finish
 
+# ---- BACKUP_POLICY documents ------------------------------------------------
+
+begin "policy documents: compile writes the normalized policy and no manifest"
+cp "$ROOT/corpus/json/complete.in.json" daily.json
+run compile daily.json -o out
+want_rc 0
+want_quiet
+want_files out daily.json
+grep -q '"@@assign": "35"' out/daily.json || fail "out/daily.json lacks the delete_after_days string"
+finish
+
+begin "policy documents: --input picks the reader, mixing kinds is a usage error"
+cp "$ROOT/corpus/json/complete.in.json" policy.txt
+run check policy.txt
+want_rc 1
+want_err "error[OB1010]"
+run check --input json policy.txt
+want_rc 0
+want_quiet
+valid_program >p.ob
+cp policy.txt daily.json
+run check p.ob daily.json
+want_rc 2
+want_err "cannot mix .ob programs and JSON policy documents"
+run check --input ob daily.json
+want_rc 1
+want_err "error[OB1010]"
+finish
+
+begin "policy documents: each its own compilation; the worst status wins"
+cp "$ROOT/corpus/json/complete.in.json" a.json
+cp "$ROOT/corpus/json/wrapped.in.json" b.json
+run check --color never a.json b.json
+want_rc 1
+want_lines 1 'error\[OB1101\]'
+want_lines 1 '^obc: 1 error'
+run compile a.json b.json -o out
+want_rc 2
+want_err "one JSON file"
+finish
+
+begin "policy documents: a partial policy is a note, an error under --standalone"
+cp "$ROOT/corpus/json/partial.in.json" child.json
+run check --color never --fail-level warning child.json
+want_rc 0
+want_err "note[OB1114]" "1 note"
+run check --color never --standalone child.json
+want_rc 1
+want_err "error[OB1115]"
+want_no_err "[OB1114]"
+finish
+
+begin "policy documents: a missing file or a directory is an I/O error"
+run check missing.json
+want_rc 2
+want_err "cannot read 'missing.json'"
+mkdir d.json
+run check d.json
+want_rc 2
+want_err "it is a directory"
+finish
+
 # ---- summary ------------------------------------------------------------------
 
 summary

@@ -2,7 +2,9 @@
  * fuzz_compile.c - libFuzzer harness for the whole pipeline: the input
  * bytes are one source file that goes through the lexer, parser,
  * imports, semantic analysis, every check, both emitters and both
- * diagnostic renderers. Any crash, sanitizer report, leak or hang is a
+ * diagnostic renderers. An input that starts with '{' is read as a
+ * BACKUP_POLICY JSON document instead (json_in.c, json_lower.c, the
+ * same checks and emitters). Any crash, sanitizer report, leak or hang is a
  * bug; the input that caused it becomes a corpus case (corpus/fuzz/).
  *
  * Built by `make fuzz` / `make check` with clang -fsanitize=fuzzer.
@@ -27,8 +29,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     cc.arena.oom = &oom;
-    load_text(&cc, "fuzz.ob", (const char *)data, size);
-    if (obc_analyze(&cc)) {
+    struct ir_program *prog;
+    if (size && data[0] == '{') {
+        struct src_file *f = load_document_text(&cc, "fuzz.json", (const char *)data, size);
+        prog = obc_analyze_document(&cc, f);
+    } else {
+        load_text(&cc, "fuzz.ob", (const char *)data, size);
+        prog = obc_analyze(&cc);
+    }
+    if (prog) {
         struct vec out = {0};
         obc_emit(&cc, &out);
     }

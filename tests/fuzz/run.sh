@@ -7,7 +7,8 @@
 #   smoke: the bounded run inside `make check` (FUZZ_SECONDS, default 60)
 #   long:  `make fuzz` (default 600 s), keeping its corpora in
 #          build/fuzz/corpus-HARNESS
-# Seeds: every .ob of corpus/ and examples/ (for fuzz_program only in a
+# Seeds: every .ob of corpus/ and examples/, and for fuzz_compile every
+# policy document of corpus/ (NAME.in.json) (for fuzz_program only in a
 # long run: the smoke run spends its time on files); for fuzz_program each
 # of those that imports a file of its own, bundled with what it imports,
 # tests/fuzz/program-seeds/*.fz, an import
@@ -35,6 +36,10 @@ i=0
 find corpus examples -name '*.ob' | sort | while read -r f; do
     i=$((i + 1)); cp "$f" "$work/seeds-compile/seed-$i.ob"
     [ "$mode" = smoke ] || cp "$f" "$work/seeds-program/seed-$i.ob"
+done
+i=0
+find corpus -name '*.in.json' | sort | while read -r f; do
+    i=$((i + 1)); cp "$f" "$work/seeds-compile/document-$i.json"
 done
 # Multi-file seeds: each file that imports one of its own, with the
 # files it imports, transitively, named relative to its directory.
