@@ -137,10 +137,12 @@ static const char *ascii_lower(struct arena *a, const char *s)
 
 /* ---- tags and lifecycles ------------------------------------------ */
 
-/* {"<key in lower case>": {"tag_key": ..., "tag_value": ...}, ...} */
-static void emit_tags(struct emitter *e, cJSON *parent, const char *key, const struct vec *tags)
+/* {"<key in lower case>": {"tag_key": ..., "tag_value": ...}, ...}; an
+ * empty map written as such (`tags = {}`, or {} in a document) stays {}. */
+static void emit_tags(struct emitter *e, cJSON *parent, const char *key, const struct vec *tags,
+                      const struct ir_attr *at)
 {
-    if (tags->len == 0)
+    if (tags->len == 0 && at->state != IR_SET)
         return;
     cJSON *map = json_add_object(&e->doc, parent, key);
     struct id_set ids;
@@ -231,7 +233,7 @@ static void emit_rule(struct emitter *e, cJSON *rules, const struct ir_plan *pla
     if (rule->air_gapped_vault)
         assign_string(e, obj, "target_logically_air_gapped_backup_vault_arn",
                       air_gapped_vault_arn(e->a, rule->air_gapped_vault, plan_partition(plan)));
-    emit_tags(e, obj, "recovery_point_tags", &rule->tags);
+    emit_tags(e, obj, "recovery_point_tags", &rule->tags, &rule->tags_at);
     emit_scan_index(e, obj, rule);
     if (rule->copies.len) {
         cJSON *copies = json_add_object(&e->doc, obj, "copy_actions");
@@ -387,7 +389,7 @@ static void emit_plan(struct emitter *e, cJSON *plans, const struct ir_plan *pla
     if (plan->select_at.state != IR_ABSENT || !e->partial)
         emit_selections(e, obj, plan);
     emit_advanced(e, obj, plan);
-    emit_tags(e, obj, "backup_plan_tags", &plan->tags);
+    emit_tags(e, obj, "backup_plan_tags", &plan->tags, &plan->tags_at);
     if (plan->scan_role) {
         cJSON *scanner = json_add_object(&e->doc, json_add_object(&e->doc, obj, "scan_settings"), "GUARDDUTY");
         emit_type_names(e, scanner, &plan->scan_types, true);

@@ -201,11 +201,19 @@ static const char *std_name(struct printer *p, const struct ir_decl *d)
     return d->name;
 }
 
+/* [a, b, ...], each declaration once: two ARN patterns of one type (fsx's
+ * file systems and volumes) read from a document are one name. */
 static void put_decl_list(struct printer *p, const struct vec *items)
 {
+    struct ptrset seen = {0};
+    bool first = true;
     put(p, "[");
-    for (size_t i = 0; i < items->len; i++)
-        putf(p, "%s%s", i ? ", " : "", std_name(p, items->items[i]));
+    for (size_t i = 0; i < items->len; i++) {
+        if (!ptrset_add(p->a, &seen, items->items[i]))
+            continue;
+        putf(p, "%s%s", first ? "" : ", ", std_name(p, items->items[i]));
+        first = false;
+    }
     put(p, "]");
 }
 
@@ -371,6 +379,37 @@ static void selection_roles(struct printer *p)
     }
 }
 
+/* The ARN pattern of a resource_types value as stored with a std type:
+ * what follows "arn:PARTITION:" (fsx volumes: "fsx:*:*:volume/" then a
+ * star), or "*". */
+static const char *arn_pattern(const char *arn)
+{
+    if (strncmp(arn, "arn:", 4) != 0)
+        return arn;
+    const char *colon = strchr(arn + 4, ':');
+    return colon ? colon + 1 : arn;
+}
+
+/* Whether the patterns a document wrote (`written`) hold every pattern of
+ * each type the entry names (`types`): the language writes a type as all
+ * of its patterns, so a document that names only some of them (fsx's
+ * volumes without its file systems) cannot be printed as that type. */
+static bool types_whole(struct printer *p, const struct vec *types, const struct vec *written)
+{
+    if (!written->len)
+        return true;
+    struct strmap have = {0};
+    for (size_t i = 0; i < written->len; i++)
+        strmap_put_new(p->a, &have, arn_pattern(written->items[i]), written->items[i]);
+    for (size_t i = 0; i < types->len; i++) {
+        const struct ir_restype *t = types->items[i];
+        for (size_t j = 0; j < t->arns.len; j++)
+            if (!strmap_get(&have, t->arns.items[j]))
+                return false;
+    }
+    return true;
+}
+
 /* A tags entry's match: tag("K") == "v" or tag("K") in [...], and the
  * conditions in order. The language lowers exactly that back (the first
  * test gives tag_key, selector.c choose_tag_key) when the values are
@@ -378,8 +417,16 @@ static void selection_roles(struct printer *p)
 static bool entry_rebuildable(struct printer *p, const struct ir_selection *sel, const struct ir_sel_entry *e)
 {
     const char *why = NULL;
+    const char *help = "give the entry what AWS needs (a tag_key with distinct values, or resource types), "
+                       "then import again";
     if (e->resources && !e->types.len)
         why = "it names no resource type";
+    else if (!types_whole(p, &e->types, &e->type_arns) || !types_whole(p, &e->not_types, &e->not_type_arns)) {
+        why = "its resource_types name only some of the ARN patterns of a resource type, which the "
+              "language writes as all of them (fsx: file systems and volumes)";
+        help = "list every ARN pattern of the type in resource_types (docs/stdlib.md gives them), "
+               "then import again";
+    }
     else if (!e->resources && (!e->tag_key || !e->tag_values.len))
         why = "it has no tag_key or no tag_value";
     else if (!e->resources) {
@@ -390,8 +437,7 @@ static bool entry_rebuildable(struct printer *p, const struct ir_selection *sel,
     }
     if (!why)
         return true;
-    fail(p, OB1132, e->loc.file ? e->loc : sel->d.name_loc,
-         "give the entry what AWS needs (a tag_key with distinct values, or resource types), then import again",
+    fail(p, OB1132, e->loc.file ? e->loc : sel->d.name_loc, help,
          "selection entry '%s' cannot be written as a match expression: %s", text_safe(p->a, e->name), why);
     return false;
 }
@@ -569,6 +615,10 @@ static void print_schedule(struct printer *p, const struct ir_rule *r)
 
 static void put_tags(struct printer *p, const char *indent, const struct vec *tags)
 {
+    if (tags->len == 0) {
+        putf(p, "%stags = {}\n", indent);
+        return;
+    }
     putf(p, "%stags = {\n", indent);
     for (size_t i = 0; i < tags->len; i++) {
         const struct ir_tag *t = tags->items[i];
@@ -643,7 +693,7 @@ static void print_rule(struct printer *p, struct names *rule_names, const struct
     if (r->continuous.state == IR_SET)
         putf(p, "    continuous = %s\n", r->continuous.v ? "true" : "false");
     put_lifecycle(p, "    ", &r->lc);
-    if (r->tags.len)
+    if (r->tags.len || r->tags_at.state == IR_SET)
         put_tags(p, "    ", &r->tags);
     if (r->air_gapped_vault)
         putf(p, "    air_gapped_vault = %s\n", name_of(p, r->air_gapped_vault));
@@ -692,7 +742,7 @@ static void print_plan(struct printer *p, const struct ir_plan *pl)
     put_flag(p, "windows_vss", &pl->windows_vss);
     put_flag(p, "backup_acls", &pl->s3_backup_acls);
     put_flag(p, "backup_object_tags", &pl->s3_backup_object_tags);
-    if (pl->tags.len)
+    if (pl->tags.len || pl->tags_at.state == IR_SET)
         put_tags(p, "  ", &pl->tags);
     if (pl->scan_role) {
         if (pl->scan_types_at.state == IR_SET) {
@@ -822,8 +872,11 @@ static const char *print_program(struct printer *p)
            "# configured outside this program).\n"
            "import \"std/aws\"\n\n");
     print_accounts(p);
-    for (size_t i = 0; i < p->vaults.len; i++)
+    for (size_t i = 0; i < p->vaults.len; i++) {
+        if (i)
+            put(p, "\n");
         print_vault(p, p->vaults.items[i]);
+    }
     for (size_t i = 0; i < p->selections.len; i++) {
         put(p, "\n");
         print_selection(p, p->selections.items[i]);

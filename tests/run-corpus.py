@@ -23,7 +23,9 @@ A JSON case runs as: cd DIR; OBC compile NAME.in.json -o TMP/out --color
 never [--standalone] [--fail-level warning]; its goldens are the same
 (NAME.diag, NAME.json: the normalized policy; no manifest). JSON has no
 comments, so its directives live in the comment lines of a sidecar
-NAME.case (absent: no directives).
+NAME.case (absent: no directives). A document under corpus/import/ runs
+as OBC import NAME.in.json --color never instead: its stdout is compared
+with NAME.out.ob (absent: stdout must be empty), its stderr with NAME.diag.
 
 Directives, in the comment lines at the top of NAME.ob (or NAME.case):
   # fires: OB3001 OB3002     the diagnostics must contain [OB3001] and [OB3002]
@@ -144,6 +146,7 @@ def directives(path):
 
 
 JSON_CASE = ".in.json"
+IMPORT_GOLDEN = ".out.ob"  # the program `obc import` prints (corpus/import/)
 
 
 def case_directives(path):
@@ -218,6 +221,8 @@ class Case:
         self.rel_dir = os.path.dirname(path)
         self.case_dir = os.path.join(ROOT, self.rel_dir)
         self.json = path.endswith(JSON_CASE)
+        # a document under corpus/import/ is imported, not compiled
+        self.importing = self.json and os.path.basename(self.rel_dir) == "import"
         self.input = os.path.basename(path)
         self.name = self.input[:-len(JSON_CASE if self.json else ".ob")]
         self.dirs = ds
@@ -240,7 +245,10 @@ class Case:
         self.out = os.path.join(self.work, "out")
         if "." in self.name:
             self.fail("case names must not contain '.'")
-        argv = [self.cfg.obc, "compile", self.input, "-o", self.out, "--color", "never"]
+        if self.importing:
+            argv = [self.cfg.obc, "import", self.input, "--color", "never"]
+        else:
+            argv = [self.cfg.obc, "compile", self.input, "-o", self.out, "--color", "never"]
         if ("standalone",) in self.dirs:
             argv.append("--standalone")
         if self.fail_level:
@@ -279,7 +287,7 @@ class Case:
             self.fail("exit status %d (crash, usage or I/O error)" % self.rc, head(self.stderr, 40))
         if self.cfg.sanitized and any(m in self.stderr for m in SANITIZER_MARKS):
             self.fail("sanitizer report in stderr", head(self.stderr, 60))
-        if self.stdout:
+        if self.stdout and not self.importing:
             self.fail("unexpected output on stdout", head(self.stdout, 20))
 
     def check_directives(self):
@@ -357,6 +365,21 @@ class Case:
         for g in self.existing_goldens():
             if g not in expected:
                 self.fail("golden %s was not produced" % g)
+        if self.importing:
+            self.check_imported()
+
+    def check_imported(self):
+        """An import case's stdout against NAME.out.ob (absent: empty)."""
+        g = self.name + IMPORT_GOLDEN
+        golden = os.path.join(self.case_dir, g)
+        want = read(golden) if os.path.isfile(golden) else b""
+        if want != self.stdout:
+            actual = os.path.join(self.work, "stdout")
+            with open(actual, "wb") as f:
+                f.write(self.stdout)
+            self.fail("stdout differs from %s" % g, diff(os.path.join(self.rel_dir, g), "actual stdout",
+                                                           golden if os.path.isfile(golden) else "/dev/null",
+                                                           actual))
 
     # -- --regen
 
@@ -386,6 +409,8 @@ class Case:
         for g in self.existing_goldens():
             if g not in expected:
                 self.update_golden(g, None)
+        if self.importing:
+            self.update_golden(self.name + IMPORT_GOLDEN, self.stdout if self.stdout else None)
 
     def report(self):
         if not self.reasons:
