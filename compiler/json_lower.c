@@ -475,18 +475,26 @@ static bool misspelt(const struct slots *sl, enum pkey k, enum ir_state *state, 
     return true;
 }
 
+/* The value of slot k read into *jv: false when it is absent, misspelt
+ * or rejected, with *state and *loc saying which and where. */
+static bool slot_value(struct jl *L, const struct slots *sl, enum pkey k, enum ir_state *state,
+                       struct loc *loc, struct jv *jv)
+{
+    if (misspelt(sl, k, state, loc) || !sl->m[k])
+        return false;
+    *loc = sl->m[k]->value->loc;
+    if (!get_value(L, k, sl->m[k], jv)) {
+        *state = jv->rejected ? IR_REJECTED : IR_ABSENT;
+        return false;
+    }
+    return true;
+}
+
 static enum ir_state text_of(struct jl *L, const struct slots *sl, enum pkey k, struct ir_text *out)
 {
     struct jv jv;
-    if (misspelt(sl, k, &out->state, &out->loc))
-        return IR_REJECTED;
-    if (!sl->m[k])
-        return IR_ABSENT;
-    if (!get_value(L, k, sl->m[k], &jv)) {
-        out->state = jv.rejected ? IR_REJECTED : IR_ABSENT;
-        out->loc = sl->m[k]->value->loc;
+    if (!slot_value(L, sl, k, &out->state, &out->loc, &jv))
         return out->state;
-    }
     *out = (struct ir_text){jv.s, contents_loc(jv.v), IR_SET};
     return IR_SET;
 }
@@ -494,27 +502,15 @@ static enum ir_state text_of(struct jl *L, const struct slots *sl, enum pkey k, 
 static void num_of(struct jl *L, const struct slots *sl, enum pkey k, struct ir_num *out)
 {
     struct jv jv;
-    if (misspelt(sl, k, &out->state, &out->loc) || !sl->m[k])
-        return;
-    out->loc = sl->m[k]->value->loc;
-    if (!get_value(L, k, sl->m[k], &jv)) {
-        out->state = jv.rejected ? IR_REJECTED : IR_ABSENT;
-        return;
-    }
-    *out = (struct ir_num){jv.num, jv.v->loc, IR_SET};
+    if (slot_value(L, sl, k, &out->state, &out->loc, &jv))
+        *out = (struct ir_num){jv.num, jv.v->loc, IR_SET};
 }
 
 static void flag_of(struct jl *L, const struct slots *sl, enum pkey k, struct ir_flag *out)
 {
     struct jv jv;
-    if (misspelt(sl, k, &out->state, &out->loc) || !sl->m[k])
-        return;
-    out->loc = sl->m[k]->value->loc;
-    if (!get_value(L, k, sl->m[k], &jv)) {
-        out->state = jv.rejected ? IR_REJECTED : IR_ABSENT;
-        return;
-    }
-    *out = (struct ir_flag){jv.flag, jv.v->loc, IR_SET};
+    if (slot_value(L, sl, k, &out->state, &out->loc, &jv))
+        *out = (struct ir_flag){jv.flag, jv.v->loc, IR_SET};
 }
 
 /* "enabled" / "disabled" (advanced_backup_settings). */
