@@ -11,6 +11,7 @@
 #include "base.h"
 
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 struct arena_chunk {
@@ -103,6 +104,14 @@ char *arena_strndup(struct arena *a, const char *s, size_t n)
 char *arena_strdup(struct arena *a, const char *s)
 {
     return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_strdup_lower(struct arena *a, const char *s)
+{
+    char *out = arena_strdup(a, s);
+    for (char *p = out; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    return out;
 }
 
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)

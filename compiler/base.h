@@ -69,6 +69,8 @@ _Noreturn void arena_fail(struct arena *a);   /* out of memory: longjmp to a->oo
 void *arena_grow(struct arena *a, void *old, size_t oldn, size_t newn);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
+/* A copy with ASCII letters in lower case (AWS lowercases policy keys). */
+char *arena_strdup_lower(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...) OBC_PRINTF(2, 3);
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap) OBC_PRINTF(2, 0);
 

@@ -127,14 +127,6 @@ static const char *unique_id(struct emitter *e, struct id_set *ids, const char *
     return id;
 }
 
-static const char *ascii_lower(struct arena *a, const char *s)
-{
-    char *out = arena_strdup(a, s);
-    for (char *p = out; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
-    return out;
-}
-
 /* ---- tags and lifecycles ------------------------------------------ */
 
 /* {"<key in lower case>": {"tag_key": ..., "tag_value": ...}, ...}; an
@@ -149,7 +141,7 @@ static void emit_tags(struct emitter *e, cJSON *parent, const char *key, const s
     id_set_init(&ids);
     for (size_t i = 0; i < tags->len; i++) {
         const struct ir_tag *t = VEC_GET(const struct ir_tag, *tags, i);
-        cJSON *entry = json_add_object(&e->doc, map, unique_id(e, &ids, ascii_lower(e->a, t->key)));
+        cJSON *entry = json_add_object(&e->doc, map, unique_id(e, &ids, arena_strdup_lower(e->a, t->key)));
         assign_string(e, entry, "tag_key", t->key);
         assign_string(e, entry, "tag_value", t->value);
     }

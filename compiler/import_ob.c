@@ -767,22 +767,11 @@ static void print_policy(struct printer *p, const struct ir_policy *pol)
              "policy '%s' uses @@append or @@remove, which the language cannot express: what they mean "
              "depends on the parent policies",
              text_safe(p->a, pol->d.name));
-    bool labels = false;
-    for (size_t i = 0; pol->document && !labels && i < pol->plans.len; i++) {
-        const struct ir_plan *pl = pol->plans.items[i];
-        labels = pl->tags.len > 0;
-        for (size_t j = 0; !labels && j < pl->rules.len; j++)
-            labels = ((const struct ir_rule *)pl->rules.items[j])->tags.len > 0;
-        for (size_t j = 0; !labels && j < pl->selections.len; j++) {
-            const struct ir_selection *sel = pl->selections.items[j];
-            for (size_t k = 0; !labels && k < sel->entries.len; k++)
-                labels = ((const struct ir_sel_entry *)sel->entries.items[k])->conditions.len > 0;
-        }
-    }
-    if (labels && ptrset_add(p->a, &p->reported, pol)) { /* once, however many rounds print it */
-        struct diag *d = diag_emit(p->cc, OB1133, pol->d.loc,
-                                   "policy '%s': the ids of its tag and condition entries may change: AWS discards "
-                                   "them, and obc names them after their tag keys",
+    if (pol->document && pol->renamed_label.file && ptrset_add(p->a, &p->reported, pol)) {
+        /* once, however many rounds print it */
+        struct diag *d = diag_emit(p->cc, OB1133, pol->renamed_label,
+                                   "policy '%s': the program names tag entries and conditions after their tag "
+                                   "keys, so ids such as this one change; AWS discards them",
                                    text_safe(p->a, pol->d.name));
         diag_help(p->cc, d, "nothing to change: the tags and conditions themselves are kept");
     }

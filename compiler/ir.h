@@ -327,6 +327,8 @@ struct ir_policy {
     bool document;              /* lowered from a policy document: its attachments are unknown */
     struct loc inherit_op;      /* document: its first @@append or @@remove (file NULL: none),
                                    which `obc import` cannot express */
+    struct loc renamed_label;   /* document: the first tag entry id or condition name obc
+                                   writes otherwise (file NULL: none); AWS discards them */
 };
 
 struct ir_org {

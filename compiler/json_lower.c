@@ -814,6 +814,41 @@ static void named_types(struct jl *L, const struct slots *sl, enum pkey k, bool 
 }
 
 /* ------------------------------------------------------------------ */
+/* A label AWS discards (a tag entry's id, a condition's name) that obc
+ * writes otherwise (`want`): the first one in the document is where the
+ * import says so. */
+static void note_label(struct jl *L, const struct json_member *e, const char *want)
+{
+    struct loc *at = &L->pol->renamed_label;
+    if (strcmp(e->key->text, want) != 0 && (!at->file || e->key->loc.start < at->start))
+        *at = e->key->loc;
+}
+
+/* recovery_point_tags and backup_plan_tags: {"<id>": {"tag_key": ...,
+ * "tag_value": ...}}. The ids are labels AWS discards (it passes a key ->
+ * value map on); obc writes the tag key in lower case as the id. */
+static void lower_tag_map(struct jl *L, const struct json_member *m, const char *path, struct vec *tags,
+                          struct ir_attr *at)
+{
+    struct vec ents = {0};
+    map_entries(L, m, &ents);
+    if (m)
+        *at = (struct ir_attr){IR_SET, m->value->loc};
+    for (size_t i = 0; i < ents.len; i++) {
+        const struct json_member *e = ents.items[i];
+        struct slots ts;
+        if (!walk_node(L, e->value, PN_TAG, e->key->loc, arena_printf(L->a, "%s.%s", path, e->key->text), &ts))
+            continue;
+        struct ir_text k = {0}, v = {0};
+        if (text_of(L, &ts, PK_TAG_KEY, &k) != IR_SET || text_of(L, &ts, PK_TAG_VALUE, &v) != IR_SET)
+            continue;
+        note_label(L, e, arena_strdup_lower(L->a, k.s));
+        struct ir_tag *tag = arena_alloc(L->a, sizeof *tag);
+        *tag = (struct ir_tag){k.s, v.s, member_loc(e)};
+        vec_push(L->a, tags, tag);
+    }
+}
+
 /* Selections                                                           */
 
 static void lower_conditions(struct jl *L, const struct json_member *m, const char *path, struct ir_sel_entry *e)
@@ -847,6 +882,7 @@ static void lower_conditions(struct jl *L, const struct json_member *m, const ch
             struct ir_condition *ic = arena_alloc(L->a, sizeof *ic);
             ic->op = cops[o];
             ic->tag_key = key.s + sizeof prefix - 1;
+            note_label(L, c, ic->tag_key); /* obc names a condition after its tag key */
             ic->value = value.s;
             ic->loc = member_loc(c);
             vec_push(L->a, &e->conditions, ic);
@@ -984,9 +1020,7 @@ static void jl_copy(struct jl *L, const struct json_member *m, const char *path,
     if (st == IR_REJECTED)
         return;
     if (st == IR_ABSENT) {
-        char *lower = arena_strdup(L->a, m->key->text);
-        for (char *q = lower; *q; q++)
-            *q = (char)tolower((unsigned char)*q);
+        const char *lower = arena_strdup_lower(L->a, m->key->text);
         struct diag *d = diag_emit(L->cc, OB1110, m->key->loc, "copy action without target_backup_vault_arn");
         diag_help(L->cc, d, "AWS then copies to the key in lower case (\"%s\"), and ARNs are case sensitive: add "
                             "\"target_backup_vault_arn\": {\"@@assign\": \"%s\"}", lower, m->key->text);
@@ -1069,25 +1103,8 @@ static void jl_rule(struct jl *L, const struct json_member *m, const char *path,
     } else {
         r->air_gapped_at = (struct ir_attr){lag.state, lag.loc};
     }
-    /* recovery_point_tags: the entry ids are labels AWS discards */
+    lower_tag_map(L, sl.m[PK_RULE_TAGS], arena_printf(L->a, "%s.recovery_point_tags", path), &r->tags, &r->tags_at);
     struct vec ents = {0};
-    map_entries(L, sl.m[PK_RULE_TAGS], &ents);
-    if (sl.m[PK_RULE_TAGS])
-        r->tags_at = (struct ir_attr){IR_SET, sl.m[PK_RULE_TAGS]->value->loc};
-    for (size_t i = 0; i < ents.len; i++) {
-        const struct json_member *e = ents.items[i];
-        struct slots ts;
-        if (!walk_node(L, e->value, PN_TAG, e->key->loc,
-                       arena_printf(L->a, "%s.recovery_point_tags.%s", path, e->key->text), &ts))
-            continue;
-        struct ir_text k = {0}, v = {0};
-        if (text_of(L, &ts, PK_TAG_KEY, &k) != IR_SET || text_of(L, &ts, PK_TAG_VALUE, &v) != IR_SET)
-            continue;
-        struct ir_tag *tag = arena_alloc(L->a, sizeof *tag);
-        *tag = (struct ir_tag){k.s, v.s, member_loc(e)};
-        vec_push(L->a, &r->tags, tag);
-    }
-    ents.len = 0;
     map_entries(L, sl.m[PK_RULE_COPIES], &ents);
     for (size_t i = 0; i < ents.len; i++) {
         const struct json_member *e = ents.items[i];
@@ -1106,26 +1123,6 @@ static void jl_rule(struct jl *L, const struct json_member *m, const char *path,
 
 /* ------------------------------------------------------------------ */
 /* Plans                                                                */
-
-static void lower_plan_tags(struct jl *L, const struct json_member *m, const char *path, struct ir_plan *p)
-{
-    struct vec ents = {0};
-    map_entries(L, m, &ents);
-    if (m)
-        p->tags_at = (struct ir_attr){IR_SET, m->value->loc};
-    for (size_t i = 0; i < ents.len; i++) {
-        const struct json_member *e = ents.items[i];
-        struct slots ts;
-        if (!walk_node(L, e->value, PN_TAG, e->key->loc, arena_printf(L->a, "%s.%s", path, e->key->text), &ts))
-            continue;
-        struct ir_text k = {0}, v = {0};
-        if (text_of(L, &ts, PK_TAG_KEY, &k) != IR_SET || text_of(L, &ts, PK_TAG_VALUE, &v) != IR_SET)
-            continue;
-        struct ir_tag *tag = arena_alloc(L->a, sizeof *tag);
-        *tag = (struct ir_tag){k.s, v.s, member_loc(e)};
-        vec_push(L->a, &p->tags, tag);
-    }
-}
 
 static void lower_advanced(struct jl *L, const struct json_member *m, const char *path, struct ir_plan *p)
 {
@@ -1176,7 +1173,7 @@ static void jl_plan(struct jl *L, const struct json_member *m)
     regions_of(L, &sl, p);
     lower_selections(L, sl.m[PK_PLAN_SELECTIONS], arena_printf(L->a, "%s.selections", path), p);
     lower_advanced(L, sl.m[PK_PLAN_ADVANCED], arena_printf(L->a, "%s.advanced_backup_settings", path), p);
-    lower_plan_tags(L, sl.m[PK_PLAN_TAGS], arena_printf(L->a, "%s.backup_plan_tags", path), p);
+    lower_tag_map(L, sl.m[PK_PLAN_TAGS], arena_printf(L->a, "%s.backup_plan_tags", path), &p->tags, &p->tags_at);
     lower_scan_settings(L, sl.m[PK_PLAN_SCAN], arena_printf(L->a, "%s.scan_settings", path), p);
     struct vec rules = {0};
     map_entries(L, sl.m[PK_PLAN_RULES], &rules);
