@@ -45,8 +45,9 @@ struct ir_program *obc_analyze_documents(struct obc *cc, struct src_file *const 
         return NULL;
     struct ir_program *prog = sema_run(cc);
     cc->prog = prog;
+    struct json_lowering *lowering = json_lowering_begin(cc, prog, cc->opts.standalone);
     for (size_t i = 0; i < n; i++)
-        json_lower(cc, prog, texts[i], docs[i], cc->opts.standalone);
+        json_lower(lowering, texts[i], docs[i]);
     checks_run(cc, prog);
     emit_check_sizes(cc, prog);
     for (size_t i = 0; i < n; i++)

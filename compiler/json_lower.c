@@ -52,7 +52,7 @@ static const char *const node_what[PN_COUNT] = {
 #define OP_CHILD "@@operators_allowed_for_child_policies"
 
 /* The state of one document's lowering. */
-struct jl {
+struct json_lowering {
     struct obc *cc;
     struct arena *a;
     struct sema s;              /* for the shared readers (role ARNs, selections) */
@@ -140,7 +140,7 @@ static const char *found_words(struct arena *a, const struct json_value *v)
 
 /* @@operators_allowed_for_child_policies: ["@@all"], ["@@none"], or a
  * non-empty subset of the value-setting operators [S2]. */
-static void check_child_ops(struct jl *L, const struct json_value *v)
+static void check_child_ops(struct json_lowering *L, const struct json_value *v)
 {
     const char *why = NULL;
     struct loc at = v->loc;
@@ -170,7 +170,7 @@ static void check_child_ops(struct jl *L, const struct json_value *v)
 /* The members of object `obj` that are not operators, each key once:
  * reports duplicates (OB1105), keys that differ only in case (OB1106),
  * and operators where `what` takes none (OB1104). `obj` must be an object. */
-static void object_members(struct jl *L, const struct json_value *obj, const char *what, struct vec *out)
+static void object_members(struct json_lowering *L, const struct json_value *obj, const char *what, struct vec *out)
 {
     struct strmap exact = {0}, folded = {.fold = true};
     for (size_t i = 0; i < obj->members.len; i++) {
@@ -212,7 +212,7 @@ static void object_members(struct jl *L, const struct json_value *obj, const cha
     }
 }
 
-static bool expect_object(struct jl *L, const struct json_value *v, const char *what)
+static bool expect_object(struct json_lowering *L, const struct json_value *v, const char *what)
 {
     if (v->kind == JSON_OBJECT)
         return true;
@@ -222,7 +222,7 @@ static bool expect_object(struct jl *L, const struct json_value *v, const char *
 }
 
 /* A key a complete policy needs is missing at `path` (NULL: the top). */
-static void note_missing(struct jl *L, struct loc at, const char *path, const char *key)
+static void note_missing(struct json_lowering *L, struct loc at, const char *path, const char *key)
 {
     if (L->standalone) {
         struct diag *d = diag_emit(L->cc, OB1115, at, "%s has no \"%s\"", path ? path : "the document", key);
@@ -239,7 +239,8 @@ static void note_missing(struct jl *L, struct loc at, const char *path, const ch
 /* Walks a fixed-key node: every key must be one of policy_keys.def's
  * for `node` (OB1102 with "did you mean"); fills `out`. Returns false
  * when `obj` is no object (reported). */
-static bool walk_node(struct jl *L, const struct json_value *obj, enum pnode node, struct loc at, const char *path,
+static bool walk_node(struct json_lowering *L, const struct json_value *obj, enum pnode node, struct loc at,
+                      const char *path,
                       struct slots *out)
 {
     memset(out, 0, sizeof *out);
@@ -289,7 +290,7 @@ static bool walk_node(struct jl *L, const struct json_value *obj, enum pnode nod
 }
 
 /* The entries of a map-valued key (plans, rules, copy_actions, ...). */
-static void map_entries(struct jl *L, const struct json_member *m, struct vec *out)
+static void map_entries(struct json_lowering *L, const struct json_member *m, struct vec *out)
 {
     if (!m || !expect_object(L, m->value, arena_printf(L->a, "\"%s\"", m->key->text)))
         return;
@@ -297,7 +298,7 @@ static void map_entries(struct jl *L, const struct json_member *m, struct vec *o
 }
 
 /* OB1108, once per document. */
-static void list_op_seen(struct jl *L, const char *op, struct loc at)
+static void list_op_seen(struct json_lowering *L, const char *op, struct loc at)
 {
     if (L->list_op_seen)
         return;
@@ -309,7 +310,7 @@ static void list_op_seen(struct jl *L, const char *op, struct loc at)
                         "also depends on the policies of its parents", op);
 }
 
-static bool read_int(struct jl *L, const struct json_value *v, int64_t *out)
+static bool read_int(struct json_lowering *L, const struct json_value *v, int64_t *out)
 {
     const char *t = v->text;
     bool neg = t[0] == '-';
@@ -341,7 +342,7 @@ static bool read_int(struct jl *L, const struct json_value *v, int64_t *out)
 /* Reads the value of key `k` in member `m` through its operator (OB1103
  * for a flat value, OB1104 for an operator the key does not take) and
  * checks its kind (OB1107). Returns false when there is no usable value. */
-static bool get_value(struct jl *L, enum pkey k, const struct json_member *m, struct jv *out)
+static bool get_value(struct json_lowering *L, enum pkey k, const struct json_member *m, struct jv *out)
 {
     memset(out, 0, sizeof *out);
     const struct pkey_spec *ks = &keys[k];
@@ -477,7 +478,7 @@ static bool misspelt(const struct slots *sl, enum pkey k, enum ir_state *state, 
 
 /* The value of slot k read into *jv: false when it is absent, misspelt
  * or rejected, with *state and *loc saying which and where. */
-static bool slot_value(struct jl *L, const struct slots *sl, enum pkey k, enum ir_state *state,
+static bool slot_value(struct json_lowering *L, const struct slots *sl, enum pkey k, enum ir_state *state,
                        struct loc *loc, struct jv *jv)
 {
     if (misspelt(sl, k, state, loc) || !sl->m[k])
@@ -490,7 +491,7 @@ static bool slot_value(struct jl *L, const struct slots *sl, enum pkey k, enum i
     return true;
 }
 
-static enum ir_state text_of(struct jl *L, const struct slots *sl, enum pkey k, struct ir_text *out)
+static enum ir_state text_of(struct json_lowering *L, const struct slots *sl, enum pkey k, struct ir_text *out)
 {
     struct jv jv;
     if (!slot_value(L, sl, k, &out->state, &out->loc, &jv))
@@ -499,14 +500,14 @@ static enum ir_state text_of(struct jl *L, const struct slots *sl, enum pkey k, 
     return IR_SET;
 }
 
-static void num_of(struct jl *L, const struct slots *sl, enum pkey k, struct ir_num *out)
+static void num_of(struct json_lowering *L, const struct slots *sl, enum pkey k, struct ir_num *out)
 {
     struct jv jv;
     if (slot_value(L, sl, k, &out->state, &out->loc, &jv))
         *out = (struct ir_num){jv.num, jv.v->loc, IR_SET};
 }
 
-static void flag_of(struct jl *L, const struct slots *sl, enum pkey k, struct ir_flag *out)
+static void flag_of(struct json_lowering *L, const struct slots *sl, enum pkey k, struct ir_flag *out)
 {
     struct jv jv;
     if (slot_value(L, sl, k, &out->state, &out->loc, &jv))
@@ -514,7 +515,7 @@ static void flag_of(struct jl *L, const struct slots *sl, enum pkey k, struct ir
 }
 
 /* "enabled" / "disabled" (advanced_backup_settings). */
-static void enabled_of(struct jl *L, const struct slots *sl, enum pkey k, struct ir_flag *out)
+static void enabled_of(struct json_lowering *L, const struct slots *sl, enum pkey k, struct ir_flag *out)
 {
     struct ir_text t = {0};
     if (text_of(L, sl, k, &t) != IR_SET)
@@ -530,7 +531,8 @@ static void enabled_of(struct jl *L, const struct slots *sl, enum pkey k, struct
 }
 
 /* A list value: its string items (struct json_value*) appended to out. */
-static enum ir_state list_of(struct jl *L, const struct slots *sl, enum pkey k, struct vec *out, struct ir_attr *at)
+static enum ir_state list_of(struct json_lowering *L, const struct slots *sl, enum pkey k, struct vec *out,
+                             struct ir_attr *at)
 {
     struct jv jv;
     if (misspelt(sl, k, &at->state, &at->loc))
@@ -553,7 +555,7 @@ static struct loc member_loc(const struct json_member *m)
     return loc_span(m->key->loc, m->value->loc);
 }
 
-static void regions_of(struct jl *L, const struct slots *sl, struct ir_plan *p)
+static void regions_of(struct json_lowering *L, const struct slots *sl, struct ir_plan *p)
 {
     struct vec items = {0};
     if (list_of(L, sl, PK_PLAN_REGIONS, &items, &p->regions_at) != IR_SET)
@@ -577,7 +579,7 @@ static void regions_of(struct jl *L, const struct slots *sl, struct ir_plan *p)
 }
 
 /* An inline role from an ARN (iam_role_arn, scanner_role_arn). */
-static struct ir_role *role_of(struct jl *L, const struct slots *sl, enum pkey k, struct ir_attr *at)
+static struct ir_role *role_of(struct json_lowering *L, const struct slots *sl, enum pkey k, struct ir_attr *at)
 {
     struct ir_text t = {0};
     if (text_of(L, sl, k, &t) != IR_SET) {
@@ -604,7 +606,7 @@ static struct ir_role *role_of(struct jl *L, const struct slots *sl, enum pkey k
 /* ------------------------------------------------------------------ */
 /* Vaults and accounts                                                  */
 
-static struct ir_vault *new_vault(struct jl *L, const char *id, const char *name, struct loc loc)
+static struct ir_vault *new_vault(struct json_lowering *L, const char *id, const char *name, struct loc loc)
 {
     struct ir_vault *v = strmap_get(&L->vaults, id);
     if (v)
@@ -624,7 +626,7 @@ static struct ir_vault *new_vault(struct jl *L, const char *id, const char *name
     return v;
 }
 
-static struct ir_account *account_of(struct jl *L, const char *id, struct loc loc)
+static struct ir_account *account_of(struct json_lowering *L, const char *id, struct loc loc)
 {
     struct ir_account *acc = strmap_get(&L->accounts, id);
     if (acc)
@@ -645,7 +647,7 @@ static struct ir_account *account_of(struct jl *L, const char *id, struct loc lo
 /* A vault ARN, checked: arn:P:backup:REGION:ACCOUNT:backup-vault:NAME.
  * `air_gapped`: the rule's air-gapped vault, which must use $region and
  * $account [S1]. Returns the external vault, or NULL after reporting. */
-static struct ir_vault *vault_from_arn(struct jl *L, const struct ir_text *t, bool air_gapped)
+static struct ir_vault *vault_from_arn(struct json_lowering *L, const struct ir_text *t, bool air_gapped)
 {
     struct arn_parts p;
     const char *arn = t->s;
@@ -746,7 +748,7 @@ static bool glob(const char *pat, const char *s)
  * patterns. A resource's own ARN, which a pattern covers, is reported
  * with the pattern to write: backup policies take the documented
  * patterns only [S1, spec 1.4]. */
-static struct ir_restype *restype_of(struct jl *L, const struct json_value *x)
+static struct ir_restype *restype_of(struct json_lowering *L, const struct json_value *x)
 {
     const char *arn = x->text;
     const struct ir_program *prog = L->prog;
@@ -786,7 +788,7 @@ static struct ir_restype *restype_of(struct jl *L, const struct json_value *x)
 }
 
 /* Resource types by their names in scan_settings or index_actions. */
-static void named_types(struct jl *L, const struct slots *sl, enum pkey k, bool scan, struct vec *out,
+static void named_types(struct json_lowering *L, const struct slots *sl, enum pkey k, bool scan, struct vec *out,
                         struct ir_attr *at)
 {
     struct vec items = {0};
@@ -817,7 +819,7 @@ static void named_types(struct jl *L, const struct slots *sl, enum pkey k, bool 
 /* A label AWS discards (a tag entry's id, a condition's name) that obc
  * writes otherwise (`want`): the first one in the document is where the
  * import says so. */
-static void note_label(struct jl *L, const struct json_member *e, const char *want)
+static void note_label(struct json_lowering *L, const struct json_member *e, const char *want)
 {
     struct loc *at = &L->pol->renamed_label;
     if (strcmp(e->key->text, want) != 0 && (!at->file || e->key->loc.start < at->start))
@@ -827,7 +829,7 @@ static void note_label(struct jl *L, const struct json_member *e, const char *wa
 /* recovery_point_tags and backup_plan_tags: {"<id>": {"tag_key": ...,
  * "tag_value": ...}}. The ids are labels AWS discards (it passes a key ->
  * value map on); obc writes the tag key in lower case as the id. */
-static void lower_tag_map(struct jl *L, const struct json_member *m, const char *path, struct vec *tags,
+static void lower_tag_map(struct json_lowering *L, const struct json_member *m, const char *path, struct vec *tags,
                           struct ir_attr *at)
 {
     struct vec ents = {0};
@@ -851,7 +853,8 @@ static void lower_tag_map(struct jl *L, const struct json_member *m, const char 
 
 /* Selections                                                           */
 
-static void lower_conditions(struct jl *L, const struct json_member *m, const char *path, struct ir_sel_entry *e)
+static void lower_conditions(struct json_lowering *L, const struct json_member *m, const char *path,
+                             struct ir_sel_entry *e)
 {
     struct slots sl;
     if (!m || !walk_node(L, m->value, PN_CONDITIONS, m->key->loc, path, &sl))
@@ -890,7 +893,7 @@ static void lower_conditions(struct jl *L, const struct json_member *m, const ch
     }
 }
 
-static struct ir_selection *lower_selection_entry(struct jl *L, const struct json_member *m, bool resources,
+static struct ir_selection *lower_selection_entry(struct json_lowering *L, const struct json_member *m, bool resources,
                                                   const char *path)
 {
     struct slots sl;
@@ -947,7 +950,7 @@ static struct ir_selection *lower_selection_entry(struct jl *L, const struct jso
     return sel;
 }
 
-static void lower_selections(struct jl *L, const struct json_member *m, const char *path, struct ir_plan *p)
+static void lower_selections(struct json_lowering *L, const struct json_member *m, const char *path, struct ir_plan *p)
 {
     struct slots sl;
     if (!m || !walk_node(L, m->value, PN_SELECTIONS, m->key->loc, path, &sl))
@@ -974,7 +977,8 @@ static void lower_selections(struct jl *L, const struct json_member *m, const ch
 /* ------------------------------------------------------------------ */
 /* Rules                                                                */
 
-static void lower_lifecycle(struct jl *L, const struct json_member *m, const char *path, struct ir_lifecycle *lc)
+static void lower_lifecycle(struct json_lowering *L, const struct json_member *m, const char *path,
+                            struct ir_lifecycle *lc)
 {
     struct slots sl;
     if (!m || !walk_node(L, m->value, PN_LIFECYCLE, m->key->loc, path, &sl))
@@ -984,7 +988,7 @@ static void lower_lifecycle(struct jl *L, const struct json_member *m, const cha
     flag_of(L, &sl, PK_LC_ARCHIVE, &lc->archive);
 }
 
-static void lower_schedule(struct jl *L, const struct slots *sl, struct ir_rule *r)
+static void lower_schedule(struct json_lowering *L, const struct slots *sl, struct ir_rule *r)
 {
     struct ir_text t = {0};
     enum ir_state st = text_of(L, sl, PK_RULE_SCHEDULE, &t);
@@ -1010,7 +1014,7 @@ static void lower_schedule(struct jl *L, const struct slots *sl, struct ir_rule 
     r->schedule_at.state = IR_SET;
 }
 
-static void jl_copy(struct jl *L, const struct json_member *m, const char *path, struct ir_rule *r)
+static void jl_copy(struct json_lowering *L, const struct json_member *m, const char *path, struct ir_rule *r)
 {
     struct slots sl;
     if (!walk_node(L, m->value, PN_COPY, m->key->loc, path, &sl))
@@ -1042,7 +1046,7 @@ static void jl_copy(struct jl *L, const struct json_member *m, const char *path,
     vec_push(L->a, &r->copies, c);
 }
 
-static void lower_scan_action(struct jl *L, const struct json_member *m, const char *path, struct ir_rule *r)
+static void lower_scan_action(struct json_lowering *L, const struct json_member *m, const char *path, struct ir_rule *r)
 {
     struct vec ents = {0};
     map_entries(L, m, &ents);
@@ -1073,7 +1077,7 @@ static void lower_scan_action(struct jl *L, const struct json_member *m, const c
     }
 }
 
-static void jl_rule(struct jl *L, const struct json_member *m, const char *path, struct ir_plan *p)
+static void jl_rule(struct json_lowering *L, const struct json_member *m, const char *path, struct ir_plan *p)
 {
     struct slots sl;
     if (!walk_node(L, m->value, PN_RULE, m->key->loc, path, &sl))
@@ -1124,7 +1128,7 @@ static void jl_rule(struct jl *L, const struct json_member *m, const char *path,
 /* ------------------------------------------------------------------ */
 /* Plans                                                                */
 
-static void lower_advanced(struct jl *L, const struct json_member *m, const char *path, struct ir_plan *p)
+static void lower_advanced(struct json_lowering *L, const struct json_member *m, const char *path, struct ir_plan *p)
 {
     struct slots sl, ec2, s3;
     if (!m || !walk_node(L, m->value, PN_ADVANCED, m->key->loc, path, &sl))
@@ -1137,7 +1141,8 @@ static void lower_advanced(struct jl *L, const struct json_member *m, const char
     }
 }
 
-static void lower_scan_settings(struct jl *L, const struct json_member *m, const char *path, struct ir_plan *p)
+static void lower_scan_settings(struct json_lowering *L, const struct json_member *m, const char *path,
+                                struct ir_plan *p)
 {
     struct vec ents = {0};
     map_entries(L, m, &ents);
@@ -1156,7 +1161,7 @@ static void lower_scan_settings(struct jl *L, const struct json_member *m, const
     }
 }
 
-static void jl_plan(struct jl *L, const struct json_member *m)
+static void jl_plan(struct json_lowering *L, const struct json_member *m)
 {
     const char *path = arena_printf(L->a, "plans.%s", m->key->text);
     struct slots sl;
@@ -1192,7 +1197,7 @@ static void jl_plan(struct jl *L, const struct json_member *m)
 
 /* ------------------------------------------------------------------ */
 
-static void index_std(struct jl *L)
+static void index_std(struct json_lowering *L)
 {
     struct ir_program *prog = L->prog;
     for (size_t i = 0; i < prog->regions.len; i++) {
@@ -1223,10 +1228,9 @@ static const char *policy_name(struct arena *a, const char *path)
     return n ? arena_strndup(a, base, n) : "policy";
 }
 
-struct ir_policy *json_lower(struct obc *cc, struct ir_program *prog, struct src_file *f,
-                             const struct json_value *doc, bool standalone)
+struct json_lowering *json_lowering_begin(struct obc *cc, struct ir_program *prog, bool standalone)
 {
-    struct jl *L = arena_alloc(&cc->arena, sizeof *L);
+    struct json_lowering *L = arena_alloc(&cc->arena, sizeof *L);
     L->cc = cc;
     L->a = &cc->arena;
     L->prog = prog;
@@ -1237,6 +1241,18 @@ struct ir_policy *json_lower(struct obc *cc, struct ir_program *prog, struct src
     index_std(L);
     for (size_t i = 0; i < prog->partitions.len; i++) /* lower_role_arn knows partitions by name */
         sym_insert(L->a, &L->s.syms, prog->partitions.items[i]);
+    return L;
+}
+
+struct ir_policy *json_lower(struct json_lowering *L, struct src_file *f, const struct json_value *doc)
+{
+    struct obc *cc = L->cc;
+    /* what is said once per document starts afresh; vaults and accounts
+     * stay shared, so documents that name one vault share its declaration */
+    L->list_op_seen = false;
+    L->missing = 0;
+    L->missing_text = (struct strbuf){0};
+    L->missing_at = LOC_NONE;
     struct ir_policy *pol = arena_alloc(L->a, sizeof *pol);
     pol->d.kind = DK_POLICY;
     pol->d.name = policy_name(L->a, (f->origin ? f->origin : f)->path); /* a template's own name */
@@ -1246,7 +1262,7 @@ struct ir_policy *json_lower(struct obc *cc, struct ir_program *prog, struct src
     pol->d.file = f;
     pol->document = true;
     L->pol = pol;
-    vec_push(L->a, &prog->policies, pol);
+    vec_push(L->a, &L->prog->policies, pol);
 
     if (doc->kind != JSON_OBJECT) {
         struct diag *d = diag_emit(cc, OB1101, doc->loc, "a backup policy is an object, found %s",

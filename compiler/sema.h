@@ -180,12 +180,16 @@ struct ir_decl *sema_resolve(struct sema *s, const char *name, struct loc loc,
 /* sema.c */
 struct ir_program *sema_run(struct obc *cc);
 
-/* json_lower.c: a BACKUP_POLICY document (json_in.c) into `prog`, which
- * holds the standard library: one policy named after file `f`, marked
- * `document`, whose vaults are `external`. `standalone`: each missing
- * required key is an error (OB1115), else one note (OB1114). */
-struct ir_policy *json_lower(struct obc *cc, struct ir_program *prog, struct src_file *f,
-                             const struct json_value *doc, bool standalone);
+/* json_lower.c: BACKUP_POLICY documents (json_in.c) into `prog`, which
+ * holds the standard library. json_lowering_begin starts one lowering
+ * for all the documents of a compilation; json_lower then adds one
+ * policy per document, named after file `f` and marked `document`, whose
+ * vaults are `external` (one declaration per vault, however many
+ * documents name it). `standalone`: each missing required key is an error
+ * (OB1115), else one note per document (OB1114). */
+struct json_lowering;
+struct json_lowering *json_lowering_begin(struct obc *cc, struct ir_program *prog, bool standalone);
+struct ir_policy *json_lower(struct json_lowering *L, struct src_file *f, const struct json_value *doc);
 /* Characters of a JSON text without the whitespace between tokens: what
  * AWS counts for a minified policy. */
 size_t json_minified_chars(const char *text, size_t len);

@@ -60,6 +60,10 @@ and exits 0.
    An import that refuses the document (exit 1) is listed with its first
    error code, not failed: it said why. An import that exits 2, a program
    that does not compile, or a policy that differs is a failure.
+   Then every document whose own round trip held is imported by ONE
+   `obc import` into one program (the vaults and accounts documents share
+   are declared once) and compiled back; the policies written must equal
+   the documents under the same equivalences.
 
 Prints one line per document and a summary table; exits 1 on any failure,
 2 on a usage error. Standard library only (plus tests/validate-policies.py's
@@ -264,6 +268,8 @@ class Run:
         self.with_errors = 0
         self.errors_by_code = collections.Counter()
         self.trips_held = []
+        self.held_paths = []   # the documents of trips_held
+        self.together = 0      # documents in the one-program round trip
         self.trips_not_attempted = []  # (name, why)
         self.trips_failed = []
         self.regenerated = 0
@@ -374,6 +380,46 @@ class Run:
                 self.fail(name, "round trip differs from the document", d)
             else:
                 self.trips_held.append(name)
+                self.held_paths.append(path)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def round_trip_together(self):
+        """Every document whose own round trip held, imported by one
+        `obc import` into one program (vaults and accounts the documents
+        share are declared once) and compiled back: the policies written
+        must be the documents, as a multiset of normalized JSON values."""
+        if len(self.held_paths) < 2:
+            return
+        work = tempfile.mkdtemp(prefix="obc-roundtrip-all-")
+        try:
+            rc, prog, err = run([self.obc, "import", "--color", "never"] + self.held_paths)
+            name = "import of %d documents together" % len(self.held_paths)
+            if rc != 0:
+                self.fail(name, "obc import exited %d" % rc, err.decode("utf-8", "replace"))
+                return
+            src = os.path.join(work, "all.ob")
+            with open(src, "wb") as fp:
+                fp.write(prog)
+            outdir = os.path.join(work, "out")
+            rc, _, err = run([self.obc, "compile", "--color", "never", "--no-manifest", src, "-o", outdir])
+            if rc != 0:
+                self.fail(name, "the imported program does not compile (exit %d)" % rc,
+                          err.decode("utf-8", "replace"))
+                return
+            got = []
+            for f in sorted(os.listdir(outdir)):
+                with open(os.path.join(outdir, f), encoding="utf-8") as fp:
+                    got.append(canonical(normalize(json.load(fp))))
+            want = []
+            for p in self.held_paths:
+                with open(p, encoding="utf-8") as fp:
+                    want.append(canonical(normalize(json.load(fp))))
+            if sorted(got) != sorted(want):
+                self.fail(name, "the policies compiled from the one program are not the documents")
+            else:
+                self.together = len(self.held_paths)
+                print("ok    %s: one program, %d policies equal to their documents" % (name, len(got)))
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
@@ -386,6 +432,7 @@ class Run:
             print("  %-38s %d" % ("  errors " + code, n))
         print("  %-38s %d" % ("round trips that hold", len(self.trips_held)))
         print("  %-38s %d" % ("round trips that differ or fail", len(self.trips_failed)))
+        print("  %-38s %d" % ("of them, in one program together", self.together))
         for n in self.trips_failed:
             print("    %s" % n)
         print("  %-38s %d" % ("round trips not attempted", len(self.trips_not_attempted)))
@@ -440,6 +487,7 @@ def real_corpora(obc, regen):
                     print("deleted %s" % os.path.relpath(p, REPO))
                 else:
                     r.fail(os.path.relpath(p, REPO), "golden of a document that is not there")
+    r.round_trip_together()
     r.summary()
     if regen:
         print("%d golden(s) written: review them with git diff tests/real/" % r.regenerated)
