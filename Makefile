@@ -1,7 +1,8 @@
 # Makefile - builds and tests obc.
 #
 #   make            build build/obc
-#   make demo       compile the bundled example and validate the policy
+#   make demo       compile the bundled example and validate the policy; check
+#                   and import the example policy documents (examples/documents)
 #   make test       the quick edit-test loop (well under 90 s on 2 cores): unit
 #                   tests (cmocka, ASan build) and the golden corpus (build/obc)
 #   make check      every test (under 10 min on 2 idle cores): unit, stdlib
@@ -134,6 +135,7 @@ $(FUZZ_BINS): $(BUILD)/fuzz/%: tests/fuzz/%.c $(call lib_objs,fuzz)
 
 DEMO_SRC := examples/central-copy.ob
 DEMO_OUT := $(BUILD)/demo
+DEMO_DOCS := examples/documents
 
 demo: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc
@@ -143,6 +145,10 @@ demo: deps
 	@echo "== $(DEMO_OUT)/obc.manifest.json: what must exist in the accounts ($$(wc -l < $(DEMO_OUT)/obc.manifest.json) lines; see docs/manifest.md)"
 	@tools/ensure-deps.sh python3 python3-jsonschema
 	$(PY) tests/validate-policies.py $(DEMO_OUT)
+	@echo "== obc check $(DEMO_DOCS)/legacy.json: an existing policy document with three mistakes (exit 1 expected)"
+	@$(BUILD)/obc check $(DEMO_DOCS)/legacy.json; test $$? -eq 1
+	@echo "== obc import $(DEMO_DOCS)/nightly.json: an existing policy document as a .ob program"
+	$(BUILD)/obc import $(DEMO_DOCS)/nightly.json
 
 UNIT_BINS := $(patsubst tests/unit/test_%.c,$(BUILD)/asan/test_%,$(UNIT_SRCS))
 

@@ -1029,18 +1029,19 @@ static void jl_copy(struct json_lowering *L, const struct json_member *m, const 
         diag_help(L->cc, d, "AWS then copies to the key in lower case (\"%s\"), and ARNs are case sensitive: add "
                             "\"target_backup_vault_arn\": {\"@@assign\": \"%s\"}", lower, m->key->text);
         t = (struct ir_text){lower, contents_loc(m->key), IR_SET};
-    } else if (strcmp(t.s, m->key->text) != 0) {
+    }
+    struct ir_copy *c = arena_alloc(L->a, sizeof *c);
+    c->loc = member_loc(m);
+    c->target_loc = t.loc;
+    /* NULL after OB1111/OB1112: the copy stays, for its lifecycle's checks,
+     * and the key is not compared with a target that is wrong itself */
+    c->target = vault_from_arn(L, &t, false);
+    if (c->target && st == IR_SET && strcmp(t.s, m->key->text) != 0) {
         struct diag *d = diag_emit(L->cc, OB1109, m->key->loc, "copy action key differs from its "
                                    "target_backup_vault_arn");
         diag_note(L->cc, d, t.loc, "the target is \"%s\"", t.s);
         diag_help(L->cc, d, "AWS requires the key to be the target vault's ARN: write the key \"%s\"", t.s);
     }
-    struct ir_copy *c = arena_alloc(L->a, sizeof *c);
-    c->loc = member_loc(m);
-    c->target_loc = t.loc;
-    c->target = vault_from_arn(L, &t, false);
-    if (!c->target)
-        return;
     c->written_arn = t.s;
     lower_lifecycle(L, sl.m[PK_COPY_LIFECYCLE], arena_printf(L->a, "%s.lifecycle", path), &c->lc);
     vec_push(L->a, &r->copies, c);

@@ -66,6 +66,28 @@ run compile imported.ob -o out
 want_rc 0
 finish
 
+begin "the example documents of make demo: legacy.json has its three mistakes, nightly.json imports and compiles back to itself"
+run check --color never "$ROOT/examples/documents/legacy.json"
+want_rc 1
+want_err "error[OB1102]" "error[OB1111]" "error[OB4002]"
+run import "$ROOT/examples/documents/nightly.json"
+want_rc 0
+cp "$T/stdout" nightly.ob
+run compile nightly.ob -o out --no-manifest
+want_rc 0
+python3 - "$ROOT/examples/documents/nightly.json" out/nightly.json <<'PY' || fail "nightly.json does not compile back to itself"
+import json, sys
+def norm(v):
+    if isinstance(v, dict):
+        return {k: norm(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return sorted(json.dumps(norm(x), sort_keys=True) for x in v)
+    return v
+a, b = (norm(json.load(open(p))) for p in sys.argv[1:3])
+sys.exit(0 if a == b else 1)
+PY
+finish
+
 begin "import of a document that is not a policy: the diagnostics, nothing printed"
 cp "$ROOT/corpus/json/wrapped.in.json" doc.json
 run import --color never doc.json

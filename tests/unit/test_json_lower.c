@@ -282,7 +282,9 @@ static void vault_arn_with_vault(void **state)
     assert_int_equal(c->cc.diag.errors, 1);
     const struct diag *d = one_diag(c, OB1111);
     assert_non_null(strstr(d->help, "arn:aws:backup:eu-west-1:$account:backup-vault:dr"));
-    assert_int_equal(only_rule(prog)->copies.len, 0);
+    /* the copy stays, without a target, for its lifecycle's checks */
+    assert_int_equal(only_rule(prog)->copies.len, 1);
+    assert_null(VEC_GET(struct ir_copy, only_rule(prog)->copies, 0)->target);
 }
 
 /* Whitespace outside strings does not count; inside strings it does. */
