@@ -237,6 +237,8 @@ struct diag_engine {
     size_t max;          /* at most this many are stored */
     size_t dropped;      /* emitted past `max` */
     struct diag hidden;  /* what diag_emit returns past `max`: never stored or shown */
+    bool document_terms; /* the input is a policy document: messages name its keys
+                            (diag_terms.c) */
 };
 
 const struct diag_code_info *diag_info(enum diag_code code);
@@ -250,6 +252,10 @@ void diag_note(struct obc *cc, struct diag *d, struct loc loc, const char *fmt, 
     OBC_PRINTF(4, 5);
 void diag_help(struct obc *cc, struct diag *d, const char *fmt, ...) OBC_PRINTF(3, 4);
 void diag_sort(struct obc *cc); /* by file, offset, emission order */
+/* diag_terms.c: `msg` in the words of a policy document: the language's
+ * attributes as policy keys (delete_after -> delete_after_days), its
+ * durations as numbers with units (390d -> 390 days); quoted text kept. */
+const char *diag_document_terms(struct arena *a, const char *msg);
 /* Whether the next diagnostic will be past the display limit (counted
  * but never shown), so work that only words it (a "did you mean"
  * search) can be skipped. */

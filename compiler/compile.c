@@ -34,6 +34,7 @@ struct ir_program *obc_analyze_documents(struct obc *cc, struct src_file *const 
     /* a document says nothing of the accounts, keys and vaults the
      * manifest sets up: it has none */
     cc->opts.no_manifest = true;
+    cc->diag.document_terms = true; /* messages name the document's keys */
     struct json_value **docs = arena_alloc(&cc->arena, (n ? n : 1) * sizeof *docs);
     struct src_file **texts = arena_alloc(&cc->arena, (n ? n : 1) * sizeof *texts);
     for (size_t i = 0; i < n; i++) {

@@ -76,6 +76,8 @@ struct diag *diag_emit(struct obc *cc, enum diag_code code, struct loc loc, cons
     va_start(ap, fmt);
     d->msg = arena_vprintf(&cc->arena, fmt, ap);
     va_end(ap);
+    if (e->document_terms)
+        d->msg = diag_document_terms(&cc->arena, d->msg);
     vec_push(&cc->arena, &e->list, d);
     return d;
 }
@@ -95,6 +97,8 @@ void diag_note(struct obc *cc, struct diag *d, struct loc loc, const char *fmt, 
     va_start(ap, fmt);
     n->msg = arena_vprintf(&cc->arena, fmt, ap);
     va_end(ap);
+    if (cc->diag.document_terms)
+        n->msg = diag_document_terms(&cc->arena, n->msg);
     if (d->last_note)
         d->last_note->next = n;
     else
@@ -110,6 +114,8 @@ void diag_help(struct obc *cc, struct diag *d, const char *fmt, ...)
     va_start(ap, fmt);
     d->help = arena_vprintf(&cc->arena, fmt, ap);
     va_end(ap);
+    if (cc->diag.document_terms)
+        d->help = diag_document_terms(&cc->arena, d->help);
 }
 
 static int diag_cmp(const void *pa, const void *pb)

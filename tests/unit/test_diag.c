@@ -230,6 +230,34 @@ static void test_report_error_escapes(void **state)
     free(out);
 }
 
+/* In a policy document's words: attributes become its keys, durations
+ * numbers with units; quoted names and values, and words that only
+ * contain an attribute, stay as they are. */
+static void test_document_terms(void **state)
+{
+    (void)state;
+    struct obc cc;
+    obc_init(&cc, NULL);
+    struct arena *a = &cc.arena;
+    assert_string_equal(diag_document_terms(a, "make delete_after at least 390d, or cold_after at most 275d"),
+                        "make delete_after_days at least 390 days, or move_to_cold_storage_after_days at most 275 days");
+    assert_string_equal(diag_document_terms(a, "start_within 8h and complete_within 90min; 36,500d"),
+                        "start_backup_window_minutes 8 hours and complete_backup_window_minutes 90 minutes; "
+                        "36,500 days");
+    /* quoted text, keys that already are policy keys, and the plan's own words */
+    assert_string_equal(diag_document_terms(a, "rule 'delete_after 2d' of plan \"cold_after\" keeps it"),
+                        "rule 'delete_after 2d' of plan \"cold_after\" keeps it");
+    assert_string_equal(diag_document_terms(a, "the plan's delete_after_days, x_delete_after, 2days, OB4002"),
+                        "the plan's delete_after_days, x_delete_after, 2days, OB4002");
+    assert_string_equal(diag_document_terms(a, "the plan's cold_after is 'it''s' 5d"),
+                        "the plan's move_to_cold_storage_after_days is 'it''s' 5 days");
+    assert_string_equal(diag_document_terms(a, "remove continuous = true, or add delete_after = <days>"),
+                        "remove enable_continuous_backup, or add lifecycle.delete_after_days");
+    assert_string_equal(diag_document_terms(a, ""), "");
+    assert_null(diag_document_terms(a, NULL));
+    obc_free(&cc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +268,7 @@ int main(void)
         cmocka_unit_test(test_render_escapes_untrusted_text),
         cmocka_unit_test(test_render_keeps_ordinary_utf8),
         cmocka_unit_test(test_report_error_escapes),
+        cmocka_unit_test(test_document_terms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
