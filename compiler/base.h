@@ -299,6 +299,12 @@ extern const struct embedded_file explain_files[];
 extern const size_t explain_files_count;
 
 /* ------------------------------------------------------------------ */
+/* wildcard.c: text against a pattern with `*` (and `?`) wildcards     */
+
+enum { WILD_FOLD = 1u << 0, WILD_QUESTION = 1u << 1 };
+bool wildcard_match(const char *pat, const char *s, unsigned flags);
+
+/* ------------------------------------------------------------------ */
 /* strmap.c: a map from strings to values (pointers, not NULL) in the arena, for
  * duplicate checks that must stay linear in the length of a list. With
  * `fold` set (before the first put) keys are compared ignoring ASCII

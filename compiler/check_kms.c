@@ -92,24 +92,7 @@ static bool use_of_rejected_copy(struct kms *m, const struct key_use *u)
 /* IAM action patterns: case-insensitive, '*' any run, '?' one character. */
 static bool action_matches(const char *p, const char *s)
 {
-    const char *star = NULL, *resume = NULL;
-    while (*s) {
-        if (*p == '*') {
-            star = p++;
-            resume = s;
-        } else if (*p && (*p == '?' || tolower((unsigned char)*p) == tolower((unsigned char)*s))) {
-            p++;
-            s++;
-        } else if (star) {
-            p = star + 1;
-            s = ++resume;
-        } else {
-            return false;
-        }
-    }
-    while (*p == '*')
-        p++;
-    return *p == '\0';
+    return wildcard_match(p, s, WILD_FOLD | WILD_QUESTION);
 }
 
 /* Whether a set of action patterns (NULL: none) allows `action`. */

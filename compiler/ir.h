@@ -43,6 +43,10 @@ struct ir_decl {
     struct src_file *file;
     struct ir_decl *same_name; /* next declaration of another kind with this name */
 };
+/* The head of a declaration the program does not write, named where it
+ * is first met (`loc`) and used there: an account known only by its id,
+ * a vault a policy document names. */
+struct ir_decl ir_decl_implicit(enum decl_kind kind, const char *name, struct loc loc);
 
 /* What became of a value the program may write: not written (ABSENT),
  * read into the IR (SET), or written but rejected by sema with an error

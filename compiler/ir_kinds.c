@@ -1,6 +1,8 @@
 /*
- * ir_kinds.c - the names of declaration kinds as messages write them
- * ("vault", "an OU", "a root, an OU or an account").
+ * ir_kinds.c - the kinds of declarations: their names as messages write
+ * them ("vault", "an OU", "a root, an OU or an account"), and the head of
+ * a declaration the program does not write (an account known only by an
+ * id, a vault a policy document names).
  */
 #include "ir.h"
 
@@ -43,4 +45,9 @@ const char *kinds_describe(struct arena *a, unsigned kinds)
         sb_puts(a, &b, decl_kind_article((enum decl_kind)k));
     }
     return sb_str(a, &b);
+}
+
+struct ir_decl ir_decl_implicit(enum decl_kind kind, const char *name, struct loc loc)
+{
+    return (struct ir_decl){.kind = kind, .name = name, .loc = loc, .name_loc = loc, .used = true};
 }

@@ -612,11 +612,7 @@ static struct ir_vault *new_vault(struct json_lowering *L, const char *id, const
     if (v)
         return v;
     v = arena_alloc(L->a, sizeof *v);
-    v->d.kind = DK_VAULT;
-    v->d.name = name;
-    v->d.loc = loc;
-    v->d.name_loc = loc;
-    v->d.used = true;
+    v->d = ir_decl_implicit(DK_VAULT, name, loc);
     v->d.file = src_get(L->cc, loc.file);
     v->aws_name = (struct ir_text){name, loc, IR_SET};
     v->owner = (struct ir_principal){PRIN_MEMBERS, NULL, loc};
@@ -632,11 +628,7 @@ static struct ir_account *account_of(struct json_lowering *L, const char *id, st
     if (acc)
         return acc;
     acc = arena_alloc(L->a, sizeof *acc);
-    acc->d.kind = DK_ACCOUNT;
-    acc->d.name = id;
-    acc->d.loc = loc;
-    acc->d.name_loc = loc;
-    acc->d.used = true;
+    acc->d = ir_decl_implicit(DK_ACCOUNT, id, loc);
     acc->d.file = src_get(L->cc, loc.file);
     acc->id = id;
     strmap_put_new(L->a, &L->accounts, id, acc);
@@ -720,28 +712,6 @@ static struct ir_vault *vault_from_arn(struct json_lowering *L, const struct ir_
 /* ------------------------------------------------------------------ */
 /* Resource types                                                       */
 
-/* Glob match: '*' matches any run of characters. */
-static bool glob(const char *pat, const char *s)
-{
-    const char *star = NULL, *mark = NULL;
-    while (*s) {
-        if (*pat == '*') {
-            star = pat++;
-            mark = s;
-        } else if (*pat == *s) {
-            pat++;
-            s++;
-        } else if (star) {
-            pat = star + 1;
-            s = ++mark;
-        } else {
-            return false;
-        }
-    }
-    while (*pat == '*')
-        pat++;
-    return *pat == '\0';
-}
 
 /* The std resource type an ARN of resource_types names: "*" is `any`;
  * else the partition must be one, and the rest must be one of the types'
@@ -770,7 +740,7 @@ static struct ir_restype *restype_of(struct json_lowering *L, const struct json_
             const char *pat = t->arns.items[j];
             if (strcmp(pat, "*") != 0 && strcmp(pat, rest) == 0)
                 return t;
-            if (!covering && strcmp(pat, "*") != 0 && glob(pat, rest))
+            if (!covering && strcmp(pat, "*") != 0 && wildcard_match(pat, rest, 0))
                 covering = pat;
         }
     }

@@ -21,10 +21,7 @@ static struct ir_account *account_by_id(struct sema *s, const char *id, struct l
         return a;
     }
     a = arena_alloc(s->a, sizeof *a);
-    a->d.kind = DK_ACCOUNT;
-    a->d.name = id;
-    a->d.loc = loc;
-    a->d.used = true;
+    a->d = ir_decl_implicit(DK_ACCOUNT, id, loc);
     a->id = id;
     vec_push(s->a, &s->prog->accounts, a);
     strmap_put_new(s->a, &s->accounts_by_id, id, a);
