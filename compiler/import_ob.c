@@ -283,17 +283,27 @@ static void print_accounts(struct printer *p)
         put(p, "\n");
 }
 
-static void print_vault(struct printer *p, const struct ir_vault *v)
+/* "WORD NAME {", the line `first` (NULL: none) and, when the printed name
+ * is not the AWS name, its `name = "AWS"` line. */
+static void put_block_head(struct printer *p, const char *word, const char *name, const char *first,
+                           const char *aws)
 {
-    const char *aws = v->aws_name.s ? v->aws_name.s : v->d.name;
-    const char *name = fresh_name(p, &p->taken[DK_VAULT], aws, "vault");
-    set_name(p, v, name);
-    putf(p, "vault %s {\n  external = true\n", name);
+    putf(p, "%s %s {\n", word, name);
+    if (first)
+        put(p, first);
     if (strcmp(name, aws) != 0) {
         put(p, "  name = ");
         put_string(p, aws);
         put(p, "\n");
     }
+}
+
+static void print_vault(struct printer *p, const struct ir_vault *v)
+{
+    const char *aws = v->aws_name.s ? v->aws_name.s : v->d.name;
+    const char *name = fresh_name(p, &p->taken[DK_VAULT], aws, "vault");
+    set_name(p, v, name);
+    put_block_head(p, "vault", name, "  external = true\n", aws);
     if (v->owner.kind == PRIN_ACCOUNT && v->owner.account)
         putf(p, "  owner = %s\n", name_of(p, v->owner.account));
     if (v->regions.len == 1)
@@ -720,12 +730,7 @@ static void print_plan(struct printer *p, const struct ir_plan *pl)
     const char *aws = ir_plan_name(pl);
     const char *name = fresh_name(p, &p->taken[DK_PLAN], aws, "plan");
     set_name(p, pl, name);
-    putf(p, "plan %s {\n", name);
-    if (strcmp(name, aws) != 0) {
-        put(p, "  name = ");
-        put_string(p, aws);
-        put(p, "\n");
-    }
+    put_block_head(p, "plan", name, NULL, aws);
     put(p, "  regions = ");
     put_decl_list(p, &pl->regions);
     put(p, "\n  select = [");

@@ -863,6 +863,16 @@ static void lower_conditions(struct json_lowering *L, const struct json_member *
     }
 }
 
+/* The head of the plan or selection a document's member `m` is: named by
+ * its key, used, in the document's file. */
+static struct ir_decl member_decl(struct json_lowering *L, enum decl_kind kind, const struct json_member *m)
+{
+    struct ir_decl d = ir_decl_implicit(kind, m->key->text, member_loc(m));
+    d.name_loc = m->key->loc;
+    d.file = src_get(L->cc, m->key->loc.file);
+    return d;
+}
+
 static struct ir_selection *lower_selection_entry(struct json_lowering *L, const struct json_member *m, bool resources,
                                                   const char *path)
 {
@@ -870,12 +880,7 @@ static struct ir_selection *lower_selection_entry(struct json_lowering *L, const
     if (!walk_node(L, m->value, resources ? PN_SEL_RESOURCES : PN_SEL_TAGS, m->key->loc, path, &sl))
         return NULL;
     struct ir_selection *sel = arena_alloc(L->a, sizeof *sel);
-    sel->d.kind = DK_SELECTION;
-    sel->d.name = m->key->text;
-    sel->d.loc = member_loc(m);
-    sel->d.name_loc = m->key->loc;
-    sel->d.used = true;
-    sel->d.file = src_get(L->cc, m->key->loc.file);
+    sel->d = member_decl(L, DK_SELECTION, m);
     sel->aws_name = (struct ir_text){m->key->text, m->key->loc, IR_SET};
     sel->role = role_of(L, &sl, resources ? PK_SR_ROLE : PK_ST_ROLE, &sel->role_at);
     struct ir_sel_entry *e = arena_alloc(L->a, sizeof *e);
@@ -1139,12 +1144,7 @@ static void jl_plan(struct json_lowering *L, const struct json_member *m)
     if (!walk_node(L, m->value, PN_PLAN, m->key->loc, path, &sl))
         return;
     struct ir_plan *p = arena_alloc(L->a, sizeof *p);
-    p->d.kind = DK_PLAN;
-    p->d.name = m->key->text;
-    p->d.loc = member_loc(m);
-    p->d.name_loc = m->key->loc;
-    p->d.used = true;
-    p->d.file = src_get(L->cc, m->key->loc.file);
+    p->d = member_decl(L, DK_PLAN, m);
     p->aws_name = (struct ir_text){m->key->text, m->key->loc, IR_SET};
     regions_of(L, &sl, p);
     lower_selections(L, sl.m[PK_PLAN_SELECTIONS], arena_printf(L->a, "%s.selections", path), p);
