@@ -241,7 +241,7 @@ static void not_external(struct sema *s, struct loc at, const char *what, const 
               v->d.name);
 }
 
-/* An external vault [brief: decision 2]: only its name, owner, regions
+/* An external vault: only its name, owner, regions
  * and type are the program's; what configures it is reported and not
  * lowered, so key and lock stay NULL. Returns whether it is external. */
 static bool lower_external(struct sema *s, const struct block *b, const struct ast_item *it, struct ir_vault *v)
