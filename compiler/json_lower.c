@@ -1022,15 +1022,24 @@ static void jl_copy(struct json_lowering *L, const struct json_member *m, const 
     vec_push(L->a, &r->copies, c);
 }
 
+/* Whether entry `e` of scan_actions or scan_settings names the one
+ * scanner there is; OB1116 when it does not. */
+static bool known_scanner(struct json_lowering *L, const struct json_member *e)
+{
+    if (strcmp(e->key->text, "GUARDDUTY") == 0)
+        return true;
+    struct diag *d = diag_emit(L->cc, OB1116, e->key->loc, "unknown scanner \"%s\"", e->key->text);
+    diag_help(L->cc, d, "the only scanner is \"GUARDDUTY\"");
+    return false;
+}
+
 static void lower_scan_action(struct json_lowering *L, const struct json_member *m, const char *path, struct ir_rule *r)
 {
     struct vec ents = {0};
     map_entries(L, m, &ents);
     for (size_t i = 0; i < ents.len; i++) {
         const struct json_member *e = ents.items[i];
-        if (strcmp(e->key->text, "GUARDDUTY") != 0) {
-            struct diag *d = diag_emit(L->cc, OB1116, e->key->loc, "unknown scanner \"%s\"", e->key->text);
-            diag_help(L->cc, d, "the only scanner is \"GUARDDUTY\"");
+        if (!known_scanner(L, e)) {
             r->scan_at = (struct ir_attr){IR_REJECTED, e->key->loc};
             continue;
         }
@@ -1124,11 +1133,8 @@ static void lower_scan_settings(struct json_lowering *L, const struct json_membe
     map_entries(L, m, &ents);
     for (size_t i = 0; i < ents.len; i++) {
         const struct json_member *e = ents.items[i];
-        if (strcmp(e->key->text, "GUARDDUTY") != 0) {
-            struct diag *d = diag_emit(L->cc, OB1116, e->key->loc, "unknown scanner \"%s\"", e->key->text);
-            diag_help(L->cc, d, "the only scanner is \"GUARDDUTY\"");
+        if (!known_scanner(L, e))
             continue;
-        }
         struct slots sl;
         if (!walk_node(L, e->value, PN_SCAN_SETTING, e->key->loc, arena_printf(L->a, "%s.GUARDDUTY", path), &sl))
             continue;
