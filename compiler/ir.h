@@ -78,13 +78,20 @@ struct ir_text {
     enum ir_state state;
 };
 
+/* The organization tree (docs/inheritance.md): where an OU or an account
+ * sits. `parent` is a root, an OU, or NULL when the program does not say
+ * (then the program's only root, if it declares exactly one: ir_org.c). */
 struct ir_account {
     struct ir_decl d;
     const char *id; /* 12 digits */
+    struct ir_decl *parent;
+    struct ir_attr parent_at;
 };
 struct ir_ou {
     struct ir_decl d;
     const char *id;
+    struct ir_decl *parent;
+    struct ir_attr parent_at;
 };
 struct ir_root {
     struct ir_decl d;
@@ -227,6 +234,7 @@ struct ir_sel_entry {
                                   patterns */
     struct vec not_type_arns;  /* the same for not_resource_types */
     struct vec conditions;     /* struct ir_condition* */
+    enum ir_list_op tag_values_op, types_op, not_types_op; /* their operators */
     struct loc loc;            /* the and-group in the match expression */
     struct ir_tag_reqs *tag_reqs; /* ir_overlap.c's cache; NULL until first used */
 };
@@ -241,6 +249,30 @@ struct ir_selection {
     struct vec source_keys;  /* struct ir_key*: keys that encrypt the selected resources
                                 (spec 6.1: types without full management keep them) */
     struct ir_attr source_keys_at;
+    struct vec controls;     /* struct ir_control*: on each of its entries */
+};
+
+/* ------------------------------------------------------------------ */
+/* Inheritance operators (docs/inheritance.md, spec 2.1 [S2]).
+ * A multi-valued setting (plan regions, a selection entry's tag_value,
+ * resource_types and not_resource_types, index_actions and scan_settings
+ * resource_types) is written with one value-setting operator; every other
+ * setting is @@assign. The default (0) is @@assign. */
+enum ir_list_op { IR_OP_ASSIGN, IR_OP_APPEND, IR_OP_REMOVE };
+/* @@operators_allowed_for_child_policies: the operators policies below
+ * may use at one node. A set of IR_CHILD_* bits; 0 is ["@@none"]. */
+#define IR_CHILD_ASSIGN 1u
+#define IR_CHILD_APPEND 2u
+#define IR_CHILD_REMOVE 4u
+#define IR_CHILD_ALL (IR_CHILD_ASSIGN | IR_CHILD_APPEND | IR_CHILD_REMOVE)
+struct ir_control {
+    struct vec path;   /* const char*: document keys from the node of the holder
+                          (a policy: the document root; a plan: plans.NAME; a rule:
+                          rules.NAME; a copy: copy_actions.ARN; a selection: each of its
+                          entries) down to the controlled node; empty: that node */
+    unsigned allowed;  /* IR_CHILD_* bits; 0: ["@@none"] */
+    bool all;          /* written ["@@all"] (allowed is then IR_CHILD_ALL) */
+    struct loc loc;    /* where it is written */
 };
 
 struct ir_tag {
@@ -262,6 +294,7 @@ struct ir_copy {
     const char *written_arn;     /* the target ARN as a policy document wrote it ($region
                                     kept); NULL: built from the target vault */
     struct ir_lifecycle lc;
+    struct vec controls;         /* struct ir_control*: from copy_actions.ARN */
 };
 
 struct cron; /* cron.c */
@@ -290,6 +323,8 @@ struct ir_rule {
     struct ir_attr scan_at;
     struct vec index_types;     /* struct ir_restype*: index_actions.resource_types */
     struct ir_attr index_at;
+    enum ir_list_op index_op;
+    struct vec controls;        /* struct ir_control*: from rules.NAME */
 };
 
 struct ir_plan {
@@ -311,6 +346,12 @@ struct ir_plan {
     struct ir_attr scan_role_at;
     struct vec rules;           /* struct ir_rule* */
     struct vec policies;        /* struct ir_policy*: the policies that contain it */
+    enum ir_list_op regions_op, scan_types_op;
+    bool partial;               /* `partial = true`, or a document's plan that lacks a key a
+                                   complete plan has: only what is written is emitted, and
+                                   the checks judge it in the effective policies only */
+    struct ir_attr partial_at;
+    struct vec controls;        /* struct ir_control*: from plans.NAME */
 };
 
 enum target_kind { TARGET_ROOT, TARGET_OU, TARGET_ACCOUNT };
@@ -329,8 +370,8 @@ struct ir_policy {
     struct ir_attr attach_at;
     struct ir_text description;
     bool document;              /* lowered from a policy document: its attachments are unknown */
-    struct loc inherit_op;      /* document: its first @@append or @@remove (file NULL: none),
-                                   which `obc import` cannot express */
+    struct vec controls;        /* struct ir_control*: from the document root ("plans") */
+    struct loc inherit_op;      /* document: its first @@append or @@remove (file NULL: none) */
     struct loc renamed_label;   /* document: the first tag entry id or condition name obc
                                    writes otherwise (file NULL: none); AWS discards them */
 };
