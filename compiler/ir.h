@@ -214,6 +214,29 @@ struct ir_vault {
     struct ir_attr external_at;
 };
 
+/* ------------------------------------------------------------------ */
+/* Inheritance operators (docs/inheritance.md, spec 2.1 [S2]).
+ * A multi-valued setting (plan regions, a selection entry's tag_value,
+ * resource_types and not_resource_types, index_actions and scan_settings
+ * resource_types) is written with one value-setting operator; every other
+ * setting is @@assign. The default (0) is @@assign. */
+enum ir_list_op { IR_OP_ASSIGN, IR_OP_APPEND, IR_OP_REMOVE };
+/* @@operators_allowed_for_child_policies: the operators policies below
+ * may use at one node. A set of IR_CHILD_* bits; 0 is ["@@none"]. */
+#define IR_CHILD_ASSIGN 1u
+#define IR_CHILD_APPEND 2u
+#define IR_CHILD_REMOVE 4u
+#define IR_CHILD_ALL (IR_CHILD_ASSIGN | IR_CHILD_APPEND | IR_CHILD_REMOVE)
+struct ir_control {
+    struct vec path;   /* const char*: document keys from the node of the holder
+                          (a policy: the document root; a plan: plans.NAME; a rule:
+                          rules.NAME; a copy: copy_actions.ARN; a selection: each of its
+                          entries) down to the controlled node; empty: that node */
+    unsigned allowed;  /* IR_CHILD_* bits; 0: ["@@none"] */
+    bool all;          /* written ["@@all"] (allowed is then IR_CHILD_ALL) */
+    struct loc loc;    /* where it is written */
+};
+
 enum cond_op { COND_EQUALS, COND_NOT_EQUALS, COND_LIKE, COND_NOT_LIKE };
 struct ir_condition {
     enum cond_op op;
@@ -250,29 +273,6 @@ struct ir_selection {
                                 (spec 6.1: types without full management keep them) */
     struct ir_attr source_keys_at;
     struct vec controls;     /* struct ir_control*: on each of its entries */
-};
-
-/* ------------------------------------------------------------------ */
-/* Inheritance operators (docs/inheritance.md, spec 2.1 [S2]).
- * A multi-valued setting (plan regions, a selection entry's tag_value,
- * resource_types and not_resource_types, index_actions and scan_settings
- * resource_types) is written with one value-setting operator; every other
- * setting is @@assign. The default (0) is @@assign. */
-enum ir_list_op { IR_OP_ASSIGN, IR_OP_APPEND, IR_OP_REMOVE };
-/* @@operators_allowed_for_child_policies: the operators policies below
- * may use at one node. A set of IR_CHILD_* bits; 0 is ["@@none"]. */
-#define IR_CHILD_ASSIGN 1u
-#define IR_CHILD_APPEND 2u
-#define IR_CHILD_REMOVE 4u
-#define IR_CHILD_ALL (IR_CHILD_ASSIGN | IR_CHILD_APPEND | IR_CHILD_REMOVE)
-struct ir_control {
-    struct vec path;   /* const char*: document keys from the node of the holder
-                          (a policy: the document root; a plan: plans.NAME; a rule:
-                          rules.NAME; a copy: copy_actions.ARN; a selection: each of its
-                          entries) down to the controlled node; empty: that node */
-    unsigned allowed;  /* IR_CHILD_* bits; 0: ["@@none"] */
-    bool all;          /* written ["@@all"] (allowed is then IR_CHILD_ALL) */
-    struct loc loc;    /* where it is written */
 };
 
 struct ir_tag {
