@@ -4,8 +4,9 @@
  * of whose names are used (OB9002).
  *
  * Owns: what "used" means for a declaration (ir_decl.used, set by name
- * resolution; policies are the program's roots and the organization's
- * management account counts as used) and for a file (a declaration in it
+ * resolution; policies are the program's roots, the organization's
+ * management account counts as used, and so does a root or an OU that
+ * is the parent of an OU or an account, stated or by default: ir_org.c) and for a file (a declaration in it
  * or in the files it imports is used, or it declares a policy or the
  * organization block). Does not look at the AST or change the IR.
  *
@@ -73,9 +74,25 @@ static void refs_to(const struct ir_program *prog, const struct ir_decl *d, bool
     }
 }
 
-static bool decl_used(const struct ir_program *prog, const struct ir_decl *d)
+/* The roots and OUs that are the parent of an OU or an account (a
+ * `parent` resolved by name is `used` already; this adds the only root,
+ * which is the parent of those that state none). */
+static void org_parents(const struct ir_program *prog, struct ptrset *out, struct arena *a)
+{
+    const struct vec *kinds[] = {&prog->ous, &prog->accounts};
+    for (size_t k = 0; k < 2; k++)
+        for (size_t i = 0; i < kinds[k]->len; i++) {
+            const struct ir_decl *p = ir_org_parent(prog, kinds[k]->items[i]);
+            if (p)
+                ptrset_add(a, out, p);
+        }
+}
+
+static bool decl_used(const struct ir_program *prog, const struct ptrset *parents, const struct ir_decl *d)
 {
     if (prog->org.management && &prog->org.management->d == d)
+        return true;
+    if ((d->kind == DK_ROOT || d->kind == DK_OU) && ptrset_has(parents, d))
         return true;
     if (!d->used || !d->from_stdlib)
         return d->used;
@@ -95,6 +112,7 @@ struct lint {
     enum file_state *state;    /* by file id */
     bool *imported;            /* by file id: some file imports it */
     struct vec *decls_of;      /* by file id: the declarations in it (one pass over `decls`) */
+    struct ptrset parents;     /* the roots and OUs that are a parent (org_parents()) */
 };
 
 static bool file_declares_used(const struct lint *L, const struct src_file *f)
@@ -104,7 +122,7 @@ static bool file_declares_used(const struct lint *L, const struct src_file *f)
     const struct vec *mine = &L->decls_of[f->id];
     for (size_t i = 0; i < mine->len; i++) {
         const struct ir_decl *d = VEC_GET(const struct ir_decl, *mine, i);
-        if (d->kind == DK_POLICY || decl_used(L->prog, d))
+        if (d->kind == DK_POLICY || decl_used(L->prog, &L->parents, d))
             return true;
     }
     return false;
@@ -140,8 +158,8 @@ static const char *used_where(enum decl_kind k)
 {
     static const char *const where[DK_COUNT] = {
         [DK_ACCOUNT] = "name it in a policy's attach, as an owner, in accept_copies_from or grant_to",
-        [DK_OU] = "name it in a policy's attach",
-        [DK_ROOT] = "name it in a policy's attach",
+        [DK_OU] = "name it in a policy's attach, or as the parent of an OU or an account",
+        [DK_ROOT] = "name it in a policy's attach, or as the parent of an OU or an account",
         [DK_PARTITION] = "name it as a region's partition",
         [DK_REGION] = "name it in a plan's, vault's, key's or the organization's regions",
         [DK_RESOURCE_TYPE] = "name it in a selection's match (type in [...])",
@@ -168,7 +186,7 @@ static void check_unused_decls(struct lint *L)
     struct vec unused = {0};
     for (size_t i = 0; i < L->decls.len; i++) {
         struct ir_decl *d = VEC_GET(struct ir_decl, L->decls, i);
-        if (d->kind == DK_POLICY || d->from_stdlib || !named(d) || decl_used(L->prog, d) || file_dead(L, d->file))
+        if (d->kind == DK_POLICY || d->from_stdlib || !named(d) || decl_used(L->prog, &L->parents, d) || file_dead(L, d->file))
             continue;
         vec_push(&L->cc->arena, &unused, d);
     }
@@ -200,7 +218,8 @@ void check_lints(struct obc *cc, struct ir_program *prog)
 {
     if (reference_failed(cc))
         return;
-    struct lint L = {cc, prog, {0}, NULL, NULL, NULL};
+    struct lint L = {cc, prog, {0}, NULL, NULL, NULL, {0}};
+    org_parents(prog, &L.parents, &cc->arena);
     size_t nfiles = cc->files.len + 1; /* file ids are 1-based */
     L.state = arena_alloc(&cc->arena, nfiles * sizeof *L.state);
     L.imported = arena_alloc(&cc->arena, nfiles * sizeof *L.imported);

@@ -13,6 +13,7 @@
 
 void checks_run(struct obc *cc, struct ir_program *prog)
 {
+    check_org(cc, prog);
     check_windows(cc, prog);
     check_overlap(cc, prog);
     check_lifecycle(cc, prog);

@@ -26,6 +26,7 @@ void check_lints(struct obc *cc, struct ir_program *prog);     /* OB9001, OB9002
 void check_airgap(struct obc *cc, struct ir_program *prog);    /* OB2010, OB4030, OB6020-OB6023 */
 void check_scan(struct obc *cc, struct ir_program *prog);      /* OB5020-OB5023 */
 void check_variables(struct obc *cc, struct ir_program *prog); /* OB9004 */
+void check_org(struct obc *cc, struct ir_program *prog);       /* OB2020-OB2022 */
 /* Helpers shared by the checks (checks.c): the names of a list of
  * declarations (struct ir_decl* heads), at most `shown` of them and then
  * "and N more"; and a principal as a phrase ("account 'backup'"). */

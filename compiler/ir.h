@@ -3,7 +3,8 @@
  * Checks and emitters work on this, never on the AST. Also the facts
  * derived from it that several later layers share: ir_facts.c (owners,
  * regions, receivers), ir_arns.c (ARNs and regions as a policy names
- * them), key_users.c (who uses each KMS key), cron.c (schedules).
+ * them), ir_org.c (the organization tree), key_users.c (who uses each
+ * KMS key), cron.c (schedules).
  */
 #ifndef OBC_IR_H
 #define OBC_IR_H
@@ -40,6 +41,7 @@ struct ir_decl {
     struct loc name_loc;  /* its name */
     bool used;            /* referenced from somewhere */
     bool from_stdlib;
+    bool implicit;        /* made by ir_decl_implicit(): not written in the program */
     struct src_file *file;
     struct ir_decl *same_name; /* next declaration of another kind with this name */
 };
@@ -84,18 +86,21 @@ struct ir_text {
 struct ir_account {
     struct ir_decl d;
     const char *id; /* 12 digits */
+    struct ir_attr id_at;
     struct ir_decl *parent;
     struct ir_attr parent_at;
 };
 struct ir_ou {
     struct ir_decl d;
     const char *id;
+    struct ir_attr id_at;
     struct ir_decl *parent;
     struct ir_attr parent_at;
 };
 struct ir_root {
     struct ir_decl d;
     const char *id;
+    struct ir_attr id_at;
 };
 
 struct ir_partition {
@@ -553,6 +558,33 @@ struct ir_lock_range {
     int64_t min, max;
 };
 struct ir_lock_range ir_lock_range(const struct ir_lock *l);
+
+/* ------------------------------------------------------------------ */
+/* ir_org.c: the organization tree the program states (docs/language.md,
+ * "Organization tree"). Accounts known only by an id (ir_decl.implicit)
+ * sit nowhere. Every walk stops at a cycle's first repeat (OB2020). */
+
+/* The root or OU `d` (an account or an OU) sits in: its stated parent,
+ * else the only declared root when the program declares exactly one,
+ * else NULL (also for a root, for a parent written but rejected, and for
+ * an implicit account). O(1). */
+const struct ir_decl *ir_org_parent(const struct ir_program *prog, const struct ir_decl *d);
+/* Appends the chain of `account` (an account, OU or root) to `out`
+ * (struct ir_decl*): from the top (a root, or the topmost OU known) down
+ * to `account` itself. O(its depth). */
+void ir_org_chain(const struct ir_program *prog, const struct ir_decl *account, struct vec *out, struct arena *a);
+/* Appends every declared account whose chain holds `target` (a root, an
+ * OU, or an account: itself) to `out`, in declaration order. Builds the
+ * tree for the one question: O(roots + OUs + accounts) per call. */
+void ir_org_accounts_under(const struct ir_program *prog, const struct ir_decl *target, struct vec *out,
+                           struct arena *a);
+/* The same for many targets: the tree (child lists) built once in
+ * O(roots + OUs + accounts), then each question in O(k log k) for the k
+ * declarations under its target. */
+struct ir_org_tree;
+struct ir_org_tree *ir_org_tree_build(const struct ir_program *prog, struct arena *a);
+void ir_org_tree_accounts_under(const struct ir_org_tree *t, const struct ir_decl *target, struct vec *out,
+                                struct arena *a);
 
 /* ------------------------------------------------------------------ */
 /* key_users.c: who uses each KMS key, and what they need on it.

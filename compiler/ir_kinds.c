@@ -49,5 +49,5 @@ const char *kinds_describe(struct arena *a, unsigned kinds)
 
 struct ir_decl ir_decl_implicit(enum decl_kind kind, const char *name, struct loc loc)
 {
-    return (struct ir_decl){.kind = kind, .name = name, .loc = loc, .name_loc = loc, .used = true};
+    return (struct ir_decl){.kind = kind, .name = name, .loc = loc, .name_loc = loc, .used = true, .implicit = true};
 }

@@ -3,7 +3,8 @@
  * OUs, roots, permission sets, the organization, and the standard
  * library's vocabulary (partitions, regions, resource types, roles).
  *
- * Owns: OB2007 for account/OU/root/organization ids, OB5007 for role
+ * Owns: OB2007 for account/OU/root/organization ids, where an account
+ * or OU sits in the organization tree (its `parent`), OB5007 for role
  * ARNs (their partition must be a declared one, std: partitions.ob) and
  * for a selection that names the service-linked role (std:
  * backup_service_linked_role), and the shape of inline roles
@@ -13,11 +14,10 @@
 
 #include <string.h>
 
-/* The string value of `name = "..."` declarations; numbers get a help
- * that explains why ids are strings. */
-static bool id_string(struct sema *s, const struct ast_item *it, const char *what, struct ir_text *out)
+/* The id of an account, OU or root: a string; numbers get a help that
+ * explains why ids are strings. */
+static bool id_string(struct sema *s, const struct ast_value *v, const char *what, struct ir_text *out)
 {
-    const struct ast_value *v = it->value;
     if (v->kind == AST_INT) {
         struct diag *d = diag_emit(s->cc, OB2003, v->loc, "expected a string, found %s", ast_describe(s->a, v));
         diag_help(s->cc, d, "write the %s in quotes: \"%.*s\"", what, (int)(v->loc.end - v->loc.start),
@@ -35,11 +35,17 @@ struct id_format {
     const char *looks_like;    /* help text */
 };
 
-static const char *lower_id(struct sema *s, const struct ast_item *it, const struct id_format *f)
+/* Reads id value `v` (NULL: not written) into *at; the id, or NULL when
+ * it is absent or not a string. */
+static const char *lower_id(struct sema *s, const struct ast_value *v, const struct id_format *f, struct ir_attr *at)
 {
-    struct ir_text id;
-    if (!id_string(s, it, f->what, &id))
+    if (!v)
         return NULL;
+    *at = (struct ir_attr){IR_REJECTED, v->loc};
+    struct ir_text id;
+    if (!id_string(s, v, f->what, &id))
+        return NULL;
+    at->state = IR_SET;
     if (!f->ok(id.s)) {
         struct diag *d = diag_emit(s->cc, OB2007, id.loc, "'%s' is not %s", id.s, f->not_one);
         diag_help(s->cc, d, "%s", f->looks_like);
@@ -47,11 +53,16 @@ static const char *lower_id(struct sema *s, const struct ast_item *it, const str
     return id.s;
 }
 
+/* `account NAME = "id"` or `account NAME { id = "..."; parent = ... }`
+ * (and the same for ou): the block schema reads both forms. */
 void lower_account(struct sema *s, const struct ast_item *it, struct ir_account *acc)
 {
     static const struct id_format f = {"account id", id_account_ok, "an AWS account id",
                                        "an account id is exactly 12 digits: \"123456789012\""};
-    acc->id = lower_id(s, it, &f);
+    struct block b;
+    sema_block(s, it, BK_ACCOUNT, &b);
+    acc->parent = blk_ref(s, &b, A_ACCOUNT_PARENT, &acc->parent_at);
+    acc->id = lower_id(s, blk_value(&b, A_ACCOUNT_ID), &f, &acc->id_at);
     if (!acc->id)
         return;
     const struct ir_account *first = strmap_put_new(s->a, &s->accounts_by_id, acc->id, acc);
@@ -68,14 +79,17 @@ void lower_ou(struct sema *s, const struct ast_item *it, struct ir_ou *ou)
     static const struct id_format f = {"OU id", id_ou_ok, "an organizational unit id",
                                        "an OU id looks like \"ou-ab12-34cd56ef\": ou-, 4 to 32 lower-case letters "
                                        "or digits, -, 8 to 32 more"};
-    ou->id = lower_id(s, it, &f);
+    struct block b;
+    sema_block(s, it, BK_OU, &b);
+    ou->parent = blk_ref(s, &b, A_OU_PARENT, &ou->parent_at);
+    ou->id = lower_id(s, blk_value(&b, A_OU_ID), &f, &ou->id_at);
 }
 
 void lower_root(struct sema *s, const struct ast_item *it, struct ir_root *root)
 {
     static const struct id_format f = {"root id", id_root_ok, "an organization root id",
                                        "a root id looks like \"r-ab12\": r- and 4 to 32 lower-case letters or digits"};
-    root->id = lower_id(s, it, &f);
+    root->id = lower_id(s, it->value, &f, &root->id_at);
 }
 
 /* service:Action, e.g. kms:Decrypt or kms:* */

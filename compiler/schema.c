@@ -76,6 +76,14 @@ bool schema_attr_lookup(enum block_kind k, const char *name, enum attr_id *out)
     return false;
 }
 
+enum attr_id schema_short_attr(enum block_kind k)
+{
+    for (size_t i = 0; i < ATTR_COUNT; i++)
+        if (attrs[i].block == k && (attrs[i].flags & ATTR_SHORT))
+            return (enum attr_id)i;
+    return ATTR_COUNT;
+}
+
 const struct decl_spec *schema_decl_by_word(const char *word)
 {
     for (size_t i = 0; i < NDECLS; i++)

@@ -33,11 +33,12 @@ static void report_unknown_declaration(struct sema *s, const struct ast_item *it
         diag_help(s->cc, d, "declarations are %s", schema_top_words_text(s->a));
 }
 
-/* Checks that an item is written the way its declaration kind needs. */
-static bool check_form(struct sema *s, const struct ast_item *it, enum item_form form, size_t nwords,
-                       const char *example)
+/* Checks that an item is written the way its declaration kind needs:
+ * `form`, or also a block when `both` (a DECL that takes both forms). */
+static bool check_form(struct sema *s, const struct ast_item *it, enum item_form form, bool both, size_t nwords,
+                       const char *example, const char *block_example)
 {
-    if (it->form == form && it->words.len == nwords)
+    if ((it->form == form || (both && it->form == ITEM_BLOCK)) && it->words.len == nwords)
         return true;
     const char *w = ast_word_text(it, 0);
     struct loc at = it->words.len > nwords ? ast_word_loc(it, nwords) : ast_word_loc(it, it->words.len - 1);
@@ -46,13 +47,18 @@ static bool check_form(struct sema *s, const struct ast_item *it, enum item_form
         d = diag_emit(s->cc, OB1010, at, "expected a name after '%s'", w);
     else if (it->words.len > nwords)
         d = diag_emit(s->cc, OB1010, at, "unexpected '%s' in the head of this %s", ast_word_text(it, nwords), w);
+    else if (both)
+        d = diag_emit(s->cc, OB1010, it->loc, "'%s' takes '= value' or a block { ... }", w);
     else if (form == ITEM_BLOCK)
         d = diag_emit(s->cc, OB1010, it->loc, "'%s' takes a block { ... }", w);
     else if (form == ITEM_STRING)
         d = diag_emit(s->cc, OB1010, it->loc, "'%s' takes a string", w);
     else
         d = diag_emit(s->cc, OB1010, it->loc, "'%s' takes '= value'", w);
-    diag_help(s->cc, d, "write: %s", example);
+    if (both)
+        diag_help(s->cc, d, "write: %s, or %s", example, block_example);
+    else
+        diag_help(s->cc, d, "write: %s", example);
     return false;
 }
 
@@ -97,11 +103,11 @@ static void collect_item(struct sema *s, struct src_file *f, const struct ast_it
 {
     const char *w = ast_word_text(it, 0);
     if (strcmp(w, "import") == 0) {
-        check_form(s, it, ITEM_STRING, 1, "import \"std/aws\"");
+        check_form(s, it, ITEM_STRING, false, 1, "import \"std/aws\"", NULL);
         return; /* resolved by load.c */
     }
     if (strcmp(w, "organization") == 0) {
-        if (!check_form(s, it, ITEM_BLOCK, 1, schema_block(BK_ORGANIZATION)->example))
+        if (!check_form(s, it, ITEM_BLOCK, false, 1, schema_block(BK_ORGANIZATION)->example, NULL))
             return;
         if (s->org_item) {
             struct diag *d = diag_emit(s->cc, OB2002, ast_word_loc(it, 0), "organization is declared twice");
@@ -117,7 +123,8 @@ static void collect_item(struct sema *s, struct src_file *f, const struct ast_it
         report_unknown_declaration(s, it);
         return;
     }
-    if (check_form(s, it, form->form, 2, form->example))
+    bool both = form->form == ITEM_ASSIGN && form->block != BK_NONE;
+    if (check_form(s, it, form->form, both, 2, form->example, both ? schema_block(form->block)->example : NULL))
         declare(s, f, it, form);
 }
 

@@ -33,6 +33,9 @@ enum vtype {
 };
 
 #define ATTR_REQUIRED 1u
+/* The attribute the short form `word NAME = value` of a declaration that
+ * takes both forms sets (schema.def DECL); at most one per block. */
+#define ATTR_SHORT 2u
 
 /* Block kinds and attribute slots, generated from schema.def. */
 enum block_kind {
@@ -53,7 +56,7 @@ struct attr_spec {
     const char *name;
     enum vtype type;
     unsigned kinds;               /* references: the KIND() set they may name */
-    unsigned flags;               /* ATTR_REQUIRED */
+    unsigned flags;               /* ATTR_REQUIRED, ATTR_SHORT */
     const char *const *choices;   /* VT_ENUM, NULL-terminated */
     const char *what;             /* one-line description for help text */
 };
@@ -71,7 +74,8 @@ struct decl_spec {
     enum decl_kind kind;
     enum item_form form;          /* ITEM_ASSIGN or ITEM_BLOCK */
     size_t size;                  /* of its IR struct */
-    enum block_kind block;        /* ITEM_BLOCK: its attributes */
+    enum block_kind block;        /* ITEM_BLOCK: its attributes; ITEM_ASSIGN: BK_NONE, or the
+                                     block of its long form (both forms are taken) */
     const char *example;
 };
 
@@ -82,6 +86,8 @@ const struct block_spec *schema_block_by_word(const char *word, bool top_level);
 /* The attribute `name` of block `k`: the only lookup of an attribute by
  * its name, made once per attribute written in a program. */
 bool schema_attr_lookup(enum block_kind k, const char *name, enum attr_id *out);
+/* The ATTR_SHORT attribute of block `k`, or ATTR_COUNT. */
+enum attr_id schema_short_attr(enum block_kind k);
 const struct decl_spec *schema_decl_by_word(const char *word);
 const struct decl_spec *schema_decls(size_t *n);
 /* Every word that starts a top-level item: the declarations, the

@@ -102,6 +102,14 @@ void sema_block(struct sema *s, const struct ast_item *item, enum block_kind kin
     out->item = item;
     out->spec = spec;
     const char *title = block_title(s, item, spec);
+    if (item->form == ITEM_ASSIGN) {
+        /* the short form of a declaration that takes both (schema.def
+         * DECL): its value is the block's ATTR_SHORT attribute */
+        enum attr_id id = schema_short_attr(kind);
+        if (id == ATTR_COUNT)
+            abort();
+        out->attr[id] = item;
+    }
     for (size_t i = 0; i < item->body.len; i++) {
         const struct ast_item *child = VEC_GET(const struct ast_item, item->body, i);
         const char *w = ast_word_text(child, 0);
