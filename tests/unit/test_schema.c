@@ -71,6 +71,26 @@ static void test_words_derive_from_schema(void **state)
     for (size_t i = 0; i < ndecls; i++) {
         assert_string_equal(words[i], decls[i].word);
         assert_true(decls[i].form == ITEM_ASSIGN || decls[i].block != BK_NONE);
+        /* a declaration of both forms: its short form's value is the one
+         * ATTR_SHORT attribute of its block, the only one it requires */
+        if (decls[i].form == ITEM_ASSIGN && decls[i].block != BK_NONE) {
+            enum attr_id short_id = schema_short_attr(decls[i].block);
+            assert_int_not_equal(short_id, ATTR_COUNT);
+            for (size_t a = 0; a < ATTR_COUNT; a++) {
+                const struct attr_spec *at = schema_attr((enum attr_id)a);
+                if (at->block == decls[i].block && a != short_id)
+                    assert_int_equal(at->flags & (ATTR_REQUIRED | ATTR_SHORT), 0);
+            }
+        }
+    }
+    for (size_t k = 0; k < BK_COUNT; k++) { /* ATTR_SHORT only where a DECL takes both forms */
+        enum attr_id short_id = schema_short_attr((enum block_kind)k);
+        if (short_id == ATTR_COUNT)
+            continue;
+        const struct decl_spec *d = schema_decl_by_word(schema_block((enum block_kind)k)->word);
+        assert_non_null(d);
+        assert_int_equal(d->form, ITEM_ASSIGN);
+        assert_int_equal(d->block, k);
     }
     assert_string_equal(words[nwords - 1], "import");
 
