@@ -13,7 +13,6 @@
 
 void checks_run(struct obc *cc, struct ir_program *prog)
 {
-    check_org(cc, prog);
     check_windows(cc, prog);
     check_overlap(cc, prog);
     check_lifecycle(cc, prog);
@@ -28,6 +27,9 @@ void checks_run(struct obc *cc, struct ir_program *prog)
     check_scan(cc, prog);
     check_variables(cc, prog);
     check_lints(cc, prog);
+    /* after the lints, which stay quiet after an OB2xxx error: an error
+     * in the tree is no failed reference */
+    check_org(cc, prog);
 }
 
 /* ---- helpers shared by the checks ------------------------------------ */
