@@ -5,7 +5,7 @@
  * regions, ... plans, policies).
  *
  * Owns: the declaration forms (which head words exist at top level and
- * how they are written), the namespace, and the IR objects' creation.
+ * how they are written: `= value`, a block, or both, as schema.def says), the namespace, and the IR objects' creation.
  * Does not: check attributes (sema_block.c), read values
  * (sema_values.c), or run the cross-object checks (checks.c).
  */

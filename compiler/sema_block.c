@@ -4,7 +4,9 @@
  * mean"), attributes given twice (OB2006, with the first as a note),
  * missing required attributes (OB2004), and items of the wrong form.
  *
- * Owns: the attribute slots of a checked block, and the readers that
+ * Owns: the attribute slots of a checked block (the short form of a
+ * declaration that takes both, `account a = "..."`, fills the block's
+ * ATTR_SHORT slot), and the readers that
  * take one attribute's value into the IR with the reader its declared
  * type names (sema_values.c), recording whether it was absent, set or
  * rejected.
