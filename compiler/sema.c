@@ -117,8 +117,14 @@ static void collect_item(struct sema *s, struct src_file *f, const struct ast_it
         report_unknown_declaration(s, it);
         return;
     }
-    if (check_form(s, it, form->form, 2, form->example))
-        declare(s, f, it, form);
+    if (!check_form(s, it, form->form, 2, form->example))
+        return;
+    if (it->form == ITEM_ASSIGN && it->op != ITEM_OP_ASSIGN) {
+        struct diag *d = diag_emit(s->cc, OB8101, it->op_loc, "'%s' cannot declare %s '%s': += and -= change "
+                                   "inherited lists of a policy", item_op_text(it->op), w, ast_word_text(it, 1));
+        diag_help(s->cc, d, "write: %s", form->example);
+    }
+    declare(s, f, it, form);
 }
 
 /* Lowers every declaration of kind `k`, in declaration order, into the
