@@ -210,7 +210,7 @@ static void lower_rule(struct sema *s, const struct ast_item *it, struct ir_plan
 static void plan_regions(struct sema *s, const struct block *b, struct ir_plan *p)
 {
     p->regions_op = blk_op(b, A_PLAN_REGIONS);
-    if (blk_list(s, b, A_PLAN_REGIONS, &p->regions, &p->regions_at) != IR_ABSENT || p->partial)
+    if (blk_list(s, b, A_PLAN_REGIONS, &p->regions, &p->regions_at) != IR_ABSENT || s->partial_plan)
         return; /* a partial plan keeps the regions it inherits: no default */
     const struct ir_org *org = &s->prog->org;
     if (org->regions.len) {
@@ -254,7 +254,10 @@ void lower_plan(struct sema *s, const struct ast_item *it, struct ir_plan *p)
     if (blk_flag(s, &b, A_PLAN_PARTIAL, &partial) == IR_SET && partial.v)
         p->partial = true;
     p->partial_at = (struct ir_attr){partial.state, partial.loc};
-    s->partial_plan = p->partial; /* for the plan's own block and its rules' */
+    /* for the plan's own block and its rules'; a rejected `partial` was
+     * meant to be one: what it lacks is not reported on top */
+    bool lenient = p->partial || partial.state == IR_REJECTED;
+    s->partial_plan = lenient;
     sema_block_require(s, &b);
     blk_text(s, &b, A_PLAN_NAME, &p->aws_name);
     plan_regions(s, &b, p);
@@ -284,7 +287,7 @@ void lower_plan(struct sema *s, const struct ast_item *it, struct ir_plan *p)
     }
     s->partial_plan = false;
     sema_controls(s, &b, &p->controls);
-    if (nrules == 0 && !p->partial) {
+    if (nrules == 0 && !lenient) {
         struct diag *d = diag_emit(s->cc, OB2004, p->d.name_loc, "plan '%s' has no rules", p->d.name);
         diag_help(s->cc, d, "add rule NAME { schedule = daily at 05:00; vault = VAULT; delete_after = 35d }");
     }
