@@ -291,8 +291,7 @@ void lower_plan(struct sema *s, const struct ast_item *it, struct ir_plan *p)
         struct diag *d = diag_emit(s->cc, OB2004, p->d.name_loc, "plan '%s' has no rules", p->d.name);
         diag_help(s->cc, d, "add rule NAME { schedule = daily at 05:00; vault = VAULT; delete_after = 35d }");
     }
-    if (p->select_at.state == IR_SET && !p->partial) /* after a bad reference the set is incomplete; a
-                                                         partial plan's selections add to inherited ones */
+    if (p->select_at.state == IR_SET) /* after a bad reference the set is incomplete */
         sel_check_plan(s, p);
 }
 
