@@ -37,6 +37,8 @@ void lower_selection(struct sema *s, const struct ast_item *it, struct ir_select
     }
     blk_list(s, &b, A_SELECTION_SOURCE_KEYS, &sel->source_keys, &sel->source_keys_at);
     sema_controls(s, &b, &sel->controls);
+    if (sel->match_at.state == IR_SET)
+        sema_selection_controls(s, sel);
 }
 
 /* The lifecycle attributes of a rule and of a copy. */

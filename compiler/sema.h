@@ -144,6 +144,9 @@ enum ir_list_op blk_op(const struct block *b, enum attr_id id);
 /* sema_controls.c: the block's `children` items as struct ir_control*
  * appended to `out` (OB8101, OB2005, OB2003, OB2006). */
 void sema_controls(struct sema *s, const struct block *b, struct vec *out);
+/* OB8101 for a control of selection `sel` on a key none of its entries
+ * has (tag_value in a selection of resource-type entries, ...). */
+void sema_selection_controls(struct sema *s, const struct ir_selection *sel);
 /* The value written for attribute `id` (of b's block), or NULL. For the
  * types whose lowering is special (schedules, matches, roles, grants). */
 const struct ast_value *blk_value(const struct block *b, enum attr_id id);

@@ -10,8 +10,9 @@
  * anything else, OB8101 for none or all mixed with operators, OB2006 for
  * an operator listed twice); NAME (OB2005 when the block has no such
  * attribute or document key, with "did you mean"; OB8101 for an
- * attribute that is no node of the document); OB2006 for two controls on
- * one node in one block; OB8101 for `children += ...`.
+ * attribute that is no node of the document, or a key no entry of the
+ * selection has: policy_keys.def says which entry has which key); OB2006
+ * for two controls on one node in one block; OB8101 for `children += ...`.
  * Linear in the items written: one map lookup per control.
  */
 #include "sema.h"
@@ -165,5 +166,44 @@ void sema_controls(struct sema *s, const struct block *b, struct vec *out)
         policy_path_split(s->a, path, &c->path);
         c->loc = it->loc;
         vec_push(s->a, out, c);
+    }
+}
+
+/* The keys of each kind of selection entry (policy_keys.def). */
+static const struct {
+    const char *node, *key;
+} entry_keys[] = {
+#define KEY(id, node, key, kind, child, ops, need) {#node, key},
+#include "policy_keys.def"
+};
+
+static bool entry_has(bool resources, const char *key)
+{
+    const char *node = resources ? "PN_SEL_RESOURCES" : "PN_SEL_TAGS";
+    for (size_t i = 0; i < sizeof entry_keys / sizeof entry_keys[0]; i++)
+        if (strcmp(entry_keys[i].node, node) == 0 && strcmp(entry_keys[i].key, key) == 0)
+            return true;
+    return false;
+}
+
+void sema_selection_controls(struct sema *s, const struct ir_selection *sel)
+{
+    bool tags = false, resources = false;
+    for (size_t i = 0; i < sel->entries.len; i++) {
+        bool r = VEC_GET(const struct ir_sel_entry, sel->entries, i)->resources;
+        resources |= r;
+        tags |= !r;
+    }
+    for (size_t i = 0; i < sel->controls.len; i++) {
+        const struct ir_control *c = VEC_GET(const struct ir_control, sel->controls, i);
+        if (!c->path.len)
+            continue;
+        const char *key = VEC_GET(const char, c->path, 0);
+        if ((tags && entry_has(false, key)) || (resources && entry_has(true, key)))
+            continue;
+        struct diag *d = diag_emit(s->cc, OB8101, c->loc, "no entry of selection '%s' has '%s': its match gives %s",
+                                   sel->d.name, key, resources ? "resource-type entries" : "tag entries");
+        diag_help(s->cc, d, "%s entries have %s; remove this control or name a key its entries have",
+                  entry_has(true, key) ? "only resource-type" : "only tag", key);
     }
 }
