@@ -43,6 +43,12 @@ const char *cmp_op_text(enum cmp_op op)
     return text[op];
 }
 
+const char *item_op_text(enum item_op op)
+{
+    static const char *const text[] = {"=", "+=", "-="};
+    return text[op];
+}
+
 const char *dur_unit_text(enum dur_unit u)
 {
     static const char *const text[] = {"min", "h", "d", "w", "y"};

@@ -368,11 +368,13 @@ struct json_doc {
 struct cJSON *json_doc_init(struct json_doc *d, struct arena *a); /* empty root object */
 struct cJSON *json_add_object(struct json_doc *d, struct cJSON *parent, const char *key);
 struct cJSON *json_add_array(struct json_doc *d, struct cJSON *parent, const char *key);
-void json_add_string(struct json_doc *d, struct cJSON *parent, const char *key, const char *s);
-void json_add_bool(struct json_doc *d, struct cJSON *parent, const char *key, bool v);
+struct cJSON *json_add_string(struct json_doc *d, struct cJSON *parent, const char *key, const char *s);
+struct cJSON *json_add_bool(struct json_doc *d, struct cJSON *parent, const char *key, bool v);
 void json_add_int(struct json_doc *d, struct cJSON *parent, const char *key, int64_t v);
-void json_add_strings(struct json_doc *d, struct cJSON *parent, const char *key,
-                      const struct vec *strings); /* const char* items */
+struct cJSON *json_add_strings(struct json_doc *d, struct cJSON *parent, const char *key,
+                               const struct vec *strings); /* const char* items; returns the array */
+/* An array added as the FIRST member of object `parent` (constant time). */
+struct cJSON *json_add_array_first(struct json_doc *d, struct cJSON *parent, const char *key);
 
 /* ------------------------------------------------------------------ */
 /* context.c: the compilation                                           */

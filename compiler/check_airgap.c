@@ -205,6 +205,8 @@ void check_airgap(struct obc *cc, struct ir_program *prog)
         for (size_t j = 0; j < p->rules.len; j++) {
             const struct ir_rule *r = VEC_GET(const struct ir_rule, p->rules, j);
             check_types(cc, r);
+            if (p->partial) /* where it runs and what it selects are inherited */
+                continue;
             check_place(cc, &memo, p, r);
             if (r->air_gapped_vault && r->air_gapped_vault->air_gapped && !r->air_gapped_vault->regions.len)
                 check_offered(cc, r->air_gapped_vault, &p->regions, r->air_gapped_at.loc,

@@ -117,7 +117,7 @@ void check_cold(struct obc *cc, struct ir_program *prog)
 {
     for (size_t i = 0; i < prog->plans.len; i++) {
         const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
-        bool complete = p->select_at.state == IR_SET;
+        bool complete = p->select_at.state == IR_SET && !p->partial; /* a partial plan adds to inherited ones */
         for (size_t j = 0; complete && j < p->selections.len; j++)
             complete = VEC_GET(const struct ir_selection, p->selections, j)->match_at.state == IR_SET;
         if (!complete) /* the plan's types are not all known */

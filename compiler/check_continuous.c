@@ -232,6 +232,8 @@ void check_continuous(struct obc *cc, struct ir_program *prog)
     size_t n = 0;
     for (size_t i = 0; i < prog->plans.len; i++) {
         const struct ir_plan *p = prog->plans.items[i];
+        if (p->partial) /* its rules, selections and regions merge with inherited ones */
+            continue;
         const struct cplan *cp = NULL;
         for (size_t j = 0; j < p->rules.len; j++) {
             const struct ir_rule *r = p->rules.items[j];

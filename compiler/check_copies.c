@@ -642,7 +642,8 @@ void check_copies(struct obc *cc, struct ir_program *prog)
         check_key_region(&c, prog->vaults.items[i]);
     for (size_t i = 0; i < prog->plans.len; i++) {
         const struct ir_plan *p = prog->plans.items[i];
-        for (size_t j = 0; j < p->rules.len; j++)
+        for (size_t j = 0; j < p->rules.len && !p->partial; j++) /* partial: its regions, vaults and
+                                                                    targets merge with inherited ones */
             check_rule(&c, p, p->rules.items[j]);
     }
 }

@@ -495,8 +495,8 @@ static void check_copy(struct kms *m, const struct ir_plan *p, const struct ir_r
         return;
     /* a policy document says nothing of the keys of its vaults or of the
      * resources it selects: nothing to judge */
-    if (p->policies.len && VEC_GET(const struct ir_policy, p->policies, 0)->document)
-        return;
+    if ((p->policies.len && VEC_GET(const struct ir_policy, p->policies, 0)->document) || p->partial)
+        return; /* a partial plan: what it selects merges with inherited selections */
     check_copy_into_managed(m, p, r, c);
     check_source_keys(m, p, r, c);
 }

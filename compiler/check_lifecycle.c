@@ -128,7 +128,7 @@ static void check_continuous_retention(struct obc *cc, const struct ir_rule *r, 
 {
     const struct ir_num *del = &r->lc.delete_after;
     if (del->state != IR_SET) {
-        if (ir_retention_unknown(r, NULL))
+        if (ir_retention_unknown(r, NULL) || r->plan->partial) /* partial: it may be inherited */
             return;
         struct diag *d = diag_emit(cc, OB4004, r->continuous.loc,
                                    "%s has continuous backup but no delete_after, so it would keep recovery points "
@@ -249,12 +249,14 @@ static void check_rule(struct obc *cc, const struct ir_program *prog, struct ptr
     if (continuous) {
         check_continuous_retention(cc, r, what);
         check_continuous_cold(cc, r, what);
-        check_continuous_types(cc, prog, plans, r, what);
+        if (!r->plan->partial) /* a partial plan's selections merge with inherited ones */
+            check_continuous_types(cc, prog, plans, r, what);
         if (r->lc.delete_after.state == IR_SET && r->lc.delete_after.v < 1) /* too long: OB4004 */
             report_delete_range(cc, &r->lc.delete_after, what);
     } else {
         check_lifecycle_values(cc, &r->lc, what);
-        check_forever(cc, r, what);
+        if (!r->plan->partial) /* a partial rule may inherit its delete_after */
+            check_forever(cc, r, what);
     }
     /* A copy of a continuous backup is a snapshot [B17]: only the
      * lifecycle limits apply to copies. */

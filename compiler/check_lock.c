@@ -218,7 +218,8 @@ void check_lock(struct obc *cc, struct ir_program *prog)
     }
     for (size_t i = 0; i < prog->plans.len; i++) {
         const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
-        for (size_t j = 0; j < p->rules.len; j++) {
+        for (size_t j = 0; j < p->rules.len && !p->partial; j++) { /* partial: retention and vault
+                                                                      may be inherited */
             const struct ir_rule *r = VEC_GET(const struct ir_rule, p->rules, j);
             check_rule_retention(cc, r, r->vault, r->vault_at.loc);
             if (r->air_gapped_vault && r->air_gapped_vault->air_gapped)

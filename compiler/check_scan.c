@@ -59,7 +59,8 @@ static void check_index_count(struct obc *cc, const struct ir_rule *r)
  * scanning jobs to start successfully" [S1]. */
 static void check_settings(struct obc *cc, const struct ir_plan *p, const struct ir_rule *r)
 {
-    if (r->scan == SCAN_NONE || p->scan_types_at.state != IR_ABSENT || p->scan_role_at.state != IR_ABSENT)
+    if (r->scan == SCAN_NONE || p->scan_types_at.state != IR_ABSENT || p->scan_role_at.state != IR_ABSENT ||
+        p->partial) /* a partial plan may inherit its scan settings */
         return;
     struct diag *d = diag_emit(cc, OB5023, r->scan_at.loc, "%s scans for malware, but plan '%s' has no scan "
                                "settings, so its scan jobs cannot start", check_rule_words(&cc->arena, r),

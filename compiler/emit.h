@@ -12,6 +12,14 @@
 /* emit_policy.c, emit_manifest.c                                     */
 
 struct cJSON *emit_policy(struct obc *cc, const struct ir_policy *pol);
+/* The same document, and in `locs` (when not NULL) every cJSON item it
+ * creates, key a = the item, b = NULL, tag 0, mapped to a struct loc*
+ * (in cc->arena): a leaf's operator object and value, the IR value's
+ * location; an object, the IR block's that produced it (policy, plan,
+ * rule, copy, selection entry, tag, condition); a control's array and
+ * strings, and a node made only to hold a control, the `children`
+ * item's. emit_policy() is this with locs NULL. */
+struct cJSON *emit_policy_located(struct obc *cc, const struct ir_policy *pol, struct ptrset *locs);
 struct cJSON *emit_manifest(struct obc *cc, const struct ir_program *prog);
 
 /* emit_size.c: OB8001, each policy (as emit_policy builds it) fits in

@@ -228,14 +228,16 @@ static void place_vault(struct manifest *m, const struct ir_vault *v, const stru
         vec_push_new(m->a, &p->regions, &p->region_set, regions->items[i]);
 }
 
-static void place_plan_vaults(struct manifest *m, const struct ir_plan *plan)
+/* `regions`: where the plan runs (plan->regions, or a guess for a
+ * partial plan that names none: collect_plans). */
+static void place_plan_vaults(struct manifest *m, const struct ir_plan *plan, const struct vec *regions)
 {
     for (size_t i = 0; i < plan->rules.len; i++) {
         const struct ir_rule *rule = VEC_GET(const struct ir_rule, plan->rules, i);
         if (rule->vault)
-            place_vault(m, rule->vault, &plan->regions, false);
+            place_vault(m, rule->vault, regions, false);
         if (rule->air_gapped_vault) {
-            place_vault(m, rule->air_gapped_vault, &plan->regions, false);
+            place_vault(m, rule->air_gapped_vault, regions, false);
             vec_push(m->a, &place_of(m, rule->air_gapped_vault)->air_gapped_rules, (void *)rule);
         }
         for (size_t j = 0; j < rule->copies.len; j++) {
@@ -249,9 +251,15 @@ static void place_plan_vaults(struct manifest *m, const struct ir_plan *plan)
     }
 }
 
+/* The plans of the attached policies, the regions they run in, and the
+ * vaults their rules and copies write into. A partial plan that names no
+ * regions runs where the plan it merges with does, which the program
+ * does not say: its vaults are placed in the organization's default
+ * regions, else in the regions of the program's other plans. */
 static void collect_plans(struct manifest *m)
 {
     const struct ir_program *prog = m->prog;
+    struct vec unplaced = {0}; /* partial plans without regions */
     for (size_t i = 0; i < prog->policies.len; i++) {
         const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, i);
         for (size_t j = 0; j < pol->plans.len; j++) {
@@ -259,11 +267,21 @@ static void collect_plans(struct manifest *m)
             if (strmap_put_new(m->a, &m->plan_set, plan->d.name, (void *)plan))
                 continue;
             vec_push(m->a, &m->plans, (void *)plan);
+            if (plan->partial && !plan->regions.len) {
+                vec_push(m->a, &unplaced, (void *)plan);
+                continue;
+            }
             for (size_t k = 0; k < plan->regions.len; k++)
                 vec_push_new(m->a, &m->plan_regions, &m->plan_region_set, plan->regions.items[k]);
-            place_plan_vaults(m, plan);
+            place_plan_vaults(m, plan, &plan->regions);
         }
     }
+    const struct vec *guess = prog->org.regions.len ? &prog->org.regions : &m->plan_regions;
+    for (size_t i = 0; i < unplaced.len; i++)
+        place_plan_vaults(m, unplaced.items[i], guess);
+    if (guess != &m->plan_regions)
+        for (size_t k = 0; unplaced.len && k < guess->len; k++)
+            vec_push_new(m->a, &m->plan_regions, &m->plan_region_set, guess->items[k]);
 }
 
 static const struct vault_place *find_place(const struct manifest *m, const struct ir_vault *v)
@@ -403,6 +421,8 @@ static void selection_types(struct manifest *m, const struct ir_selection *sel, 
 
 static bool plan_selects_by_tags_only(const struct ir_plan *plan)
 {
+    if (plan->partial && !plan->selections.len) /* selects nothing of its own */
+        return false;
     for (size_t i = 0; i < plan->selections.len; i++) {
         const struct ir_selection *sel = VEC_GET(const struct ir_selection, plan->selections, i);
         for (size_t j = 0; j < sel->entries.len; j++)

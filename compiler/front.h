@@ -54,15 +54,22 @@ struct ast_word {
 };
 
 enum item_form {
-    ITEM_ASSIGN, /* words = value */
+    ITEM_ASSIGN, /* words OP value (OP: =, += or -=, see item_op) */
     ITEM_BLOCK,  /* words { body } */
     ITEM_STRING, /* words "string" (import) */
     ITEM_ERROR,  /* a syntax error was recovered here */
 };
 
+/* The operator of an ITEM_ASSIGN: `=` assigns, `+=` appends values to
+ * an inherited list, `-=` removes values from it (docs/language.md,
+ * "Inheritance"). Which attributes accept += and -= is sema's business. */
+enum item_op { ITEM_OP_ASSIGN, ITEM_OP_APPEND, ITEM_OP_REMOVE };
+
 struct ast_item {
     enum item_form form;
     struct loc loc;          /* the whole item */
+    enum item_op op;         /* ASSIGN: =, += or -= */
+    struct loc op_loc;       /* ASSIGN: the operator */
     struct vec words;        /* struct ast_word*: kind word and labels */
     struct ast_value *value; /* ASSIGN: the value; STRING: the string */
     struct vec body;         /* BLOCK: struct ast_item* */
@@ -75,6 +82,7 @@ const char *ast_word_text(const struct ast_item *it, size_t i); /* NULL past the
 struct loc ast_word_loc(const struct ast_item *it, size_t i); /* i < words.len */
 const char *ast_describe(struct arena *a, const struct ast_value *v); /* "string \"x\"" */
 const char *cmp_op_text(enum cmp_op op);
+const char *item_op_text(enum item_op op); /* "=", "+=", "-=" */
 const char *dur_unit_text(enum dur_unit u);
 
 /* ------------------------------------------------------------------ */

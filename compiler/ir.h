@@ -242,6 +242,19 @@ struct ir_control {
     struct loc loc;    /* where it is written */
 };
 
+/* ir_paths.c: policy_paths.def, where blocks and attributes sit in a
+ * document. `block` is a block's word ("plan", "rule", ...). */
+/* The node block `block` emits ("rules.NAME"), or NULL when it emits none. */
+const char *policy_node_of(const char *block);
+/* The path ("lifecycle/delete_after_days") of `children name` in `block`,
+ * or NULL; name "" is `children` alone: NULL when that is the block's
+ * node itself. */
+const char *policy_path_of(const char *block, const char *name);
+/* The names `children NAME` takes in `block` (up to max, table order). */
+size_t policy_path_names(const char *block, const char **out, size_t max);
+/* Appends the keys of a path ("a/b") to out (const char*). */
+void policy_path_split(struct arena *a, const char *path, struct vec *out);
+
 enum cond_op { COND_EQUALS, COND_NOT_EQUALS, COND_LIKE, COND_NOT_LIKE };
 struct ir_condition {
     enum cond_op op;

@@ -240,14 +240,14 @@ struct cJSON *json_add_array(struct json_doc *d, struct cJSON *parent, const cha
     return attach(d, parent, key, cJSON_CreateArray());
 }
 
-void json_add_string(struct json_doc *d, struct cJSON *parent, const char *key, const char *s)
+struct cJSON *json_add_string(struct json_doc *d, struct cJSON *parent, const char *key, const char *s)
 {
-    attach(d, parent, key, cJSON_CreateString(s));
+    return attach(d, parent, key, cJSON_CreateString(s));
 }
 
-void json_add_bool(struct json_doc *d, struct cJSON *parent, const char *key, bool v)
+struct cJSON *json_add_bool(struct json_doc *d, struct cJSON *parent, const char *key, bool v)
 {
-    attach(d, parent, key, cJSON_CreateBool(v));
+    return attach(d, parent, key, cJSON_CreateBool(v));
 }
 
 void json_add_int(struct json_doc *d, struct cJSON *parent, const char *key, int64_t v)
@@ -255,10 +255,24 @@ void json_add_int(struct json_doc *d, struct cJSON *parent, const char *key, int
     attach(d, parent, key, cJSON_CreateNumber((double)v));
 }
 
-void json_add_strings(struct json_doc *d, struct cJSON *parent, const char *key,
-                      const struct vec *strings)
+struct cJSON *json_add_strings(struct json_doc *d, struct cJSON *parent, const char *key,
+                               const struct vec *strings)
 {
     cJSON *list = json_add_array(d, parent, key);
     for (size_t i = 0; i < strings->len; i++)
         json_add_string(d, list, NULL, VEC_GET(const char, *strings, i));
+    return list;
+}
+
+struct cJSON *json_add_array_first(struct json_doc *d, struct cJSON *parent, const char *key)
+{
+    cJSON *item = json_add_array(d, parent, key);
+    if (parent->child == item)
+        return item;
+    cJSON_DetachItemViaPointer(parent, item);
+    if (!cJSON_InsertItemInArray(parent, 0, item)) {
+        cJSON_Delete(item);
+        doc_fail(d);
+    }
+    return item;
 }

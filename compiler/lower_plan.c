@@ -6,7 +6,9 @@
  * copy lifecycles, OB3004 (time zones), where a copy's target vault
  * lives, and the plan's scan settings and the rule's scan, index and
  * air-gapped vault as written (their checks: check_airgap.c,
- * check_scan.c). Schedules go through schedule.c and match expressions through
+ * check_scan.c); partial plans (partial = true: nothing required, no
+ * default regions) and the operators (+=, -=) and child controls of
+ * every block (sema_controls.c). Schedules go through schedule.c and match expressions through
  * selector.c; rules that relate several objects are checks (checks.c).
  */
 #include "sema.h"
@@ -27,7 +29,16 @@ void lower_selection(struct sema *s, const struct ast_item *it, struct ir_select
     }
     if ((v = blk_value(&b, A_SELECTION_MATCH)))
         sel->match_at = (struct ir_attr){sel_lower(s, v, sel) ? IR_SET : IR_REJECTED, v->loc};
+    /* match += EXPR: every list of every entry is @@append (-=: @@remove) */
+    enum ir_list_op op = blk_op(&b, A_SELECTION_MATCH);
+    for (size_t i = 0; i < sel->entries.len; i++) {
+        struct ir_sel_entry *en = VEC_GET(struct ir_sel_entry, sel->entries, i);
+        en->tag_values_op = en->types_op = en->not_types_op = op;
+    }
     blk_list(s, &b, A_SELECTION_SOURCE_KEYS, &sel->source_keys, &sel->source_keys_at);
+    sema_controls(s, &b, &sel->controls);
+    if (sel->match_at.state == IR_SET)
+        sema_selection_controls(s, sel);
 }
 
 /* The lifecycle attributes of a rule and of a copy. */
@@ -127,6 +138,7 @@ static void lower_copy(struct sema *s, const struct ast_item *it, struct ir_rule
         return;
     }
     read_lifecycle(s, &b, &copy_lifecycle, &c->lc);
+    sema_controls(s, &b, &c->controls);
     if (c->target && c->target->regions.len != 1) {
         struct diag *d = diag_emit(s->cc, OB2004, c->target_loc,
                                    "copy target '%s' must be in exactly one region", c->target->d.name);
@@ -186,6 +198,8 @@ static void lower_rule(struct sema *s, const struct ast_item *it, struct ir_plan
     int scan = blk_enum(s, &b, A_RULE_SCAN, &r->scan_at);
     r->scan = scan == 0 ? SCAN_FULL : scan == 1 ? SCAN_INCREMENTAL : SCAN_NONE;
     blk_list(s, &b, A_RULE_INDEX, &r->index_types, &r->index_at);
+    r->index_op = blk_op(&b, A_RULE_INDEX);
+    sema_controls(s, &b, &r->controls);
     struct copy_keys keys = {0};
     for (size_t i = 0; i < it->body.len; i++) {
         const struct ast_item *c = VEC_GET(const struct ast_item, it->body, i);
@@ -197,8 +211,9 @@ static void lower_rule(struct sema *s, const struct ast_item *it, struct ir_plan
 
 static void plan_regions(struct sema *s, const struct block *b, struct ir_plan *p)
 {
-    if (blk_list(s, b, A_PLAN_REGIONS, &p->regions, &p->regions_at) != IR_ABSENT)
-        return;
+    p->regions_op = blk_op(b, A_PLAN_REGIONS);
+    if (blk_list(s, b, A_PLAN_REGIONS, &p->regions, &p->regions_at) != IR_ABSENT || s->partial_plan)
+        return; /* a partial plan keeps the regions it inherits: no default */
     const struct ir_org *org = &s->prog->org;
     if (org->regions.len) {
         p->regions = org->regions;
@@ -216,13 +231,14 @@ static void plan_regions(struct sema *s, const struct block *b, struct ir_plan *
 static void plan_scan(struct sema *s, const struct block *b, struct ir_plan *p)
 {
     blk_list(s, b, A_PLAN_SCAN_TYPES, &p->scan_types, &p->scan_types_at);
+    p->scan_types_op = blk_op(b, A_PLAN_SCAN_TYPES);
     const struct ast_value *v = blk_value(b, A_PLAN_SCAN_ROLE);
     if (v) {
         p->scan_role = lower_role_value(s, v);
         p->scan_role_at = (struct ir_attr){p->scan_role ? IR_SET : IR_REJECTED, v->loc};
     }
     bool types = p->scan_types_at.state != IR_ABSENT, role = p->scan_role_at.state != IR_ABSENT;
-    if (types == role)
+    if (types == role || p->partial) /* a partial plan may change one of them */
         return;
     struct diag *d = diag_emit(s->cc, OB2004, types ? p->scan_types_at.loc : p->scan_role_at.loc,
                                "plan '%s' has %s but no %s", p->d.name, types ? "scan_types" : "scan_role",
@@ -235,7 +251,16 @@ static void plan_scan(struct sema *s, const struct block *b, struct ir_plan *p)
 void lower_plan(struct sema *s, const struct ast_item *it, struct ir_plan *p)
 {
     struct block b;
-    sema_block(s, it, BK_PLAN, &b);
+    sema_block_read(s, it, BK_PLAN, &b);
+    struct ir_flag partial = {0};
+    if (blk_flag(s, &b, A_PLAN_PARTIAL, &partial) == IR_SET && partial.v)
+        p->partial = true;
+    p->partial_at = (struct ir_attr){partial.state, partial.loc};
+    /* for the plan's own block and its rules'; a rejected `partial` was
+     * meant to be one: what it lacks is not reported on top */
+    bool lenient = p->partial || partial.state == IR_REJECTED;
+    s->partial_plan = lenient;
+    sema_block_require(s, &b);
     blk_text(s, &b, A_PLAN_NAME, &p->aws_name);
     plan_regions(s, &b, p);
     blk_list(s, &b, A_PLAN_SELECT, &p->selections, &p->select_at);
@@ -262,7 +287,9 @@ void lower_plan(struct sema *s, const struct ast_item *it, struct ir_plan *p)
         }
         lower_rule(s, c, p, &rule_names);
     }
-    if (nrules == 0) {
+    s->partial_plan = false;
+    sema_controls(s, &b, &p->controls);
+    if (nrules == 0 && !lenient) {
         struct diag *d = diag_emit(s->cc, OB2004, p->d.name_loc, "plan '%s' has no rules", p->d.name);
         diag_help(s->cc, d, "add rule NAME { schedule = daily at 05:00; vault = VAULT; delete_after = 35d }");
     }
@@ -278,6 +305,7 @@ void lower_policy(struct sema *s, const struct ast_item *it, struct ir_policy *p
     for (size_t i = 0; i < p->plans.len; i++) /* listed once: val_refs drops repeats */
         vec_push(s->a, &VEC_GET(struct ir_plan, p->plans, i)->policies, p);
     blk_text(s, &b, A_POLICY_DESCRIPTION, &p->description);
+    sema_controls(s, &b, &p->controls);
     /* attach: read item by item, because each target keeps its own place */
     const struct ast_value *v = blk_value(&b, A_POLICY_ATTACH);
     if (v) {

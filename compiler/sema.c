@@ -124,8 +124,14 @@ static void collect_item(struct sema *s, struct src_file *f, const struct ast_it
         return;
     }
     bool both = form->form == ITEM_ASSIGN && form->block != BK_NONE;
-    if (check_form(s, it, form->form, both, 2, form->example, both ? schema_block(form->block)->example : NULL))
-        declare(s, f, it, form);
+    if (!check_form(s, it, form->form, both, 2, form->example, both ? schema_block(form->block)->example : NULL))
+        return;
+    if (it->form == ITEM_ASSIGN && it->op != ITEM_OP_ASSIGN) {
+        struct diag *d = diag_emit(s->cc, OB8101, it->op_loc, "'%s' cannot declare %s '%s': += and -= change "
+                                   "inherited lists of a policy", item_op_text(it->op), w, ast_word_text(it, 1));
+        diag_help(s->cc, d, "write: %s", form->example);
+    }
+    declare(s, f, it, form);
 }
 
 /* Lowers every declaration of kind `k`, in declaration order, into the

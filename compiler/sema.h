@@ -36,6 +36,10 @@ enum vtype {
 /* The attribute the short form `word NAME = value` of a declaration that
  * takes both forms sets (schema.def DECL); at most one per block. */
 #define ATTR_SHORT 2u
+/* A multi-valued setting that takes += (@@append) and -= (@@remove)
+ * besides = (docs/language.md, "Inheritance"); every other attribute
+ * rejects them (OB8101). */
+#define ATTR_LIST_OP 4u
 
 /* Block kinds and attribute slots, generated from schema.def. */
 enum block_kind {
@@ -56,7 +60,7 @@ struct attr_spec {
     const char *name;
     enum vtype type;
     unsigned kinds;               /* references: the KIND() set they may name */
-    unsigned flags;               /* ATTR_REQUIRED, ATTR_SHORT */
+    unsigned flags;               /* ATTR_REQUIRED, ATTR_SHORT, ATTR_LIST_OP */
     const char *const *choices;   /* VT_ENUM, NULL-terminated */
     const char *what;             /* one-line description for help text */
 };
@@ -119,6 +123,7 @@ struct sema {
     struct ir_decl builtin_members;
     struct ir_decl builtin_organization;
     struct strmap accounts_by_id; /* account id -> struct ir_account* */
+    bool partial_plan;       /* lowering a plan with partial = true (and its rules) */
 };
 
 /* A block whose attributes passed the generic checks (sema_block.c). */
@@ -127,9 +132,27 @@ struct block {
     const struct block_spec *spec;
     const struct ast_item *attr[ATTR_COUNT]; /* by attribute id; NULL if absent */
     const struct ast_item *misspelt[ATTR_COUNT]; /* an unknown attribute that "did you mean" took for this one */
+    struct vec children;          /* const struct ast_item*: `children [NAME] = ...` items,
+                                     in a block that emits a document node */
 };
+/* Checks a block against its schema and fills `out`; then reports the
+ * required attributes that are missing (OB2004), except for a block of a
+ * partial plan (s->partial_plan), where every attribute may be absent. */
 void sema_block(struct sema *s, const struct ast_item *item, enum block_kind kind,
                 struct block *out);
+/* The same without the report of missing attributes (sema_block_require
+ * makes it once the caller knows whether they are required). */
+void sema_block_read(struct sema *s, const struct ast_item *item, enum block_kind kind, struct block *out);
+void sema_block_require(struct sema *s, const struct block *b);
+/* The operator written for attribute `id` (=, += or -=); IR_OP_ASSIGN
+ * when it is absent or rejected += / -= (OB8101). */
+enum ir_list_op blk_op(const struct block *b, enum attr_id id);
+/* sema_controls.c: the block's `children` items as struct ir_control*
+ * appended to `out` (OB8101, OB2005, OB2003, OB2006). */
+void sema_controls(struct sema *s, const struct block *b, struct vec *out);
+/* OB8101 for a control of selection `sel` on a key none of its entries
+ * has (tag_value in a selection of resource-type entries, ...). */
+void sema_selection_controls(struct sema *s, const struct ir_selection *sel);
 /* The value written for attribute `id` (of b's block), or NULL. For the
  * types whose lowering is special (schedules, matches, roles, grants). */
 const struct ast_value *blk_value(const struct block *b, enum attr_id id);

@@ -2,7 +2,9 @@
  * sema_block.c - the generic checks every block gets against its schema
  * (schema.c): unknown attributes and blocks (OB2005, with "did you
  * mean"), attributes given twice (OB2006, with the first as a note),
- * missing required attributes (OB2004), and items of the wrong form.
+ * missing required attributes (OB2004, none in a partial plan), items of
+ * the wrong form, and += / -= on an attribute that takes one value
+ * (OB8101). `children` items are set aside for sema_controls.c.
  *
  * Owns: the attribute slots of a checked block (the short form of a
  * declaration that takes both, `account a = "..."`, fills the block's
@@ -97,7 +99,49 @@ static bool allows_child(const struct block_spec *spec, const char *word)
     return nested && nested->parent == spec->kind;
 }
 
+/* "plan regions, plan scan_types, rule index and selection match": the
+ * attributes schema.def marks ATTR_LIST_OP. */
+static const char *list_op_attrs(struct arena *a)
+{
+    struct strbuf b = {0};
+    size_t n = 0, total = 0;
+    for (size_t i = 0; i < ATTR_COUNT; i++)
+        total += (schema_attr((enum attr_id)i)->flags & ATTR_LIST_OP) != 0;
+    for (size_t i = 0; i < ATTR_COUNT; i++) {
+        const struct attr_spec *at = schema_attr((enum attr_id)i);
+        if (!(at->flags & ATTR_LIST_OP))
+            continue;
+        n++;
+        sb_printf(a, &b, "%s%s %s", n == 1 ? "" : n == total ? " and " : ", ", schema_block(at->block)->word,
+                  at->name);
+    }
+    return sb_str(a, &b);
+}
+
+/* OB8101: += or -= on attribute `at`, which holds one value. */
+static void single_valued_op(struct sema *s, const struct ast_item *child, const struct attr_spec *at,
+                             const char *title)
+{
+    struct diag *d = diag_emit(s->cc, OB8101, child->op_loc,
+                               "'%s' cannot be used on '%s' in %s: it is not a list a child policy can add to "
+                               "or remove from", item_op_text(child->op), at->name, title);
+    diag_help(s->cc, d, "write %s = ... (@@assign); += and -= (@@append, @@remove) apply only to %s", at->name,
+              list_op_attrs(s->a));
+}
+
+static bool is_children(const struct ast_item *child)
+{
+    return child->form == ITEM_ASSIGN && (child->words.len == 1 || child->words.len == 2) &&
+           strcmp(ast_word_text(child, 0), "children") == 0;
+}
+
 void sema_block(struct sema *s, const struct ast_item *item, enum block_kind kind, struct block *out)
+{
+    sema_block_read(s, item, kind, out);
+    sema_block_require(s, out);
+}
+
+void sema_block_read(struct sema *s, const struct ast_item *item, enum block_kind kind, struct block *out)
 {
     const struct block_spec *spec = schema_block(kind);
     memset(out, 0, sizeof *out);
@@ -120,6 +164,17 @@ void sema_block(struct sema *s, const struct ast_item *item, enum block_kind kin
                 misplaced_block(s, child, spec, title);
             continue; /* checked by the lowering of this block */
         }
+        if (is_children(child)) {
+            if (policy_node_of(spec->word)) {
+                vec_push(s->a, &out->children, (void *)child);
+            } else {
+                struct diag *d = diag_emit(s->cc, OB8101, ast_word_loc(child, 0),
+                                           "'children' in %s, which is not a node of a backup policy", title);
+                diag_help(s->cc, d, "write children = ... in the policy, plan, rule, copy or selection whose "
+                                    "document node child policies may change, and remove it here");
+            }
+            continue;
+        }
         if (child->form != ITEM_ASSIGN || child->words.len != 1) {
             struct diag *d = diag_emit(s->cc, OB2005, child->loc, "unexpected '%s' in %s", w, title);
             if (is_top_word(w))
@@ -141,8 +196,20 @@ void sema_block(struct sema *s, const struct ast_item *item, enum block_kind kin
             diag_help(s->cc, d, "keep one of them");
             continue;
         }
+        if (child->op != ITEM_OP_ASSIGN && !(schema_attr(idx)->flags & ATTR_LIST_OP))
+            single_valued_op(s, child, schema_attr(idx), title);
         out->attr[idx] = child;
     }
+}
+
+void sema_block_require(struct sema *s, const struct block *b)
+{
+    const struct block_spec *spec = b->spec;
+    const struct ast_item *item = b->item;
+    if (s->partial_plan && (spec->kind == BK_PLAN || spec->kind == BK_RULE || spec->kind == BK_COPY))
+        return; /* a plan of a child policy says only what it changes */
+    const char *title = block_title(s, item, spec);
+    const struct block *out = b;
     for (size_t i = 0; i < ATTR_COUNT; i++) {
         const struct attr_spec *a = schema_attr((enum attr_id)i);
         if (a->block != spec->kind || !(a->flags & ATTR_REQUIRED) || out->attr[i] || out->misspelt[i])
@@ -169,6 +236,14 @@ const struct ast_value *blk_value(const struct block *b, enum attr_id id)
 {
     slot(b, id);
     return b->attr[id] ? b->attr[id]->value : NULL;
+}
+
+enum ir_list_op blk_op(const struct block *b, enum attr_id id)
+{
+    const struct ast_item *it = b->attr[id];
+    if (!it || !(slot(b, id)->flags & ATTR_LIST_OP))
+        return IR_OP_ASSIGN;
+    return it->op == ITEM_OP_APPEND ? IR_OP_APPEND : it->op == ITEM_OP_REMOVE ? IR_OP_REMOVE : IR_OP_ASSIGN;
 }
 
 struct loc blk_loc(const struct block *b, enum attr_id id)

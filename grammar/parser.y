@@ -2,7 +2,9 @@
  * parser.y - the .ob grammar (pure, LAC, custom error messages).
  *
  * Owns: the shape of the language. A file is a list of items; an item is
- *   words = value          (attributes; account x = "..."; permissions p = [...])
+ *   words OP value         (attributes; account x = "..."; permissions p = [...];
+ *                           OP is =, or += / -= for inheritance operators:
+ *                           regions += [eu-west-1]; sema decides where they fit)
  *   words { items }        (blocks: vault x {...}, rule y {...}, copy to z {...})
  *   words "string"         (import "std/aws")
  * Which words make sense where is decided by sema (schema.c), so that a
@@ -74,6 +76,7 @@ static struct ast_item *item(struct parse_ctx *p, enum item_form f, struct loc l
     struct ast_value *val;
     struct ast_item *item;
     struct vec *vec;
+    struct { enum item_op op; struct loc loc; } op;
 }
 
 %token <val> IDENT "identifier"
@@ -83,12 +86,13 @@ static struct ast_item *item(struct parse_ctx *p, enum item_form f, struct loc l
 %token <val> TIME "time of day"
 %token SEP "end of line"
 %token LBRACE "'{'" RBRACE "'}'" LBRACK "'['" RBRACK "']'" LPAREN "'('" RPAREN "')'"
-%token ASSIGN "'='" COMMA "','" DOT "'.'" COLON "':'"
+%token ASSIGN "'='" PLUSEQ "'+='" MINUSEQ "'-='" COMMA "','" DOT "'.'" COLON "':'"
 %token EQEQ "'=='" NE "'!='"
 %token AND "'and'" OR "'or'" NOT "'not'" IN "'in'" LIKE "'like'"
 
 %type <vec> body items words list_opt list_items ptoks map_body map_items
 %type <item> item
+%type <op> assign_op
 %type <val> value or_expr and_expr not_expr cmp_expr term atom phrase ptok map_entry
 
 %%
@@ -118,10 +122,17 @@ seps:
     ;
 
 item:
-    words ASSIGN value          { $$ = item(p, ITEM_ASSIGN, @$, $1); $$->value = $3; }
+    words assign_op value       { $$ = item(p, ITEM_ASSIGN, @$, $1); $$->value = $3;
+                                  $$->op = $2.op; $$->op_loc = @2; }
   | words LBRACE body RBRACE    { $$ = item(p, ITEM_BLOCK, @$, $1); $$->body = *$3; $$->open_loc = @2; }
   | words STRING                { $$ = item(p, ITEM_STRING, @$, $1); $$->value = $2; }
   | error                       { $$ = item(p, ITEM_ERROR, @$, NULL); }
+    ;
+
+assign_op:
+    ASSIGN                      { $$.op = ITEM_OP_ASSIGN; $$.loc = @1; }
+  | PLUSEQ                      { $$.op = ITEM_OP_APPEND; $$.loc = @1; }
+  | MINUSEQ                     { $$.op = ITEM_OP_REMOVE; $$.loc = @1; }
     ;
 
 words:
@@ -290,6 +301,8 @@ static const char *token_spelling(yysymbol_kind_t k)
     case YYSYMBOL_LPAREN: return "'('";
     case YYSYMBOL_RPAREN: return "')'";
     case YYSYMBOL_ASSIGN: return "'='";
+    case YYSYMBOL_PLUSEQ: return "'+='";
+    case YYSYMBOL_MINUSEQ: return "'-='";
     case YYSYMBOL_COMMA: return "','";
     case YYSYMBOL_DOT: return "'.'";
     case YYSYMBOL_COLON: return "':'";
@@ -347,8 +360,14 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, void *scanner, struct 
     const char *names[YYNTOKENS];
     int k = 0;
     bool said_value = false;
+    bool can_assign = false;
+    for (int i = 0; i < n; i++)
+        can_assign |= expected[i] == YYSYMBOL_ASSIGN;
     for (int i = 0; i < n; i++) {
         if (can_end && extends_value(expected[i]))
+            continue;
+        /* where '=' fits, so do += and -=: naming them adds nothing */
+        if (can_assign && (expected[i] == YYSYMBOL_PLUSEQ || expected[i] == YYSYMBOL_MINUSEQ))
             continue;
         if (value_starts >= 4 && starts_value(expected[i])) {
             if (!said_value)

@@ -22,10 +22,10 @@ normalized on both sides before the comparison:
 Everything else must be equal: keys, numbers as decimal strings, lists in
 their order.
 
-The examples that use @@append, @@none or @@operators_allowed_for_child_policies,
-or are child policies valid only merged with their parent, are listed in
-NOT_YET with the reason: the language expresses one complete policy per
-`policy` and only @@assign.
+The examples the language cannot express, or that break a rule obc
+enforces, are listed in NOT_YET with the reason. Child policies are
+written with partial plans and the operators += and -= (docs/language.md,
+"Inheritance").
 
 Prints one line per example and a summary; exits 1 on any failure, 2 on a
 usage error. Needs nothing beyond the standard library.
@@ -44,15 +44,14 @@ MANIFEST_FILE = "obc.manifest.json"
 # The examples of reference/aws-examples/ that the language cannot express
 # yet, with the reason.
 NOT_YET = {
-    "03-current-ex2-parent-policy.json": "uses @@append (inheritance operators)",
-    "04-current-ex2-child-policy.json": "child policy (valid only merged with its parent) and uses @@append",
     "06-current-ex3-parent-policy-locked.json":
-        "uses @@append, @@none and @@operators_allowed_for_child_policies; also breaks a documented AWS rule: "
-        "its copy keeps delete_after_days 28 under move_to_cold_storage_after_days 180 + 90 (OB4002)",
-    "11-current-ex5-parent-policy.json": "uses @@append (inheritance operators); also breaks a documented AWS rule: "
-        "delete_after_days 2 under move_to_cold_storage_after_days 180 + 90 (OB4002)",
-    "12-current-ex5-child-policy.json": "child policy (valid only merged with its parent)",
-    "26-legacy2022-intro-complete-policy.json": "uses @@append (inheritance operators)",
+        "breaks a documented AWS rule: its copy keeps delete_after_days 28 under move_to_cold_storage_after_days "
+        "180 + 90 (OB4002)",
+    "11-current-ex5-parent-policy.json":
+        "breaks a documented AWS rule: delete_after_days 2 under move_to_cold_storage_after_days 180 + 90 (OB4002)",
+    "26-legacy2022-intro-complete-policy.json":
+        "a copy-action key ($account) that is not its target ARN (account 111111111111): obc keys a copy action "
+        "by its target's ARN",
 }
 
 

@@ -12,7 +12,8 @@
 #                                              stands on front, ir, base
 #   front    ast parse load json_in template, grammar/*
 #                                              stands on base
-#   ir       ir_* aws_ids key_users cron        stands on base
+#   ir       ir_* aws_ids key_users cron policy_paths(.def)
+#                                              stands on base
 #   base     arena source diag* suggest wildcard strmap ptrset context json_out
 #
 # A new file must be given a layer here. Exit 1 on any violation.
@@ -27,7 +28,7 @@ layer_of() {
         emit_*.c|emit.h) echo emit ;;
         schema.c|schema.def|sema*.c|symtab.c|lower_*.c|schedule.c|selector.c|json_lower.c|policy_keys.def|sema.h) echo sema ;;
         ast.c|parse.c|load.c|json_in.c|template.c|lexer.l|parser.y|front.h) echo front ;;
-        ir_*.c|aws_ids.c|key_users.c|cron.c|ir.h|aws_limits.def) echo ir ;;
+        ir_*.c|aws_ids.c|key_users.c|cron.c|ir.h|aws_limits.def|policy_paths.def) echo ir ;;
         arena.c|source.c|diag*.c|suggest.c|wildcard.c|strmap.c|ptrset.c|context.c|json_out.c|base.h|codes.def) echo base ;;
         *) echo unknown ;;
     esac

@@ -32,6 +32,7 @@ the standard library.
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -97,6 +98,8 @@ def json_files(d):
 class Checker:
     def __init__(self):
         self.policy = load_validator(POLICY_SCHEMA)
+        self.structure = structure_validator(POLICY_SCHEMA)
+        self.partial = False
         self.manifest = load_validator(MANIFEST_SCHEMA)
         self.passed = 0
         self.failed = 0
@@ -104,7 +107,7 @@ class Checker:
     def check_file(self, path, shown=None):
         shown = shown or path
         is_manifest = os.path.basename(path) == MANIFEST_FILE
-        validator = self.manifest if is_manifest else self.policy
+        validator = self.manifest if is_manifest else self.structure if self.partial else self.policy
         try:
             doc = read_json(path)
         except (OSError, ValueError) as e:
@@ -127,6 +130,9 @@ class Checker:
         for n in names:
             self.check_file(os.path.join(d, n), "%s: %s" % (label, n) if label else None)
         return len(names)
+
+
+PARTIAL_PLAN = re.compile(r"^\s*partial\s*=\s*true\b|^\s*[A-Za-z_]\w*\s*[-+]=", re.M)
 
 
 def ob_files(paths):
@@ -153,6 +159,10 @@ def compile_and_check(checker, obc, paths):
                 skipped += 1
                 continue
             compiled += 1
+            # a program with partial plans or += / -= writes child
+            # policies: only their structure can hold
+            # (#/$defs/policyStructure)
+            checker.partial = PARTIAL_PLAN.search(open(src, encoding="utf-8").read()) is not None
             if checker.check_dir(out, label=src) == 0:
                 checker.fail(src, "compiled but wrote no JSON file")
     print("%d program(s) compiled and checked, %d skipped (did not compile)" % (compiled, skipped))

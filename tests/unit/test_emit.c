@@ -1,7 +1,8 @@
 /*
  * test_emit.c - the emitters end to end on in-memory programs: exact
  * bytes of a compiled policy, byte-identical output across runs, the
- * copy-action key rule, the key uses behind the manifest, and the
+ * copy-action key rule, the locations of emit_policy_located, the key
+ * uses behind the manifest, and the
  * manifest of a program without the standard library.
  * Run from the repository root (the standard library is read from stdlib/).
  */
@@ -239,6 +240,103 @@ static void test_copy_action_and_shared_arn(void **state)
     compiled_free(&r.c);
 }
 
+/* ---- emit_policy_located ------------------------------------------------ */
+
+static const char located_src[] =
+    "import \"std/aws\"\n"
+    "root org_root = \"r-ab12\"\n"
+    "vault local { name = \"org-backup\" }\n"
+    "selection tagged {\n"
+    "  role  = default_backup_role\n"
+    "  match = tag(\"backup\") == \"true\"\n"
+    "}\n"
+    "plan daily {\n"
+    "  regions += [eu-west-1]\n"
+    "  select  = [tagged]\n"
+    "  children regions = [append]\n"
+    "  children windows_vss = none\n"
+    "  rule nightly {\n"
+    "    schedule     = daily at 05:00\n"
+    "    vault        = local\n"
+    "    delete_after = 35d\n"
+    "  }\n"
+    "}\n"
+    "policy org_backup {\n"
+    "  plans  = [daily]\n"
+    "  attach = [org_root]\n"
+    "}\n";
+
+/* The source offset of the first `text` in located_src. */
+static uint32_t offset_of(const char *text)
+{
+    const char *p = strstr(located_src, text);
+    assert_non_null(p);
+    return (uint32_t)(p - located_src);
+}
+
+static const struct loc *loc_of(const struct ptrset *locs, const cJSON *item)
+{
+    const struct loc *l = ptrset_get(locs, 0, item, NULL);
+    assert_non_null(l);
+    return l;
+}
+
+/* Every item under j has a location (the tree is a few levels deep). */
+static size_t count_unlocated(const struct ptrset *locs, const cJSON *j)
+{
+    size_t n = ptrset_get(locs, 0, j, NULL) == NULL;
+    for (const cJSON *c = j->child; c; c = c->next)
+        n += count_unlocated(locs, c);
+    return n;
+}
+
+static void test_policy_locations(void **state)
+{
+    (void)state;
+    struct compiled c = {0};
+    struct ir_program *prog = compile_text(&c, located_src);
+    assert_non_null(prog);
+    assert_int_equal(c.cc.diag.errors, 0);
+    const struct ir_policy *pol = VEC_GET(const struct ir_policy, prog->policies, 0);
+    struct ptrset locs = {0};
+    cJSON *doc = emit_policy_located(&c.cc, pol, &locs);
+    assert_int_equal(count_unlocated(&locs, doc), 0);
+    /* objects: the block that made them */
+    assert_int_equal(loc_of(&locs, doc)->start, pol->d.loc.start);
+    const cJSON *plan = path(doc, (const char *[]){"plans", "daily", NULL});
+    assert_int_equal(loc_of(&locs, plan)->start, offset_of("plan daily"));
+    const cJSON *rule = path(plan, (const char *[]){"rules", "nightly", NULL});
+    assert_int_equal(loc_of(&locs, rule)->start, offset_of("rule nightly"));
+    /* leaves: the operator object and the value inside it, the value written */
+    const cJSON *regions = path(plan, (const char *[]){"regions", NULL});
+    const cJSON *appended = path(regions, (const char *[]){"@@append", NULL});
+    assert_int_equal(loc_of(&locs, regions)->start, offset_of("[eu-west-1]"));
+    assert_int_equal(loc_of(&locs, appended)->start, offset_of("[eu-west-1]"));
+    assert_int_equal(loc_of(&locs, appended->child)->start, offset_of("[eu-west-1]"));
+    const cJSON *days = path(rule, (const char *[]){"lifecycle", "delete_after_days", NULL});
+    assert_int_equal(loc_of(&locs, days)->start, offset_of("35d"));
+    assert_int_equal(loc_of(&locs, days)->end, offset_of("35d") + 3);
+    assert_int_equal(loc_of(&locs, path(days, (const char *[]){"@@assign", NULL}))->start, offset_of("35d"));
+    /* controls: the `children` item, first in their node */
+    const cJSON *control = regions->child;
+    assert_string_equal(control->string, "@@operators_allowed_for_child_policies");
+    assert_int_equal(loc_of(&locs, control)->start, offset_of("children regions"));
+    assert_int_equal(loc_of(&locs, control->child)->start, offset_of("children regions"));
+    /* a node made to hold only a control has the control's location */
+    const cJSON *vss = path(plan, (const char *[]){"advanced_backup_settings", "ec2", "windows_vss", NULL});
+    assert_int_equal(cJSON_GetArraySize(vss), 1);
+    assert_int_equal(loc_of(&locs, vss)->start, offset_of("children windows_vss"));
+    /* the same document as emit_policy */
+    cJSON *plain = emit_policy(&c.cc, pol);
+    char *a = json_print(doc, false), *b = json_print(plain, false);
+    cJSON_Delete(doc);
+    cJSON_Delete(plain);
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+    compiled_free(&c);
+}
+
 static void test_key_uses(void **state)
 {
     (void)state;
@@ -394,6 +492,7 @@ int main(void)
         cmocka_unit_test(test_policy_bytes),
         cmocka_unit_test(test_two_runs_identical),
         cmocka_unit_test(test_copy_action_and_shared_arn),
+        cmocka_unit_test(test_policy_locations),
         cmocka_unit_test(test_key_uses),
         cmocka_unit_test(test_manifest_basics),
         cmocka_unit_test(test_manifest_without_std),

@@ -289,6 +289,32 @@ static void test_identifiers_with_hyphens(void **state)
     assert_string_equal(value_item(list, 1)->text, "us_east_2");
 }
 
+static void test_list_operators(void **state)
+{
+    /* += and -= with or without spaces; a name never swallows the '-' of -= */
+    struct parsed *p = PARSE(state, "regions += [eu-west-1]\nregions-=[us-east-1]\nb-c -= [x]\nd = 1\n");
+    expect_clean(p);
+    assert_int_equal(p->file->items.len, 4);
+    assert_int_equal(top_item(p, 0)->op, ITEM_OP_APPEND);
+    assert_int_equal(top_item(p, 0)->op_loc.start, 8);
+    assert_int_equal(top_item(p, 0)->op_loc.end, 10);
+    assert_int_equal(top_item(p, 1)->op, ITEM_OP_REMOVE);
+    assert_string_equal(ast_word_text(top_item(p, 1), 0), "regions");
+    assert_int_equal(top_item(p, 1)->op_loc.start, 30);
+    assert_int_equal(top_item(p, 1)->op_loc.end, 32);
+    assert_string_equal(ast_word_text(top_item(p, 2), 0), "b-c");
+    assert_int_equal(top_item(p, 2)->op, ITEM_OP_REMOVE);
+    assert_int_equal(top_item(p, 3)->op, ITEM_OP_ASSIGN);
+    assert_string_equal(value_item(top_value(p, 0), 0)->text, "eu-west-1");
+}
+
+static void test_lone_plus_is_unexpected(void **state)
+{
+    struct parsed *p = PARSE(state, "x + [a]\n");
+    assert_true(count_code(p, OB1010) >= 1);
+    expect_diag(p, 0, OB1010, 2, 3, "unexpected character '+'");
+}
+
 /* ---- locations ------------------------------------------------------------ */
 
 static void test_crlf_keeps_locations_right(void **state)
@@ -358,6 +384,8 @@ int main(void)
         T(test_fractional_duration),
         T(test_leading_zeros),
         T(test_integer_overflow),
+        T(test_list_operators),
+        T(test_lone_plus_is_unexpected),
         T(test_durations_decode),
         T(test_times_decode_to_minutes),
         T(test_identifiers_with_hyphens),

@@ -354,6 +354,26 @@ static void test_comparison_operators(void **state)
     assert_int_equal(call->items.len, 1);
 }
 
+static void test_list_operators_in_a_block(void **state)
+{
+    /* one item form for =, += and -=: the operator is a field of the item */
+    struct parsed *p = PARSE(state, "plan p {\n  regions += [a, b]\n  scan_types -= [c]\n  select = [s]\n}\n");
+    expect_clean(p);
+    const struct ast_item *plan = top_item(p, 0);
+    expect_form(item_at(&plan->body, 0), ITEM_ASSIGN, "regions");
+    assert_int_equal(item_at(&plan->body, 0)->op, ITEM_OP_APPEND);
+    assert_int_equal(item_at(&plan->body, 1)->op, ITEM_OP_REMOVE);
+    assert_int_equal(item_at(&plan->body, 2)->op, ITEM_OP_ASSIGN);
+    assert_int_equal(item_at(&plan->body, 0)->op_loc.start, 19);
+    assert_string_equal(item_op_text(item_at(&plan->body, 1)->op), "-=");
+}
+
+static void test_list_operator_without_value(void **state)
+{
+    struct parsed *p = PARSE(state, "regions += ;\n");
+    expect_only(p, OB1010, 11, 12, "unexpected ';', expected a value");
+}
+
 static void test_import_and_multi_word_items(void **state)
 {
     struct parsed *p = PARSE(state, "import \"std/aws\"\ncopy to central {\n  delete_after = 14d\n}\n");
@@ -402,6 +422,8 @@ int main(void)
         T(test_phrase_words),
         T(test_comparison_operators),
         T(test_import_and_multi_word_items),
+        T(test_list_operators_in_a_block),
+        T(test_list_operator_without_value),
     };
     return cmocka_run_group_tests_name("parser", tests, NULL, NULL);
 }

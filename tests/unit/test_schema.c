@@ -1,7 +1,8 @@
 /*
  * test_schema.c - the block schema (schema.def) as the one source of
  * truth: its tables are consistent, every list of words derives from it,
- * docs/language.md documents exactly its attributes, and the IR records
+ * docs/language.md documents exactly its attributes (and which take +=
+ * and -=), policy_paths.def agrees with it and policy_keys.def, and the IR records
  * for each attribute whether it was absent, set or rejected.
  *
  * Run from the repository root (it reads docs/language.md and stdlib/).
@@ -174,6 +175,89 @@ static void test_language_doc_tables(void **state)
     }
 }
 
+/* Every attribute that takes += and -= (ATTR_LIST_OP) says so in its row
+ * of docs/language.md ("also `+=`, `-=`"), and no other row does. */
+static void test_language_doc_list_operators(void **state)
+{
+    (void)state;
+    FILE *f = fopen("docs/language.md", "rb");
+    assert_non_null(f);
+    static char doc[1 << 20];
+    size_t len = fread(doc, 1, sizeof doc - 1, f);
+    fclose(f);
+    doc[len] = '\0';
+    for (size_t k = 0; k < BK_COUNT; k++) {
+        const struct block_spec *b = schema_block((enum block_kind)k);
+        char marker[64];
+        snprintf(marker, sizeof marker, "<!-- attributes: %s -->\n", b->word);
+        const char *p = strstr(doc, marker);
+        assert_non_null(p);
+        p += strlen(marker);
+        for (int row = 0; *p == '|'; row++) {
+            const char *eol = strchr(p, '\n');
+            size_t n = eol ? (size_t)(eol - p) : strlen(p);
+            char line[1024];
+            snprintf(line, sizeof line, "%.*s", (int)n, p);
+            p += n + (eol != NULL);
+            if (row < 2 || line[2] != '`')
+                continue;
+            char name[64];
+            const char *e = strchr(line + 3, '`');
+            snprintf(name, sizeof name, "%.*s", (int)(e - line - 3), line + 3);
+            enum attr_id id;
+            if (!schema_attr_lookup(b->kind, name, &id))
+                continue; /* nested blocks, or a row of several names */
+            bool says = strstr(line, "`+=`") != NULL;
+            bool takes = (schema_attr(id)->flags & ATTR_LIST_OP) != 0;
+            if (says != takes)
+                fail_msg("docs/language.md: the %s row of '%s' %s += and -=", b->word, name,
+                         takes ? "does not mention" : "mentions, but the schema rejects");
+        }
+    }
+}
+
+/* policy_paths.def names blocks of schema.def and keys of
+ * policy_keys.def, and every attribute that takes += and -= has a node. */
+static void test_policy_paths(void **state)
+{
+    (void)state;
+    static const char *const keys[] = {
+#define KEY(id, node, key, kind, child, ops, need) key,
+#include "policy_keys.def"
+    };
+    static const struct { const char *block, *name, *path; } paths[] = {
+#define PATH(block, name, path) {block, name, path},
+#include "policy_paths.def"
+    };
+    struct arena a;
+    arena_init(&a);
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        const struct block_spec *b = schema_block_by_word(paths[i].block, true);
+        if (!b)
+            b = schema_block_by_word(paths[i].block, false);
+        assert_non_null(b);
+        assert_non_null(policy_node_of(paths[i].block));
+        struct vec ks = {0};
+        policy_path_split(&a, paths[i].path, &ks);
+        assert_true(ks.len > 0);
+        for (size_t k = 0; k < ks.len; k++) {
+            const char *key = VEC_GET(const char, ks, k);
+            bool known = strcmp(key, "GUARDDUTY") == 0; /* the scanner: a map entry */
+            for (size_t j = 0; j < sizeof keys / sizeof keys[0]; j++)
+                known |= strcmp(keys[j], key) == 0;
+            if (!known)
+                fail_msg("policy_paths.def: '%s' (%s %s) is no key of policy_keys.def", key, paths[i].block,
+                         paths[i].name);
+        }
+    }
+    for (size_t i = 0; i < ATTR_COUNT; i++) {
+        const struct attr_spec *at = schema_attr((enum attr_id)i);
+        if ((at->flags & ATTR_LIST_OP) && at->type != VT_MATCH) /* match: several keys of each entry */
+            assert_non_null(policy_path_of(schema_block(at->block)->word, at->name));
+    }
+    arena_free(&a);
+}
+
 /* ---- value states -------------------------------------------------------- */
 
 static const char *const rule_program =
@@ -280,6 +364,8 @@ int main(void)
         cmocka_unit_test(test_attributes_unique_per_block),
         cmocka_unit_test(test_words_derive_from_schema),
         cmocka_unit_test(test_language_doc_tables),
+        cmocka_unit_test(test_language_doc_list_operators),
+        cmocka_unit_test(test_policy_paths),
         cmocka_unit_test_setup_teardown(test_state_absent, compiled_setup, compiled_teardown),
         cmocka_unit_test_setup_teardown(test_state_set, compiled_setup, compiled_teardown),
         cmocka_unit_test_setup_teardown(test_state_rejected_value, compiled_setup, compiled_teardown),
