@@ -252,6 +252,16 @@ void diag_note(struct obc *cc, struct diag *d, struct loc loc, const char *fmt, 
     OBC_PRINTF(4, 5);
 void diag_help(struct obc *cc, struct diag *d, const char *fmt, ...) OBC_PRINTF(3, 4);
 void diag_sort(struct obc *cc); /* by file, offset, emission order */
+/* Folding what several runs of the same analysis repeat (the effective
+ * policies of many accounts): diag_fold_begin remembers every diagnostic
+ * so far; diag_fold_since drops those emitted since `mark` (a length of
+ * cc->diag.list) that repeat one at the same code and range, and records
+ * `who` (the accounts a run is for) with the ones runs found; diag_fold_end appends
+ * "(SINGULAR a)" or "(PLURAL a, b and 3 more)" to each of those. */
+struct diag_fold;
+struct diag_fold *diag_fold_begin(struct obc *cc);
+void diag_fold_since(struct diag_fold *f, size_t mark, const char *const *who, size_t nwho);
+void diag_fold_end(struct diag_fold *f, const char *singular, const char *plural);
 /* diag_terms.c: `msg` in the words of a policy document: the language's
  * attributes as policy keys (delete_after -> delete_after_days), its
  * durations as numbers with units (390d -> 390 days); quoted text kept. */

@@ -24,6 +24,7 @@ struct ir_program *obc_analyze(struct obc *cc)
     cc->prog = prog;
     checks_run(cc, prog);
     emit_check_sizes(cc, prog);
+    obc_effective_program(cc, prog, NULL); /* the checks of each effective policy */
     return prog;
 }
 

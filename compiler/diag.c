@@ -138,3 +138,95 @@ void diag_sort(struct obc *cc)
     if (l->len > 1)
         qsort(l->items, l->len, sizeof *l->items, diag_cmp);
 }
+
+/* ---- folding what several runs repeat ------------------------------------ */
+
+struct diag_fold_entry {
+    struct diag *d;
+    struct vec who;       /* const char*: the runs (accounts) that reported it */
+    struct strmap who_set;
+};
+
+struct diag_fold {
+    struct obc *cc;
+    struct strmap seen;   /* "code:file:start:end" -> struct diag_fold_entry* */
+    struct vec folded;    /* struct diag_fold_entry*: reported by a run */
+};
+
+static const char *fold_key(struct arena *a, const struct diag *d)
+{
+    return arena_printf(a, "%d:%u:%u:%u", (int)d->code, d->loc.file, d->loc.start, d->loc.end);
+}
+
+static struct diag_fold_entry *fold_entry(struct diag_fold *f, struct diag *d)
+{
+    struct diag_fold_entry *e = arena_alloc(&f->cc->arena, sizeof *e);
+    *e = (struct diag_fold_entry){.d = d};
+    strmap_put_new(&f->cc->arena, &f->seen, fold_key(&f->cc->arena, d), e);
+    return e;
+}
+
+struct diag_fold *diag_fold_begin(struct obc *cc)
+{
+    struct diag_fold *f = arena_alloc(&cc->arena, sizeof *f);
+    *f = (struct diag_fold){.cc = cc};
+    for (size_t i = 0; i < cc->diag.list.len; i++)
+        fold_entry(f, cc->diag.list.items[i]);
+    return f;
+}
+
+static void uncount(struct diag_engine *e, const struct diag *d)
+{
+    if (d->sev == SEV_ERROR) {
+        e->errors--;
+        e->family_errors[diag_info(d->code)->number / 1000 % 10]--;
+    } else if (d->sev == SEV_WARNING)
+        e->warnings--;
+    else
+        e->notes--;
+}
+
+void diag_fold_since(struct diag_fold *f, size_t mark, const char *const *who, size_t nwho)
+{
+    struct arena *a = &f->cc->arena;
+    struct diag_engine *e = &f->cc->diag;
+    size_t kept = mark;
+    for (size_t i = mark; i < e->list.len; i++) {
+        struct diag *d = e->list.items[i];
+        struct diag_fold_entry *en = strmap_get(&f->seen, fold_key(a, d));
+        if (en) {
+            uncount(e, d); /* said before, at the same place */
+        } else {
+            en = fold_entry(f, d);
+            vec_push(a, &f->folded, en);
+            e->list.items[kept++] = d;
+        }
+        /* a problem the main analysis found reaches everyone: no names */
+        bool from_a_run = en->d == d || en->who.len;
+        for (size_t k = 0; from_a_run && k < nwho; k++)
+            if (!strmap_put_new(a, &en->who_set, who[k], (void *)who[k]))
+                vec_push(a, &en->who, (void *)who[k]);
+    }
+    e->list.len = kept;
+}
+
+void diag_fold_end(struct diag_fold *f, const char *singular, const char *plural)
+{
+    struct arena *a = &f->cc->arena;
+    enum { SHOWN = 3 };
+    for (size_t i = 0; i < f->folded.len; i++) {
+        struct diag_fold_entry *en = f->folded.items[i];
+        size_t n = en->who.len;
+        if (n == 0)
+            continue;
+        struct strbuf b = {0};
+        sb_printf(a, &b, "%s (%s ", en->d->msg, n > 1 ? plural : singular);
+        size_t shown = n > SHOWN + 1 ? SHOWN : n;
+        for (size_t k = 0; k < shown; k++)
+            sb_printf(a, &b, "%s%s", k == 0 ? "" : k + 1 == n ? " and " : ", ", (const char *)en->who.items[k]);
+        if (shown < n)
+            sb_printf(a, &b, " and %zu more", n - shown);
+        sb_puts(a, &b, ")");
+        en->d->msg = sb_str(a, &b);
+    }
+}

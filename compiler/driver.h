@@ -74,4 +74,21 @@ int out_write_all(const char *dir, const struct out_file *files, size_t n,
 int out_write_file(const char *path, const char *data, size_t len);
 
 
+/* effective.c: effective policies (docs/inheritance.md). */
+struct eff_node;
+struct eff_account {
+    const struct ir_account *account;
+    struct eff_node *policy;
+};
+/* The effective policy of every account under a policy's attachment, in
+ * the order first met (struct eff_account* into `out`, when not NULL),
+ * each distinct one checked once (obc_analyze runs it for the checks).
+ * False when errors are reported. */
+bool obc_effective_program(struct obc *cc, const struct ir_program *prog, struct vec *out);
+/* `obc effective FILE...`: documents `files`, file i at level level_of[i]
+ * (0 = the root; non-decreasing), read, merged and checked. NULL when a
+ * document cannot be read or has errors. */
+struct eff_node *obc_effective_documents(struct obc *cc, struct src_file *const *files, const size_t *level_of,
+                                         size_t n);
+
 #endif /* OBC_DRIVER_H */

@@ -59,6 +59,7 @@ struct json_lowering {
     struct ir_program *prog;
     struct ir_policy *pol;
     bool standalone;
+    enum json_missing missing_mode; /* NOTE unless json_lowering_missing says otherwise */
     struct strmap regions;      /* name -> struct ir_region* */
     struct strmap partitions;   /* name -> struct ir_partition* */
     struct strmap vaults;       /* identity -> struct ir_vault* */
@@ -224,7 +225,16 @@ static bool expect_object(struct json_lowering *L, const struct json_value *v, c
 /* A key a complete policy needs is missing at `path` (NULL: the top). */
 static void note_missing(struct json_lowering *L, struct loc at, const char *path, const char *key)
 {
-    if (L->standalone) {
+    if (L->missing_mode == JSON_MISSING_IGNORED)
+        return;
+    if (L->missing_mode == JSON_MISSING_EFFECTIVE) {
+        struct diag *d = diag_emit(L->cc, OB8104, at, "the effective policy is not complete: %s has no \"%s\"",
+                                   path ? path : "the document", key);
+        diag_help(L->cc, d, "AWS Backup ignores a plan of an incomplete effective policy: set \"%s\" in this "
+                            "policy or in one attached above it", key);
+        return;
+    }
+    if (L->missing_mode == JSON_MISSING_ERROR) {
         struct diag *d = diag_emit(L->cc, OB1115, at, "%s has no \"%s\"", path ? path : "the document", key);
         diag_help(L->cc, d, "a stand-alone policy needs \"%s\"; without --standalone a partial policy is a note", key);
         return;
@@ -1205,6 +1215,11 @@ static const char *policy_name(struct arena *a, const char *path)
     return n ? arena_strndup(a, base, n) : "policy";
 }
 
+void json_lowering_missing(struct json_lowering *L, enum json_missing mode)
+{
+    L->missing_mode = mode;
+}
+
 struct json_lowering *json_lowering_begin(struct obc *cc, struct ir_program *prog, bool standalone)
 {
     struct json_lowering *L = arena_alloc(&cc->arena, sizeof *L);
@@ -1212,6 +1227,7 @@ struct json_lowering *json_lowering_begin(struct obc *cc, struct ir_program *pro
     L->a = &cc->arena;
     L->prog = prog;
     L->standalone = standalone;
+    L->missing_mode = standalone ? JSON_MISSING_ERROR : JSON_MISSING_NOTE;
     L->s.cc = cc;
     L->s.a = &cc->arena;
     L->s.prog = prog;

@@ -155,7 +155,7 @@ static struct ir_decl *std_decl(struct sema *s, const char *name, enum decl_kind
     return NULL;
 }
 
-struct ir_program *sema_run(struct obc *cc)
+static struct ir_program *run(struct obc *cc, bool stdlib_only)
 {
     struct sema *s = arena_alloc(&cc->arena, sizeof *s);
     s->cc = cc;
@@ -169,7 +169,7 @@ struct ir_program *sema_run(struct obc *cc)
     for (int std = 1; std >= 0; std--) {
         for (size_t i = 0; i < cc->files.len; i++) {
             struct src_file *f = VEC_GET(struct src_file, cc->files, i);
-            if (f->is_stdlib != (std == 1))
+            if (f->is_stdlib != (std == 1) || (stdlib_only && !f->is_stdlib))
                 continue;
             for (size_t j = 0; j < f->items.len; j++)
                 collect_item(s, f, VEC_GET(const struct ast_item, f->items, j));
@@ -203,4 +203,14 @@ struct ir_program *sema_run(struct obc *cc)
     LOWER_ALL(s, DK_PLAN, plans, lower_plan, struct ir_plan);
     LOWER_ALL(s, DK_POLICY, policies, lower_policy, struct ir_policy);
     return s->prog;
+}
+
+struct ir_program *sema_run(struct obc *cc)
+{
+    return run(cc, false);
+}
+
+struct ir_program *sema_run_stdlib(struct obc *cc)
+{
+    return run(cc, true);
 }

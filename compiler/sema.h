@@ -208,6 +208,9 @@ struct ir_decl *sema_resolve(struct sema *s, const char *name, struct loc loc,
 
 /* sema.c */
 struct ir_program *sema_run(struct obc *cc);
+/* A program of the standard library alone, beside the one sema_run made:
+ * where effective policies are lowered (effective.c). */
+struct ir_program *sema_run_stdlib(struct obc *cc);
 
 /* json_lower.c: BACKUP_POLICY documents (json_in.c) into `prog`, which
  * holds the standard library. json_lowering_begin starts one lowering
@@ -219,6 +222,11 @@ struct ir_program *sema_run(struct obc *cc);
 struct json_lowering;
 struct json_lowering *json_lowering_begin(struct obc *cc, struct ir_program *prog, bool standalone);
 struct ir_policy *json_lower(struct json_lowering *L, struct src_file *f, const struct json_value *doc);
+/* What a missing required key is, instead of `standalone`'s choice: for a
+ * policy of a chain (obc effective FILE...) nothing, for an effective
+ * policy an error (OB8104). */
+enum json_missing { JSON_MISSING_NOTE, JSON_MISSING_ERROR, JSON_MISSING_IGNORED, JSON_MISSING_EFFECTIVE };
+void json_lowering_missing(struct json_lowering *L, enum json_missing mode);
 /* Characters of a JSON text without the whitespace between tokens: what
  * AWS counts for a minified policy. */
 size_t json_minified_chars(const char *text, size_t len);
