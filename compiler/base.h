@@ -255,7 +255,7 @@ void diag_sort(struct obc *cc); /* by file, offset, emission order */
 /* Folding what several runs of the same analysis repeat (the effective
  * policies of many accounts): diag_fold_begin remembers every diagnostic
  * so far; diag_fold_since drops those emitted since `mark` (a length of
- * cc->diag.list) that repeat one at the same code and range, and records
+ * cc->diag.list) that repeat one (code, range and message), and records
  * `who` (the accounts a run is for) with the ones runs found; diag_fold_end appends
  * "(SINGULAR a)" or "(PLURAL a, b and 3 more)" to each of those. */
 struct diag_fold;
@@ -415,6 +415,8 @@ struct obc {
     struct vec files;          /* struct src_file*, id-1 indexed */
     struct obc_options opts;
     struct ir_program *prog;   /* set by sema_run */
+    struct vec effective;      /* struct eff_account* (effective.c): each account's
+                                  effective policy, set by obc_analyze */
 };
 
 void obc_init(struct obc *cc, const struct obc_options *opts);

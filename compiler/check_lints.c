@@ -94,6 +94,9 @@ static bool decl_used(const struct ir_program *prog, const struct ptrset *parent
         return true;
     if ((d->kind == DK_ROOT || d->kind == DK_OU) && ptrset_has(parents, d))
         return true;
+    /* an account that says where it sits receives what is attached above */
+    if (d->kind == DK_ACCOUNT && ((const struct ir_account *)d)->parent_at.state == IR_SET)
+        return true;
     if (!d->used || !d->from_stdlib)
         return d->used;
     bool by_std = false, by_user = false;

@@ -24,7 +24,7 @@ struct ir_program *obc_analyze(struct obc *cc)
     cc->prog = prog;
     checks_run(cc, prog);
     emit_check_sizes(cc, prog);
-    obc_effective_program(cc, prog, NULL); /* the checks of each effective policy */
+    obc_effective_program(cc, prog, &cc->effective); /* with the checks of each one */
     return prog;
 }
 

@@ -155,7 +155,7 @@ struct diag_fold {
 
 static const char *fold_key(struct arena *a, const struct diag *d)
 {
-    return arena_printf(a, "%d:%u:%u:%u", (int)d->code, d->loc.file, d->loc.start, d->loc.end);
+    return arena_printf(a, "%d:%u:%u:%u:%s", (int)d->code, d->loc.file, d->loc.start, d->loc.end, d->msg);
 }
 
 static struct diag_fold_entry *fold_entry(struct diag_fold *f, struct diag *d)

@@ -488,6 +488,56 @@ static void print_match(struct printer *p, const struct ir_sel_entry *e)
     }
 }
 
+/* The `children` lines of a block: one per control of `controls`
+ * (struct ir_control*), named through policy_paths.def; OB1132 for a
+ * node the language has no name for. */
+static void put_controls(struct printer *p, const char *indent, const char *block, const struct vec *controls)
+{
+    static const char *const words[] = {"assign", "append", "remove"};
+    for (size_t i = 0; i < controls->len; i++) {
+        const struct ir_control *c = controls->items[i];
+        const char *name = policy_name_of_path(p->a, block, &c->path);
+        if (!name) {
+            struct strbuf b = {0};
+            for (size_t k = 0; k < c->path.len; k++)
+                sb_printf(p->a, &b, "%s%s", k ? "." : "", (const char *)c->path.items[k]);
+            fail(p, OB1132, c->loc, "move the control to a node the language names (docs/language.md, "
+                                    "\"Inheritance\"), or remove it",
+                 "the child control on \"%s\" of this %s has no name in the language", text_safe(p->a, sb_str(p->a, &b)),
+                 block);
+            continue;
+        }
+        putf(p, "%schildren%s%s = ", indent, name[0] ? " " : "", name);
+        if (c->all)
+            put(p, "all");
+        else if (!c->allowed)
+            put(p, "none");
+        else {
+            put(p, "[");
+            size_t n = 0;
+            for (unsigned k = 0; k < 3; k++)
+                if (c->allowed & (1u << k))
+                    putf(p, "%s%s", n++ ? ", " : "", words[k]);
+            put(p, "]");
+        }
+        put(p, "\n");
+    }
+}
+
+/* " = ", " += " or " -= " for a list written with `op`. */
+static const char *op_text(enum ir_list_op op)
+{
+    return op == IR_OP_APPEND ? " += " : op == IR_OP_REMOVE ? " -= " : " = ";
+}
+
+/* The one operator of an entry's lists, or false when they differ (the
+ * language gives one to the whole `match`). */
+static bool entry_op(const struct ir_sel_entry *e, enum ir_list_op *op)
+{
+    *op = e->resources ? e->types_op : e->tag_values_op;
+    return !e->resources || !e->not_types.len || e->not_types_op == e->types_op;
+}
+
 static void print_selection(struct printer *p, const struct ir_selection *sel)
 {
     const char *role = name_of(p, sel); /* selection_roles() */
@@ -507,9 +557,16 @@ static void print_selection(struct printer *p, const struct ir_selection *sel)
         }
         if (role)
             putf(p, "  role = %s\n", role);
-        put(p, "  match = ");
+        enum ir_list_op op;
+        if (!entry_op(e, &op))
+            fail(p, OB1132, e->loc, "write resource_types and not_resource_types with the same operator",
+                 "selection '%s' writes resource_types and not_resource_types with different operators; the "
+                 "language gives one operator to a whole match", text_safe(p->a, e->name));
+        putf(p, "  match%s", op_text(op));
         print_match(p, e);
-        put(p, "\n}\n");
+        put(p, "\n");
+        put_controls(p, "  ", "selection", &sel->controls);
+        put(p, "}\n");
     }
 }
 
@@ -668,12 +725,14 @@ static void print_copy(struct printer *p, const struct ir_rule *r, const struct 
         return;
     }
     putf(p, "    copy to %s", name_of(p, c->target));
-    if (c->lc.delete_after.state != IR_SET && c->lc.cold_after.state != IR_SET && c->lc.archive.state != IR_SET) {
+    if (c->lc.delete_after.state != IR_SET && c->lc.cold_after.state != IR_SET && c->lc.archive.state != IR_SET &&
+        !c->controls.len) {
         put(p, " {}\n");
         return;
     }
     put(p, " {\n");
     put_lifecycle(p, "      ", &c->lc);
+    put_controls(p, "      ", "copy", &c->controls);
     put(p, "    }\n");
 }
 
@@ -710,10 +769,11 @@ static void print_rule(struct printer *p, struct names *rule_names, const struct
     if (r->scan != SCAN_NONE)
         putf(p, "    scan = %s\n", r->scan == SCAN_FULL ? "full" : "incremental");
     if (r->index_at.state == IR_SET) {
-        put(p, "    index = ");
+        putf(p, "    index%s", op_text(r->index_op));
         put_decl_list(p, &r->index_types);
         put(p, "\n");
     }
+    put_controls(p, "    ", "rule", &r->controls);
     for (size_t i = 0; i < r->copies.len; i++)
         print_copy(p, r, r->copies.items[i]);
     put(p, "  }\n");
@@ -731,19 +791,26 @@ static void print_plan(struct printer *p, const struct ir_plan *pl)
     const char *name = fresh_name(p, &p->taken[DK_PLAN], aws, "plan");
     set_name(p, pl, name);
     put_block_head(p, "plan", name, NULL, aws);
-    put(p, "  regions = ");
-    put_decl_list(p, &pl->regions);
-    put(p, "\n  select = [");
-    size_t n = 0;
-    for (size_t i = 0; i < pl->selections.len; i++) {
-        const struct ir_selection *sel = pl->selections.items[i];
-        for (size_t j = 0; j < sel->entries.len; j++) {
-            const char *e = name_of(p, sel->entries.items[j]);
-            if (e)
-                putf(p, "%s%s", n++ ? ", " : "", e);
-        }
+    if (pl->partial)
+        put(p, "  partial = true\n");
+    if (pl->regions_at.state == IR_SET || !pl->partial) {
+        putf(p, "  regions%s", op_text(pl->regions_op));
+        put_decl_list(p, &pl->regions);
+        put(p, "\n");
     }
-    put(p, "]\n");
+    if (!pl->partial || pl->selections.len) { /* a partial plan may say nothing of them */
+        put(p, "  select = [");
+        size_t n = 0;
+        for (size_t i = 0; i < pl->selections.len; i++) {
+            const struct ir_selection *sel = pl->selections.items[i];
+            for (size_t j = 0; j < sel->entries.len; j++) {
+                const char *e = name_of(p, sel->entries.items[j]);
+                if (e)
+                    putf(p, "%s%s", n++ ? ", " : "", e);
+            }
+        }
+        put(p, "]\n");
+    }
     put_flag(p, "windows_vss", &pl->windows_vss);
     put_flag(p, "backup_acls", &pl->s3_backup_acls);
     put_flag(p, "backup_object_tags", &pl->s3_backup_object_tags);
@@ -751,13 +818,14 @@ static void print_plan(struct printer *p, const struct ir_plan *pl)
         put_tags(p, "  ", &pl->tags);
     if (pl->scan_role) {
         if (pl->scan_types_at.state == IR_SET) {
-            put(p, "  scan_types = ");
+            putf(p, "  scan_types%s", op_text(pl->scan_types_op));
             put_decl_list(p, &pl->scan_types);
             put(p, "\n");
         }
         const char *partition = plan_partition(pl);
         putf(p, "  scan_role = %s\n", role_text(p, role_arn(p->a, pl->scan_role, partition), partition));
     }
+    put_controls(p, "  ", "plan", &pl->controls);
     struct names rule_names = {0};
     for (size_t i = 0; i < pl->rules.len; i++)
         print_rule(p, &rule_names, pl->rules.items[i]);
@@ -766,12 +834,6 @@ static void print_plan(struct printer *p, const struct ir_plan *pl)
 
 static void print_policy(struct printer *p, const struct ir_policy *pol)
 {
-    if (pol->inherit_op.file)
-        fail(p, OB1130, pol->inherit_op,
-             "write the document with @@assign only (the effective policy of the account), then import it",
-             "policy '%s' uses @@append or @@remove, which the language cannot express: what they mean "
-             "depends on the parent policies",
-             text_safe(p->a, pol->d.name));
     if (pol->document && pol->renamed_label.file && ptrset_add(p->a, &p->reported, pol)) {
         /* once, however many rounds print it */
         struct diag *d = diag_emit(p->cc, OB1133, pol->renamed_label,
@@ -787,7 +849,9 @@ static void print_policy(struct printer *p, const struct ir_policy *pol)
     putf(p, "policy %s {\n  plans = [", name);
     for (size_t i = 0; i < pol->plans.len; i++)
         putf(p, "%s%s", i ? ", " : "", name_of(p, pol->plans.items[i]));
-    put(p, "]\n}\n");
+    put(p, "]\n");
+    put_controls(p, "  ", "policy", &pol->controls);
+    put(p, "}\n");
 }
 
 /* The length of the attribute name of an `  name = value` line (at

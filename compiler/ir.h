@@ -254,6 +254,11 @@ const char *policy_path_of(const char *block, const char *name);
 size_t policy_path_names(const char *block, const char **out, size_t max);
 /* Appends the keys of a path ("a/b") to out (const char*). */
 void policy_path_split(struct arena *a, const char *path, struct vec *out);
+/* The other way: the name `children NAME` gives the node at `path`
+ * (document keys, const char*) under `block`'s node: "" for the node
+ * itself (or for a policy, "plans"), the first row's name, or NULL when
+ * no row names it. */
+const char *policy_name_of_path(struct arena *a, const char *block, const struct vec *path);
 
 enum cond_op { COND_EQUALS, COND_NOT_EQUALS, COND_LIKE, COND_NOT_LIKE };
 struct ir_condition {
@@ -389,7 +394,6 @@ struct ir_policy {
     struct ir_text description;
     bool document;              /* lowered from a policy document: its attachments are unknown */
     struct vec controls;        /* struct ir_control*: from the document root ("plans") */
-    struct loc inherit_op;      /* document: its first @@append or @@remove (file NULL: none) */
     struct loc renamed_label;   /* document: the first tag entry id or condition name obc
                                    writes otherwise (file NULL: none); AWS discards them */
 };

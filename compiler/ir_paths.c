@@ -58,3 +58,17 @@ void policy_path_split(struct arena *a, const char *path, struct vec *out)
         path += n + (slash != NULL);
     }
 }
+
+const char *policy_name_of_path(struct arena *a, const char *block, const struct vec *path)
+{
+    struct strbuf b = {0};
+    for (size_t i = 0; i < path->len; i++)
+        sb_printf(a, &b, "%s%s", i ? "/" : "", (const char *)path->items[i]);
+    const char *joined = sb_str(a, &b);
+    if (!joined[0])
+        return "";
+    for (size_t i = 0; i < COUNT(paths); i++)
+        if (strcmp(paths[i].block, block) == 0 && strcmp(paths[i].path, joined) == 0)
+            return paths[i].name;
+    return NULL;
+}

@@ -60,12 +60,12 @@ struct json_lowering {
     struct ir_policy *pol;
     bool standalone;
     enum json_missing missing_mode; /* NOTE unless json_lowering_missing says otherwise */
+    size_t absent;              /* required keys missing so far, in any mode */
     struct strmap regions;      /* name -> struct ir_region* */
     struct strmap partitions;   /* name -> struct ir_partition* */
     struct strmap vaults;       /* identity -> struct ir_vault* */
     struct strmap accounts;     /* id -> struct ir_account* */
     struct vec region_names;    /* const char*: for "did you mean" */
-    bool list_op_seen;          /* OB1108 reported */
     size_t missing;             /* required keys missing (not stand-alone) */
     struct strbuf missing_text; /* the first few, for the note */
     struct loc missing_at;
@@ -225,6 +225,7 @@ static bool expect_object(struct json_lowering *L, const struct json_value *v, c
 /* A key a complete policy needs is missing at `path` (NULL: the top). */
 static void note_missing(struct json_lowering *L, struct loc at, const char *path, const char *key)
 {
+    L->absent++;
     if (L->missing_mode == JSON_MISSING_IGNORED)
         return;
     if (L->missing_mode == JSON_MISSING_EFFECTIVE) {
@@ -307,19 +308,6 @@ static void map_entries(struct json_lowering *L, const struct json_member *m, st
     object_members(L, m->value, arena_printf(L->a, "\"%s\"", m->key->text), out);
 }
 
-/* OB1108, once per document. */
-static void list_op_seen(struct json_lowering *L, const char *op, struct loc at)
-{
-    if (L->list_op_seen)
-        return;
-    L->list_op_seen = true;
-    L->pol->inherit_op = at; /* obc import cannot express it */
-    struct diag *d = diag_emit(L->cc, OB1108, at, "%s is checked like @@assign: policy inheritance is not "
-                               "evaluated yet", op);
-    diag_help(L->cc, d, "obc checks this document as if %s assigned its list; the effective policy of an account "
-                        "also depends on the policies of its parents", op);
-}
-
 static bool read_int(struct json_lowering *L, const struct json_value *v, int64_t *out)
 {
     const char *t = v->text;
@@ -394,14 +382,13 @@ static bool get_value(struct json_lowering *L, enum pkey k, const struct json_me
         out->op = op->key->text;
         if (strcmp(out->op, "@@assign") != 0) {
             if (ks->ops != OPS_LIST) {
-                struct diag *d = diag_emit(L->cc, OB1104, op->key->loc, "%s on \"%s\", which holds one value",
+                struct diag *d = diag_emit(L->cc, OB8101, op->key->loc, "%s on \"%s\", which holds one value",
                                            out->op, ks->key);
                 diag_help(L->cc, d, "@@append and @@remove work on lists (regions, tag_value, resource_types); "
                                     "write \"@@assign\"");
                 out->rejected = true;
                 return false;
             }
-            list_op_seen(L, out->op, op->key->loc);
         }
         v = op->value;
     } else {
@@ -541,8 +528,9 @@ static void enabled_of(struct json_lowering *L, const struct slots *sl, enum pke
 }
 
 /* A list value: its string items (struct json_value*) appended to out. */
+/* `op`: where the list's operator goes (@@assign, @@append, @@remove). */
 static enum ir_state list_of(struct json_lowering *L, const struct slots *sl, enum pkey k, struct vec *out,
-                             struct ir_attr *at)
+                             struct ir_attr *at, enum ir_list_op *op)
 {
     struct jv jv;
     if (misspelt(sl, k, &at->state, &at->loc))
@@ -556,6 +544,8 @@ static enum ir_state list_of(struct json_lowering *L, const struct slots *sl, en
     }
     for (size_t i = 0; i < jv.v->items.len; i++)
         vec_push(L->a, out, jv.v->items.items[i]);
+    *op = !jv.op || strcmp(jv.op, "@@assign") == 0 ? IR_OP_ASSIGN
+          : strcmp(jv.op, "@@append") == 0 ? IR_OP_APPEND : IR_OP_REMOVE;
     at->state = IR_SET;
     return IR_SET;
 }
@@ -568,7 +558,7 @@ static struct loc member_loc(const struct json_member *m)
 static void regions_of(struct json_lowering *L, const struct slots *sl, struct ir_plan *p)
 {
     struct vec items = {0};
-    if (list_of(L, sl, PK_PLAN_REGIONS, &items, &p->regions_at) != IR_SET)
+    if (list_of(L, sl, PK_PLAN_REGIONS, &items, &p->regions_at, &p->regions_op) != IR_SET)
         return;
     struct ptrset seen = {0};
     for (size_t i = 0; i < items.len; i++) {
@@ -769,10 +759,10 @@ static struct ir_restype *restype_of(struct json_lowering *L, const struct json_
 
 /* Resource types by their names in scan_settings or index_actions. */
 static void named_types(struct json_lowering *L, const struct slots *sl, enum pkey k, bool scan, struct vec *out,
-                        struct ir_attr *at)
+                        struct ir_attr *at, enum ir_list_op *op)
 {
     struct vec items = {0};
-    if (list_of(L, sl, k, &items, at) != IR_SET)
+    if (list_of(L, sl, k, &items, at, op) != IR_SET)
         return;
     for (size_t i = 0; i < items.len; i++) {
         const struct json_value *x = items.items[i];
@@ -902,7 +892,8 @@ static struct ir_selection *lower_selection_entry(struct json_lowering *L, const
         for (int not = 0; not < 2; not++) {
             struct vec items = {0};
             struct ir_attr at = {0};
-            if (list_of(L, &sl, not ? PK_SR_NOT_TYPES : PK_SR_TYPES, &items, &at) == IR_REJECTED)
+            if (list_of(L, &sl, not ? PK_SR_NOT_TYPES : PK_SR_TYPES, &items, &at, not ? &e->not_types_op : &e->types_op) ==
+                IR_REJECTED)
                 sel->match_at.state = IR_REJECTED;
             for (size_t i = 0; i < items.len; i++) {
                 const struct json_value *x = items.items[i];
@@ -923,7 +914,7 @@ static struct ir_selection *lower_selection_entry(struct json_lowering *L, const
         struct ir_attr at = {0};
         if (text_of(L, &sl, PK_ST_KEY, &key) == IR_SET)
             e->tag_key = key.s;
-        list_of(L, &sl, PK_ST_VALUE, &values, &at);
+        list_of(L, &sl, PK_ST_VALUE, &values, &at, &e->tag_values_op);
         for (size_t i = 0; i < values.len; i++)
             vec_push(L->a, &e->tag_values, (void *)VEC_GET(const struct json_value, values, i)->text);
         if (key.state == IR_REJECTED || at.state == IR_REJECTED)
@@ -1115,7 +1106,7 @@ static void jl_rule(struct json_lowering *L, const struct json_member *m, const 
         struct slots is;
         if (walk_node(L, sl.m[PK_RULE_INDEX]->value, PN_INDEX, sl.m[PK_RULE_INDEX]->key->loc,
                       arena_printf(L->a, "%s.index_actions", path), &is))
-            named_types(L, &is, PK_INDEX_TYPES, false, &r->index_types, &r->index_at);
+            named_types(L, &is, PK_INDEX_TYPES, false, &r->index_types, &r->index_at, &r->index_op);
     }
     vec_push(L->a, &p->rules, r);
 }
@@ -1148,7 +1139,7 @@ static void lower_scan_settings(struct json_lowering *L, const struct json_membe
         struct slots sl;
         if (!walk_node(L, e->value, PN_SCAN_SETTING, e->key->loc, arena_printf(L->a, "%s.GUARDDUTY", path), &sl))
             continue;
-        named_types(L, &sl, PK_SCAN_TYPES, true, &p->scan_types, &p->scan_types_at);
+        named_types(L, &sl, PK_SCAN_TYPES, true, &p->scan_types, &p->scan_types_at, &p->scan_types_op);
         p->scan_role = role_of(L, &sl, PK_SCAN_ROLE, &p->scan_role_at);
     }
 }
@@ -1157,6 +1148,7 @@ static void jl_plan(struct json_lowering *L, const struct json_member *m)
 {
     const char *path = arena_printf(L->a, "plans.%s", m->key->text);
     struct slots sl;
+    size_t absent = L->absent;
     if (!walk_node(L, m->value, PN_PLAN, m->key->loc, path, &sl))
         return;
     struct ir_plan *p = arena_alloc(L->a, sizeof *p);
@@ -1177,6 +1169,9 @@ static void jl_plan(struct json_lowering *L, const struct json_member *m)
     }
     if (p->select_at.state == IR_SET && p->selections.len)
         sel_check_plan(&L->s, p);
+    /* a plan that lacks a key a complete plan has is part of a child
+     * policy: judged in the effective policies (docs/inheritance.md) */
+    p->partial = L->absent > absent;
     vec_push(L->a, &L->prog->plans, p);
     vec_push(L->a, &L->pol->plans, p);
     vec_push(L->a, &p->policies, L->pol);
@@ -1242,7 +1237,6 @@ struct ir_policy *json_lower(struct json_lowering *L, struct src_file *f, const 
     struct obc *cc = L->cc;
     /* what is said once per document starts afresh; vaults and accounts
      * stay shared, so documents that name one vault share its declaration */
-    L->list_op_seen = false;
     L->missing = 0;
     L->missing_text = (struct strbuf){0};
     L->missing_at = LOC_NONE;
@@ -1294,6 +1288,7 @@ struct ir_policy *json_lower(struct json_lowering *L, struct src_file *f, const 
         diag_help(cc, d, "fine for a policy that inherits these from a parent; AWS backs up nothing where the "
                          "effective policy is incomplete; check with --standalone for errors at each place");
     }
+    json_lower_controls(cc, pol, doc);
     return pol;
 }
 

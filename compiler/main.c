@@ -19,6 +19,9 @@
  */
 #include "driver.h"
 #include "front.h"
+#include "inherit.h"
+
+#include <cjson/cJSON.h>
 
 #include <errno.h>
 #include <signal.h>
@@ -33,7 +36,7 @@ enum { EXIT_CLEAN = 0, EXIT_DIAGNOSTICS = 1, EXIT_TROUBLE = 2 };
 /* ------------------------------------------------------------------ */
 /* Commands and options                                                 */
 
-enum command { CMD_COMPILE, CMD_CHECK, CMD_IMPORT, CMD_EXPLAIN, CMD_HELP, CMD_VERSION, CMD_COUNT };
+enum command { CMD_COMPILE, CMD_CHECK, CMD_IMPORT, CMD_EFFECTIVE, CMD_EXPLAIN, CMD_HELP, CMD_VERSION, CMD_COUNT };
 
 /* Options, as bits so a command can say which ones it takes. */
 enum option_id {
@@ -50,6 +53,8 @@ enum option_id {
     OPT_VAR = 1u << 10,
     OPT_INPUT = 1u << 11,
     OPT_STANDALONE = 1u << 12,
+    OPT_ACCOUNT = 1u << 13,
+    OPT_CONTENT = 1u << 14,
 };
 
 struct command_spec {
@@ -93,6 +98,19 @@ static const struct command_spec commands[CMD_COUNT] = {
      "instead of writing to standard output. Nothing is printed when the input\n"
      "holds something the language cannot express (OB1130-OB1132).",
      OPT_OUTPUT | DIAG_OPTIONS | OPT_VAR | OPT_HELP},
+    {CMD_EFFECTIVE, "effective", "FILE...",
+     "print the effective policy of accounts, as DescribeEffectivePolicy does",
+     "Merges the policies that reach an account, from the root down, by AWS\n"
+     "Organizations' inheritance rules (docs/inheritance.md), checks the result,\n"
+     "and prints it as DescribeEffectivePolicy does: {\"EffectivePolicy\":\n"
+     "{\"PolicyContent\": ..., \"TargetId\": ..., \"PolicyType\": \"BACKUP_POLICY\"}}.\n"
+     "For a .ob program: every account under a policy's attachments, or those named\n"
+     "by --account (a name or an id); several accounts print as a JSON array, and\n"
+     "-o DIR writes DIR/<account id>.json each instead. For policy documents:\n"
+     "FILE... are the policies attached from the root down to one account, one\n"
+     "level each; A.json+B.json is a level with two policies, in attachment order;\n"
+     "--account gives the TargetId and -o FILE writes the one result.",
+     OPT_OUTPUT | OPT_FOLLOW | DIAG_OPTIONS | OPT_VAR | OPT_ACCOUNT | OPT_CONTENT | OPT_HELP},
     {CMD_EXPLAIN, "explain", "[CODE]",
      "describe a diagnostic code, or list them all",
      "With CODE (OB2001, ob2001 or 2001), prints its explanation: what is wrong,\n"
@@ -135,6 +153,8 @@ static const struct option_spec options[] = {
      "read FILE... as BACKUP_POLICY documents or as .ob programs (default: by extension)"},
     {OPT_STANDALONE, 0, "standalone", NULL,
      "a policy document must be complete by itself: each missing key is an error"},
+    {OPT_ACCOUNT, 0, "account", "NAME|ID", "the account whose effective policy to print (repeatable)"},
+    {OPT_CONTENT, 0, "content", NULL, "print the effective policy itself, not the DescribeEffectivePolicy response"},
     {OPT_STDLIB, 0, "stdlib", "DIR", NULL},
     {OPT_HELP, 'h', "help", NULL, "show this help"},
 };
@@ -158,6 +178,9 @@ struct cli {
     size_t nvars;
     enum input_kind { INPUT_AUTO, INPUT_JSON, INPUT_OB } input;
     bool standalone;
+    const char **accounts; /* --account, in order; room for argc */
+    size_t naccounts;
+    bool content;
     bool help;
     const char **args;    /* operands: files, a code or a command name */
     size_t nargs;
@@ -399,6 +422,12 @@ static int apply_option(struct cli *cli, const struct option_spec *o, const char
     case OPT_STANDALONE:
         cli->standalone = true;
         break;
+    case OPT_ACCOUNT:
+        cli->accounts[cli->naccounts++] = value;
+        break;
+    case OPT_CONTENT:
+        cli->content = true;
+        break;
     case OPT_HELP:
         cli->help = true;
         break;
@@ -462,6 +491,7 @@ static int check_operands(const struct cli *cli)
     case CMD_COMPILE:
     case CMD_CHECK:
     case CMD_IMPORT:
+    case CMD_EFFECTIVE:
         if (cli->nargs == 0)
             return usage_error(cmd, "no input files");
         break;
@@ -773,6 +803,159 @@ static int import_program(struct obc *cc, const struct cli *cli)
     return write_import(cli, text);
 }
 
+/* ---- obc effective ------------------------------------------------- */
+
+/* The effective policy as printed: the DescribeEffectivePolicy response,
+ * or with --content the policy itself. */
+static cJSON *effective_json(struct obc *cc, const struct cli *cli, const struct eff_node *eff, const char *target)
+{
+    return cli->content ? eff_policy_json(cc, eff) : eff_describe_json(cc, eff, target);
+}
+
+static struct out_file *render_json(struct obc *cc, const char *name, cJSON *doc)
+{
+    char *text = json_print(doc, true);
+    cJSON_Delete(doc);
+    if (!text)
+        arena_fail(&cc->arena);
+    struct out_file *f = arena_alloc(&cc->arena, sizeof *f);
+    f->name = name;
+    f->data = arena_strdup(&cc->arena, text);
+    f->len = strlen(f->data);
+    free(text);
+    return f;
+}
+
+/* Writes the results: one to stdout as it is, several as a JSON array;
+ * with -o, a file (documents) or a directory of one file per account. */
+static int write_effective(struct obc *cc, const struct cli *cli, cJSON **docs, const char **names, size_t n,
+                           bool one_file)
+{
+    int err = flush_stdout();
+    if (err)
+        return stdout_error(err);
+    if (cli->output_given && one_file) {
+        struct out_file *f = render_json(cc, NULL, docs[0]);
+        return write_import(cli, f->data);
+    }
+    if (cli->output_given) {
+        struct vec out = {0};
+        for (size_t i = 0; i < n; i++)
+            vec_push(&cc->arena, &out, render_json(cc, arena_printf(&cc->arena, "%s.json", names[i]), docs[i]));
+        return write_outputs(cc, cli, &out);
+    }
+    cJSON *top = docs[0];
+    if (n != 1) {
+        top = cJSON_CreateArray();
+        for (size_t i = 0; top && i < n; i++)
+            cJSON_AddItemToArray(top, docs[i]);
+        if (!top)
+            arena_fail(&cc->arena);
+    }
+    fputs(render_json(cc, NULL, top)->data, stdout);
+    return EXIT_CLEAN;
+}
+
+/* Whether --account `want` names account `acc`: its name or its id. */
+static bool names_account(const struct ir_account *acc, const char *want)
+{
+    return (acc->d.name && !acc->d.implicit && strcmp(acc->d.name, want) == 0) ||
+           (acc->id && strcmp(acc->id, want) == 0);
+}
+
+static int effective_of_program(struct obc *cc, const struct cli *cli)
+{
+    if (!load_program(cc, cli->args, cli->nargs, stderr))
+        return EXIT_TROUBLE;
+    obc_analyze(cc); /* with each account's effective policy */
+    int rc = report(cc, cli);
+    size_t n = cc->effective.len;
+    if (n == 0 && rc != EXIT_CLEAN)
+        return rc;
+    cJSON **docs = arena_alloc(&cc->arena, (n ? n : 1) * sizeof *docs);
+    const char **names = arena_alloc(&cc->arena, (n ? n : 1) * sizeof *names);
+    size_t k = 0;
+    for (size_t w = 0; w < (cli->naccounts ? cli->naccounts : 1); w++) {
+        bool found = false;
+        for (size_t i = 0; i < n; i++) {
+            const struct eff_account *ea = cc->effective.items[i];
+            const struct ir_account *acc = ea->account;
+            if (cli->naccounts && !names_account(acc, cli->accounts[w]))
+                continue;
+            found = true;
+            names[k] = acc->id ? acc->id : acc->d.name;
+            docs[k++] = effective_json(cc, cli, ea->policy, acc->id ? acc->id : acc->d.name);
+        }
+        if (cli->naccounts && !found) {
+            for (size_t i = 0; i < k; i++)
+                cJSON_Delete(docs[i]);
+            report_error(stderr, "no policy reaches an account named '%s': name a declared account that a "
+                                 "policy's attach reaches, by its name or its id", cli->accounts[w]);
+            return EXIT_TROUBLE;
+        }
+    }
+    if (k == 0) {
+        report_error(stderr, "no policy is attached where an account is declared: attach a policy to a root, "
+                             "an OU or an account, and declare the accounts under it");
+        return EXIT_TROUBLE;
+    }
+    int wrc = write_effective(cc, cli, docs, names, k, false);
+    return wrc != EXIT_CLEAN ? wrc : rc; /* printed even when it has errors: it is what AWS computes */
+}
+
+static int effective_of_documents(struct obc *cc, const struct cli *cli)
+{
+    if (cli->naccounts > 1)
+        return usage_error(cli->cmd, "policy documents are the chain of one account: give --account once");
+    struct vec files = {0};
+    struct vec levels = {0};
+    for (size_t i = 0; i < cli->nargs; i++) {
+        const char *arg = cli->args[i];
+        for (const char *p = arg;;) {
+            const char *plus = strchr(p, '+');
+            size_t len = plus ? (size_t)(plus - p) : strlen(p);
+            char *path = arena_strndup(&cc->arena, p, len);
+            struct src_file *f = len ? load_document(cc, path, stderr) : NULL;
+            if (!f)
+                return len ? EXIT_TROUBLE : usage_error(cli->cmd, "'%s': an empty file name around '+'", arg);
+            vec_push(&cc->arena, &files, f);
+            size_t *lv = arena_alloc(&cc->arena, sizeof *lv);
+            *lv = i;
+            vec_push(&cc->arena, &levels, lv);
+            if (!plus)
+                break;
+            p = plus + 1;
+        }
+    }
+    size_t *level_of = arena_alloc(&cc->arena, files.len * sizeof *level_of);
+    for (size_t i = 0; i < files.len; i++)
+        level_of[i] = *(size_t *)levels.items[i];
+    struct eff_node *eff = obc_effective_documents(cc, (struct src_file *const *)files.items, level_of, files.len);
+    int rc = report(cc, cli);
+    if (!eff)
+        return rc != EXIT_CLEAN ? rc : EXIT_DIAGNOSTICS;
+    cJSON *doc = effective_json(cc, cli, eff, cli->naccounts ? cli->accounts[0] : NULL);
+    int wrc = write_effective(cc, cli, &doc, NULL, 1, true);
+    return wrc != EXIT_CLEAN ? wrc : rc; /* printed even when it has errors: it is what AWS computes */
+}
+
+/* obc effective: a program's accounts, or one chain of documents. */
+static int effective_program(struct obc *cc, const struct cli *cli)
+{
+    if (cli->format == DIAG_FORMAT_JSON && !cli->output_given)
+        return usage_error(cli->cmd, "--format json writes the diagnostics to standard output, where the effective "
+                                     "policies go too: give -o");
+    size_t documents = 0;
+    for (size_t i = 0; i < cli->nargs; i++) {
+        const char *plus = strchr(cli->args[i], '+');
+        documents += reads_document(cli, plus ? arena_strndup(&cc->arena, cli->args[i], (size_t)(plus - cli->args[i]))
+                                              : cli->args[i]);
+    }
+    if (documents && documents != cli->nargs)
+        return usage_error(cli->cmd, "the input files mix policy documents (.json) and .ob files; give one kind");
+    return documents ? effective_of_documents(cc, cli) : effective_of_program(cc, cli);
+}
+
 /* Runs compile_program with a recovery point for a failed allocation. */
 static int compile_guarded(struct obc *cc, const struct cli *cli, const char *document)
 {
@@ -784,7 +967,9 @@ static int compile_guarded(struct obc *cc, const struct cli *cli, const char *do
         return EXIT_TROUBLE;
     }
     cc->arena.oom = &oom;
-    int rc = cli->cmd->id == CMD_IMPORT ? import_program(cc, cli) : compile_program(cc, cli, document);
+    int rc = cli->cmd->id == CMD_IMPORT      ? import_program(cc, cli)
+             : cli->cmd->id == CMD_EFFECTIVE ? effective_program(cc, cli)
+                                             : compile_program(cc, cli, document);
     cc->arena.oom = NULL;
     return rc;
 }
@@ -816,7 +1001,7 @@ static int run_compilation(const struct cli *cli)
     size_t docs = 0;
     for (size_t i = 0; i < cli->nargs; i++)
         docs += reads_document(cli, cli->args[i]);
-    if (docs == 0 || cli->cmd->id == CMD_IMPORT) /* import reads its documents as one program */
+    if (docs == 0 || cli->cmd->id == CMD_IMPORT || cli->cmd->id == CMD_EFFECTIVE) /* one program */
         return run_one(cli, NULL);
     if (docs != cli->nargs)
         return usage_error(cli->cmd, "cannot mix .ob programs and JSON policy documents in one run; "
@@ -845,6 +1030,7 @@ static int run(const struct cli *cli)
     case CMD_COMPILE:
     case CMD_CHECK:
     case CMD_IMPORT:
+    case CMD_EFFECTIVE:
         return run_compilation(cli);
     case CMD_EXPLAIN:
         return run_explain(cli);
@@ -884,9 +1070,11 @@ int main(int argc, char **argv)
     cli.fail_level = SEV_ERROR;
     cli.args = calloc((size_t)argc, sizeof *cli.args);
     cli.vars = calloc((size_t)argc, sizeof *cli.vars);
-    if (!cli.args || !cli.vars) {
+    cli.accounts = calloc((size_t)argc, sizeof *cli.accounts);
+    if (!cli.args || !cli.vars || !cli.accounts) {
         free(cli.args);
         free(cli.vars);
+        free(cli.accounts);
         fputs("obc: error: out of memory\n", stderr);
         return EXIT_TROUBLE;
     }
@@ -897,5 +1085,6 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < cli.nvars; i++)
         free((char *)cli.vars[i].name);
     free(cli.vars);
+    free(cli.accounts);
     return check_stdout(rc);
 }

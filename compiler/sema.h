@@ -222,6 +222,10 @@ struct ir_program *sema_run_stdlib(struct obc *cc);
 struct json_lowering;
 struct json_lowering *json_lowering_begin(struct obc *cc, struct ir_program *prog, bool standalone);
 struct ir_policy *json_lower(struct json_lowering *L, struct src_file *f, const struct json_value *doc);
+/* json_controls.c: the @@operators_allowed_for_child_policies of `doc`
+ * as the controls of `pol` and of its plans, rules, copies and
+ * selections (json_lower calls it). */
+void json_lower_controls(struct obc *cc, struct ir_policy *pol, const struct json_value *doc);
 /* What a missing required key is, instead of `standalone`'s choice: for a
  * policy of a chain (obc effective FILE...) nothing, for an effective
  * policy an error (OB8104). */

@@ -26,6 +26,10 @@ comments, so its directives live in the comment lines of a sidecar
 NAME.case (absent: no directives). A document under corpus/import/ runs
 as OBC import NAME.in.json --color never instead: its stdout is compared
 with NAME.out.ob (absent: stdout must be empty), its stderr with NAME.diag.
+A chain case NAME.chain lists policy documents, one level per line from
+the root down (files of one level separated by blanks; `#` lines are
+directives and comments), and runs as OBC effective --content --color
+never LEVEL...: its stdout against NAME.out.json, its stderr NAME.diag.
 
 Directives, in the comment lines at the top of NAME.ob (or NAME.case):
   # fires: OB3001 OB3002     the diagnostics must contain [OB3001] and [OB3002]
@@ -147,6 +151,8 @@ def directives(path):
 
 JSON_CASE = ".in.json"
 IMPORT_GOLDEN = ".out.ob"  # the program `obc import` prints (corpus/import/)
+CHAIN_CASE = ".chain"      # policy documents from the root down (obc effective)
+CHAIN_GOLDEN = ".out.json" # the effective policy `obc effective --content` prints
 
 
 def case_directives(path):
@@ -155,7 +161,7 @@ def case_directives(path):
     if path.endswith(JSON_CASE):
         side = path[:-len(JSON_CASE)] + ".case"
         return directives(side) if os.path.isfile(side) else []
-    return directives(path)
+    return directives(path)  # a .ob program, or a .chain's comment lines
 
 
 # ---- finding cases ------------------------------------------------------
@@ -177,7 +183,8 @@ def list_cases(args):
             for d, _, files in os.walk(p):
                 for f in files:
                     full = os.path.join(d, f)
-                    if ((f.endswith(".ob") and not f.endswith(".out.ob")) or f.endswith(JSON_CASE)) \
+                    if ((f.endswith(".ob") and not f.endswith(".out.ob")) or f.endswith(JSON_CASE)
+                            or f.endswith(CHAIN_CASE)) \
                             and os.path.isfile(full) \
                             and not os.path.islink(full):
                         found.add(relative(full))
@@ -223,8 +230,9 @@ class Case:
         self.json = path.endswith(JSON_CASE)
         # a document under corpus/import/ is imported, not compiled
         self.importing = self.json and os.path.basename(self.rel_dir) == "import"
+        self.chain = path.endswith(CHAIN_CASE)
         self.input = os.path.basename(path)
-        self.name = self.input[:-len(JSON_CASE if self.json else ".ob")]
+        self.name = self.input[:-len(JSON_CASE if self.json else CHAIN_CASE if self.chain else ".ob")]
         self.dirs = ds
         self.work = os.path.join(cfg.work, "c%d" % idx)
         self.reasons = []
@@ -232,6 +240,17 @@ class Case:
         self.changes = []
         fl = [d[1] for d in ds if d[0] == "fail-level"]
         self.fail_level = fl[-1] if fl else ""
+
+    def levels(self):
+        """A chain case's levels: its lines that are not comments, each a
+        level whose files are separated by blanks (joined with '+')."""
+        out = []
+        with open(os.path.join(self.case_dir, self.input), encoding="utf-8") as f:
+            for line in f:
+                line = line.strip()
+                if line and not line.startswith("#"):
+                    out.append("+".join(line.split()))
+        return out
 
     def fail(self, reason, detail=""):
         self.reasons.append(reason)
@@ -247,6 +266,8 @@ class Case:
             self.fail("case names must not contain '.'")
         if self.importing:
             argv = [self.cfg.obc, "import", self.input, "--color", "never"]
+        elif self.chain:
+            argv = [self.cfg.obc, "effective", "--content", "--color", "never"] + self.levels()
         else:
             argv = [self.cfg.obc, "compile", self.input, "-o", self.out, "--color", "never"]
         if ("standalone",) in self.dirs:
@@ -287,7 +308,7 @@ class Case:
             self.fail("exit status %d (crash, usage or I/O error)" % self.rc, head(self.stderr, 40))
         if self.cfg.sanitized and any(m in self.stderr for m in SANITIZER_MARKS):
             self.fail("sanitizer report in stderr", head(self.stderr, 60))
-        if self.stdout and not self.importing:
+        if self.stdout and not self.importing and not self.chain:
             self.fail("unexpected output on stdout", head(self.stdout, 20))
 
     def check_directives(self):
@@ -325,7 +346,7 @@ class Case:
         names = []
         for f in os.listdir(self.case_dir):
             if f.startswith(prefix) and f.endswith(".json") and len(f) >= len(prefix) + len("json") \
-                    and f != self.input and not f.endswith(JSON_CASE) \
+                    and f != self.input and not f.endswith(JSON_CASE) and not f.endswith(CHAIN_GOLDEN) \
                     and os.path.isfile(os.path.join(self.case_dir, f)):
                 names.append(f)
         return sorted(set(names), key=os.fsencode)
@@ -365,12 +386,13 @@ class Case:
         for g in self.existing_goldens():
             if g not in expected:
                 self.fail("golden %s was not produced" % g)
-        if self.importing:
+        if self.importing or self.chain:
             self.check_imported()
 
     def check_imported(self):
-        """An import case's stdout against NAME.out.ob (absent: empty)."""
-        g = self.name + IMPORT_GOLDEN
+        """An import case's stdout against NAME.out.ob, a chain's against
+        NAME.out.json (absent: empty)."""
+        g = self.name + (CHAIN_GOLDEN if self.chain else IMPORT_GOLDEN)
         golden = os.path.join(self.case_dir, g)
         want = read(golden) if os.path.isfile(golden) else b""
         if want != self.stdout:
@@ -409,8 +431,9 @@ class Case:
         for g in self.existing_goldens():
             if g not in expected:
                 self.update_golden(g, None)
-        if self.importing:
-            self.update_golden(self.name + IMPORT_GOLDEN, self.stdout if self.stdout else None)
+        if self.importing or self.chain:
+            self.update_golden(self.name + (CHAIN_GOLDEN if self.chain else IMPORT_GOLDEN),
+                               self.stdout if self.stdout else None)
 
     def report(self):
         if not self.reasons:

@@ -181,16 +181,22 @@ static void test_ob1131_copy_without_region(void **state)
     one_diag(c, OB1131);
 }
 
-static void test_ob1130_inheritance_operator(void **state)
+/* Inheritance operators and child controls print as += and children
+ * (OB1130 is retired), and the print is proved like any other. */
+static void test_operators_and_controls(void **state)
 {
     struct compiled *c = *state;
     assert_non_null(compile_text(c, program));
-    struct ir_policy *pol = VEC_GET(struct ir_policy, c->prog->policies, 0);
-    pol->document = true;
-    pol->inherit_op = pol->d.name_loc;
+    struct ir_plan *p = first_plan(c);
+    p->regions_op = IR_OP_APPEND;
+    struct ir_control *k = arena_alloc(&c->cc.arena, sizeof *k);
+    *k = (struct ir_control){.allowed = 0, .loc = p->d.name_loc};
+    vec_push(&c->cc.arena, &p->controls, k);
     const char *text = NULL;
-    assert_false(import_print(&c->cc, c->prog, &text));
-    one_diag(c, OB1130);
+    assert_true(import_print(&c->cc, c->prog, &text));
+    assert_non_null(strstr(text, "  regions += ["));
+    assert_non_null(strstr(text, "  children = none\n"));
+    assert_int_equal(c->cc.diag.errors, 0);
 }
 
 /* A document with a tag id or condition name obc writes otherwise: one
@@ -220,7 +226,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ob1132_entry_without_values, compiled_setup, compiled_teardown),
         cmocka_unit_test_setup_teardown(test_ob1132_value_twice, compiled_setup, compiled_teardown),
         cmocka_unit_test_setup_teardown(test_ob1131_copy_without_region, compiled_setup, compiled_teardown),
-        cmocka_unit_test_setup_teardown(test_ob1130_inheritance_operator, compiled_setup, compiled_teardown),
+        cmocka_unit_test_setup_teardown(test_operators_and_controls, compiled_setup, compiled_teardown),
         cmocka_unit_test_setup_teardown(test_ob1133_once_per_document, compiled_setup, compiled_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
