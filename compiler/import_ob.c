@@ -746,7 +746,8 @@ static void print_rule(struct printer *p, struct names *rule_names, const struct
         put_string(p, aws);
         put(p, "\n");
     }
-    print_schedule(p, r);
+    if (r->cron) /* a rule of a partial plan may have none */
+        print_schedule(p, r);
     if (r->vault)
         putf(p, "    vault = %s\n", name_of(p, r->vault));
     if (r->start_within.state == IR_SET) {
@@ -816,12 +817,12 @@ static void print_plan(struct printer *p, const struct ir_plan *pl)
     put_flag(p, "backup_object_tags", &pl->s3_backup_object_tags);
     if (pl->tags.len || pl->tags_at.state == IR_SET)
         put_tags(p, "  ", &pl->tags);
+    if (pl->scan_types_at.state == IR_SET) { /* a partial plan may name no scanner */
+        putf(p, "  scan_types%s", op_text(pl->scan_types_op));
+        put_decl_list(p, &pl->scan_types);
+        put(p, "\n");
+    }
     if (pl->scan_role) {
-        if (pl->scan_types_at.state == IR_SET) {
-            putf(p, "  scan_types%s", op_text(pl->scan_types_op));
-            put_decl_list(p, &pl->scan_types);
-            put(p, "\n");
-        }
         const char *partition = plan_partition(pl);
         putf(p, "  scan_role = %s\n", role_text(p, role_arn(p->a, pl->scan_role, partition), partition));
     }
