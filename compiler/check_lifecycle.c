@@ -110,7 +110,9 @@ static void check_cold_early(struct obc *cc, const struct ir_num *cold, const ch
     diag_help(cc, d, "make cold_after at least 8d, or remove it to keep recovery points in warm storage");
 }
 
-static void check_lifecycle_values(struct obc *cc, const struct ir_lifecycle *lc, const char *what)
+/* `partial`: a rule of a partial plan, whose other lifecycle value may
+ * come from a policy above: OB4002 is judged in the effective policy. */
+static void check_lifecycle_values(struct obc *cc, const struct ir_lifecycle *lc, const char *what, bool partial)
 {
     if (lc->cold_after.state == IR_SET && lc->cold_after.v > AWS_RETENTION_MAX_DAYS)
         report_days_range(cc, &lc->cold_after, "cold_after", what);
@@ -118,7 +120,7 @@ static void check_lifecycle_values(struct obc *cc, const struct ir_lifecycle *lc
         check_cold_early(cc, &lc->cold_after, what);
     if (lc->delete_after.state == IR_SET && !ir_days_valid(&lc->delete_after))
         report_delete_range(cc, &lc->delete_after, what);
-    else
+    else if (!partial)
         check_cold_minimum(cc, lc, what);
 }
 
@@ -254,7 +256,7 @@ static void check_rule(struct obc *cc, const struct ir_program *prog, struct ptr
         if (r->lc.delete_after.state == IR_SET && r->lc.delete_after.v < 1) /* too long: OB4004 */
             report_delete_range(cc, &r->lc.delete_after, what);
     } else {
-        check_lifecycle_values(cc, &r->lc, what);
+        check_lifecycle_values(cc, &r->lc, what, r->plan->partial);
         if (!r->plan->partial) /* a partial rule may inherit its delete_after */
             check_forever(cc, r, what);
     }
@@ -262,7 +264,7 @@ static void check_rule(struct obc *cc, const struct ir_program *prog, struct ptr
      * lifecycle limits apply to copies. */
     for (size_t i = 0; i < r->copies.len; i++) {
         const struct ir_copy *c = VEC_GET(const struct ir_copy, r->copies, i);
-        check_lifecycle_values(cc, &c->lc, copy_name(cc, r, c));
+        check_lifecycle_values(cc, &c->lc, copy_name(cc, r, c), r->plan->partial);
     }
 }
 

@@ -149,20 +149,25 @@ struct diag_fold_entry {
 
 struct diag_fold {
     struct obc *cc;
-    struct strmap seen;   /* "code:file:start:end" -> struct diag_fold_entry* */
+    struct strmap before; /* "code:file:start:end" of what came before the runs */
+    struct strmap seen;   /* the same and ":message" -> struct diag_fold_entry*: what runs found */
     struct vec folded;    /* struct diag_fold_entry*: reported by a run */
 };
 
-static const char *fold_key(struct arena *a, const struct diag *d)
+/* A problem at a place; with its message when `with_message`. A run
+ * may word what the analysis before it found otherwise (an effective
+ * policy names vaults by their ARNs): that is the same problem. */
+static const char *fold_key(struct arena *a, const struct diag *d, bool with_message)
 {
-    return arena_printf(a, "%d:%u:%u:%u:%s", (int)d->code, d->loc.file, d->loc.start, d->loc.end, d->msg);
+    return arena_printf(a, "%d:%u:%u:%u%s%s", (int)d->code, d->loc.file, d->loc.start, d->loc.end,
+                        with_message ? ":" : "", with_message ? d->msg : "");
 }
 
 static struct diag_fold_entry *fold_entry(struct diag_fold *f, struct diag *d)
 {
     struct diag_fold_entry *e = arena_alloc(&f->cc->arena, sizeof *e);
     *e = (struct diag_fold_entry){.d = d};
-    strmap_put_new(&f->cc->arena, &f->seen, fold_key(&f->cc->arena, d), e);
+    strmap_put_new(&f->cc->arena, &f->seen, fold_key(&f->cc->arena, d, true), e);
     return e;
 }
 
@@ -170,8 +175,10 @@ struct diag_fold *diag_fold_begin(struct obc *cc)
 {
     struct diag_fold *f = arena_alloc(&cc->arena, sizeof *f);
     *f = (struct diag_fold){.cc = cc};
-    for (size_t i = 0; i < cc->diag.list.len; i++)
-        fold_entry(f, cc->diag.list.items[i]);
+    for (size_t i = 0; i < cc->diag.list.len; i++) {
+        struct diag *d = cc->diag.list.items[i];
+        strmap_put_new(&cc->arena, &f->before, fold_key(&cc->arena, d, false), d);
+    }
     return f;
 }
 
@@ -193,17 +200,19 @@ void diag_fold_since(struct diag_fold *f, size_t mark, const char *const *who, s
     size_t kept = mark;
     for (size_t i = mark; i < e->list.len; i++) {
         struct diag *d = e->list.items[i];
-        struct diag_fold_entry *en = strmap_get(&f->seen, fold_key(a, d));
+        if (strmap_get(&f->before, fold_key(a, d, false))) {
+            uncount(e, d); /* the analysis before the runs said it */
+            continue;
+        }
+        struct diag_fold_entry *en = strmap_get(&f->seen, fold_key(a, d, true));
         if (en) {
-            uncount(e, d); /* said before, at the same place */
+            uncount(e, d); /* an earlier run said it */
         } else {
             en = fold_entry(f, d);
             vec_push(a, &f->folded, en);
             e->list.items[kept++] = d;
         }
-        /* a problem the main analysis found reaches everyone: no names */
-        bool from_a_run = en->d == d || en->who.len;
-        for (size_t k = 0; from_a_run && k < nwho; k++)
+        for (size_t k = 0; k < nwho; k++)
             if (!strmap_put_new(a, &en->who_set, who[k], (void *)who[k]))
                 vec_push(a, &en->who, (void *)who[k]);
     }

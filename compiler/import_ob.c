@@ -786,20 +786,36 @@ static void put_flag(struct printer *p, const char *attr, const struct ir_flag *
         putf(p, "  %s = %s\n", attr, f->v ? "true" : "false");
 }
 
+/* A plan the language writes `partial = true`: one the program says is,
+ * or a document's plan without a key a complete plan has (the Regions,
+ * a selection, a rule with its schedule and vault). */
+static bool plan_partial(const struct ir_plan *pl)
+{
+    if (pl->partial || pl->regions_at.state != IR_SET || !pl->selections.len || !pl->rules.len)
+        return true;
+    for (size_t i = 0; i < pl->rules.len; i++) {
+        const struct ir_rule *r = pl->rules.items[i];
+        if (!r->cron || !r->vault)
+            return true;
+    }
+    return false;
+}
+
 static void print_plan(struct printer *p, const struct ir_plan *pl)
 {
+    bool partial = plan_partial(pl);
     const char *aws = ir_plan_name(pl);
     const char *name = fresh_name(p, &p->taken[DK_PLAN], aws, "plan");
     set_name(p, pl, name);
     put_block_head(p, "plan", name, NULL, aws);
-    if (pl->partial)
+    if (partial)
         put(p, "  partial = true\n");
-    if (pl->regions_at.state == IR_SET || !pl->partial) {
+    if (pl->regions_at.state == IR_SET || !partial) {
         putf(p, "  regions%s", op_text(pl->regions_op));
         put_decl_list(p, &pl->regions);
         put(p, "\n");
     }
-    if (!pl->partial || pl->selections.len) { /* a partial plan may say nothing of them */
+    if (!partial || pl->selections.len) { /* a partial plan may say nothing of them */
         put(p, "  select = [");
         size_t n = 0;
         for (size_t i = 0; i < pl->selections.len; i++) {

@@ -60,7 +60,6 @@ struct json_lowering {
     struct ir_policy *pol;
     bool standalone;
     enum json_missing missing_mode; /* NOTE unless json_lowering_missing says otherwise */
-    size_t absent;              /* required keys missing so far, in any mode */
     struct strmap regions;      /* name -> struct ir_region* */
     struct strmap partitions;   /* name -> struct ir_partition* */
     struct strmap vaults;       /* identity -> struct ir_vault* */
@@ -225,7 +224,6 @@ static bool expect_object(struct json_lowering *L, const struct json_value *v, c
 /* A key a complete policy needs is missing at `path` (NULL: the top). */
 static void note_missing(struct json_lowering *L, struct loc at, const char *path, const char *key)
 {
-    L->absent++;
     if (L->missing_mode == JSON_MISSING_IGNORED)
         return;
     if (L->missing_mode == JSON_MISSING_EFFECTIVE) {
@@ -1148,7 +1146,6 @@ static void jl_plan(struct json_lowering *L, const struct json_member *m)
 {
     const char *path = arena_printf(L->a, "plans.%s", m->key->text);
     struct slots sl;
-    size_t absent = L->absent;
     if (!walk_node(L, m->value, PN_PLAN, m->key->loc, path, &sl))
         return;
     struct ir_plan *p = arena_alloc(L->a, sizeof *p);
@@ -1169,9 +1166,6 @@ static void jl_plan(struct json_lowering *L, const struct json_member *m)
     }
     if (p->select_at.state == IR_SET && p->selections.len)
         sel_check_plan(&L->s, p);
-    /* a plan that lacks a key a complete plan has is part of a child
-     * policy: judged in the effective policies (docs/inheritance.md) */
-    p->partial = L->absent > absent;
     vec_push(L->a, &L->prog->plans, p);
     vec_push(L->a, &L->pol->plans, p);
     vec_push(L->a, &p->policies, L->pol);
