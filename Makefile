@@ -212,9 +212,12 @@ schema:
 	tests/check-sources.sh
 
 # AWS's documentation examples written in .ob (examples/aws/): each
-# compiles, and equals AWS's JSON when ../shared is present.
+# compiles, and equals AWS's JSON when ../shared is present; and their
+# effective policies, from AWS's documents and from examples/aws/effective/
+# (tests/check-aws-effective.py, goldens in tests/real/aws-effective/).
 aws-examples:
 	$(PY) tests/check-aws-examples.py $(BUILD)/obc
+	$(PY) tests/check-aws-effective.py $(BUILD)/obc
 
 # obc check on the real-world documents of ../shared (corpus-real and AWS's
 # examples) against the reviewed goldens in tests/real/, the verdicts of
