@@ -23,18 +23,16 @@
 #include <string.h>
 
 /* Lowers an effective policy alone, beside the program, and runs every
- * check on it: a missing required key is OB8104. `name` names it. */
+ * check on it: a missing required key is OB8104. `name` names it;
+ * messages keep the words of the input (a program's, or documents'). */
 static void check_effective(struct obc *cc, const struct eff_node *eff, const char *name)
 {
-    bool terms = cc->diag.document_terms;
-    cc->diag.document_terms = true; /* an effective policy is a document */
     struct ir_program *prog = sema_run_stdlib(cc);
     struct json_lowering *L = json_lowering_begin(cc, prog, false);
     json_lowering_missing(L, JSON_MISSING_EFFECTIVE);
     struct src_file named = {.path = name};
     json_lower(L, &named, eff_located(cc, eff));
     checks_run(cc, prog);
-    cc->diag.document_terms = terms;
 }
 
 /* ---- policy documents: obc effective ROOT.json ... ACCOUNT.json -------- */
