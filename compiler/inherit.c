@@ -75,35 +75,6 @@ static bool op_of(const char *k, enum ir_list_op *op)
     return true;
 }
 
-/* The set a control's array names, or false when it is malformed
- * (json_lower.c reports it; the control is then left out). */
-static bool control_set(const char *const *names, size_t n, unsigned *out)
-{
-    unsigned set = 0;
-    bool none = false, all = false;
-    for (size_t i = 0; i < n; i++) {
-        const char *s = names[i];
-        if (!s)
-            return false;
-        if (strcmp(s, "@@none") == 0)
-            none = true;
-        else if (strcmp(s, "@@all") == 0)
-            all = true;
-        else if (strcmp(s, "@@assign") == 0)
-            set |= IR_CHILD_ASSIGN;
-        else if (strcmp(s, "@@append") == 0)
-            set |= IR_CHILD_APPEND;
-        else if (strcmp(s, "@@remove") == 0)
-            set |= IR_CHILD_REMOVE;
-        else
-            return false;
-    }
-    if (n == 0 || (none && n > 1) || (all && n > 1))
-        return false;
-    *out = all ? IR_CHILD_ALL : set;
-    return true;
-}
-
 static struct ptree *ptree_new(struct arena *a, const char *key, struct loc key_loc)
 {
     struct ptree *t = arena_alloc(a, sizeof *t);
@@ -156,7 +127,8 @@ static void control_json(struct arena *a, struct ptree *t, const struct json_mem
         const struct json_value *s = v->items.items[i];
         names[i] = s->kind == JSON_STRING ? s->text : NULL;
     }
-    if (control_set(names, v->items.len, &t->allowed)) {
+    bool all;
+    if (control_parse(names, v->items.len, &t->allowed, &all)) {
         t->has_control = true;
         t->control_loc = m->key->loc;
     }
@@ -225,7 +197,8 @@ static struct ptree *tree_cjson(struct obc *cc, const struct ptrset *locs, const
             const char **names = arena_alloc(a, (n ? n : 1) * sizeof *names);
             for (const cJSON *s = m->child; s; s = s->next)
                 names[i++] = cJSON_IsString(s) ? s->valuestring : NULL;
-            if (!t->has_control && control_set(names, n, &t->allowed)) {
+            bool all;
+            if (!t->has_control && control_parse(names, n, &t->allowed, &all)) {
                 t->has_control = true;
                 t->control_loc = item_loc(locs, m);
             }

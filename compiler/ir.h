@@ -259,6 +259,11 @@ void policy_path_split(struct arena *a, const char *path, struct vec *out);
  * itself (or for a policy, "plans"), the first row's name, or NULL when
  * no row names it. */
 const char *policy_name_of_path(struct arena *a, const char *block, const struct vec *path);
+/* The set an @@operators_allowed_for_child_policies array names
+ * (`names`: its strings, NULL for an item that is none): IR_CHILD_* bits
+ * and whether it is ["@@all"]. False when it is malformed (empty, an
+ * unknown name, @@none or @@all with others). */
+bool control_parse(const char *const *names, size_t n, unsigned *allowed, bool *all);
 
 enum cond_op { COND_EQUALS, COND_NOT_EQUALS, COND_LIKE, COND_NOT_LIKE };
 struct ir_condition {

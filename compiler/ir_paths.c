@@ -72,3 +72,31 @@ const char *policy_name_of_path(struct arena *a, const char *block, const struct
             return paths[i].name;
     return NULL;
 }
+
+bool control_parse(const char *const *names, size_t n, unsigned *allowed, bool *all)
+{
+    unsigned set = 0;
+    bool none = false, any = false;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = names[i];
+        if (!s)
+            return false;
+        if (strcmp(s, "@@none") == 0)
+            none = true;
+        else if (strcmp(s, "@@all") == 0)
+            any = true;
+        else if (strcmp(s, "@@assign") == 0)
+            set |= IR_CHILD_ASSIGN;
+        else if (strcmp(s, "@@append") == 0)
+            set |= IR_CHILD_APPEND;
+        else if (strcmp(s, "@@remove") == 0)
+            set |= IR_CHILD_REMOVE;
+        else
+            return false;
+    }
+    if (n == 0 || ((none || any) && n > 1))
+        return false;
+    *allowed = any ? IR_CHILD_ALL : set;
+    *all = any;
+    return true;
+}

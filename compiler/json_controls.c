@@ -25,37 +25,36 @@ struct walk {
 
 /* The control of object `obj`, or false when it has none or a malformed
  * one. */
-static bool control_of(const struct json_value *obj, unsigned *allowed, bool *all, struct loc *at)
+static bool control_of(struct arena *a, const struct json_value *obj, struct ir_control *out)
 {
     const struct json_member *m = json_find(obj, OP_CHILD);
-    if (!m || m->value->kind != JSON_ARRAY || m->value->items.len == 0)
+    if (!m || m->value->kind != JSON_ARRAY)
         return false;
-    unsigned set = 0;
-    bool none = false, any = false;
     const struct vec *items = &m->value->items;
+    const char **names = arena_alloc(a, (items->len ? items->len : 1) * sizeof *names);
     for (size_t i = 0; i < items->len; i++) {
         const struct json_value *x = items->items[i];
-        if (x->kind != JSON_STRING)
-            return false;
-        if (strcmp(x->text, "@@none") == 0)
-            none = true;
-        else if (strcmp(x->text, "@@all") == 0)
-            any = true;
-        else if (strcmp(x->text, "@@assign") == 0)
-            set |= IR_CHILD_ASSIGN;
-        else if (strcmp(x->text, "@@append") == 0)
-            set |= IR_CHILD_APPEND;
-        else if (strcmp(x->text, "@@remove") == 0)
-            set |= IR_CHILD_REMOVE;
-        else
-            return false;
+        names[i] = x->kind == JSON_STRING ? x->text : NULL;
     }
-    if ((none || any) && items->len > 1)
-        return false;
-    *allowed = any ? IR_CHILD_ALL : set;
-    *all = any;
-    *at = m->key->loc;
-    return true;
+    *out = (struct ir_control){.loc = m->key->loc};
+    return control_parse(names, items->len, &out->allowed, &out->all);
+}
+
+/* The control of `obj`, if any, onto `out` with the path k1/k2 (each
+ * NULL when absent). */
+static void take_control(struct walk *w, const struct json_value *obj, const char *k1, const char *k2,
+                         struct vec *out)
+{
+    struct ir_control c;
+    if (obj->kind != JSON_OBJECT || !control_of(w->a, obj, &c))
+        return;
+    struct ir_control *k = arena_alloc(w->a, sizeof *k);
+    *k = c;
+    if (k1)
+        vec_push(w->a, &k->path, (void *)k1);
+    if (k2)
+        vec_push(w->a, &k->path, (void *)k2);
+    vec_push(w->a, out, k);
 }
 
 /* Every control at or below `obj` (reached by `path` from the holder's
@@ -64,8 +63,8 @@ static void collect(struct walk *w, const struct json_value *obj, struct vec *pa
 {
     if (obj->kind != JSON_OBJECT)
         return;
-    struct ir_control c = {0};
-    if (control_of(obj, &c.allowed, &c.all, &c.loc)) {
+    struct ir_control c;
+    if (control_of(w->a, obj, &c)) {
         struct ir_control *k = arena_alloc(w->a, sizeof *k);
         *k = c;
         for (size_t i = 0; i < path->len; i++)
@@ -114,26 +113,15 @@ static void rule_node(struct walk *w, struct ir_rule *r, const struct json_value
             collect(w, m->value, &path, &c->controls);
     }
     /* the rule's own keys, copy actions apart */
-    struct ir_control c = {0};
-    if (control_of(obj, &c.allowed, &c.all, &c.loc)) {
-        struct ir_control *k = arena_alloc(w->a, sizeof *k);
-        *k = c;
-        vec_push(w->a, &r->controls, k);
-    }
+    take_control(w, obj, NULL, NULL, &r->controls);
     for (size_t i = 0; i < obj->members.len; i++) {
         const struct json_member *m = obj->members.items[i];
         if (m->key->text[0] == '@' && m->key->text[1] == '@')
             continue;
         vec_push(w->a, &path, (void *)m->key->text);
-        if (strcmp(m->key->text, "copy_actions") == 0) {
-            struct ir_control cc = {0};
-            if (m->value->kind == JSON_OBJECT && control_of(m->value, &cc.allowed, &cc.all, &cc.loc)) {
-                struct ir_control *k = arena_alloc(w->a, sizeof *k);
-                *k = cc;
-                vec_push(w->a, &k->path, (void *)"copy_actions");
-                vec_push(w->a, &r->controls, k);
-            }
-        } else
+        if (strcmp(m->key->text, "copy_actions") == 0)
+            take_control(w, m->value, "copy_actions", NULL, &r->controls);
+        else
             collect(w, m->value, &path, &r->controls);
         path.len--;
     }
@@ -147,12 +135,7 @@ static void plan_node(struct walk *w, struct ir_plan *p, const struct json_value
         strmap_put_new(w->a, &sels, ir_selection_name(s), s);
     }
     struct vec path = {0};
-    struct ir_control c = {0};
-    if (control_of(obj, &c.allowed, &c.all, &c.loc)) {
-        struct ir_control *k = arena_alloc(w->a, sizeof *k);
-        *k = c;
-        vec_push(w->a, &p->controls, k);
-    }
+    take_control(w, obj, NULL, NULL, &p->controls);
     for (size_t i = 0; i < obj->members.len; i++) {
         const struct json_member *m = obj->members.items[i];
         const char *key = m->key->text;
@@ -161,13 +144,7 @@ static void plan_node(struct walk *w, struct ir_plan *p, const struct json_value
         vec_push(w->a, &path, (void *)key);
         if (strcmp(key, "rules") == 0 || strcmp(key, "selections") == 0) {
             bool rules = key[0] == 'r';
-            struct ir_control cc = {0};
-            if (control_of(m->value, &cc.allowed, &cc.all, &cc.loc)) {
-                struct ir_control *k = arena_alloc(w->a, sizeof *k);
-                *k = cc;
-                vec_push(w->a, &k->path, (void *)key);
-                vec_push(w->a, &p->controls, k);
-            }
+            take_control(w, m->value, key, NULL, &p->controls);
             for (size_t j = 0; j < m->value->members.len; j++) {
                 const struct json_member *e = m->value->members.items[j];
                 if (e->key->text[0] == '@' && e->key->text[1] == '@')
@@ -181,15 +158,7 @@ static void plan_node(struct walk *w, struct ir_plan *p, const struct json_value
                 /* selections.tags / selections.resources, then its entries */
                 if (e->value->kind != JSON_OBJECT)
                     continue;
-                vec_push(w->a, &path, (void *)e->key->text);
-                struct ir_control sc = {0};
-                if (control_of(e->value, &sc.allowed, &sc.all, &sc.loc)) {
-                    struct ir_control *k = arena_alloc(w->a, sizeof *k);
-                    *k = sc;
-                    vec_push(w->a, &k->path, (void *)key);
-                    vec_push(w->a, &k->path, (void *)e->key->text);
-                    vec_push(w->a, &p->controls, k);
-                }
+                take_control(w, e->value, key, e->key->text, &p->controls);
                 for (size_t n = 0; n < e->value->members.len; n++) {
                     const struct json_member *en = e->value->members.items[n];
                     struct ir_selection *s = strmap_get(&sels, en->key->text);
@@ -197,7 +166,6 @@ static void plan_node(struct walk *w, struct ir_plan *p, const struct json_value
                     if (s)
                         collect(w, en->value, &sp, &s->controls);
                 }
-                path.len--;
             }
         } else
             collect(w, m->value, &path, &p->controls);
@@ -211,13 +179,7 @@ void json_lower_controls(struct obc *cc, struct ir_policy *pol, const struct jso
     const struct json_member *plans = json_find(doc, "plans");
     if (!plans || plans->value->kind != JSON_OBJECT)
         return;
-    struct ir_control c = {0};
-    if (control_of(plans->value, &c.allowed, &c.all, &c.loc)) {
-        struct ir_control *k = arena_alloc(w.a, sizeof *k);
-        *k = c;
-        vec_push(w.a, &k->path, (void *)"plans");
-        vec_push(w.a, &pol->controls, k);
-    }
+    take_control(&w, plans->value, "plans", NULL, &pol->controls);
     for (size_t i = 0; i < pol->plans.len; i++) {
         struct ir_plan *p = pol->plans.items[i];
         strmap_put_new(w.a, &w.plans, ir_plan_name(p), p);
