@@ -395,12 +395,23 @@ struct template_var {
     const char *value;
 };
 
+/* The outputs of `obc compile --emit` (docs/deploy.md). */
+enum emit_kind {
+    EMIT_POLICY = 1u << 0,         /* NAME.json, each policy */
+    EMIT_MANIFEST = 1u << 1,       /* obc.manifest.json */
+    EMIT_CLOUDFORMATION = 1u << 2, /* obc.members.template.json, obc.account.NAME.template.json */
+    EMIT_TERRAFORM = 1u << 3,      /* obc.tf.json (reads the policies and templates) */
+};
+#define EMIT_DEFAULT (EMIT_POLICY | EMIT_MANIFEST)
+#define EMIT_ALL (EMIT_POLICY | EMIT_MANIFEST | EMIT_CLOUDFORMATION | EMIT_TERRAFORM)
+
 struct obc_options {
     const char *stdlib_dir;  /* read std/... from here instead of the
                                 embedded copy (NULL: embedded) */
     const char *root_dir;    /* imports must stay inside this directory
                                 (NULL: the directory of each input file) */
-    bool no_manifest;
+    unsigned emit;           /* enum emit_kind bits: what obc_emit renders
+                                (0: EMIT_DEFAULT) */
     bool minify;             /* write policies without whitespace */
     const struct template_var *vars; /* --var, in command-line order (the last
                                         one of a name wins) */

@@ -34,7 +34,7 @@ struct ir_program *obc_analyze_documents(struct obc *cc, struct src_file *const 
         return NULL;
     /* a document says nothing of the accounts, keys and vaults the
      * manifest sets up: it has none */
-    cc->opts.no_manifest = true;
+    cc->opts.emit = EMIT_POLICY;
     cc->diag.document_terms = true; /* messages name the document's keys */
     struct json_value **docs = arena_alloc(&cc->arena, (n ? n : 1) * sizeof *docs);
     struct src_file **texts = arena_alloc(&cc->arena, (n ? n : 1) * sizeof *texts);
@@ -62,23 +62,6 @@ struct ir_program *obc_analyze_document(struct obc *cc, struct src_file *f)
     return obc_analyze_documents(cc, &f, 1);
 }
 
-/* The document as written (pretty, or minified with --minify). Out of
- * memory, frees `doc` before the jump, which skips the caller's free. */
-static struct out_file *render_keep(struct obc *cc, const char *name, cJSON *doc)
-{
-    char *text = json_print(doc, !cc->opts.minify);
-    if (!text) {
-        cJSON_Delete(doc);
-        arena_fail(&cc->arena);
-    }
-    struct out_file *f = arena_alloc(&cc->arena, sizeof *f);
-    f->name = name;
-    f->len = strlen(text);
-    f->data = arena_strndup(&cc->arena, text, f->len);
-    free(text);
-    return f;
-}
-
 static int by_name(const void *a, const void *b)
 {
     const struct out_file *x = *(const struct out_file *const *)a;
@@ -91,18 +74,30 @@ bool obc_emit(struct obc *cc, struct vec *out)
     struct ir_program *prog = cc->prog;
     if (!prog || cc->diag.errors)
         return false;
-    for (size_t i = 0; i < prog->policies.len; i++) {
+    unsigned emit = cc->opts.emit;
+    if (emit & EMIT_TERRAFORM) /* the configuration reads these files */
+        emit |= EMIT_POLICY | EMIT_CLOUDFORMATION;
+    for (size_t i = 0; (emit & EMIT_POLICY) && i < prog->policies.len; i++) {
         const struct ir_policy *pol = VEC_GET(struct ir_policy, prog->policies, i);
         cJSON *doc = emit_policy(cc, pol); /* never NULL: out of memory jumps through arena_fail */
-        struct out_file *f = render_keep(cc, arena_printf(&cc->arena, "%s.json", pol->d.name), doc);
+        struct out_file *f = emit_render_keep(cc, arena_printf(&cc->arena, "%s.json", pol->d.name), doc);
         if (!cc->opts.minify && !pol->document) /* a document is judged as written */
             emit_check_written_size(cc, pol, f->data, doc);
         cJSON_Delete(doc);
         vec_push(&cc->arena, out, f);
     }
-    if (!cc->opts.no_manifest) {
+    if (emit & (EMIT_MANIFEST | EMIT_CLOUDFORMATION)) {
+        /* the manifest is the source of the deployable outputs */
         cJSON *m = emit_manifest(cc, prog);
-        vec_push(&cc->arena, out, render_keep(cc, MANIFEST_FILE, m));
+        if (emit & EMIT_MANIFEST)
+            vec_push(&cc->arena, out, emit_render_keep(cc, MANIFEST_FILE, m));
+        struct vec templates = {0};
+        if (emit & EMIT_CLOUDFORMATION)
+            emit_cloudformation(cc, prog, m, &templates);
+        if (emit & EMIT_TERRAFORM)
+            emit_terraform(cc, prog, m, &templates, out);
+        for (size_t i = 0; i < templates.len; i++)
+            vec_push(&cc->arena, out, templates.items[i]);
         cJSON_Delete(m);
     }
     if (out->len > 1)

@@ -14,6 +14,8 @@ void obc_init(struct obc *cc, const struct obc_options *opts)
     cc->diag.max = LIMIT_DIAGNOSTICS;
     if (opts)
         cc->opts = *opts;
+    if (!cc->opts.emit)
+        cc->opts.emit = EMIT_DEFAULT;
 }
 
 void obc_free(struct obc *cc)

@@ -7,6 +7,7 @@
 #define OBC_DRIVER_H
 
 #include "base.h"
+#include "emit.h" /* struct out_file */
 
 /* ------------------------------------------------------------------ */
 /* compile.c: the pipeline. Call after load_program/load_text.
@@ -16,7 +17,7 @@ struct ir_program *obc_analyze(struct obc *cc);
 /* The same for a BACKUP_POLICY document `f` (load_document): read with
  * json_in.c, lowered with json_lower.c beside the standard library, then
  * the same checks, and the size of the document as written. Sets
- * opts.no_manifest: obc_emit then renders the policy alone. */
+ * opts.emit to EMIT_POLICY: obc_emit then renders the policy alone. */
 struct ir_program *obc_analyze_document(struct obc *cc, struct src_file *f);
 /* The same for several documents lowered into one program, one policy
  * each (obc import). */
@@ -42,11 +43,6 @@ bool import_print(struct obc *cc, const struct ir_program *prog, const char **te
 /* ------------------------------------------------------------------ */
 /* output.c: atomic writing of a set of files                          */
 
-struct out_file {
-    const char *name;   /* file name inside the output directory */
-    const char *data;
-    size_t len;
-};
 struct out_options {
     bool follow_symlinks; /* --follow-output-symlink: DIR and the path to it may be links */
 };

@@ -42,7 +42,7 @@ struct eff_node *obc_effective_documents(struct obc *cc, struct src_file *const 
 {
     if (cc->diag.errors || n == 0)
         return NULL;
-    cc->opts.no_manifest = true;
+    cc->opts.emit = EMIT_POLICY;
     cc->diag.document_terms = true;
     struct src_file **texts = arena_alloc(&cc->arena, n * sizeof *texts);
     struct json_value **docs = arena_alloc(&cc->arena, n * sizeof *docs);

@@ -22,6 +22,31 @@ struct cJSON *emit_policy(struct obc *cc, const struct ir_policy *pol);
 struct cJSON *emit_policy_located(struct obc *cc, const struct ir_policy *pol, struct ptrset *locs);
 struct cJSON *emit_manifest(struct obc *cc, const struct ir_program *prog);
 
+/* emit_render.c: one output file, and `doc` rendered as obc writes it
+ * (pretty, or minified with --minify) into one named `name`.
+ * emit_render frees doc; emit_render_keep leaves it to the caller (out of
+ * memory, both free it before the jump, which skips the caller's free). */
+struct out_file {
+    const char *name; /* file name inside the output directory */
+    const char *data;
+    size_t len;
+};
+struct out_file *emit_render(struct obc *cc, const char *name, struct cJSON *doc);
+struct out_file *emit_render_keep(struct obc *cc, const char *name, struct cJSON *doc);
+
+/* ------------------------------------------------------------------ */
+/* emit_cfn.c, emit_terraform.c: the deployable outputs (docs/deploy.md),
+ * both made from the manifest `manifest` (emit_manifest) and the IR.    */
+
+/* The CloudFormation templates, each rendered with emit_render and pushed
+ * on out (struct out_file*): the members template first, then one per
+ * named account, in manifest order. */
+void emit_cloudformation(struct obc *cc, const struct ir_program *prog, const struct cJSON *manifest,
+                         struct vec *out);
+/* obc.tf.json; `templates` are the out_files emit_cloudformation pushed. */
+void emit_terraform(struct obc *cc, const struct ir_program *prog, const struct cJSON *manifest,
+                    const struct vec *templates, struct vec *out);
+
 /* emit_size.c: OB8001, each policy (as emit_policy builds it) fits in
  * AWS_POLICY_MAX_CHARS minified; run after the checks. OB8008, the file
  * as written (`pretty`, the text of `doc`) fits too. */

@@ -92,6 +92,7 @@ struct members_scope {
 };
 
 struct manifest {
+    struct obc *cc;
     struct arena *a;
     const struct ir_program *prog;
     struct json_doc doc;
@@ -122,6 +123,7 @@ enum {
     MEMO_REGION,       /* region -> struct name_set of opt-in names (index_opt_ins) */
     MEMO_ROLE_TYPES,   /* (role use, types vector): policies of those types added */
     MEMO_ACCOUNT_VAULTS, /* (holdings, region) -> struct vec of its vaults there */
+    MEMO_ORG_ID_WARNED, /* (vault, attribute name): OB6030 reported */
 };
 
 /* Strings in order, once each. */
@@ -764,6 +766,25 @@ static struct members_scope *members_scope(struct manifest *m)
     return sc;
 }
 
+/* The organization id for what `p` (organization or members, in
+ * attribute `attr` of vault v) lets in; without organization { id } the
+ * placeholder $organization_id, and OB6030 at p, once per attribute. */
+static const char *org_id_for(struct manifest *m, const struct ir_principal *p, const struct ir_vault *v,
+                              const char *attr)
+{
+    if (m->prog->org.id.s)
+        return m->prog->org.id.s;
+    if (ptrset_add_key(m->a, &m->memo, MEMO_ORG_ID_WARNED, v, attr)) {
+        struct diag *d = diag_emit(m->cc, OB6030, p->loc,
+                                   "%s of vault '%s' needs the organization id, and the program declares none: the "
+                                   "manifest and the templates hold the placeholder $organization_id",
+                                   attr, v->d.name);
+        diag_help(m->cc, d, "add organization { id = \"o-...\" } (AWS Organizations console, or aws organizations "
+                            "describe-organization)");
+    }
+    return "$organization_id";
+}
+
 /* The vault access policy (PutBackupVaultAccessPolicy) for
  * accept_copies_from: the organization by aws:PrincipalOrgID; members by
  * the attachments of the policies (members_scope); named accounts by
@@ -772,6 +793,7 @@ static void emit_access_policy(struct manifest *m, cJSON *vault, const struct ir
                                const char *partition)
 {
     bool org = false, members = false;
+    const struct ir_principal *org_p = NULL, *members_p = NULL; /* the first of each */
     struct vec accounts = {0};
     struct strmap listed = {0}; /* the ARNs in `accounts`: a long list stays linear */
     for (size_t i = 0; i < v->accept_from.len; i++) {
@@ -780,10 +802,13 @@ static void emit_access_policy(struct manifest *m, cJSON *vault, const struct ir
             const char *arn = arena_printf(m->a, "arn:%s:iam::%s:root", partition, p->account->id);
             if (!strmap_put_new(m->a, &listed, arn, (void *)arn))
                 vec_push(m->a, &accounts, (void *)arn);
-        } else if (p->kind == PRIN_ORGANIZATION)
+        } else if (p->kind == PRIN_ORGANIZATION) {
             org = true;
-        else if (p->kind == PRIN_MEMBERS)
+            org_p = org_p ? org_p : p;
+        } else if (p->kind == PRIN_MEMBERS) {
             members = true;
+            members_p = members_p ? members_p : p;
+        }
     }
     const struct members_scope *sc = members && !org ? members_scope(m) : NULL;
     if (sc && sc->whole_org)
@@ -797,7 +822,7 @@ static void emit_access_policy(struct manifest *m, cJSON *vault, const struct ir
         finish_copy_statement(m, st);
         cJSON *cond = json_add_object(&m->doc, json_add_object(&m->doc, st, "Condition"), "StringEquals");
         json_add_string(&m->doc, cond, "aws:PrincipalOrgID",
-                        m->prog->org.id.s ? m->prog->org.id.s : "$organization_id");
+                        org_id_for(m, org_p ? org_p : members_p, v, "accept_copies_from"));
     } else if (sc) {
         if (sc->paths.len) {
             cJSON *st = copy_statement(m, statements, "AllowCopyIntoBackupVaultFromAttachedOUs");
@@ -832,9 +857,7 @@ static void emit_ram_shares(struct manifest *m, cJSON *obj, const struct ir_vaul
     struct strmap seen = {0};
     for (size_t i = 0; i < v->share_with.len; i++) {
         const struct ir_principal *p = VEC_GET(const struct ir_principal, v->share_with, i);
-        const char *id = p->kind == PRIN_ACCOUNT && p->account ? p->account->id
-                         : m->prog->org.id.s                  ? m->prog->org.id.s
-                                                              : "$organization_id";
+        const char *id = p->kind == PRIN_ACCOUNT && p->account ? p->account->id : org_id_for(m, p, v, "share_with");
         if (id)
             push_string(m->a, &who, &seen, id);
     }
@@ -1368,7 +1391,7 @@ static void emit_organization(struct manifest *m, cJSON *root)
 
 struct cJSON *emit_manifest(struct obc *cc, const struct ir_program *prog)
 {
-    struct manifest m = {.a = &cc->arena, .prog = prog};
+    struct manifest m = {.cc = cc, .a = &cc->arena, .prog = prog};
     collect_plans(&m);
     collect_roles(&m);
     key_uses(cc, prog, &m.uses);

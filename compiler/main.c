@@ -55,6 +55,7 @@ enum option_id {
     OPT_STANDALONE = 1u << 12,
     OPT_ACCOUNT = 1u << 13,
     OPT_CONTENT = 1u << 14,
+    OPT_EMIT = 1u << 15,
 };
 
 struct command_spec {
@@ -80,7 +81,8 @@ static const struct command_spec commands[CMD_COUNT] = {
      "A BACKUP_POLICY document (FILE.json, .json.tpl, .tpl, or --input json) is\n"
      "checked and written back normalized as DIR/FILE.json, without a manifest;\n"
      "each document is its own compilation.",
-     OPT_OUTPUT | OPT_FOLLOW | DIAG_OPTIONS | OPT_NO_MANIFEST | OPT_MINIFY | OPT_VAR | OPT_INPUT | OPT_STANDALONE | OPT_HELP},
+     OPT_OUTPUT | OPT_FOLLOW | DIAG_OPTIONS | OPT_EMIT | OPT_NO_MANIFEST | OPT_MINIFY | OPT_VAR | OPT_INPUT | OPT_STANDALONE |
+         OPT_HELP},
     {CMD_CHECK, "check", "FILE...",
      "run every check of compile, writing nothing",
      "Reads FILE... and everything they import ('-' reads standard input) and runs\n"
@@ -143,6 +145,8 @@ static const struct option_spec options[] = {
     {OPT_COLOR, 0, "color", "auto|always|never", "color the text diagnostics (default: auto)"},
     {OPT_FAIL_LEVEL, 0, "fail-level", "error|warning",
      "exit 1 on diagnostics at or above this level (default: error)"},
+    {OPT_EMIT, 0, "emit", "LIST",
+     "what to write, comma separated: policy, manifest, cloudformation, terraform, all (default: policy,manifest)"},
     {OPT_NO_MANIFEST, 0, "no-manifest", NULL, "do not produce " MANIFEST_FILE},
     {OPT_MINIFY, 0, "minify", NULL, "write JSON without whitespace: the form AWS counts toward 10,000 characters"},
     {OPT_ROOT, 0, "root", "DIR",
@@ -168,6 +172,7 @@ struct cli {
     enum diag_format format;
     enum color_mode color;
     enum severity fail_level;
+    unsigned emit;        /* enum emit_kind bits (0: the default) */
     bool no_manifest;
     bool minify;
     bool follow_output_symlink;
@@ -367,6 +372,29 @@ static int parse_var(struct cli *cli, const char *arg)
 }
 
 /* Stores one option's effect in `cli`. Returns 0 or 2 (usage error). */
+/* --emit LIST: names from `outputs`, comma separated; repeatable, the
+ * lists add up. */
+static int parse_emit(struct cli *cli, const struct option_spec *o, const char *value)
+{
+    static const char *const outputs[] = {"policy", "manifest", "cloudformation", "terraform", "all", NULL};
+    static const unsigned bits[] = {EMIT_POLICY, EMIT_MANIFEST, EMIT_CLOUDFORMATION, EMIT_TERRAFORM, EMIT_ALL};
+    for (const char *p = value;;) {
+        size_t len = strcspn(p, ",");
+        char word[32]; /* longer than every name: unknown either way */
+        snprintf(word, sizeof word, "%.*s", (int)(len < sizeof word ? len : sizeof word - 1), p);
+        if (!len)
+            return usage_error(cli->cmd, "'--emit %s' has an empty name; expected policy, manifest, cloudformation, "
+                                         "terraform or all, comma separated", value);
+        int k = parse_choice(cli->cmd, o, word, outputs);
+        if (k < 0)
+            return EXIT_TROUBLE;
+        cli->emit |= bits[k];
+        if (!p[len])
+            return EXIT_CLEAN;
+        p += len + 1;
+    }
+}
+
 static int apply_option(struct cli *cli, const struct option_spec *o, const char *value)
 {
     static const char *const formats[] = {"text", "json", NULL};
@@ -397,6 +425,8 @@ static int apply_option(struct cli *cli, const struct option_spec *o, const char
             return EXIT_TROUBLE;
         cli->fail_level = k == 0 ? SEV_ERROR : SEV_WARNING;
         break;
+    case OPT_EMIT:
+        return parse_emit(cli, o, value);
     case OPT_NO_MANIFEST:
         cli->no_manifest = true;
         break;
@@ -812,20 +842,6 @@ static cJSON *effective_json(struct obc *cc, const struct cli *cli, const struct
     return cli->content ? eff_policy_json(cc, eff) : eff_describe_json(cc, eff, target);
 }
 
-static struct out_file *render_json(struct obc *cc, const char *name, cJSON *doc)
-{
-    char *text = json_print(doc, true);
-    cJSON_Delete(doc);
-    if (!text)
-        arena_fail(&cc->arena);
-    struct out_file *f = arena_alloc(&cc->arena, sizeof *f);
-    f->name = name;
-    f->data = arena_strdup(&cc->arena, text);
-    f->len = strlen(f->data);
-    free(text);
-    return f;
-}
-
 /* Writes the results: one to stdout as it is, several as a JSON array;
  * with -o, a file (documents) or a directory of one file per account. */
 static int write_effective(struct obc *cc, const struct cli *cli, cJSON **docs, const char **names, size_t n,
@@ -835,13 +851,13 @@ static int write_effective(struct obc *cc, const struct cli *cli, cJSON **docs, 
     if (err)
         return stdout_error(err);
     if (cli->output_given && one_file) {
-        struct out_file *f = render_json(cc, NULL, docs[0]);
+        struct out_file *f = emit_render(cc, NULL, docs[0]);
         return write_import(cli, f->data);
     }
     if (cli->output_given) {
         struct vec out = {0};
         for (size_t i = 0; i < n; i++)
-            vec_push(&cc->arena, &out, render_json(cc, arena_printf(&cc->arena, "%s.json", names[i]), docs[i]));
+            vec_push(&cc->arena, &out, emit_render(cc, arena_printf(&cc->arena, "%s.json", names[i]), docs[i]));
         return write_outputs(cc, cli, &out);
     }
     cJSON *top = docs[0];
@@ -852,7 +868,7 @@ static int write_effective(struct obc *cc, const struct cli *cli, cJSON **docs, 
         if (!top)
             arena_fail(&cc->arena);
     }
-    fputs(render_json(cc, NULL, top)->data, stdout);
+    fputs(emit_render(cc, NULL, top)->data, stdout);
     return EXIT_CLEAN;
 }
 
@@ -981,7 +997,9 @@ static int run_one(const struct cli *cli, const char *document)
     struct obc_options opts = {0};
     opts.stdlib_dir = cli->stdlib_dir;
     opts.root_dir = cli->root_dir;
-    opts.no_manifest = cli->no_manifest; /* a document has none (obc_analyze_document) */
+    opts.emit = cli->emit ? cli->emit : EMIT_DEFAULT; /* a document has policies only (obc_analyze_document) */
+    if (cli->no_manifest)
+        opts.emit &= ~(unsigned)EMIT_MANIFEST;
     opts.minify = cli->minify;
     opts.vars = cli->vars;
     opts.nvars = cli->nvars;
@@ -1009,6 +1027,9 @@ static int run_compilation(const struct cli *cli)
     if (cli->cmd->id == CMD_COMPILE && docs > 1)
         return usage_error(cli->cmd, "compile writes one document at a time into its output directory; "
                                      "give one JSON file, or use check for several");
+    if (cli->emit & ~(unsigned)EMIT_POLICY)
+        return usage_error(cli->cmd, "a policy document compiles to itself alone: --emit manifest, cloudformation "
+                                     "and terraform need the .ob program (obc import writes one from the document)");
     int worst = EXIT_CLEAN;
     for (size_t i = 0; i < cli->nargs; i++) {
         int rc = run_one(cli, cli->args[i]);
