@@ -28,17 +28,9 @@
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h> /* strcasecmp: ASCII in the C locale obc runs in */
 
 #define OP_CHILD "@@operators_allowed_for_child_policies"
-
-static int strcasecmp_ascii(const char *a, const char *b)
-{
-    for (;; a++, b++) {
-        int x = (*a >= 'A' && *a <= 'Z') ? *a + 32 : *a, y = (*b >= 'A' && *b <= 'Z') ? *b + 32 : *b;
-        if (x != y || !x)
-            return x - y;
-    }
-}
 
 /* ---- policies with their operators ------------------------------------- */
 
@@ -472,7 +464,7 @@ static bool ptree_same(const struct ptree *a, const struct ptree *b)
     }
     for (size_t i = 0; i < a->kids.len; i++) {
         const struct ptree *x = a->kids.items[i], *y = b->kids.items[i];
-        if (strcasecmp_ascii(x->key, y->key) != 0 || !ptree_same(x, y))
+        if (strcasecmp(x->key, y->key) != 0 || !ptree_same(x, y))
             return false;
     }
     return true;
