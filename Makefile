@@ -62,7 +62,7 @@ FUZZ_SECONDS          ?= 60
 
 .PHONY: all deps test-deps demo check install uninstall clean regen import-roundtrip bench linear fuzz coverage \
         unit stdlib-lint explanations corpus cli schema aws-examples valgrind fuzz-smoke layers \
-        test corpus-release stdlib-independence valgrind-full real-corpora
+        test corpus-release stdlib-independence valgrind-full real-corpora terraform
 
 all: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc
@@ -162,7 +162,7 @@ test: test-deps
 check: test-deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc $(BUILD)/asan/obc $(FUZZ_BINS) $(UNIT_BINS)
 	@$(MAKE) --no-print-directory layers unit stdlib-lint explanations corpus import-roundtrip stdlib-independence cli schema \
-	    aws-examples real-corpora linear valgrind fuzz-smoke
+	    aws-examples real-corpora terraform linear valgrind fuzz-smoke
 	@echo "make check: all passed"
 
 # The cmocka unit tests, built with ASan+UBSan.
@@ -210,6 +210,15 @@ schema:
 	$(PY) tests/validate-policies.py --compile $(BUILD)/obc corpus examples
 	$(PY) tests/validate-policies.py --real-corpora
 	tests/check-sources.sh
+
+# The Terraform configuration (obc.tf.json) offline, without the AWS
+# provider (tests/check-terraform.py): the checker rejects each broken
+# configuration of tests/terraform/, then the --emit terraform output of
+# every example and of the corpus/deploy-tf cases passes it.
+TF_DIRS := examples examples/organization examples/terraform corpus/deploy-tf
+terraform: $(BUILD)/obc
+	$(PY) tests/check-terraform.py --self-test
+	$(PY) tests/check-terraform.py --compile $(BUILD)/obc $(TF_DIRS)
 
 # AWS's documentation examples written in .ob (examples/aws/): each
 # compiles, and equals AWS's JSON when ../shared is present; and their

@@ -74,6 +74,7 @@ struct tf {
     bool need_org_id;           /* variable organization_id */
     bool need_root_id;          /* variable organization_root_id */
     const char *root_id;        /* a root id the program or an attachment gives */
+    const char *attached_root;  /* the id of an attached root, or NULL */
     struct vec target_units;    /* const char*: attached root and OU ids */
     struct vec target_accounts; /* const char*: attached account ids */
 };
@@ -250,8 +251,8 @@ static void add_policies(struct tf *t, const cJSON *org)
                 push_once(t->a, &t->target_accounts, id);
             } else {
                 push_once(t->a, &t->target_units, id);
-                if (type && !strcmp(type, "ROOT") && !t->root_id)
-                    t->root_id = id;
+                if (type && !strcmp(type, "ROOT") && !t->attached_root)
+                    t->attached_root = id;
             }
         }
     }
@@ -271,6 +272,8 @@ static void add_global_settings(struct tf *t, const cJSON *org)
 
 static const char *root_ref(struct tf *t)
 {
+    if (t->attached_root)
+        return t->attached_root;
     if (t->root_id)
         return t->root_id;
     t->need_root_id = true;
@@ -345,10 +348,10 @@ static void add_members(struct tf *t, const struct tf_template *tpl)
     const cJSON *members = item(t->manifest, "accounts") ? cJSON_GetArrayItem(item(t->manifest, "accounts"), 0) : NULL;
     const cJSON *regions = item(members, "regions");
     /* a root covers every OU and account under it */
-    bool has_root = t->root_id && t->target_units.len;
+    bool has_root = t->attached_root != NULL;
     struct vec units = {0};
     if (has_root)
-        vec_push(t->a, &units, (void *)t->root_id);
+        vec_push(t->a, &units, (void *)t->attached_root);
     else
         units = t->target_units;
     const char *ss;

@@ -14,6 +14,8 @@ A case runs as: cd DIR; OBC compile NAME.ob -o TMP/out --color never
   NAME.json              the policy, when the program has exactly one
   NAME.<policy>.json     each policy, when it has several
   NAME.manifest.json     the manifest
+  NAME.tf.json, NAME.members.template.json, ...   every other obc.* output
+                         (--emit), named after it without "obc"
 Every output needs its golden and every golden must be produced. stdout
 must stay empty. The exit status must be 1 when NAME.diag has an
 "error[" (or a "warning[" under fail-level warning) and 0 otherwise;
@@ -336,6 +338,8 @@ class Case:
     def golden_for(self, output):
         if output == MANIFEST:
             return self.name + ".manifest.json"
+        if output.startswith("obc."):  # obc.tf.json, obc.*.template.json: NAME.tf.json, ...
+            return self.name + output[len("obc"):]
         if self.npolicies == 1 or self.json:
             return self.name + ".json"
         return self.name + "." + output
