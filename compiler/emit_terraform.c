@@ -9,7 +9,10 @@
  *  - aws_organizations_policy per policy, its content read from the
  *    compiled file next to obc.tf.json (file("${path.module}/NAME.json")),
  *    and aws_organizations_policy_attachment per target;
- *  - aws_backup_global_settings when the manifest's cross_account_backup;
+ *  - aws_backup_global_settings when the manifest's cross_account_backup,
+ *    and aws_backup_region_settings of the management account per Region
+ *    where the manifest lists resource types to opt in (AWS uses the
+ *    management account's settings for the plans of backup policies);
  *  - the members template: a service-managed aws_cloudformation_stack_set
  *    with automatic deployment, and per Region of the members entry
  *    aws_cloudformation_stack_set_instance for the attached roots and OUs,
@@ -364,31 +367,37 @@ static void add_members(struct tf *t, const struct tf_template *tpl)
 
 /* The management account: a stack per Region, each through a provider
  * configuration for its Region. */
-static void add_management_stacks(struct tf *t, const struct tf_template *tpl, const cJSON *acc)
+/* "aws.ALIAS" of the provider configuration for `region`, declared on
+ * first use (the management account's resources of each Region). */
+static const char *region_provider(struct tf *t, const char *region)
 {
     if (!t->providers)
         t->providers = json_add_array(&t->doc, json_add_object(&t->doc, t->root, "provider"), "aws");
-    cJSON *providers = t->providers;
+    const char *alias = only_alnum(t->a, region, '_');
+    const cJSON *p;
+    cJSON_ArrayForEach(p, t->providers) {
+        const char *a = text(p, "alias");
+        if (a && !strcmp(a, alias))
+            return arena_printf(t->a, "aws.%s", alias);
+    }
+    cJSON *conf = json_add_object(&t->doc, t->providers, NULL);
+    json_add_string(&t->doc, conf, "alias", alias);
+    json_add_string(&t->doc, conf, "region", region);
+    return arena_printf(t->a, "aws.%s", alias);
+}
+
+static void add_management_stacks(struct tf *t, const struct tf_template *tpl, const cJSON *acc)
+{
     const cJSON *r;
     cJSON_ArrayForEach(r, item(acc, "regions")) {
         const char *region = text(r, "region"), *name;
         if (!region)
             continue;
-        const char *alias = only_alnum(t->a, region, '_');
-        bool have = false;
-        const cJSON *p;
-        cJSON_ArrayForEach(p, providers) {
-            const char *a = text(p, "alias");
-            have |= a && !strcmp(a, alias);
-        }
-        if (!have) {
-            cJSON *p2 = json_add_object(&t->doc, providers, NULL);
-            json_add_string(&t->doc, p2, "alias", alias);
-            json_add_string(&t->doc, p2, "region", region);
-        }
+        const char *provider = region_provider(t, region);
+        const char *alias = provider + strlen("aws.");
         cJSON *res = add_resource(t, "aws_cloudformation_stack",
                                   arena_printf(t->a, "account_%s_%s", tpl->account, alias), &name);
-        json_add_string(&t->doc, res, "provider", arena_printf(t->a, "aws.%s", alias));
+        json_add_string(&t->doc, res, "provider", provider);
         json_add_string(&t->doc, res, "name",
                         arena_printf(t->a, "${var.name_prefix}-account-%s", only_alnum(t->a, tpl->account, '-')));
         cJSON *caps = json_add_array(&t->doc, res, "capabilities");
@@ -418,6 +427,44 @@ static void add_account(struct tf *t, const struct tf_template *tpl)
     struct vec accounts = {0};
     vec_push(t->a, &accounts, (void *)id);
     add_instances(t, ss, arena_printf(t->a, "account_%s", tpl->account), item(acc, "regions"), NULL, &accounts);
+}
+
+/* AWS Backup's Region settings of the management account, whose
+ * settings AWS uses for the plans of backup policies (manifest:
+ * resource_type_opt_in, resource_type_management), one resource per
+ * Region through the Region's provider configuration. */
+static void copy_bools(struct tf *t, cJSON *res, const char *key, const cJSON *from)
+{
+    if (!cJSON_IsObject(from) || !from->child)
+        return;
+    cJSON *to = json_add_object(&t->doc, res, key);
+    const cJSON *e;
+    cJSON_ArrayForEach(e, from)
+        json_add_bool(&t->doc, to, e->string, cJSON_IsTrue(e));
+}
+
+static void add_region_settings(struct tf *t)
+{
+    const char *mgmt = text(item(item(t->manifest, "organization"), "management_account"), "id");
+    const cJSON *acc;
+    cJSON_ArrayForEach(acc, item(t->manifest, "accounts")) {
+        const char *id = text(acc, "account");
+        if (!mgmt || !id || strcmp(id, mgmt))
+            continue;
+        const cJSON *r;
+        cJSON_ArrayForEach(r, item(acc, "regions")) {
+            const char *region = text(r, "region"), *name;
+            const cJSON *opt_in = item(r, "resource_type_opt_in");
+            if (!region || !cJSON_IsObject(opt_in) || !opt_in->child)
+                continue;
+            const char *provider = region_provider(t, region);
+            cJSON *res = add_resource(t, "aws_backup_region_settings",
+                                      arena_printf(t->a, "management_%s", provider + strlen("aws.")), &name);
+            json_add_string(&t->doc, res, "provider", provider);
+            copy_bools(t, res, "resource_type_opt_in_preference", opt_in);
+            copy_bools(t, res, "resource_type_management_preference", item(r, "resource_type_management"));
+        }
+    }
 }
 
 /* ---- variables, outputs, the document ------------------------------ */
@@ -475,6 +522,7 @@ void emit_terraform(struct obc *cc, const struct ir_program *prog, const struct 
     root_id_from_program(&t, prog);
     add_policies(&t, org);
     add_global_settings(&t, org);
+    add_region_settings(&t);
     for (size_t i = 0; i < t.templates.len; i++) {
         const struct tf_template *tpl = VEC_GET(struct tf_template, t.templates, i);
         if (!strcmp(tpl->file, MEMBERS_TEMPLATE))

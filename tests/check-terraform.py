@@ -68,6 +68,10 @@ RESOURCES = {
     # https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/backup_global_settings
     "aws_backup_global_settings": (block({"global_settings": "map"}, ["global_settings"]),
                                    ["id", "global_settings"]),
+    # https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/backup_region_settings
+    "aws_backup_region_settings": (block({
+        "resource_type_opt_in_preference": "map", "resource_type_management_preference": "map",
+        "region": "str"}, ["resource_type_opt_in_preference"]), ["id"]),
     # https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudformation_stack_set
     "aws_cloudformation_stack_set": (block({
         "name": "str", "administration_role_arn": "str",

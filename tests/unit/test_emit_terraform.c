@@ -3,7 +3,8 @@
  * programs and templates made up here, so that the StackSet and stack
  * paths are tested whatever the CloudFormation emitter writes: the
  * deployment targets of attached roots, OUs and accounts, the named and
- * management accounts, template parameters (OrganizationId, defaults,
+ * management accounts (stacks and Region settings through a provider
+ * alias per Region), template parameters (OrganizationId, defaults,
  * unknown ones), the variables they need, and identical bytes across runs.
  * Run from the repository root (the standard library is read from stdlib/).
  */
@@ -153,6 +154,11 @@ static void test_root_members_and_accounts(void **state)
     assert_int_equal(cJSON_GetArraySize(providers), 2);
     assert_string_equal(str(AT(cJSON_GetArrayItem(providers, 1), "region")), "us-east-1");
     assert_null(AT(res, "aws_cloudformation_stack_set", "account_mgmt"));
+    /* the management account's Region settings, through the same aliases */
+    const cJSON *settings = AT(res, "aws_backup_region_settings", "management_us_east_1");
+    assert_string_equal(str(AT(settings, "provider")), "aws.us_east_1");
+    assert_true(cJSON_IsTrue(AT(settings, "resource_type_opt_in_preference", "EFS")));
+    assert_true(cJSON_IsTrue(AT(settings, "resource_type_management_preference", "EFS")));
     /* outputs */
     assert_string_equal(str(AT(r.tf, "output", "policy_ids", "value", "p")), "${aws_organizations_policy.p.id}");
     assert_string_equal(str(AT(r.tf, "output", "stack_set_names", "value", "members")),
@@ -190,7 +196,7 @@ static void test_no_templates(void **state)
     run_tf(&r, PROGRAM("apps"), NULL, 0);
     assert_non_null(AT(r.tf, "resource", "aws_organizations_policy", "p"));
     assert_null(AT(r.tf, "resource", "aws_cloudformation_stack_set"));
-    assert_null(AT(r.tf, "provider"));
+    assert_null(AT(r.tf, "resource", "aws_cloudformation_stack"));
     assert_null(AT(r.tf, "output", "stack_set_names"));
     tf_free(&r);
 }
