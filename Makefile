@@ -4,7 +4,8 @@
 #   make demo       compile the bundled example and validate the policy; check
 #                   and import the example policy documents (examples/documents)
 #   make test       the quick edit-test loop (well under 90 s on 2 cores): unit
-#                   tests (cmocka, ASan build) and the golden corpus (build/obc)
+#                   tests (cmocka, ASan build), the golden corpus (build/obc) and
+#                   the offline Terraform check
 #   make check      every test (under 10 min on 2 idle cores): unit, stdlib
 #                   lint, explanations, golden corpus with and without
 #                   ASan+UBSan, stdlib independence, command line, schema
@@ -156,7 +157,7 @@ UNIT_BINS := $(patsubst tests/unit/test_%.c,$(BUILD)/asan/test_%,$(UNIT_SRCS))
 # of `make bench`. Timeouts (OBC_TIMEOUT) only stop a run that hangs.
 test: test-deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc $(UNIT_BINS)
-	@$(MAKE) --no-print-directory unit corpus-release import-roundtrip
+	@$(MAKE) --no-print-directory unit corpus-release import-roundtrip terraform
 	@echo "make test: all passed (make check runs everything)"
 
 check: test-deps
