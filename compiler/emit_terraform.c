@@ -78,8 +78,9 @@ struct tf {
     bool need_root_id;          /* variable organization_root_id */
     const char *root_id;        /* a root id the program or an attachment gives */
     const char *attached_root;  /* the id of an attached root, or NULL */
-    struct vec target_units;    /* const char*: attached root and OU ids */
-    struct vec target_accounts; /* const char*: attached account ids */
+    struct vec target_units;    /* const char*: attached root and OU ids, once each */
+    struct vec target_accounts; /* const char*: attached account ids, once each */
+    struct strmap targets;      /* the strings of target_units and target_accounts */
 };
 
 /* ---- small helpers ------------------------------------------------ */
@@ -155,6 +156,7 @@ static const char *file_expr(struct tf *t, const char *file)
     return arena_printf(t->a, "${file(\"${path.module}/%s\")}", file);
 }
 
+/* Appends `s` to `v` unless it is there (short lists: template parameters). */
 static void push_once(struct arena *a, struct vec *v, const char *s)
 {
     for (size_t i = 0; i < v->len; i++)
@@ -246,17 +248,16 @@ static void add_policies(struct tf *t, const cJSON *org)
             const char *type = text(target, "type"), *id = text(target, "id"), *aname;
             if (!id)
                 continue;
+            const char *tname = text(target, "name") ? text(target, "name") : only_alnum(t->a, id, '_');
             cJSON *att = add_resource(t, "aws_organizations_policy_attachment",
-                                      arena_printf(t->a, "%s_%s", name, text(target, "name")), &aname);
+                                      arena_printf(t->a, "%s_%s", name, tname), &aname);
             json_add_string(&t->doc, att, "policy_id", policy_id);
             json_add_string(&t->doc, att, "target_id", id);
-            if (type && !strcmp(type, "ACCOUNT")) {
-                push_once(t->a, &t->target_accounts, id);
-            } else {
-                push_once(t->a, &t->target_units, id);
-                if (type && !strcmp(type, "ROOT") && !t->attached_root)
-                    t->attached_root = id;
-            }
+            bool account = type && !strcmp(type, "ACCOUNT");
+            if (!strmap_put_new(t->a, &t->targets, id, (void *)id))
+                vec_push(t->a, account ? &t->target_accounts : &t->target_units, (void *)id);
+            if (type && !strcmp(type, "ROOT") && !t->attached_root)
+                t->attached_root = id;
         }
     }
 }
