@@ -37,6 +37,7 @@
 #include "emit.h"
 
 #include <cjson/cJSON.h>
+#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,7 +168,9 @@ static void push_once(struct arena *a, struct vec *v, const char *s)
 
 /* ---- the templates ------------------------------------------------ */
 
-/* The Parameters of the template `f` (which obc rendered: it parses). */
+/* The Parameters of the template `f` (which obc rendered: it parses).
+ * The parsed copy is malloc'd: out of memory in the arena meanwhile, it
+ * is freed before the compilation's own jump. */
 static struct tf_template *read_template(struct tf *t, const struct out_file *f)
 {
     struct tf_template *tpl = arena_alloc(t->a, sizeof *tpl);
@@ -175,7 +178,15 @@ static struct tf_template *read_template(struct tf *t, const struct out_file *f)
     size_t n = strlen(f->name), pre = strlen(ACCOUNT_TEMPLATE_PREFIX), suf = strlen(TEMPLATE_SUFFIX);
     if (n > pre + suf && !strncmp(f->name, ACCOUNT_TEMPLATE_PREFIX, pre))
         tpl->account = arena_strndup(t->a, f->name + pre, n - pre - suf);
-    cJSON *doc = cJSON_ParseWithLength(f->data, f->len);
+    cJSON *volatile doc = NULL;
+    jmp_buf here, *outer = t->a->oom;
+    if (setjmp(here)) {
+        t->a->oom = outer;
+        cJSON_Delete(doc);
+        arena_fail(t->a);
+    }
+    t->a->oom = &here;
+    doc = cJSON_ParseWithLength(f->data, f->len);
     if (!doc)
         arena_fail(t->a); /* obc's own JSON: only memory can make it fail */
     const cJSON *p;
@@ -189,6 +200,7 @@ static struct tf_template *read_template(struct tf *t, const struct out_file *f)
             param->default_value = arena_printf(t->a, "%.17g", d->valuedouble);
         vec_push(t->a, &tpl->params, param);
     }
+    t->a->oom = outer;
     cJSON_Delete(doc);
     return tpl;
 }
