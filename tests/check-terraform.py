@@ -16,8 +16,10 @@ Checks, one line per problem on stdout, exit 1 when there is any:
   - every resource type, and every argument and nested block of it, is in
     the lists below (taken from the AWS provider's documentation, cited per
     resource), each block an object or a list of objects, each argument of
-    the right JSON shape (string, bool, number, list, map); required
-    arguments are present; resource names are Terraform identifiers;
+    the right JSON shape (string, bool, number, list, map) and, where the
+    page lists valid values (permission_model, call_as, capabilities,
+    account_filter_type, ...), one of them; required arguments are present;
+    resource names are Terraform identifiers;
   - the same for provider "aws" (alias, region), variable, output;
   - every "${...}" in a string (Terraform's JSON syntax reads strings as
     templates: https://developer.hashicorp.com/terraform/language/syntax/json)
@@ -41,7 +43,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # ---- the lists --------------------------------------------------------
 # Kinds of an argument: "str", "bool", "num", "list" (of strings), "map"
-# (an object of strings), "any" (any JSON value); a nested block is a dict
+# (an object of strings), "any" (any JSON value), ("enum", VALUES) and
+# ("enums", VALUES) (a string, or a list of strings, from the valid values
+# the page lists; an interpolation passes); a nested block is a dict
 # {"args": {...}, "required": [...]}.
 
 
@@ -49,17 +53,22 @@ def block(args, required=()):
     return {"args": args, "required": list(required)}
 
 
+CAPABILITIES = ("enums", ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"])
+CALL_AS = ("enum", ["SELF", "DELEGATED_ADMIN"])
+
 OPERATION_PREFERENCES = block({
     "failure_tolerance_count": "num", "failure_tolerance_percentage": "num",
     "max_concurrent_count": "num", "max_concurrent_percentage": "num",
-    "concurrency_mode": "str", "region_concurrency_type": "str", "region_order": "list"})
+    "concurrency_mode": ("enum", ["STRICT_FAILURE_TOLERANCE", "SOFT_FAILURE_TOLERANCE"]),
+    "region_concurrency_type": ("enum", ["SEQUENTIAL", "PARALLEL"]), "region_order": "list"})
 
 RESOURCES = {
     # https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/organizations_policy
     # (website/docs/r/organizations_policy.html.markdown)
     "aws_organizations_policy": (block({
         "name": "str", "content": "str", "description": "str", "skip_destroy": "bool",
-        "type": "str", "tags": "map"}, ["name", "content"]),
+        "type": ("enum", ["AISERVICES_OPT_OUT_POLICY", "BACKUP_POLICY", "SERVICE_CONTROL_POLICY", "TAG_POLICY"]),
+        "tags": "map"}, ["name", "content"]),
         ["id", "arn", "tags_all", "name", "content", "description", "type"]),
     # https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/organizations_policy_attachment
     "aws_organizations_policy_attachment": (block({
@@ -76,10 +85,11 @@ RESOURCES = {
     "aws_cloudformation_stack_set": (block({
         "name": "str", "administration_role_arn": "str",
         "auto_deployment": block({"enabled": "bool", "retain_stacks_on_account_removal": "bool"}),
-        "capabilities": "list", "operation_preferences": OPERATION_PREFERENCES,
+        "capabilities": CAPABILITIES, "operation_preferences": OPERATION_PREFERENCES,
         "description": "str", "execution_role_name": "str",
         "managed_execution": block({"active": "bool"}),
-        "parameters": "map", "permission_model": "str", "call_as": "str", "tags": "map",
+        "parameters": "map", "permission_model": ("enum", ["SELF_MANAGED", "SERVICE_MANAGED"]),
+        "call_as": CALL_AS, "tags": "map",
         "template_body": "str", "template_url": "str", "region": "str",
         "timeouts": block({"update": "str"})}, ["name"]),
         ["id", "arn", "name", "stack_set_id", "tags_all"]),
@@ -88,16 +98,18 @@ RESOURCES = {
     # with organizational_unit_ids, account_filter_type, accounts, accounts_url)
     "aws_cloudformation_stack_set_instance": (block({
         "stack_set_name": "str", "account_id": "str",
-        "deployment_targets": block({"organizational_unit_ids": "list", "account_filter_type": "str",
+        "deployment_targets": block({"organizational_unit_ids": "list",
+                                     "account_filter_type": ("enum", ["INTERSECTION", "DIFFERENCE", "UNION", "NONE"]),
                                      "accounts": "list", "accounts_url": "str"}),
-        "parameter_overrides": "map", "region": "str", "retain_stack": "bool", "call_as": "str",
+        "parameter_overrides": "map", "region": "str", "retain_stack": "bool", "call_as": CALL_AS,
         "operation_preferences": OPERATION_PREFERENCES,
         "timeouts": block({"create": "str", "update": "str", "delete": "str"})}, ["stack_set_name"]),
         ["id", "stack_id", "organizational_unit_id", "stack_instance_summaries", "stack_set_name", "region"]),
     # https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/cloudformation_stack
     "aws_cloudformation_stack": (block({
-        "name": "str", "template_body": "str", "template_url": "str", "capabilities": "list",
-        "disable_rollback": "bool", "notification_arns": "list", "on_failure": "str",
+        "name": "str", "template_body": "str", "template_url": "str", "capabilities": CAPABILITIES,
+        "disable_rollback": "bool", "notification_arns": "list",
+        "on_failure": ("enum", ["DO_NOTHING", "ROLLBACK", "DELETE"]),
         "parameters": "map", "policy_body": "str", "policy_url": "str", "tags": "map",
         "iam_role_arn": "str", "timeout_in_minutes": "num", "region": "str",
         "timeouts": block({"create": "str", "update": "str", "delete": "str"})}, ["name"]),
@@ -149,6 +161,16 @@ class Checker:
     def check_value(self, where, kind, v):
         def expr(x):
             return isinstance(x, str) and x.startswith("${") and x.endswith("}")
+        if isinstance(kind, tuple):
+            values = v if kind[0] == "enums" and isinstance(v, list) else [v]
+            if kind[0] == "enums" and not isinstance(v, list) and not expr(v):
+                self.bad(where, "%s must be a list" % where.rsplit(".", 1)[-1])
+                return
+            for x in values:
+                if not expr(x) and x not in kind[1]:
+                    self.bad(where, "%s: %s is not one of %s" % (where.rsplit(".", 1)[-1], json.dumps(x),
+                                                                ", ".join(kind[1])))
+            return
         ok = {
             "str": lambda x: isinstance(x, str),
             "bool": lambda x: isinstance(x, bool) or x in ("true", "false") or expr(x),
