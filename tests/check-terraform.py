@@ -27,7 +27,9 @@ Checks, one line per problem on stdout, exit 1 when there is any:
     TYPE.NAME.ATTR a declared resource with an attribute of its type,
     path.module, functions from a short list; file() reads a file that
     exists next to the configuration (inside its directory); a
-    resource's `provider` names a declared alias.
+    resource's `provider` names a declared alias;
+  - a StackSet or stack whose template_body is file(TEMPLATE) gives a value
+    to every Parameter of TEMPLATE and to nothing else.
 Terraform itself (`terraform validate`) checks more, but needs the provider
 downloaded: docs/deploy.md says how to run it.
 """
@@ -249,7 +251,33 @@ class Checker:
                     if isinstance(prov, str) and prov != "aws" and prov[len("aws."):] not in self.aliases:
                         self.bad(where, "provider %r is not a declared provider alias" % prov)
                     self.walk(where, {k: v for k, v in body.items() if k not in ("provider", "lifecycle")})
+                    if rtype in ("aws_cloudformation_stack_set", "aws_cloudformation_stack"):
+                        self.check_parameters(where, body)
         return self.problems
+
+    def check_parameters(self, where, body):
+        """A template read with file(): every one of its Parameters gets a
+        value and no other parameter is given (the stack set page: "All
+        template parameters, including those with a Default, must be
+        configured or ignored with the lifecycle ... ignore_changes")."""
+        m = re.fullmatch(r'\$\{file\("\$\{path\.module\}/([^"$]+)"\)\}', body.get("template_body") or "")
+        if not m or not os.path.isfile(os.path.join(self.dir, m.group(1))):
+            return
+        try:
+            with open(os.path.join(self.dir, m.group(1)), encoding="utf-8") as f:
+                declared = json.load(f).get("Parameters") or {}
+        except (OSError, ValueError, AttributeError):
+            self.bad(where, "template %s is not a JSON object" % m.group(1))
+            return
+        given = body.get("parameters") or {}
+        lifecycle = body.get("lifecycle") or {}
+        ignored = lifecycle.get("ignore_changes", []) if isinstance(lifecycle, dict) else []
+        for p in declared:
+            if p not in given and "parameters" not in ignored and "parameters[\"%s\"]" % p not in ignored:
+                self.bad(where, "template parameter %s of %s has no value" % (p, m.group(1)))
+        for p in given if isinstance(given, dict) else []:
+            if p not in declared:
+                self.bad(where, "parameter %s is not a parameter of %s" % (p, m.group(1)))
 
     def check_terraform(self, tf):
         if not isinstance(tf, dict):
