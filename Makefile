@@ -216,7 +216,7 @@ schema:
 # provider (tests/check-terraform.py): the checker rejects each broken
 # configuration of tests/terraform/, then the --emit terraform output of
 # every example and of the corpus/deploy-tf cases passes it.
-TF_DIRS := examples examples/organization examples/terraform corpus/deploy-tf
+TF_DIRS := examples examples/aws examples/organization examples/terraform corpus/deploy-tf
 terraform: $(BUILD)/obc
 	$(PY) tests/check-terraform.py --self-test
 	$(PY) tests/check-terraform.py --compile $(BUILD)/obc $(TF_DIRS)
