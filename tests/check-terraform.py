@@ -29,7 +29,8 @@ Checks, one line per problem on stdout, exit 1 when there is any:
     exists next to the configuration (inside its directory); a
     resource's `provider` names a declared alias;
   - a StackSet or stack whose template_body is file(TEMPLATE) gives a value
-    to every Parameter of TEMPLATE and to nothing else.
+    to every Parameter of TEMPLATE and to nothing else, and TEMPLATE fits
+    template_body (51,200 bytes).
 Terraform itself (`terraform validate`) checks more, but needs the provider
 downloaded: docs/deploy.md says how to run it.
 """
@@ -140,6 +141,9 @@ OUTPUT = block({"value": "any", "description": "str", "sensitive": "bool", "depe
 # https://developer.hashicorp.com/terraform/language/providers/requirements
 REQUIRED_PROVIDER = block({"source": "str", "version": "str", "configuration_aliases": "list"}, ["source"])
 TERRAFORM = block({"required_version": "str", "required_providers": "any"})
+
+# template_body: "Maximum size: 51,200 bytes" (the stack set and stack pages).
+TEMPLATE_BODY_MAX = 51200
 
 TOP_LEVEL = {"//", "terraform", "variable", "resource", "output", "provider", "locals", "data", "module"}
 FUNCTIONS = {"file", "can", "regex", "jsonencode", "lookup", "format"}
@@ -263,6 +267,10 @@ class Checker:
         m = re.fullmatch(r'\$\{file\("\$\{path\.module\}/([^"$]+)"\)\}', body.get("template_body") or "")
         if not m or not os.path.isfile(os.path.join(self.dir, m.group(1))):
             return
+        size = os.path.getsize(os.path.join(self.dir, m.group(1)))
+        if size > TEMPLATE_BODY_MAX:
+            self.bad(where, "template %s has %d bytes; template_body takes at most %d" %
+                     (m.group(1), size, TEMPLATE_BODY_MAX))
         try:
             with open(os.path.join(self.dir, m.group(1)), encoding="utf-8") as f:
                 declared = json.load(f).get("Parameters") or {}
