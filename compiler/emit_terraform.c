@@ -16,8 +16,9 @@
  *  - the members template: a service-managed aws_cloudformation_stack_set
  *    with automatic deployment, and per Region of the members entry
  *    aws_cloudformation_stack_set_instance for the attached roots and OUs,
- *    and one for the attached accounts (the root, filtered to the
- *    accounts with account_filter_type INTERSECTION);
+ *    (an attached root alone: it covers the rest), and one for the
+ *    attached accounts (the root, filtered to the accounts with
+ *    account_filter_type INTERSECTION) when no root is attached;
  *  - a named account's template: a stack set without automatic
  *    deployment, instances for that one account per Region of its entry;
  *    for the management account, where a service-managed StackSet never
@@ -28,11 +29,14 @@
  *    attached and no root id is known) and outputs (policy ids, stack set
  *    names, stack ids).
  * Every template parameter gets a value (the provider asks for all of
- * them): OrganizationId the variable, the others their Default.
+ * them): OrganizationId the variable, the others their Default, or a
+ * variable parameter_NAME when they have none.
  * Literal strings are escaped for Terraform's templates ("${" -> "$${").
  * Resource names are declaration names; a name used twice for one
  * resource type gets a numeric suffix. Deterministic: manifest order.
- * Reads the manifest and the templates' Parameters; reports nothing.
+ * Reads the manifest, the templates' Parameters and, for the root id
+ * when no root is attached, the program's declared roots (the manifest
+ * lists only attachment targets); reports nothing.
  */
 #include "emit.h"
 
