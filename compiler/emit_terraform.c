@@ -18,7 +18,9 @@
  *    aws_cloudformation_stack_set_instance for the attached roots and OUs,
  *    (an attached root alone: it covers the rest), and one for the
  *    attached accounts (the root, filtered to the accounts with
- *    account_filter_type INTERSECTION) when no root is attached;
+ *    account_filter_type INTERSECTION) when no root is attached, but
+ *    the management account, where a service-managed StackSet never
+ *    deploys;
  *  - a named account's template: a stack set without automatic
  *    deployment, instances for that one account per Region of its entry;
  *    for the management account, where a service-managed StackSet never
@@ -363,27 +365,37 @@ static const cJSON *account_entry(const struct tf *t, const char *name)
     return NULL;
 }
 
+static const char *management_id(const struct tf *t)
+{
+    return text(item(item(t->manifest, "organization"), "management_account"), "id");
+}
+
 static void add_members(struct tf *t, const struct tf_template *tpl)
 {
     const cJSON *members = item(t->manifest, "accounts") ? cJSON_GetArrayItem(item(t->manifest, "accounts"), 0) : NULL;
     const cJSON *regions = item(members, "regions");
     /* a root covers every OU and account under it */
     bool has_root = t->attached_root != NULL;
-    struct vec units = {0};
+    struct vec units = {0}, accounts = {0};
     if (has_root)
         vec_push(t->a, &units, (void *)t->attached_root);
     else
         units = t->target_units;
+    /* a service-managed StackSet never deploys to the management account */
+    const char *mgmt = management_id(t);
+    for (size_t i = 0; !has_root && i < t->target_accounts.len; i++) {
+        const char *id = VEC_GET(const char, t->target_accounts, i);
+        if (!mgmt || strcmp(id, mgmt))
+            vec_push(t->a, &accounts, (void *)id);
+    }
     const char *ss;
     add_stack_set(t, tpl, "members", "members", units.len > 0, &ss);
     if (units.len)
         add_instances(t, ss, "members", regions, &units, NULL);
-    if (t->target_accounts.len && !has_root)
-        add_instances(t, ss, "members_accounts", regions, NULL, &t->target_accounts);
+    if (accounts.len)
+        add_instances(t, ss, "members_accounts", regions, NULL, &accounts);
 }
 
-/* The management account: a stack per Region, each through a provider
- * configuration for its Region. */
 /* "aws.ALIAS" of the provider configuration for `region`, declared on
  * first use (the management account's resources of each Region). */
 static const char *region_provider(struct tf *t, const char *region)
@@ -403,6 +415,8 @@ static const char *region_provider(struct tf *t, const char *region)
     return arena_printf(t->a, "aws.%s", alias);
 }
 
+/* The management account: a stack per Region, each through a provider
+ * configuration for its Region. */
 static void add_management_stacks(struct tf *t, const struct tf_template *tpl, const cJSON *acc)
 {
     const cJSON *r;
@@ -433,7 +447,7 @@ static void add_account(struct tf *t, const struct tf_template *tpl)
     const char *id = text(acc, "account");
     if (!acc || !id)
         return;
-    const char *mgmt = text(item(item(t->manifest, "organization"), "management_account"), "id");
+    const char *mgmt = management_id(t);
     if (mgmt && !strcmp(mgmt, id)) {
         add_management_stacks(t, tpl, acc);
         return;
@@ -462,7 +476,7 @@ static void copy_bools(struct tf *t, cJSON *res, const char *key, const cJSON *f
 
 static void add_region_settings(struct tf *t)
 {
-    const char *mgmt = text(item(item(t->manifest, "organization"), "management_account"), "id");
+    const char *mgmt = management_id(t);
     const cJSON *acc;
     cJSON_ArrayForEach(acc, item(t->manifest, "accounts")) {
         const char *id = text(acc, "account");

@@ -166,14 +166,15 @@ static void test_root_members_and_accounts(void **state)
     tf_free(&r);
 }
 
-/* An OU and an account attached, no root declared: the OU instance, and
- * the account reached through the variable root id. */
+/* An OU and accounts attached, no root declared: the OU instance, and
+ * the account reached through the variable root id; the management
+ * account, also attached, is left out of the StackSet. */
 static void test_ou_and_account_without_root(void **state)
 {
     (void)state;
     const char *templates[] = {"obc.members.template.json", plain_tpl};
     struct tf_run r;
-    run_tf(&r, PROGRAM("apps, ops"), templates, 1);
+    run_tf(&r, PROGRAM("apps, ops, mgmt"), templates, 1);
     const cJSON *inst = AT(r.tf, "resource", "aws_cloudformation_stack_set_instance");
     const cJSON *ous = AT(inst, "members_eu_west_1", "deployment_targets", "organizational_unit_ids");
     assert_int_equal(cJSON_GetArraySize(ous), 1);
@@ -182,6 +183,7 @@ static void test_ou_and_account_without_root(void **state)
     assert_string_equal(str(cJSON_GetArrayItem(AT(acc, "organizational_unit_ids"), 0)),
                         "${var.organization_root_id}");
     assert_string_equal(str(cJSON_GetArrayItem(AT(acc, "accounts"), 0)), "333333333333");
+    assert_int_equal(cJSON_GetArraySize(AT(acc, "accounts")), 1); /* not the management account */
     assert_string_equal(str(AT(acc, "account_filter_type")), "INTERSECTION");
     assert_non_null(AT(r.tf, "variable", "organization_root_id"));
     assert_null(AT(r.tf, "variable", "organization_id"));
