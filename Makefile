@@ -79,7 +79,7 @@ test-deps:
 CFN_SPEC := $(BUILD)/npm/node_modules/@aws-cdk/cfnspec/spec/specification.json
 cfn-deps: $(CFN_SPEC)
 $(CFN_SPEC): tests/npm/package.json tests/npm/package-lock.json
-	@tools/ensure-deps.sh npm
+	@command -v npm >/dev/null || tools/ensure-deps.sh npm
 	mkdir -p $(BUILD)/npm
 	cp tests/npm/package.json tests/npm/package-lock.json $(BUILD)/npm/
 	cd $(BUILD)/npm && npm ci --no-audit --no-fund
@@ -225,13 +225,15 @@ schema:
 
 # The CloudFormation templates: tests/check-cfn.py rejects each broken
 # template of tests/cfn/, then checks every template golden of the corpus
-# and the templates of every example (docs/deploy.md).
+# and the templates of every example (docs/deploy.md), and the template the
+# unit test builds from a hand-made manifest (tests/unit/test_emit_cfn.c).
 CFN_EXAMPLES := examples/central-copy.ob examples/organization/main.ob examples/seed-module-plan.ob \
                 examples/cross-region.ob examples/local-vault.ob
-cfn: cfn-deps $(BUILD)/obc
+cfn: cfn-deps $(BUILD)/obc $(BUILD)/asan/test_emit_cfn
 	$(PY) tests/check-cfn.py --self-test
 	@rm -rf $(BUILD)/cfn && set -e; for p in $(CFN_EXAMPLES); do \
-	    d=$(BUILD)/cfn/$$(echo $$p | tr / _); $(BUILD)/obc compile $$p -o $$d --emit cloudformation >/dev/null; done
+	    d=$(BUILD)/cfn/$$(echo $$p | tr / _); $(BUILD)/obc compile $$p -o $$d --emit cloudformation 2>/dev/null; done; \
+	    OBC_CFN_UNIT_OUT=$(BUILD)/cfn/unit-extras.template.json $(BUILD)/asan/test_emit_cfn >/dev/null
 	$(PY) tests/check-cfn.py $$(find corpus -name '*.template.json' | sort) $$(find $(BUILD)/cfn -name '*.template.json' | sort)
 
 # AWS's documentation examples written in .ob (examples/aws/): each

@@ -681,6 +681,7 @@ static void put_template(struct obc *cc, const cJSON *manifest, const cJSON *sco
         if (cfn_str(x, "alias") && !cfn_str(x, "arn") && cfn_str(x, "account") &&
             strcmp(cfn_str(x, "account"), t->account) == 0)
             put_key(t, x);
+    cfn_topics(t);
     put_regional(t, "notifications", "name", cfn_notification);
     put_regional(t, "vaults", "declaration", put_vault);
     put_regional(t, "restore_testing_plans", "name", cfn_restore_testing_plan);

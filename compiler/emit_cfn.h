@@ -25,7 +25,7 @@ struct cfn {
     struct vec regions;       /* const char*: the Regions of the scope, in order */
     struct strmap ids;        /* logical ids in use */
     struct strmap key_ids;    /* key name -> logical id of a created key */
-    struct strmap topic_ids;  /* "condition/topic" -> logical id of a topic */
+    struct strmap topic_ids;  /* topic name -> its resources (emit_cfn_extras.c) */
     struct strmap vault_topics; /* "condition/vault" -> its notification (emit_cfn.c) */
     struct vec manual;        /* const char*: what the template leaves to people */
     size_t nresources;
@@ -66,6 +66,7 @@ const char *cfn_str(const struct cJSON *obj, const char *key);
 /* emit_cfn_extras.c: the builders of the regional entries other than
  * vaults; each gets one entry of regions[].<field> and the condition
  * and id suffix of the Regions it stands for. */
+void cfn_topics(struct cfn *t); /* before the notifications */
 void cfn_notification(struct cfn *t, const struct cJSON *n, const char *cond, const char *suffix);
 void cfn_restore_testing_plan(struct cfn *t, const struct cJSON *p, const char *cond, const char *suffix);
 void cfn_audit_framework(struct cfn *t, const struct cJSON *f, const char *cond, const char *suffix);

@@ -39,33 +39,76 @@ static bool has_subscription(const cJSON *list, const char *protocol, const char
     return false;
 }
 
-/* The topic `name` of the Regions of `cond`, made on first use. */
-static struct topic *topic_for(struct cfn *t, const char *name, const char *cond, const char *suffix)
+/* The topics of the scope: one per topic name, in the Regions of every
+ * notification that names it, with the subscriptions of all of them and a
+ * topic policy that lets each service they use publish. Made before the
+ * notifications, which find their topic by name. */
+void cfn_topics(struct cfn *t)
 {
     struct arena *a = &t->cc->arena;
-    const char *key = arena_printf(a, "%s/%s", cond ? cond : "", name);
-    struct topic *tp = strmap_get(&t->topic_ids, key);
-    if (tp)
-        return tp;
-    tp = arena_alloc(a, sizeof *tp);
-    strmap_put_new(a, &t->topic_ids, key, tp);
-    tp->id = cfn_id(t, "Topic", name, suffix);
-    cJSON *p = cfn_resource(t, tp->id, "AWS::SNS::Topic", cond);
-    json_add_string(&t->d, p, "TopicName", name);
-    tp->subscriptions = json_add_array(&t->d, p, "Subscription");
-    const char *pid = cfn_id(t, "TopicPolicy", name, suffix);
-    cJSON *pp = cfn_resource(t, pid, "AWS::SNS::TopicPolicy", cond);
-    cJSON *doc = json_add_object(&t->d, pp, "PolicyDocument");
-    json_add_string(&t->d, doc, "Version", "2012-10-17");
-    cJSON *st = json_add_object(&t->d, json_add_array(&t->d, doc, "Statement"), NULL);
-    json_add_string(&t->d, st, "Sid", "AllowPublishFromBackupEvents");
-    json_add_string(&t->d, st, "Effect", "Allow");
-    tp->services = json_add_array(&t->d, json_add_object(&t->d, st, "Principal"), "Service");
-    json_add_string(&t->d, st, "Action", "sns:Publish");
-    cfn_put_ref(t, st, "Resource", tp->id);
-    cfn_put_ref(t, json_add_array(&t->d, pp, "Topics"), NULL, tp->id);
-    cfn_output_getatt(t, arena_printf(a, "%sArn", tp->id), tp->id, "TopicArn", cond);
-    return tp;
+    struct vec names = {0};
+    struct strmap regions_of = {0}; /* topic name -> struct vec* of Regions */
+    const cJSON *r, *n;
+    cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(t->scope, "regions")) {
+        const char *region = cfn_str(r, "region");
+        cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(r, "notifications")) {
+            const char *name = cfn_str(n, "topic");
+            if (!name || !region)
+                continue;
+            struct vec *rs = strmap_get(&regions_of, name);
+            if (!rs) {
+                rs = arena_alloc(a, sizeof *rs);
+                strmap_put_new(a, &regions_of, name, rs);
+                vec_push(a, &names, (void *)name);
+            }
+            if (!rs->len || strcmp(VEC_GET(const char, *rs, rs->len - 1), region) != 0)
+                vec_push(a, rs, (void *)region);
+        }
+    }
+    for (size_t i = 0; i < names.len; i++) {
+        const char *name = VEC_GET(const char, names, i);
+        const struct vec *rs = strmap_get(&regions_of, name);
+        const char *cond = cfn_regions_condition(t, rs);
+        struct topic *tp = arena_alloc(a, sizeof *tp);
+        strmap_put_new(a, &t->topic_ids, name, tp);
+        tp->id = cfn_id(t, "Topic", name, NULL);
+        cJSON *p = cfn_resource(t, tp->id, "AWS::SNS::Topic", cond);
+        json_add_string(&t->d, p, "TopicName", name);
+        tp->subscriptions = json_add_array(&t->d, p, "Subscription");
+        const char *pid = cfn_id(t, "TopicPolicy", name, NULL);
+        cJSON *pp = cfn_resource(t, pid, "AWS::SNS::TopicPolicy", cond);
+        cJSON *doc = json_add_object(&t->d, pp, "PolicyDocument");
+        json_add_string(&t->d, doc, "Version", "2012-10-17");
+        cJSON *st = json_add_object(&t->d, json_add_array(&t->d, doc, "Statement"), NULL);
+        json_add_string(&t->d, st, "Sid", "AllowPublishFromBackupEvents");
+        json_add_string(&t->d, st, "Effect", "Allow");
+        tp->services = json_add_array(&t->d, json_add_object(&t->d, st, "Principal"), "Service");
+        json_add_string(&t->d, st, "Action", "sns:Publish");
+        cfn_put_ref(t, st, "Resource", tp->id);
+        cfn_put_ref(t, json_add_array(&t->d, pp, "Topics"), NULL, tp->id);
+        cfn_output_getatt(t, arena_printf(a, "%sArn", tp->id), tp->id, "TopicArn", cond);
+        cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(t->scope, "regions")) {
+            t->region = cfn_str(r, "region");
+            cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(r, "notifications")) {
+                if (!cfn_str(n, "topic") || strcmp(cfn_str(n, "topic"), name) != 0 || !cfn_str(n, "via"))
+                    continue;
+                const char *service =
+                    strcmp(cfn_str(n, "via"), "vault") == 0 ? "backup.amazonaws.com" : "events.amazonaws.com";
+                if (!has_string(tp->services, service))
+                    json_add_string(&t->d, tp->services, NULL, service);
+                const cJSON *s;
+                cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(n, "subscriptions")) {
+                    const char *protocol = cfn_str(s, "protocol"), *endpoint = cfn_str(s, "endpoint");
+                    if (!protocol || !endpoint || has_subscription(tp->subscriptions, protocol, endpoint))
+                        continue;
+                    cJSON *o = json_add_object(&t->d, tp->subscriptions, NULL);
+                    json_add_string(&t->d, o, "Protocol", protocol);
+                    cfn_put_str(t, o, "Endpoint", endpoint);
+                }
+            }
+            t->region = NULL;
+        }
+    }
 }
 
 void cfn_notification(struct cfn *t, const cJSON *n, const char *cond, const char *suffix)
@@ -74,19 +117,9 @@ void cfn_notification(struct cfn *t, const cJSON *n, const char *cond, const cha
     if (!name || !via || !topic)
         return;
     bool vault = strcmp(via, "vault") == 0;
-    struct topic *tp = topic_for(t, topic, cond, suffix);
-    const char *service = vault ? "backup.amazonaws.com" : "events.amazonaws.com";
-    if (!has_string(tp->services, service))
-        json_add_string(&t->d, tp->services, NULL, service);
-    const cJSON *s;
-    cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(n, "subscriptions")) {
-        const char *protocol = cfn_str(s, "protocol"), *endpoint = cfn_str(s, "endpoint");
-        if (!protocol || !endpoint || has_subscription(tp->subscriptions, protocol, endpoint))
-            continue;
-        cJSON *o = json_add_object(&t->d, tp->subscriptions, NULL);
-        json_add_string(&t->d, o, "Protocol", protocol);
-        cfn_put_str(t, o, "Endpoint", endpoint);
-    }
+    const struct topic *tp = strmap_get(&t->topic_ids, topic); /* cfn_topics made it */
+    if (!tp)
+        return;
     if (vault) {
         if (cfn_str(n, "vault"))
             cfn_vault_topic(t, cond, cfn_str(n, "vault"), n, tp->id);

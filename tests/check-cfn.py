@@ -23,7 +23,8 @@ resource, parameter or pseudo parameter (and an attribute the type has);
 Fn::Sub variables resolve; Fn::Equals, Fn::If, Fn::And/Or/Not and Condition
 names resolve and are well formed; DependsOn names resources; a resource
 or output that refers to a resource with a Condition has the same
-Condition (else the stack fails where the condition is false); parameter
+Condition, or one that holds in a subset of its Regions (else the stack
+fails where the target's condition is false); parameter
 defaults are among AllowedValues and match AllowedPattern; outputs have a
 Value. Exit 1 with one line per problem, 2 on a usage error.
 """
@@ -353,10 +354,31 @@ class Checker:
         for n, x in v.items():
             self.value("%s.%s" % (where, n), x, cond)
 
+    def region_set(self, cond, depth=0):
+        """The Regions where condition `cond` holds, when it only compares
+        AWS::Region with literals (Fn::Equals, Fn::Or, Condition); else None."""
+        c = self.conditions.get(cond) if isinstance(cond, str) else cond
+        if depth > 20 or not isinstance(c, dict) or len(c) != 1:
+            return None
+        fn, arg = next(iter(c.items()))
+        if fn == "Condition":
+            return self.region_set(arg, depth + 1)
+        if fn == "Fn::Equals" and isinstance(arg, list) and len(arg) == 2:
+            vals = [x for x in arg if x != {"Ref": "AWS::Region"}]
+            return frozenset(vals) if len(vals) == 1 and isinstance(vals[0], str) else None
+        if fn == "Fn::Or" and isinstance(arg, list):
+            sets = [self.region_set(x, depth + 1) for x in arg]
+            return None if any(x is None for x in sets) else frozenset().union(*sets)
+        return None
+
     def target_condition(self, where, name, cond):
-        """A resource with a Condition is referred to under the same one."""
+        """A resource with a Condition is referred to under the same one, or
+        under one that holds in a subset of its Regions."""
         tc = self.resources.get(name, {}).get("Condition")
         if tc is not None and tc != cond:
+            inner, outer = self.region_set(cond), self.region_set(tc)
+            if inner is not None and outer is not None and inner <= outer:
+                return
             self.bad(where, "refers to %s, which exists only under condition %s, from %s" %
                      (name, tc, "condition %s" % cond if cond else "no condition"))
 

@@ -1,0 +1,140 @@
+/*
+ * test_emit_cfn.c - the CloudFormation emitter (emit_cfn.c,
+ * emit_cfn_extras.c) on a hand-made manifest (tests/cfn/manifest-extras.json)
+ * with the entries the notify, restore_test and audit_framework
+ * declarations produce: an SNS topic shared by an EventBridge rule and a
+ * vault's notifications (one topic, one topic policy, subscriptions once),
+ * a restore testing plan with two selections, an audit framework; the
+ * Region conditions of an entry in one of two Regions. With
+ * OBC_CFN_UNIT_OUT set the template is also written there, for
+ * tests/check-cfn.py (make cfn).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emit.h"
+
+static cJSON *read_json(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    cJSON *doc = cJSON_Parse(buf);
+    assert_non_null(doc);
+    return doc;
+}
+
+static const cJSON *at(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!v)
+        fail_msg("no member %s", key);
+    return v;
+}
+
+static const char *type_of(const cJSON *res, const char *id)
+{
+    return at(at(res, id), "Type")->valuestring;
+}
+
+static void test_extras(void **state)
+{
+    (void)state;
+    struct obc cc;
+    obc_init(&cc, &(struct obc_options){.stdlib_dir = "stdlib"});
+    cJSON *m = read_json("tests/cfn/manifest-extras.json");
+    struct vec out = {0};
+    emit_cloudformation(&cc, NULL, m, &out);
+    assert_int_equal(out.len, 1);
+    const struct out_file *f = out.items[0];
+    assert_string_equal(f->name, "obc.members.template.json");
+    const char *path = getenv("OBC_CFN_UNIT_OUT");
+    if (path) {
+        FILE *w = fopen(path, "wb");
+        assert_non_null(w);
+        assert_int_equal(fwrite(f->data, 1, f->len, w), f->len);
+        assert_int_equal(fclose(w), 0);
+    }
+    cJSON *t = cJSON_Parse(f->data);
+    assert_non_null(t);
+    const cJSON *res = at(t, "Resources");
+
+    /* the topic of both notifications, once; both services may publish */
+    assert_string_equal(type_of(res, "TopicBackupAlerts"), "AWS::SNS::Topic");
+    assert_null(cJSON_GetObjectItemCaseSensitive(res, "TopicBackupAlerts2"));
+    assert_int_equal(cJSON_GetArraySize(at(at(at(res, "TopicBackupAlerts"), "Properties"), "Subscription")), 2);
+    const cJSON *pol = at(at(res, "TopicPolicyBackupAlerts"), "Properties");
+    const cJSON *st = cJSON_GetArrayItem(at(at(pol, "PolicyDocument"), "Statement"), 0);
+    assert_int_equal(cJSON_GetArraySize(at(at(st, "Principal"), "Service")), 2);
+    /* the EventBridge rule is the same in both Regions: no condition */
+    assert_string_equal(type_of(res, "RuleAlerts"), "AWS::Events::Rule");
+    assert_null(cJSON_GetObjectItemCaseSensitive(at(res, "RuleAlerts"), "Condition"));
+    /* the vault and its notifications exist in eu-west-1 only */
+    const cJSON *vault = at(res, "VaultLocalEuWest1");
+    assert_string_equal(at(vault, "Condition")->valuestring, "InEuWest1");
+    const cJSON *n = at(at(vault, "Properties"), "Notifications");
+    assert_int_equal(cJSON_GetArraySize(at(n, "BackupVaultEvents")), 2);
+    /* restore testing: a plan and its two selections; audit: a framework */
+    assert_string_equal(type_of(res, "RestoreTestingPlanWeeklyEuWest1"), "AWS::Backup::RestoreTestingPlan");
+    assert_string_equal(type_of(res, "RestoreTestingSelectionWeeklyEbsVolumesEuWest1"),
+                        "AWS::Backup::RestoreTestingSelection");
+    assert_string_equal(type_of(res, "RestoreTestingSelectionWeeklyAllRdsEuWest1"),
+                        "AWS::Backup::RestoreTestingSelection");
+    const cJSON *sel = at(at(res, "RestoreTestingSelectionWeeklyEbsVolumesEuWest1"), "Properties");
+    assert_string_equal(at(cJSON_GetArrayItem(at(at(sel, "ProtectedResourceConditions"), "StringEquals"), 0), "Key")
+                            ->valuestring,
+                        "aws:ResourceTag/restore");
+    assert_string_equal(at(at(sel, "IamRoleArn"), "Fn::Sub")->valuestring,
+                        "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/service-role/AWSBackupDefaultServiceRole");
+    const cJSON *fw = at(at(res, "FrameworkComplianceEuWest1"), "Properties");
+    assert_int_equal(cJSON_GetArraySize(at(fw, "FrameworkControls")), 2);
+    /* the vault ARN of the plan's Region: partition, Region and account filled in */
+    const cJSON *rp = at(at(res, "RestoreTestingPlanWeeklyEuWest1"), "Properties");
+    assert_string_equal(at(cJSON_GetArrayItem(at(at(rp, "RecoveryPointSelection"), "IncludeVaults"), 0), "Fn::Sub")
+                            ->valuestring,
+                        "arn:${AWS::Partition}:backup:${AWS::Region}:${AWS::AccountId}:backup-vault:org-backup");
+
+    cJSON_Delete(t);
+    cJSON_Delete(m);
+    obc_free(&cc);
+}
+
+/* The same manifest twice gives the same bytes. */
+static void test_deterministic(void **state)
+{
+    (void)state;
+    const char *text[2];
+    struct obc cc[2];
+    for (int i = 0; i < 2; i++) {
+        obc_init(&cc[i], &(struct obc_options){.stdlib_dir = "stdlib"});
+        cJSON *m = read_json("tests/cfn/manifest-extras.json");
+        struct vec out = {0};
+        emit_cloudformation(&cc[i], NULL, m, &out);
+        assert_int_equal(out.len, 1);
+        text[i] = ((const struct out_file *)out.items[0])->data;
+        cJSON_Delete(m);
+    }
+    assert_string_equal(text[0], text[1]);
+    obc_free(&cc[0]);
+    obc_free(&cc[1]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_extras),
+        cmocka_unit_test(test_deterministic),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
