@@ -8,10 +8,10 @@
  *
  * Owns: the template skeleton, logical ids, Parameters (HomeRegion,
  * OrganizationId), Conditions (one per Region, InHomeRegion), placeholders
- * ($account, $region, $organization_id, the partition of ARNs), and the
- * resources of the IAM roles, the KMS keys each account holds (with their
- * key policies) and the vaults. Notifications, restore testing plans and
- * audit frameworks are emit_cfn_extras.c.
+ * ($account, $region, $organization_id, the partition of ARNs), the
+ * grouping of regional entries by Region, and the vaults. IAM roles and
+ * keys are emit_cfn_iam.c; notifications, restore testing plans and
+ * audit frameworks emit_cfn_extras.c.
  *
  * Made from the manifest cJSON only (emit_manifest.c): nothing is derived
  * again from the IR. A regional entry (a vault, a notification ...) that
@@ -140,7 +140,7 @@ const char *cfn_regions_condition(struct cfn *t, const struct vec *regions)
 
 /* Parameter HomeRegion and condition InHomeRegion: where global resources
  * (IAM roles) are created, once per account. */
-static const char *home_condition(struct cfn *t)
+const char *cfn_home_condition(struct cfn *t)
 {
     static const char name[] = "InHomeRegion";
     if (cJSON_GetObjectItemCaseSensitive(t->conds, name))
@@ -282,147 +282,13 @@ void cfn_output_getatt(struct cfn *t, const char *id, const char *res, const cha
     cfn_put_getatt(t, o, "Value", res, attr);
 }
 
-static void manual(struct cfn *t, const char *fmt, const char *arg)
+void cfn_manual(struct cfn *t, const char *fmt, const char *arg)
 {
     const char *s = arena_printf(&t->cc->arena, fmt, arg ? arg : "");
     for (size_t i = 0; i < t->manual.len; i++)
         if (strcmp(VEC_GET(const char, t->manual, i), s) == 0)
             return;
     vec_push(&t->cc->arena, &t->manual, (void *)s);
-}
-
-/* An IAM role of the members entry: RoleName, Path, the trust of its
- * service principal, its managed policies; in the HomeRegion only. */
-static void put_role(struct cfn *t, const cJSON *r)
-{
-    const char *name = cfn_str(r, "name"), *trusts = cfn_str(r, "trusts"), *arn = cfn_str(r, "arn");
-    if (!name || !arn)
-        return;
-    if (!strstr(arn, t->account)) {
-        manual(t, "IAM role %s is in another account: it is not created here", name);
-        return;
-    }
-    if (!trusts) {
-        manual(t, "IAM role %s names no service it trusts: create it by hand", name);
-        return;
-    }
-    const char *decl = cfn_str(r, "declaration");
-    const char *cond = home_condition(t);
-    const char *id = cfn_id(t, "Role", decl ? decl : name, NULL);
-    cJSON *p = cfn_resource(t, id, "AWS::IAM::Role", cond);
-    json_add_string(&t->d, p, "RoleName", name);
-    if (cfn_str(r, "path"))
-        json_add_string(&t->d, p, "Path", cfn_str(r, "path"));
-    cJSON *doc = json_add_object(&t->d, p, "AssumeRolePolicyDocument");
-    json_add_string(&t->d, doc, "Version", "2012-10-17");
-    cJSON *st = json_add_object(&t->d, json_add_array(&t->d, doc, "Statement"), NULL);
-    json_add_string(&t->d, st, "Effect", "Allow");
-    json_add_string(&t->d, json_add_object(&t->d, st, "Principal"), "Service", trusts);
-    json_add_string(&t->d, st, "Action", "sts:AssumeRole");
-    const cJSON *mp = cJSON_GetObjectItemCaseSensitive(r, "managed_policies");
-    if (cJSON_GetArraySize(mp) > 0)
-        cfn_put_value(t, p, "ManagedPolicyArns", mp);
-    cfn_output_getatt(t, arena_printf(&t->cc->arena, "%sArn", id), id, "Arn", cond);
-}
-
-/* "arn:PARTITION:iam::ACCOUNT:" + "root" from a principal's ARN. */
-static const char *account_root(struct cfn *t, const char *principal)
-{
-    const char *iam = strstr(principal, ":iam::");
-    const char *end = iam ? strchr(iam + 6, ':') : NULL;
-    if (!end)
-        return principal;
-    return arena_printf(&t->cc->arena, "%.*sroot", (int)(end + 1 - principal), principal);
-}
-
-/* One statement of a created key's policy. A principal that may not exist
- * when the key is created (a role of another account, of this template,
- * the service-linked role AWS Backup creates later) is its account's root
- * with condition aws:PrincipalArn; a principal of every member account
- * (for a key of a named account) is any principal of the organization. */
-static void put_key_statement(struct cfn *t, cJSON *stmts, const cJSON *s)
-{
-    const char *principal = cfn_str(s, "principal"), *sid = cfn_str(s, "sid");
-    const char *acct = cfn_str(s, "account");
-    if (!principal || !sid || !acct)
-        return;
-    cJSON *st = json_add_object(&t->d, stmts, NULL);
-    json_add_string(&t->d, st, "Sid", sid);
-    json_add_string(&t->d, st, "Effect", "Allow");
-    cJSON *pr = json_add_object(&t->d, st, "Principal");
-    bool root = strlen(principal) > 5 && strcmp(principal + strlen(principal) - 5, ":root") == 0;
-    bool every_member = strcmp(acct, MEMBERS) == 0 && strcmp(t->account, MEMBERS) != 0;
-    if (every_member)
-        json_add_string(&t->d, pr, "AWS", "*");
-    else
-        cfn_put_str(t, pr, "AWS", root ? principal : account_root(t, principal));
-    cfn_put_value(t, st, "Action", cJSON_GetObjectItemCaseSensitive(s, "actions"));
-    json_add_string(&t->d, st, "Resource", "*");
-    if (!every_member && root)
-        return;
-    cJSON *c = json_add_object(&t->d, st, "Condition");
-    if (every_member) {
-        cfn_put_str(t, json_add_object(&t->d, c, "StringEquals"), "aws:PrincipalOrgID", "$organization_id");
-        if (!root) {
-            struct strbuf b = {0};
-            for (const char *p = principal; *p;) {
-                if (strncmp(p, MEMBERS, strlen(MEMBERS)) == 0) {
-                    sb_puts(&t->cc->arena, &b, "*");
-                    p += strlen(MEMBERS);
-                } else {
-                    sb_putn(&t->cc->arena, &b, p++, 1);
-                }
-            }
-            cfn_put_str(t, json_add_object(&t->d, c, "ArnLike"), "aws:PrincipalArn", sb_str(&t->cc->arena, &b));
-        }
-        return;
-    }
-    cfn_put_str(t, json_add_object(&t->d, c, "ArnLike"), "aws:PrincipalArn", principal);
-}
-
-/* A key the scope's account holds and the program declares by alias:
- * AWS::KMS::Key with its policy and AWS::KMS::Alias, in its Regions. */
-static void put_key(struct cfn *t, const cJSON *k)
-{
-    const char *name = cfn_str(k, "name"), *alias = cfn_str(k, "alias");
-    struct vec regions = {0};
-    const cJSON *kr = cJSON_GetObjectItemCaseSensitive(k, "regions");
-    for (size_t i = 0; i < t->regions.len; i++) {
-        const char *r = VEC_GET(const char, t->regions, i);
-        const cJSON *x;
-        cJSON_ArrayForEach(x, kr) if (cJSON_IsString(x) && strcmp(x->valuestring, r) == 0)
-            vec_push(&t->cc->arena, &regions, (void *)r);
-    }
-    if (!regions.len)
-        return;
-    const char *cond = cfn_regions_condition(t, &regions);
-    const char *id = cfn_id(t, "Key", name, NULL);
-    strmap_put_new(&t->cc->arena, &t->key_ids, name, (void *)id);
-    t->region = NULL;
-    cJSON *p = cfn_resource(t, id, "AWS::KMS::Key", cond);
-    json_add_string(&t->d, p, "Description", arena_printf(&t->cc->arena, "obc key %s (%s)", name, alias));
-    json_add_bool(&t->d, p, "EnableKeyRotation", true);
-    cJSON *pol = json_add_object(&t->d, p, "KeyPolicy");
-    json_add_string(&t->d, pol, "Version", "2012-10-17");
-    cJSON *stmts = json_add_array(&t->d, pol, "Statement");
-    cJSON *st = json_add_object(&t->d, stmts, NULL);
-    json_add_string(&t->d, st, "Sid", "Enable IAM User Permissions");
-    json_add_string(&t->d, st, "Effect", "Allow");
-    cfn_put_str(t, json_add_object(&t->d, st, "Principal"), "AWS", "arn:aws:iam::$account:root");
-    json_add_string(&t->d, st, "Action", "kms:*");
-    json_add_string(&t->d, st, "Resource", "*");
-    struct strmap sids = {0};
-    const cJSON *s;
-    cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(k, "statements")) {
-        const char *sid = cfn_str(s, "sid");
-        if (sid && !strmap_put_new(&t->cc->arena, &sids, sid, (void *)sid))
-            put_key_statement(t, stmts, s);
-    }
-    const char *aid = cfn_id(t, "KeyAlias", name, NULL);
-    cJSON *ap = cfn_resource(t, aid, "AWS::KMS::Alias", cond);
-    json_add_string(&t->d, ap, "AliasName", alias);
-    cfn_put_ref(t, ap, "TargetKeyId", id);
-    cfn_output_getatt(t, arena_printf(&t->cc->arena, "%sArn", id), id, "Arn", cond);
 }
 
 /* The account that holds key `name` (manifest keys[]), NULL if unknown. */
@@ -471,7 +337,7 @@ static void put_vault(struct cfn *t, const cJSON *v, const char *cond, const cha
     if (!name)
         return;
     if (cfn_bool(v, "external")) {
-        manual(t, "vault %s is external: it is created outside the program", name);
+        cfn_manual(t, "vault %s is external: it is created outside the program", name);
         return;
     }
     bool air = cfn_str(v, "type") && strcmp(cfn_str(v, "type"), "logically_air_gapped") == 0;
@@ -484,7 +350,7 @@ static void put_vault(struct cfn *t, const cJSON *v, const char *cond, const cha
         put_int_of(t, p, "MinRetentionDays", v, "min_retention_days");
         put_int_of(t, p, "MaxRetentionDays", v, "max_retention_days");
         if (cJSON_GetObjectItemCaseSensitive(v, "ram_shared_with"))
-            manual(t, "vault %s: share it through AWS RAM as ram_shared_with in obc.manifest.json says", name);
+            cfn_manual(t, "vault %s: share it through AWS RAM as ram_shared_with in obc.manifest.json says", name);
     }
     const cJSON *lock = cJSON_GetObjectItemCaseSensitive(v, "lock");
     if (!air && cJSON_IsObject(lock)) {
@@ -603,13 +469,13 @@ static void note_manual(struct cfn *t)
     cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(t->scope, "regions")) {
         if (cJSON_GetObjectItemCaseSensitive(r, "resource_type_opt_in") ||
             cJSON_GetObjectItemCaseSensitive(r, "resource_type_management"))
-            manual(t, "%sAWS Backup Region settings (resource_type_opt_in, resource_type_management): CloudFormation "
+            cfn_manual(t, "%sAWS Backup Region settings (resource_type_opt_in, resource_type_management): CloudFormation "
                       "has no resource for UpdateRegionSettings; apply them as obc.manifest.json lists them", NULL);
         if (cfn_bool(r, "enable_region"))
-            manual(t, "opt-in Region %s: enable it in the account before deploying", cfn_str(r, "region"));
+            cfn_manual(t, "opt-in Region %s: enable it in the account before deploying", cfn_str(r, "region"));
     }
     if (cJSON_GetObjectItemCaseSensitive(t->scope, "service_linked_role"))
-        manual(t, "%sthe service-linked role AWSServiceRoleForBackup: AWS Backup creates it when the account first "
+        cfn_manual(t, "%sthe service-linked role AWSServiceRoleForBackup: AWS Backup creates it when the account first "
                   "uses AWS Backup (or CreateServiceLinkedRole); CloudFormation does not create it", NULL);
     const cJSON *k;
     cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(t->manifest, "keys")) {
@@ -620,7 +486,7 @@ static void note_manual(struct cfn *t)
         cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(k, "statements"))
             mine = mine || (cfn_str(s, "account") && strcmp(cfn_str(s, "account"), t->account) == 0);
         if (mine)
-            manual(t, "key %s is given by ARN: a template cannot change the policy of a key it does not own; add "
+            cfn_manual(t, "key %s is given by ARN: a template cannot change the policy of a key it does not own; add "
                       "the statements obc.manifest.json lists for it to its key policy", cfn_str(k, "name"));
     }
 }
@@ -676,11 +542,11 @@ static void put_template(struct obc *cc, const cJSON *manifest, const cJSON *sco
     t->outs = json_add_object(&t->d, root, "Outputs");
     const cJSON *x;
     cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(scope, "iam_roles"))
-        put_role(t, x);
+        cfn_role(t, x);
     cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(manifest, "keys"))
         if (cfn_str(x, "alias") && !cfn_str(x, "arn") && cfn_str(x, "account") &&
             strcmp(cfn_str(x, "account"), t->account) == 0)
-            put_key(t, x);
+            cfn_key(t, x);
     cfn_topics(t);
     put_regional(t, "notifications", "name", cfn_notification);
     put_regional(t, "vaults", "declaration", put_vault);

@@ -1,8 +1,9 @@
 /*
- * emit_cfn.h - what the two halves of the CloudFormation emitter share:
+ * emit_cfn.h - what the parts of the CloudFormation emitter share:
  * emit_cfn.c (the template, its Parameters, Conditions and logical ids,
- * values with placeholders, roles, keys, vaults) and emit_cfn_extras.c
- * (notifications, restore testing plans, audit frameworks). Internal to
+ * values with placeholders, vaults), emit_cfn_iam.c (roles, keys) and
+ * emit_cfn_extras.c (notifications, restore testing plans, audit
+ * frameworks). Internal to
  * the emitter; the interface is emit_cloudformation in emit.h.
  */
 #ifndef OBC_EMIT_CFN_H
@@ -59,6 +60,17 @@ const char *cfn_regions_condition(struct cfn *t, const struct vec *regions);
  * Regions of `cond` notifies topic `topic_id` as notification `n` says. */
 void cfn_vault_topic(struct cfn *t, const char *cond, const char *vault, const struct cJSON *n,
                      const char *topic_id);
+
+/* Adds one line (fmt with %s = arg) to the template's
+ * Metadata.obc.not_in_template, once. */
+void cfn_manual(struct cfn *t, const char *fmt, const char *arg);
+/* Parameter HomeRegion and condition InHomeRegion; returns its name. */
+const char *cfn_home_condition(struct cfn *t);
+
+/* emit_cfn_iam.c: an iam_roles[] entry of the scope; a keys[] entry the
+ * scope's account holds by alias (records its logical id in key_ids). */
+void cfn_role(struct cfn *t, const struct cJSON *r);
+void cfn_key(struct cfn *t, const struct cJSON *k);
 
 /* A string member of a manifest object, NULL when absent. */
 const char *cfn_str(const struct cJSON *obj, const char *key);
