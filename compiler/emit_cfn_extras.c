@@ -101,6 +101,9 @@ void cfn_topics(struct cfn *t)
                     const char *protocol = cfn_str(s, "protocol"), *endpoint = cfn_str(s, "endpoint");
                     if (!protocol || !endpoint || has_subscription(tp->subscriptions, protocol, endpoint))
                         continue;
+                    if (strcmp(protocol, "email") == 0)
+                        cfn_manual(t, "%sSNS email subscriptions: each recipient confirms the subscription from the "
+                                      "message SNS sends; until then nothing is delivered", NULL);
                     cJSON *o = json_add_object(&t->d, tp->subscriptions, NULL);
                     json_add_string(&t->d, o, "Protocol", protocol);
                     cfn_put_str(t, o, "Endpoint", endpoint);
@@ -217,6 +220,9 @@ void cfn_audit_framework(struct cfn *t, const cJSON *f, const char *cond, const 
     const char *name = cfn_str(f, "name"), *aws_name = cfn_str(f, "aws_name");
     if (!name || !aws_name)
         return;
+    cfn_manual(t, "%sAWS Config resource tracking: AWS Backup Audit Manager evaluates frameworks only where AWS Config "
+                  "records the AWS Backup resources; turn it on in each account and Region before the first framework",
+               NULL);
     const char *id = cfn_id(t, "Framework", name, suffix);
     cJSON *p = cfn_resource(t, id, "AWS::Backup::Framework", cond);
     json_add_string(&t->d, p, "FrameworkName", aws_name);
