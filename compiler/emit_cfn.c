@@ -313,6 +313,10 @@ static void put_vault_key(struct cfn *t, cJSON *p, const cJSON *v)
         cfn_put_str(t, p, "EncryptionKeyArn",
                     arena_printf(&t->cc->arena, "arn:%s:kms:%s:%s:%s", part ? part : "aws", t->region,
                                  acct ? acct : MEMBERS, enc));
+        cfn_manual(t, "vault %s: its key is held by another account and known here by its alias ARN only; AWS documents "
+                      "EncryptionKeyArn as a key ARN: if the stack rejects the alias, put the key's ARN (an output of "
+                      "its account's template) in its place",
+                   cfn_str(v, "name"));
     } else if (enc && strncmp(enc, "arn:", 4) == 0) {
         cfn_put_str(t, p, "EncryptionKeyArn", enc);
     } /* aws/backup, aws_owned: AWS's key, nothing to say */
@@ -491,6 +495,14 @@ static void note_manual(struct cfn *t)
     }
 }
 
+/* Whether the scope's template creates key `k`: its account holds it and
+ * the program declares it by alias (a key given by ARN exists already). */
+static bool creates_key(const struct cfn *t, const cJSON *k)
+{
+    return cfn_str(k, "alias") && !cfn_str(k, "arn") && cfn_str(k, "account") &&
+           strcmp(cfn_str(k, "account"), t->account) == 0;
+}
+
 static const char *program_name(struct obc *cc)
 {
     for (size_t i = 0; i < cc->files.len; i++) {
@@ -519,10 +531,21 @@ static void put_template(struct obc *cc, const cJSON *manifest, const cJSON *sco
     const char *name = cfn_str(scope, "name");
     if (!t->account || !name)
         return;
-    const cJSON *r;
+    const cJSON *r, *x;
+    struct strmap seen = {0};
     cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(scope, "regions"))
-        if (cfn_str(r, "region"))
+        if (cfn_str(r, "region") && !strmap_put_new(&cc->arena, &seen, cfn_str(r, "region"), (void *)r))
             vec_push(&cc->arena, &t->regions, (void *)cfn_str(r, "region"));
+    /* and the Regions of the keys it creates (an account that holds a key
+     * but no vault has no regions[] entry) */
+    cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(manifest, "keys")) {
+        if (!creates_key(t, x))
+            continue;
+        const cJSON *kr;
+        cJSON_ArrayForEach(kr, cJSON_GetObjectItemCaseSensitive(x, "regions"))
+            if (cJSON_IsString(kr) && !strmap_put_new(&cc->arena, &seen, kr->valuestring, (void *)kr))
+                vec_push(&cc->arena, &t->regions, kr->valuestring);
+    }
     if (!t->regions.len)
         return;
     cJSON *root = json_doc_init(&t->d, &cc->arena);
@@ -540,12 +563,10 @@ static void put_template(struct obc *cc, const cJSON *manifest, const cJSON *sco
     t->conds = json_add_object(&t->d, root, "Conditions");
     t->res = json_add_object(&t->d, root, "Resources");
     t->outs = json_add_object(&t->d, root, "Outputs");
-    const cJSON *x;
     cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(scope, "iam_roles"))
         cfn_role(t, x);
     cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(manifest, "keys"))
-        if (cfn_str(x, "alias") && !cfn_str(x, "arn") && cfn_str(x, "account") &&
-            strcmp(cfn_str(x, "account"), t->account) == 0)
+        if (creates_key(t, x))
             cfn_key(t, x);
     cfn_topics(t);
     put_regional(t, "notifications", "name", cfn_notification);
