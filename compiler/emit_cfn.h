@@ -26,6 +26,7 @@ struct cfn {
     struct vec regions;       /* const char*: the Regions of the scope, in order */
     struct strmap ids;        /* logical ids in use */
     struct strmap key_ids;    /* key name -> logical id of a created key */
+    struct strmap role_names; /* IAM role names created */
     struct strmap topic_ids;  /* topic name -> its resources (emit_cfn_extras.c) */
     struct strmap vault_topics; /* "condition/vault" -> its notification (emit_cfn.c) */
     struct vec manual;        /* const char*: what the template leaves to people */

@@ -29,6 +29,8 @@ void cfn_role(struct cfn *t, const cJSON *r)
         cfn_manual(t, "IAM role %s names no service it trusts: create it by hand", name);
         return;
     }
+    if (strmap_put_new(&t->cc->arena, &t->role_names, name, (void *)name))
+        return; /* IAM role names are unique in an account, whatever the path */
     const char *decl = cfn_str(r, "declaration");
     const char *cond = cfn_home_condition(t);
     const char *id = cfn_id(t, "Role", decl ? decl : name, NULL);
