@@ -5,7 +5,7 @@
  * declarations produce: an SNS topic shared by an EventBridge rule and a
  * vault's notifications (one topic, one topic policy, subscriptions once),
  * a restore testing plan with two selections, an audit framework; the
- * Region conditions of an entry in one of two Regions. With
+ * Region conditions of an entry in one of two Regions; placeholders. With
  * OBC_CFN_UNIT_OUT set the template is also written there, for
  * tests/check-cfn.py (make cfn).
  */
@@ -130,11 +130,59 @@ static void test_deterministic(void **state)
     obc_free(&cc[1]);
 }
 
+/* Placeholders: $account and the ARN's partition and Region in Fn::Sub,
+ * a literal "${" kept literal ("${!"), $organization_id as the parameter
+ * OrganizationId when the organization has no id; a named account's
+ * template. */
+static void test_placeholders(void **state)
+{
+    (void)state;
+    static const char manifest[] =
+        "{\"organization\": {}, \"accounts\": ["
+        "{\"account\": \"$account\", \"name\": \"members\", \"regions\": []},"
+        "{\"account\": \"222222222222\", \"name\": \"backup\", \"partition\": \"aws\", \"regions\": ["
+        " {\"region\": \"eu-west-1\", \"vaults\": [{\"name\": \"central\", \"declaration\": \"central\","
+        "  \"encryption_key\": \"arn:aws:kms:eu-west-1:222222222222:key/k1\","
+        "  \"access_policy\": {\"Statement\": [{\"Condition\": {\"StringEquals\": {\"aws:PrincipalOrgID\": \"$organization_id\"}}}]}}],"
+        "  \"notifications\": [{\"name\": \"n\", \"via\": \"vault\", \"topic\": \"t\", \"vault\": \"central\","
+        "   \"vault_events\": [\"COPY_JOB_FAILED\"],"
+        "   \"subscriptions\": [{\"protocol\": \"https\", \"endpoint\": \"https://h.example.com/${x}/$account\"}]}]}]}],"
+        "\"keys\": []}";
+    struct obc cc;
+    obc_init(&cc, &(struct obc_options){.stdlib_dir = "stdlib"});
+    cJSON *m = cJSON_Parse(manifest);
+    assert_non_null(m);
+    struct vec out = {0};
+    emit_cloudformation(&cc, NULL, m, &out);
+    assert_int_equal(out.len, 1); /* the members have nothing to create */
+    const struct out_file *f = out.items[0];
+    assert_string_equal(f->name, "obc.account.backup.template.json");
+    cJSON *t = cJSON_Parse(f->data);
+    assert_non_null(t);
+    const cJSON *param = at(at(t, "Parameters"), "OrganizationId");
+    assert_string_equal(at(param, "AllowedPattern")->valuestring, "^o-[a-z0-9]{10,32}$");
+    const cJSON *p = at(at(at(t, "Resources"), "VaultCentral"), "Properties");
+    assert_string_equal(at(at(p, "EncryptionKeyArn"), "Fn::Sub")->valuestring,
+                        "arn:${AWS::Partition}:kms:${AWS::Region}:222222222222:key/k1");
+    const cJSON *st = cJSON_GetArrayItem(at(at(p, "AccessPolicy"), "Statement"), 0);
+    assert_string_equal(at(at(at(at(st, "Condition"), "StringEquals"), "aws:PrincipalOrgID"), "Ref")->valuestring,
+                        "OrganizationId");
+    const cJSON *topic = at(at(at(t, "Resources"), "TopicT"), "Properties");
+    const cJSON *sub = cJSON_GetArrayItem(at(topic, "Subscription"), 0);
+    assert_string_equal(at(at(sub, "Endpoint"), "Fn::Sub")->valuestring,
+                        "https://h.example.com/${!x}/${AWS::AccountId}");
+    assert_string_equal(at(at(at(p, "Notifications"), "SNSTopicArn"), "Ref")->valuestring, "TopicT");
+    cJSON_Delete(t);
+    cJSON_Delete(m);
+    obc_free(&cc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_extras),
         cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_placeholders),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
