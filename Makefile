@@ -225,10 +225,11 @@ schema:
 
 # The CloudFormation templates: tests/check-cfn.py rejects each broken
 # template of tests/cfn/, then checks every template golden of the corpus
-# and the templates of every example (docs/deploy.md), and the template the
+# and the templates of the examples and of AWS's documentation examples
+# (examples/aws; docs/deploy.md), and the template the
 # unit test builds from a hand-made manifest (tests/unit/test_emit_cfn.c).
 CFN_EXAMPLES := examples/central-copy.ob examples/organization/main.ob examples/seed-module-plan.ob \
-                examples/cross-region.ob examples/local-vault.ob
+                examples/cross-region.ob examples/local-vault.ob $(sort $(wildcard examples/aws/*.ob))
 cfn: cfn-deps $(BUILD)/obc $(BUILD)/asan/test_emit_cfn
 	$(PY) tests/check-cfn.py --self-test
 	@rm -rf $(BUILD)/cfn && set -e; for p in $(CFN_EXAMPLES); do \
