@@ -5,7 +5,8 @@
  * declarations produce: an SNS topic shared by an EventBridge rule and a
  * vault's notifications (one topic, one topic policy, subscriptions once),
  * a restore testing plan with two selections, an audit framework; the
- * Region conditions of an entry in one of two Regions; placeholders. With
+ * Region conditions of an entry in one of two Regions and in eleven of
+ * twelve (a nested Fn::Or); placeholders. With
  * OBC_CFN_UNIT_OUT set the template is also written there, for
  * tests/check-cfn.py (make cfn).
  */
@@ -177,12 +178,48 @@ static void test_placeholders(void **state)
     obc_free(&cc);
 }
 
+/* Twelve Regions and a vault in eleven of them: its condition is an
+ * Fn::Or of ten items at most, the last one nesting the rest. */
+static void test_many_regions(void **state)
+{
+    (void)state;
+    static const char *const regions[] = {"us-east-1", "us-east-2", "us-west-1", "us-west-2",
+                                          "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1",
+                                          "eu-north-1", "ap-south-1", "ap-northeast-1", "sa-east-1"};
+    char text[8192];
+    size_t n = (size_t)snprintf(text, sizeof text, "{\"accounts\": [{\"account\": \"$account\", \"name\": \"members\", \"regions\": [");
+    for (size_t i = 0; i < 12; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "%s{\"region\": \"%s\", \"vaults\": [%s]}", i ? "," : "",
+                              regions[i], i < 11 ? "{\"name\": \"v\", \"declaration\": \"v\"}" : "");
+    snprintf(text + n, sizeof text - n, "]}], \"keys\": []}");
+    struct obc cc;
+    obc_init(&cc, &(struct obc_options){.stdlib_dir = "stdlib"});
+    cJSON *m = cJSON_Parse(text);
+    assert_non_null(m);
+    struct vec out = {0};
+    emit_cloudformation(&cc, NULL, m, &out);
+    assert_int_equal(out.len, 1);
+    cJSON *t = cJSON_Parse(((const struct out_file *)out.items[0])->data);
+    assert_non_null(t);
+    const cJSON *res = at(at(t, "Resources"), "VaultVUsEast1UsEast2UsWest1UsWest2EuWest1EuWest2EuWest3EuCentral1EuNorth1ApSouth1ApNortheast1");
+    const char *cond = at(res, "Condition")->valuestring;
+    const cJSON *or = at(at(at(t, "Conditions"), cond), "Fn::Or");
+    assert_int_equal(cJSON_GetArraySize(or), 10);
+    const cJSON *nested = at(cJSON_GetArrayItem(or, 9), "Fn::Or");
+    assert_int_equal(cJSON_GetArraySize(nested), 2);
+    assert_string_equal(at(cJSON_GetArrayItem(nested, 1), "Condition")->valuestring, "InApNortheast1");
+    cJSON_Delete(t);
+    cJSON_Delete(m);
+    obc_free(&cc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_extras),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_placeholders),
+        cmocka_unit_test(test_many_regions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
