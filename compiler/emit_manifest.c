@@ -32,6 +32,7 @@
  * Works on the IR only; reports nothing.
  */
 #include "emit.h"
+#include "emit_ops.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -69,6 +70,7 @@ struct holdings {
     struct vec places; /* struct vault_place* of its vaults, in order of first use */
     struct vec vaults; /* struct ir_vault* it owns that have a place, in program order */
     bool owns_keys;    /* a customer-managed key that the manifest lists */
+    struct vec ops;    /* struct op_place*: its notifications, restore tests, frameworks */
 };
 
 /* What refers to one key. */
@@ -122,6 +124,7 @@ enum {
     MEMO_REGION,       /* region -> struct name_set of opt-in names (index_opt_ins) */
     MEMO_ROLE_TYPES,   /* (role use, types vector): policies of those types added */
     MEMO_ACCOUNT_VAULTS, /* (holdings, region) -> struct vec of its vaults there */
+    MEMO_ACCOUNT_OPS,  /* (holdings, region) -> struct vec of its op_place* there */
 };
 
 /* Strings in order, once each. */
@@ -363,6 +366,26 @@ static void index_holdings(struct manifest *m)
         const struct ir_key *k = VEC_GET(const struct ir_key, m->prog->keys, i);
         if (key_listed(m, k) && k->owner.kind == PRIN_ACCOUNT && k->owner.account)
             holdings_of(m, &k->owner)->owns_keys = true;
+    }
+}
+
+static const struct vec *place_regions(void *ctx, const struct ir_vault *v)
+{
+    const struct vault_place *p = find_place(ctx, v);
+    return p ? &p->regions : &v->regions;
+}
+
+/* Gives each owner the notifications, restore tests and audit frameworks
+ * it holds (emit_ops.c decides where each goes). Run after collect_plans. */
+static void index_ops(struct manifest *m)
+{
+    struct vec places = {0};
+    ops_places(m->a, m->prog, place_regions, m, &m->plan_regions, &places);
+    for (size_t i = 0; i < places.len; i++) {
+        struct op_place *p = places.items[i];
+        struct holdings *h = holdings_of(m, &p->owner);
+        if (h)
+            vec_push(m->a, &h->ops, p);
     }
 }
 
@@ -1148,6 +1171,11 @@ static void view_regions(struct manifest *m, struct account_view *av)
             vec_push_new(m->a, &av->regions, &seen, p->regions.items[j]);
     }
     av->owns_keys = av->acc && h->owns_keys;
+    for (size_t i = 0; i < h->ops.len; i++) {
+        const struct op_place *p = VEC_GET(const struct op_place, h->ops, i);
+        for (size_t j = 0; j < p->regions.len; j++)
+            vec_push_new(m->a, &av->regions, &seen, p->regions.items[j]);
+    }
 }
 
 static void emit_slr(struct manifest *m, cJSON *obj, const struct account_view *av,
@@ -1191,6 +1219,9 @@ static void emit_account_region(struct manifest *m, cJSON *list, const struct ac
     cJSON *vaults = there ? json_add_array(&m->doc, obj, "vaults") : NULL;
     for (size_t i = 0; there && i < there->len; i++)
         emit_vault(m, vaults, VEC_GET(const struct ir_vault, *there, i), region);
+    const struct vec *ops = ptrset_get(&m->memo, MEMO_ACCOUNT_OPS, holdings_for(m, av->acc), region);
+    if (ops)
+        emit_ops_region(&m->doc, m->a, obj, ops, region);
 }
 
 static bool any_plan_by_tags_only(const struct manifest *m)
@@ -1243,10 +1274,28 @@ static void index_vaults_by_region(struct manifest *m, const struct holdings *h)
     }
 }
 
+/* The same for its notifications, restore tests and frameworks. */
+static void index_ops_by_region(struct manifest *m, const struct holdings *h)
+{
+    for (size_t i = 0; i < h->ops.len; i++) {
+        struct op_place *p = h->ops.items[i];
+        struct ptrset seen = {0};
+        for (size_t j = 0; j < p->regions.len; j++) {
+            if (!ptrset_add(m->a, &seen, p->regions.items[j]))
+                continue; /* a region listed twice */
+            bool fresh;
+            struct vec *there = ptrset_memo(m->a, &m->memo, MEMO_ACCOUNT_OPS, h, p->regions.items[j],
+                                            sizeof *there, &fresh);
+            vec_push(m->a, there, p);
+        }
+    }
+}
+
 static void emit_account(struct manifest *m, cJSON *list, struct account_view *av)
 {
     view_regions(m, av);
     index_vaults_by_region(m, holdings_for(m, av->acc));
+    index_ops_by_region(m, holdings_for(m, av->acc));
     const char *account = av->acc ? av->acc->id : MEMBERS_ACCOUNT;
     const char *partition = partition_of(&av->regions);
     cJSON *obj = json_add_object(&m->doc, list, NULL);
@@ -1279,7 +1328,7 @@ static bool account_listed(struct manifest *m, const struct ir_account *acc)
     if (m->prog->org.management == acc)
         return true;
     const struct holdings *h = holdings_for(m, acc);
-    return h->places.len > 0 || h->owns_keys;
+    return h->places.len > 0 || h->owns_keys || h->ops.len > 0;
 }
 
 static void emit_accounts(struct manifest *m, cJSON *root)
@@ -1373,6 +1422,7 @@ struct cJSON *emit_manifest(struct obc *cc, const struct ir_program *prog)
     collect_roles(&m);
     key_uses(cc, prog, &m.uses);
     index_holdings(&m);
+    index_ops(&m);
     cJSON *root = json_doc_init(&m.doc, m.a);
     json_add_int(&m.doc, root, "manifest_version", MANIFEST_VERSION);
     emit_organization(&m, root);

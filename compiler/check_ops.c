@@ -1,0 +1,242 @@
+/*
+ * check_ops.c - checks of notifications, restore tests and audit
+ * frameworks against what AWS accepts (OB6101-OB6104, OB6110-OB6114,
+ * OB6120, OB6122; lower_ops.c reports OB6105 and OB6121 while it reads
+ * them). Sources are in docs/codes/OB61xx.md.
+ * Reads the IR; reports diagnostics; emits nothing.
+ */
+#include "checks.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- notifications --------------------------------------------------- */
+
+/* A plain address local@domain.tld: what SNS sends email to. */
+static bool email_ok(const char *s)
+{
+    const char *at = strchr(s, '@');
+    if (!at || at == s || strchr(at + 1, '@') || strpbrk(s, " \t<>,;\"()"))
+        return false;
+    const char *dot = strrchr(at + 1, '.');
+    return dot && dot > at + 1 && dot[1] != '\0';
+}
+
+static bool arn_of(const char *s, const char *service)
+{
+    size_t n = strlen(service);
+    if (strncmp(s, "arn:", 4) != 0)
+        return false;
+    const char *p = strchr(s + 4, ':'); /* after the partition */
+    return p && strncmp(p + 1, service, n) == 0 && p[1 + n] == ':';
+}
+
+static void check_subscription(struct obc *cc, const struct ir_notify *n, const struct ir_subscription *sub)
+{
+    const char *want = NULL;
+    if (strcmp(sub->protocol, "email") == 0 && !email_ok(sub->endpoint))
+        want = "an email address, like \"ops@example.com\"";
+    else if (strcmp(sub->protocol, "https") == 0 && strncmp(sub->endpoint, "https://", 8) != 0)
+        want = "an https:// URL";
+    else if (strcmp(sub->protocol, "sqs") == 0 && !arn_of(sub->endpoint, "sqs"))
+        want = "an SQS queue ARN, \"arn:aws:sqs:REGION:ACCOUNT:NAME\"";
+    else if (strcmp(sub->protocol, "lambda") == 0 && !arn_of(sub->endpoint, "lambda"))
+        want = "a Lambda function ARN, \"arn:aws:lambda:REGION:ACCOUNT:function:NAME\"";
+    if (!want)
+        return;
+    struct diag *d = diag_emit(cc, OB6101, sub->loc, "'%s' in %s of notification '%s' is not %s", sub->endpoint,
+                               sub->protocol, n->d.name, want);
+    diag_help(cc, d, "SNS rejects a subscription whose endpoint does not fit its protocol");
+}
+
+static void check_vault_events(struct obc *cc, const struct ir_notify *n)
+{
+    for (size_t i = 0; i < n->events.len; i++) {
+        const struct ir_event *e = VEC_GET(const struct ir_event, n->events, i);
+        if (!e->vault_event.s) {
+            struct diag *d = diag_emit(cc, OB6103, n->events_at.loc, "vault notifications do not report '%s'",
+                                       e->d.name);
+            diag_note(cc, d, e->d.name_loc, "the event is declared here, without a vault_event");
+            diag_help(cc, d, "write via = eventbridge: an EventBridge rule matches the job state");
+        } else if (e->vault_event_all_outcomes) {
+            struct diag *d = diag_emit(cc, OB6102, n->events_at.loc, "vault event %s reports every outcome of "
+                                       "the job, not only '%s'", e->vault_event.s, e->d.name);
+            diag_help(cc, d, "the topic also gets the jobs that succeed: filter the subscriptions on the "
+                             "message, or write via = eventbridge, whose rule matches the state");
+        }
+    }
+    for (size_t i = 0; i < n->vaults.len; i++) {
+        const struct ir_vault *v = VEC_GET(const struct ir_vault, n->vaults, i);
+        if (!v->air_gapped)
+            continue;
+        struct diag *d = diag_emit(cc, OB6104, n->vaults_at.loc, "vault '%s' is logically air-gapped: AWS does "
+                                   "not document vault notifications for it", v->d.name);
+        diag_note(cc, d, v->d.name_loc, "the vault is declared here");
+        diag_help(cc, d, "write via = eventbridge to be told of its jobs for certain");
+    }
+}
+
+static void check_notify(struct obc *cc, const struct ir_notify *n)
+{
+    for (size_t i = 0; i < n->subscriptions.len; i++)
+        check_subscription(cc, n, VEC_GET(const struct ir_subscription, n->subscriptions, i));
+    if (n->via == NOTIFY_VAULT)
+        check_vault_events(cc, n);
+}
+
+/* ---- restore tests ----------------------------------------------------- */
+
+/* Whether a duration in minutes is whole hours from lo to hi. */
+static bool hours_in(const struct ir_num *n, int64_t lo, int64_t hi)
+{
+    return n->v % 60 == 0 && n->v / 60 >= lo && n->v / 60 <= hi;
+}
+
+/* The vaults some rule of some plan writes into: its vault, its
+ * air-gapped vault and its copies' targets. */
+static void written_vaults(const struct ir_program *prog, struct ptrset *out, struct arena *a)
+{
+    for (size_t i = 0; i < prog->plans.len; i++) {
+        const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
+        for (size_t j = 0; j < p->rules.len; j++) {
+            const struct ir_rule *r = VEC_GET(const struct ir_rule, p->rules, j);
+            if (r->vault)
+                ptrset_add(a, out, r->vault);
+            if (r->air_gapped_vault)
+                ptrset_add(a, out, r->air_gapped_vault);
+            for (size_t k = 0; k < r->copies.len; k++) {
+                const struct ir_copy *c = VEC_GET(const struct ir_copy, r->copies, k);
+                if (c->target)
+                    ptrset_add(a, out, c->target);
+            }
+        }
+    }
+}
+
+static void check_selection(struct obc *cc, const struct ir_restore_test *t, const struct ir_restore_selection *sel)
+{
+    if (sel->validate_within.state == IR_SET && !hours_in(&sel->validate_within, 0, 168)) {
+        struct diag *d = diag_emit(cc, OB6112, sel->validate_within.loc, "validate_within of test '%s' must be "
+                                   "whole hours from 0h to 168h", sel->name);
+        diag_help(cc, d, "ValidationWindowHours is 0 to 168 hours; write it in hours, like 24h");
+    }
+    if (sel->type && !sel->type->restore_test_name) {
+        struct diag *d = diag_emit(cc, OB6114, sel->type_at.loc, "restore testing does not support resource type "
+                                   "'%s'", sel->type->d.name);
+        diag_help(cc, d, "test a type restore testing supports (ebs, ec2, efs, rds, s3, ...): see std/aws "
+                         "resource_types.ob, restore_test_name");
+    }
+    (void)t;
+}
+
+static void check_restore_test(struct obc *cc, const struct ir_restore_test *t, const struct ptrset *written)
+{
+    if (t->start_within.state == IR_SET && !hours_in(&t->start_within, 1, 168)) {
+        struct diag *d = diag_emit(cc, OB6110, t->start_within.loc, "start_within of restore test '%s' must be "
+                                   "whole hours from 1h to 168h", t->d.name);
+        diag_help(cc, d, "StartWindowHours is 1 to 168 hours; write it in hours, like 24h");
+    }
+    if (t->window.state == IR_SET && (t->window.v < 1 || t->window.v > 365)) {
+        struct diag *d = diag_emit(cc, OB6111, t->window.loc, "window of restore test '%s' must be from 1d to "
+                                   "365d", t->d.name);
+        diag_help(cc, d, "SelectionWindowDays is 1 to 365 days (30 when absent)");
+    }
+    for (size_t i = 0; i < t->vaults.len; i++) {
+        const struct ir_vault *v = VEC_GET(const struct ir_vault, t->vaults, i);
+        if (v->external || ptrset_has(written, v))
+            continue;
+        struct diag *d = diag_emit(cc, OB6113, t->vaults_at.loc, "restore test '%s' restores from vault '%s', "
+                                   "which no plan backs up into", t->d.name, v->d.name);
+        diag_note(cc, d, v->d.name_loc, "the vault is declared here");
+        diag_help(cc, d, "name a vault a rule or copy writes into, or it has no recovery points to test");
+    }
+    for (size_t i = 0; i < t->selections.len; i++)
+        check_selection(cc, t, VEC_GET(const struct ir_restore_selection, t->selections, i));
+}
+
+/* ---- audit frameworks ---------------------------------------------------- */
+
+/* "MIN-MAX" of attribute `attr` in a control's ranges; false if none. */
+static bool range_of(const struct ir_audit_control *c, const char *attr, int64_t *lo, int64_t *hi)
+{
+    for (size_t i = 0; i < c->ranges.len; i++) {
+        const struct ir_tag *t = VEC_GET(const struct ir_tag, c->ranges, i);
+        if (strcmp(t->key, attr) != 0)
+            continue;
+        char *end;
+        *lo = strtoll(t->value, &end, 10);
+        if (*end != '-')
+            return false;
+        *hi = strtoll(end + 1, &end, 10);
+        return *end == '\0';
+    }
+    return false;
+}
+
+/* The unit a control attribute's range is written in: days for the
+ * retention attributes (VT_DAYS), hours for the durations (VT_MINUTES). */
+static bool in_hours(const char *attr)
+{
+    return strcmp(attr, "frequency") == 0 || strcmp(attr, "age") == 0;
+}
+
+static void check_control(struct obc *cc, const struct ir_framework_control *fc)
+{
+    for (size_t i = 0; i < fc->params.len; i++) {
+        const struct ir_control_param *p = VEC_GET(const struct ir_control_param, fc->params, i);
+        int64_t lo, hi;
+        if (!range_of(fc->control, p->attr, &lo, &hi))
+            continue;
+        bool hours = in_hours(p->attr);
+        int64_t v = hours ? p->value.v / 60 : p->value.v;
+        if ((!hours || p->value.v % 60 == 0) && v >= lo && v <= hi)
+            continue;
+        const char *unit = hours ? "h" : "d";
+        struct diag *d = diag_emit(cc, OB6120, p->value.loc, "%s of control '%s' must be %s%" PRId64 "%s to %" PRId64
+                                   "%s", p->attr, fc->control->d.name, hours ? "whole hours from " : "",
+                                   lo, unit, hi, unit);
+        diag_note(cc, d, fc->control->d.name_loc, "the control's ranges are declared here");
+        diag_help(cc, d, "AWS Backup Audit Manager rejects the framework otherwise");
+    }
+}
+
+/* AWS's quota of frameworks per account and Region. */
+#define FRAMEWORKS_PER_ACCOUNT 10
+
+static void check_framework_count(struct obc *cc, const struct ir_program *prog)
+{
+    /* frameworks are few: compare every one with the earlier ones */
+    for (size_t i = 0; i < prog->audit_frameworks.len; i++) {
+        const struct ir_audit_framework *f = VEC_GET(const struct ir_audit_framework, prog->audit_frameworks, i);
+        size_t same = 1;
+        for (size_t j = 0; j < i; j++) {
+            const struct ir_audit_framework *g = VEC_GET(const struct ir_audit_framework, prog->audit_frameworks, j);
+            if (ir_same_principal(&f->owner, &g->owner))
+                same++;
+        }
+        if (same != FRAMEWORKS_PER_ACCOUNT + 1)
+            continue;
+        struct diag *d = diag_emit(cc, OB6122, f->d.name_loc, "audit framework '%s' makes %zu frameworks of %s: AWS "
+                                   "allows %d per account and Region", f->d.name, same,
+                                   check_principal_words(&cc->arena, &f->owner), FRAMEWORKS_PER_ACCOUNT);
+        diag_help(cc, d, "merge frameworks (one framework takes many controls), or ask AWS for a higher quota");
+    }
+}
+
+void check_ops(struct obc *cc, struct ir_program *prog)
+{
+    for (size_t i = 0; i < prog->notifies.len; i++)
+        check_notify(cc, VEC_GET(const struct ir_notify, prog->notifies, i));
+    struct ptrset written = {0};
+    if (prog->restore_tests.len)
+        written_vaults(prog, &written, &cc->arena);
+    for (size_t i = 0; i < prog->restore_tests.len; i++)
+        check_restore_test(cc, VEC_GET(const struct ir_restore_test, prog->restore_tests, i), &written);
+    for (size_t i = 0; i < prog->audit_frameworks.len; i++) {
+        const struct ir_audit_framework *f = VEC_GET(const struct ir_audit_framework, prog->audit_frameworks, i);
+        for (size_t j = 0; j < f->controls.len; j++)
+            check_control(cc, VEC_GET(const struct ir_framework_control, f->controls, j));
+    }
+    check_framework_count(cc, prog);
+}
