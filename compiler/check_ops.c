@@ -1,6 +1,6 @@
 /*
  * check_ops.c - checks of notifications, restore tests and audit
- * frameworks against what AWS accepts (OB6101-OB6104, OB6110-OB6114,
+ * frameworks against what AWS accepts (OB6101-OB6104, OB6106, OB6110-OB6114,
  * OB6120, OB6122; lower_ops.c reports OB6105 and OB6121 while it reads
  * them). Sources are in docs/codes/OB61xx.md.
  * Reads the IR; reports diagnostics; emits nothing.
@@ -10,6 +10,38 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* ---- names ------------------------------------------------------------- */
+
+/* Whether `s` is 1 to `max` characters of letters, digits, underscores
+ * and (with `hyphen`) hyphens; with `letter_first`, starting with a letter. */
+static bool name_ok(const char *s, size_t max, bool hyphen, bool letter_first)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > max)
+        return false;
+    if (letter_first && !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                  (hyphen && c == '-');
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/* OB6106 for an AWS name `t` of `what` ("the restore testing plan name")
+ * that breaks the rule `rule`. */
+static void check_name(struct obc *cc, const struct ir_text *t, const char *what, size_t max, bool hyphen,
+                       bool letter_first, const char *rule)
+{
+    if (t->state != IR_SET || !t->s || name_ok(t->s, max, hyphen, letter_first))
+        return;
+    struct diag *d = diag_emit(cc, OB6106, t->loc, "'%s' is not a valid %s", t->s, what);
+    diag_help(cc, d, "AWS takes %s: write `name = \"...\"` with such a name", rule);
+}
 
 /* ---- notifications --------------------------------------------------- */
 
@@ -79,6 +111,8 @@ static void check_vault_events(struct obc *cc, const struct ir_notify *n)
 
 static void check_notify(struct obc *cc, const struct ir_notify *n)
 {
+    check_name(cc, &n->topic, "SNS topic name", 256, true, false,
+               "1 to 256 letters, digits, hyphens and underscores");
     for (size_t i = 0; i < n->subscriptions.len; i++)
         check_subscription(cc, n, VEC_GET(const struct ir_subscription, n->subscriptions, i));
     if (n->via == NOTIFY_VAULT)
@@ -116,6 +150,8 @@ static void written_vaults(const struct ir_program *prog, struct ptrset *out, st
 
 static void check_selection(struct obc *cc, const struct ir_restore_test *t, const struct ir_restore_selection *sel)
 {
+    check_name(cc, &sel->aws_name, "restore testing selection name", 50, false, false,
+               "1 to 50 letters, digits and underscores");
     if (sel->validate_within.state == IR_SET && !hours_in(&sel->validate_within, 0, 168)) {
         struct diag *d = diag_emit(cc, OB6112, sel->validate_within.loc, "validate_within of test '%s' must be "
                                    "whole hours from 0h to 168h", sel->name);
@@ -132,6 +168,8 @@ static void check_selection(struct obc *cc, const struct ir_restore_test *t, con
 
 static void check_restore_test(struct obc *cc, const struct ir_restore_test *t, const struct ptrset *written)
 {
+    check_name(cc, &t->aws_name, "restore testing plan name", 50, false, false,
+               "1 to 50 letters, digits and underscores");
     if (t->start_within.state == IR_SET && !hours_in(&t->start_within, 1, 168)) {
         struct diag *d = diag_emit(cc, OB6110, t->start_within.loc, "start_within of restore test '%s' must be "
                                    "whole hours from 1h to 168h", t->d.name);
@@ -201,31 +239,48 @@ static void check_control(struct obc *cc, const struct ir_framework_control *fc)
     }
 }
 
-/* AWS's quota of frameworks per account and Region. */
+/* AWS's quotas per account and Region: frameworks (AWS Backup quotas,
+ * unconfirmed) and controls over all frameworks (documented). */
 #define FRAMEWORKS_PER_ACCOUNT 10
+#define CONTROLS_PER_ACCOUNT 50
 
+/* Frameworks are few: each is compared with the earlier ones of its
+ * owner. One report per owner and quota, at the framework that passes it. */
 static void check_framework_count(struct obc *cc, const struct ir_program *prog)
 {
-    /* frameworks are few: compare every one with the earlier ones */
     for (size_t i = 0; i < prog->audit_frameworks.len; i++) {
         const struct ir_audit_framework *f = VEC_GET(const struct ir_audit_framework, prog->audit_frameworks, i);
-        size_t same = 1;
+        size_t frameworks = 1, controls = f->controls.len;
         for (size_t j = 0; j < i; j++) {
             const struct ir_audit_framework *g = VEC_GET(const struct ir_audit_framework, prog->audit_frameworks, j);
-            if (ir_same_principal(&f->owner, &g->owner))
-                same++;
+            if (ir_same_principal(&f->owner, &g->owner)) {
+                frameworks++;
+                controls += g->controls.len;
+            }
         }
-        if (same != FRAMEWORKS_PER_ACCOUNT + 1)
-            continue;
-        struct diag *d = diag_emit(cc, OB6122, f->d.name_loc, "audit framework '%s' makes %zu frameworks of %s: AWS "
-                                   "allows %d per account and Region", f->d.name, same,
-                                   check_principal_words(&cc->arena, &f->owner), FRAMEWORKS_PER_ACCOUNT);
-        diag_help(cc, d, "merge frameworks (one framework takes many controls), or ask AWS for a higher quota");
+        const char *who = check_principal_words(&cc->arena, &f->owner);
+        if (frameworks == FRAMEWORKS_PER_ACCOUNT + 1) {
+            struct diag *d = diag_emit(cc, OB6122, f->d.name_loc, "audit framework '%s' makes %zu frameworks of %s: "
+                                       "AWS allows %d per account and Region", f->d.name, frameworks, who,
+                                       FRAMEWORKS_PER_ACCOUNT);
+            diag_help(cc, d, "merge frameworks (one framework takes many controls), or ask AWS for a higher quota");
+        }
+        if (controls > CONTROLS_PER_ACCOUNT && controls - f->controls.len <= CONTROLS_PER_ACCOUNT) {
+            struct diag *d = diag_emit(cc, OB6122, f->d.name_loc, "audit framework '%s' makes %zu controls of %s: "
+                                       "AWS allows %d per account and Region over all frameworks", f->d.name,
+                                       controls, who, CONTROLS_PER_ACCOUNT);
+            diag_help(cc, d, "a control used by two frameworks counts twice: drop repeated controls");
+        }
     }
 }
 
 void check_ops(struct obc *cc, struct ir_program *prog)
 {
+    for (size_t i = 0; i < prog->audit_frameworks.len; i++) {
+        const struct ir_audit_framework *f = VEC_GET(const struct ir_audit_framework, prog->audit_frameworks, i);
+        check_name(cc, &f->aws_name, "framework name", 256, false, true,
+                   "1 to 256 letters, digits and underscores, starting with a letter");
+    }
     for (size_t i = 0; i < prog->notifies.len; i++)
         check_notify(cc, VEC_GET(const struct ir_notify, prog->notifies, i));
     struct ptrset written = {0};
