@@ -22,7 +22,9 @@
  *
  * Only what the policies need is listed: vaults that a rule or copy of an
  * attached policy's plan writes into (or that name their regions), the
- * keys of those vaults, the roles of those plans' selections.
+ * keys of those vaults, the roles of those plans' selections; and the
+ * notifications, restore tests and audit frameworks (emit_ops.c), with the
+ * vaults they name.
  * Deterministic: program order everywhere, names where a map is built.
  * Linear in the size of the program: what is looked up per account, key
  * or vault (its place, its vaults, its uses) is indexed once, in string
@@ -285,6 +287,35 @@ static void collect_plans(struct manifest *m)
     if (guess != &m->plan_regions)
         for (size_t k = 0; unplaced.len && k < guess->len; k++)
             vec_push_new(m->a, &m->plan_regions, &m->plan_region_set, guess->items[k]);
+}
+
+/* A vault that a notification (via vault) or a restore test names must
+ * exist even when no plan writes into it: in its own regions, else in the
+ * regions the notification or restore test names, else in every plan
+ * region. Run after collect_plans. */
+static void place_named_vault(struct manifest *m, const struct ir_vault *v, const struct vec *regions)
+{
+    if (!regions->len)
+        regions = &m->plan_regions;
+    if (strmap_get(&m->place_of, v->d.name) || (!v->regions.len && !regions->len))
+        return;
+    struct vault_place *p = place_of(m, v);
+    for (size_t i = 0; !v->regions.len && i < regions->len; i++)
+        vec_push_new(m->a, &p->regions, &p->region_set, regions->items[i]);
+}
+
+static void place_op_vaults(struct manifest *m)
+{
+    for (size_t i = 0; i < m->prog->notifies.len; i++) {
+        const struct ir_notify *n = VEC_GET(const struct ir_notify, m->prog->notifies, i);
+        for (size_t j = 0; n->via == NOTIFY_VAULT && j < n->vaults.len; j++)
+            place_named_vault(m, VEC_GET(const struct ir_vault, n->vaults, j), &n->regions);
+    }
+    for (size_t i = 0; i < m->prog->restore_tests.len; i++) {
+        const struct ir_restore_test *t = VEC_GET(const struct ir_restore_test, m->prog->restore_tests, i);
+        for (size_t j = 0; j < t->vaults.len; j++)
+            place_named_vault(m, VEC_GET(const struct ir_vault, t->vaults, j), &t->regions);
+    }
 }
 
 static const struct vault_place *find_place(const struct manifest *m, const struct ir_vault *v)
@@ -599,6 +630,42 @@ static void plan_index_types(struct manifest *m, const struct ir_plan *plan, str
     }
 }
 
+static const struct vault_place *find_place(const struct manifest *m, const struct ir_vault *v);
+
+/* The roles the members' restore tests restore with: they need what a
+ * backup role needs (AWSBackupServiceRolePolicyForRestores among it) and
+ * the extra policies of the type they restore (S3). Used by
+ * "restore_test/NAME/TEST". The roles of a named account's restore tests
+ * are not listed (the manifest lists IAM roles for the members only). */
+static void collect_restore_roles(struct manifest *m)
+{
+    for (size_t i = 0; i < m->prog->restore_tests.len; i++) {
+        const struct ir_restore_test *t = VEC_GET(const struct ir_restore_test, m->prog->restore_tests, i);
+        if (t->owner.kind != PRIN_MEMBERS)
+            continue;
+        const struct vec *regions = &t->regions;
+        if (!regions->len && t->vaults.len) {
+            const struct vault_place *p = find_place(m, VEC_GET(const struct ir_vault, t->vaults, 0));
+            if (p)
+                regions = &p->regions;
+        }
+        const char *partition = partition_of(regions);
+        for (size_t j = 0; j < t->selections.len; j++) {
+            const struct ir_restore_selection *sel = VEC_GET(const struct ir_restore_selection, t->selections, j);
+            if (!sel->role)
+                continue;
+            struct role_use *u = role_use_of(m, sel->role, partition);
+            add_backup_role_policies(m, u, partition);
+            for (size_t n = 0; sel->type && n < sel->type->role_policies.len; n++)
+                push_string(m->a, &u->policies, &u->policy_set,
+                            managed_policy_arn(m->a, partition, VEC_GET(const char, sel->type->role_policies, n)));
+            const char *user = arena_printf(m->a, "restore_test/%s/%s", t->d.name, sel->name);
+            if (!strmap_put_new(m->a, &u->user_set, user, (void *)user))
+                vec_push(m->a, &u->users, (void *)user);
+        }
+    }
+}
+
 static void collect_roles(struct manifest *m)
 {
     for (size_t i = 0; i < m->plans.len; i++) {
@@ -634,6 +701,7 @@ static void collect_roles(struct manifest *m)
             }
         }
     }
+    collect_restore_roles(m);
 }
 
 /* Name and path of a role given by ARN: ".../role/service-role/NAME". */
@@ -1419,6 +1487,7 @@ struct cJSON *emit_manifest(struct obc *cc, const struct ir_program *prog)
 {
     struct manifest m = {.a = &cc->arena, .prog = prog};
     collect_plans(&m);
+    place_op_vaults(&m);
     collect_roles(&m);
     key_uses(cc, prog, &m.uses);
     index_holdings(&m);

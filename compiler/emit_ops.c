@@ -53,6 +53,8 @@ void ops_places(struct arena *a, const struct ir_program *prog,
         for (size_t j = 0; j < n->vaults.len; j++) { /* each vault's owner holds its notification */
             const struct ir_vault *v = VEC_GET(const struct ir_vault, n->vaults, j);
             const struct vec *r = n->regions.len ? &n->regions : vault_regions(ctx, v);
+            if (!r || !r->len)
+                r = default_regions;
             struct op_place *p = new_place(a, OP_NOTIFY, ir_vault_owner(v), r, out);
             p->notify = n;
             p->vault = v;
@@ -61,7 +63,7 @@ void ops_places(struct arena *a, const struct ir_program *prog,
     for (size_t i = 0; i < prog->restore_tests.len; i++) {
         const struct ir_restore_test *t = VEC_GET(const struct ir_restore_test, prog->restore_tests, i);
         struct vec r = t->regions.len ? t->regions : union_vault_regions(a, &t->vaults, vault_regions, ctx);
-        new_place(a, OP_RESTORE_TEST, t->owner, &r, out)->test = t;
+        new_place(a, OP_RESTORE_TEST, t->owner, r.len ? &r : default_regions, out)->test = t;
     }
     for (size_t i = 0; i < prog->audit_frameworks.len; i++) {
         const struct ir_audit_framework *f = VEC_GET(const struct ir_audit_framework, prog->audit_frameworks, i);

@@ -26,7 +26,8 @@ struct op_place {
 /* Appends the places of every notification, restore test and framework
  * to `out` (struct op_place*, program order). `vault_regions(ctx, v)`
  * gives the regions a vault exists in; `default_regions` the regions a
- * declaration without regions of its own goes to (the plans' regions). */
+ * declaration goes to when neither it nor its vaults name any (the plans'
+ * regions). */
 void ops_places(struct arena *a, const struct ir_program *prog,
                 const struct vec *(*vault_regions)(void *ctx, const struct ir_vault *v), void *ctx,
                 const struct vec *default_regions, struct vec *out);

@@ -54,12 +54,18 @@ void lower_notify(struct sema *s, const struct ast_item *it, struct ir_notify *n
     sema_block(s, it, BK_NOTIFY, &b);
     n->via = blk_enum(s, &b, A_NOTIFY_VIA, &n->via_at) == 1 ? NOTIFY_VAULT : NOTIFY_EVENTBRIDGE;
     blk_text(s, &b, A_NOTIFY_TOPIC, &n->topic);
-    blk_list(s, &b, A_NOTIFY_ON, &n->events, &n->events_at);
+    if (blk_list(s, &b, A_NOTIFY_ON, &n->events, &n->events_at) == IR_SET && n->events.len == 0) {
+        struct diag *d = diag_emit(s->cc, OB2004, n->events_at.loc, "notification '%s' names no events", n->d.name);
+        diag_help(s->cc, d, "name the events it tells of, like on = [backup_failed, copy_failed]");
+    }
     read_subscriptions(s, &b, A_NOTIFY_EMAIL, "email", n);
     read_subscriptions(s, &b, A_NOTIFY_HTTPS, "https", n);
     read_subscriptions(s, &b, A_NOTIFY_SQS, "sqs", n);
     read_subscriptions(s, &b, A_NOTIFY_LAMBDA, "lambda", n);
-    blk_list(s, &b, A_NOTIFY_VAULTS, &n->vaults, &n->vaults_at);
+    if (blk_list(s, &b, A_NOTIFY_VAULTS, &n->vaults, &n->vaults_at) == IR_SET && n->vaults.len == 0) {
+        struct diag *d = diag_emit(s->cc, OB2004, n->vaults_at.loc, "notification '%s' names no vaults", n->d.name);
+        diag_help(s->cc, d, "name the vaults whose events go to the topic, like vaults = [VAULT]");
+    }
     n->owner = (struct ir_principal){.kind = PRIN_MEMBERS, .loc = n->d.name_loc};
     blk_principal(s, &b, A_NOTIFY_OWNER, &n->owner);
     blk_list(s, &b, A_NOTIFY_REGIONS, &n->regions, &n->regions_at);
@@ -157,7 +163,10 @@ void lower_restore_test(struct sema *s, const struct ast_item *it, struct ir_res
         t->schedule_at = (struct ir_attr){t->cron ? IR_SET : IR_REJECTED, v->loc};
     }
     blk_num(s, &b, A_RESTORE_TEST_START_WITHIN, &t->start_within);
-    blk_list(s, &b, A_RESTORE_TEST_VAULTS, &t->vaults, &t->vaults_at);
+    if (blk_list(s, &b, A_RESTORE_TEST_VAULTS, &t->vaults, &t->vaults_at) == IR_SET && t->vaults.len == 0) {
+        struct diag *d = diag_emit(s->cc, OB2004, t->vaults_at.loc, "restore test '%s' names no vaults", t->d.name);
+        diag_help(s->cc, d, "name the vaults whose recovery points it restores, like vaults = [VAULT]");
+    }
     struct ir_attr at;
     int pick = blk_enum(s, &b, A_RESTORE_TEST_PICK, &at);
     t->pick = pick == 1 ? RESTORE_RANDOM : RESTORE_LATEST;
