@@ -1,6 +1,6 @@
 /*
  * check_ops.c - checks of notifications, restore tests and audit
- * frameworks against what AWS accepts (OB6101-OB6104, OB6106, OB6110-OB6114,
+ * frameworks against what AWS accepts (OB6101-OB6104, OB6106, OB6110-OB6115,
  * OB6120, OB6122; lower_ops.c reports OB6105 and OB6121 while it reads
  * them). Sources are in docs/codes/OB61xx.md.
  * Reads the IR; reports diagnostics; emits nothing.
@@ -148,6 +148,58 @@ static void written_vaults(const struct ir_program *prog, struct ptrset *out, st
     }
 }
 
+/* Whether plan `p` writes into one of `vaults` (a rule's vault or
+ * air-gapped vault, or a copy's target). */
+static bool plan_writes_into(const struct ir_plan *p, const struct ptrset *vaults)
+{
+    for (size_t j = 0; j < p->rules.len; j++) {
+        const struct ir_rule *r = VEC_GET(const struct ir_rule, p->rules, j);
+        if ((r->vault && ptrset_has(vaults, r->vault)) || (r->air_gapped_vault && ptrset_has(vaults, r->air_gapped_vault)))
+            return true;
+        for (size_t k = 0; k < r->copies.len; k++) {
+            const struct ir_copy *c = VEC_GET(const struct ir_copy, r->copies, k);
+            if (c->target && ptrset_has(vaults, c->target))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* OB6115: a test of a type that no plan writing into the test's vaults
+ * selects (quiet when no plan writes into them: OB6113 says so). */
+static void check_tested_types(struct obc *cc, const struct ir_program *prog, const struct ir_restore_test *t)
+{
+    struct ptrset vaults = {0};
+    ptrset_add_all(&cc->arena, &vaults, &t->vaults);
+    struct vec types = {0};
+    bool any = false, writers = false;
+    for (size_t i = 0; i < prog->plans.len && !any; i++) {
+        const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
+        if (!plan_writes_into(p, &vaults))
+            continue;
+        writers = true;
+        bool plan_any;
+        ir_plan_types(prog, p, &types, &plan_any, &cc->arena);
+        any |= plan_any;
+    }
+    if (!writers || any)
+        return;
+    for (size_t i = 0; i < t->selections.len; i++) {
+        const struct ir_restore_selection *sel = VEC_GET(const struct ir_restore_selection, t->selections, i);
+        if (!sel->type || !sel->type->restore_test_name)
+            continue;
+        bool backed_up = false;
+        for (size_t j = 0; j < types.len && !backed_up; j++)
+            backed_up = ir_types_share_pattern(sel->type, types.items[j]);
+        if (backed_up)
+            continue;
+        struct diag *d = diag_emit(cc, OB6115, sel->type_at.loc, "test '%s' restores %s, which no plan backs up "
+                                   "into the vaults of restore test '%s'", sel->name, sel->type->d.name, t->d.name);
+        diag_help(cc, d, "test a type the plans select (%s), or select %s in a plan that writes into those vaults",
+                  check_some_types(&cc->arena, &types, false), sel->type->d.name);
+    }
+}
+
 static void check_selection(struct obc *cc, const struct ir_restore_test *t, const struct ir_restore_selection *sel)
 {
     check_name(cc, &sel->aws_name, "restore testing selection name", 50, false, false,
@@ -166,7 +218,8 @@ static void check_selection(struct obc *cc, const struct ir_restore_test *t, con
     (void)t;
 }
 
-static void check_restore_test(struct obc *cc, const struct ir_restore_test *t, const struct ptrset *written)
+static void check_restore_test(struct obc *cc, const struct ir_program *prog, const struct ir_restore_test *t,
+                               const struct ptrset *written)
 {
     check_name(cc, &t->aws_name, "restore testing plan name", 50, false, false,
                "1 to 50 letters, digits and underscores");
@@ -191,6 +244,7 @@ static void check_restore_test(struct obc *cc, const struct ir_restore_test *t, 
     }
     for (size_t i = 0; i < t->selections.len; i++)
         check_selection(cc, t, VEC_GET(const struct ir_restore_selection, t->selections, i));
+    check_tested_types(cc, prog, t);
 }
 
 /* ---- audit frameworks ---------------------------------------------------- */
@@ -287,7 +341,7 @@ void check_ops(struct obc *cc, struct ir_program *prog)
     if (prog->restore_tests.len)
         written_vaults(prog, &written, &cc->arena);
     for (size_t i = 0; i < prog->restore_tests.len; i++)
-        check_restore_test(cc, VEC_GET(const struct ir_restore_test, prog->restore_tests, i), &written);
+        check_restore_test(cc, prog, VEC_GET(const struct ir_restore_test, prog->restore_tests, i), &written);
     for (size_t i = 0; i < prog->audit_frameworks.len; i++) {
         const struct ir_audit_framework *f = VEC_GET(const struct ir_audit_framework, prog->audit_frameworks, i);
         for (size_t j = 0; j < f->controls.len; j++)
