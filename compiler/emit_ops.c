@@ -303,6 +303,18 @@ static void emit_framework(struct json_doc *doc, struct arena *a, struct cJSON *
     }
 }
 
+/* A notification via vault sets the vault's notifications only when some
+ * event of it has a vault event; one via EventBridge always has a rule. */
+static bool has_vault_events(const struct op_place *p)
+{
+    if (p->notify->via != NOTIFY_VAULT)
+        return true;
+    for (size_t i = 0; i < p->notify->events.len; i++)
+        if (VEC_GET(const struct ir_event, p->notify->events, i)->vault_event.s)
+            return true;
+    return false;
+}
+
 void emit_ops_region(struct json_doc *doc, struct arena *a, struct cJSON *obj, const struct vec *there,
                      const struct ir_region *region)
 {
@@ -314,6 +326,8 @@ void emit_ops_region(struct json_doc *doc, struct arena *a, struct cJSON *obj, c
             const struct op_place *p = VEC_GET(const struct op_place, *there, i);
             if ((int)p->kind != kind)
                 continue;
+            if (kind == OP_NOTIFY && !has_vault_events(p))
+                continue; /* via vault, and no event has a vault event: nothing to set (OB6103) */
             if (!list)
                 list = json_add_array(doc, obj, keys[kind]);
             if (kind == OP_NOTIFY)
