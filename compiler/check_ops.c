@@ -200,7 +200,7 @@ static void check_tested_types(struct obc *cc, const struct ir_program *prog, co
     }
 }
 
-static void check_selection(struct obc *cc, const struct ir_restore_test *t, const struct ir_restore_selection *sel)
+static void check_selection(struct obc *cc, const struct ir_restore_selection *sel)
 {
     check_name(cc, &sel->aws_name, "restore testing selection name", 50, false, false,
                "1 to 50 letters, digits and underscores");
@@ -215,7 +215,6 @@ static void check_selection(struct obc *cc, const struct ir_restore_test *t, con
         diag_help(cc, d, "test a type restore testing supports (ebs, ec2, efs, rds, s3, ...): see std/aws "
                          "resource_types.ob, restore_test_name");
     }
-    (void)t;
 }
 
 static void check_restore_test(struct obc *cc, const struct ir_program *prog, const struct ir_restore_test *t,
@@ -243,7 +242,7 @@ static void check_restore_test(struct obc *cc, const struct ir_program *prog, co
         diag_help(cc, d, "name a vault a rule or copy writes into, or it has no recovery points to test");
     }
     for (size_t i = 0; i < t->selections.len; i++)
-        check_selection(cc, t, VEC_GET(const struct ir_restore_selection, t->selections, i));
+        check_selection(cc, VEC_GET(const struct ir_restore_selection, t->selections, i));
     check_tested_types(cc, prog, t);
 }
 
@@ -273,6 +272,19 @@ static bool in_hours(const char *attr)
     return strcmp(attr, "frequency") == 0 || strcmp(attr, "age") == 0;
 }
 
+static void report_range(struct obc *cc, const struct ir_framework_control *fc, const struct ir_control_param *p,
+                         const char *how, int64_t lo, int64_t hi, const char *unit)
+{
+    struct diag *d = diag_emit(cc, OB6120, p->value.loc, "%s of control '%s' must be %s%" PRId64 "%s to %" PRId64 "%s",
+                               p->attr, fc->control->d.name, how, lo, unit, hi, unit);
+    diag_note(cc, d, fc->control->d.name_loc, "the control's ranges are declared here");
+    diag_help(cc, d, "AWS Backup Audit Manager rejects the framework otherwise");
+}
+
+/* A parameter's value against its control's `ranges`: "ATTR" for every
+ * value, and for a duration written in hours that are not whole days
+ * also "ATTR.hours" (a frequency of 36h is neither 1 to 24 hours nor
+ * whole days). */
 static void check_control(struct obc *cc, const struct ir_framework_control *fc)
 {
     for (size_t i = 0; i < fc->params.len; i++) {
@@ -282,14 +294,15 @@ static void check_control(struct obc *cc, const struct ir_framework_control *fc)
             continue;
         bool hours = in_hours(p->attr);
         int64_t v = hours ? p->value.v / 60 : p->value.v;
-        if ((!hours || p->value.v % 60 == 0) && v >= lo && v <= hi)
+        if ((hours && p->value.v % 60 != 0) || v < lo || v > hi) {
+            report_range(cc, fc, p, hours ? "whole hours from " : "", lo, hi, hours ? "h" : "d");
             continue;
-        const char *unit = hours ? "h" : "d";
-        struct diag *d = diag_emit(cc, OB6120, p->value.loc, "%s of control '%s' must be %s%" PRId64 "%s to %" PRId64
-                                   "%s", p->attr, fc->control->d.name, hours ? "whole hours from " : "",
-                                   lo, unit, hi, unit);
-        diag_note(cc, d, fc->control->d.name_loc, "the control's ranges are declared here");
-        diag_help(cc, d, "AWS Backup Audit Manager rejects the framework otherwise");
+        }
+        if (!hours || p->value.v % (24 * 60) == 0)
+            continue;
+        const char *key = arena_printf(&cc->arena, "%s.hours", p->attr);
+        if (range_of(fc->control, key, &lo, &hi) && (v < lo || v > hi))
+            report_range(cc, fc, p, "whole days, or hours from ", lo, hi, "h");
     }
 }
 

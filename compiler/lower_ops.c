@@ -167,7 +167,7 @@ void lower_restore_test(struct sema *s, const struct ast_item *it, struct ir_res
         struct diag *d = diag_emit(s->cc, OB2004, t->vaults_at.loc, "restore test '%s' names no vaults", t->d.name);
         diag_help(s->cc, d, "name the vaults whose recovery points it restores, like vaults = [VAULT]");
     }
-    struct ir_attr at;
+    struct ir_attr at = {0};
     int pick = blk_enum(s, &b, A_RESTORE_TEST_PICK, &at);
     t->pick = pick == 1 ? RESTORE_RANDOM : RESTORE_LATEST;
     int points = blk_enum(s, &b, A_RESTORE_TEST_POINTS, &at);
@@ -190,7 +190,7 @@ void lower_audit_control(struct sema *s, const struct ast_item *it, struct ir_au
     struct block b;
     sema_block(s, it, BK_AUDIT_CONTROL, &b);
     blk_text(s, &b, A_AUDIT_CONTROL_NAME, &c->aws_name);
-    struct ir_attr at;
+    struct ir_attr at = {0};
     blk_list(s, &b, A_AUDIT_CONTROL_PARAMETERS, &c->parameters, &at);
     blk_list(s, &b, A_AUDIT_CONTROL_RANGES, &c->ranges, &at);
     struct ir_flag scoped = {0};
