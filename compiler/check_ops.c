@@ -111,7 +111,7 @@ static void check_vault_events(struct obc *cc, const struct ir_notify *n)
 
 static void check_notify(struct obc *cc, const struct ir_notify *n)
 {
-    check_name(cc, &n->topic, "SNS topic name", 256, true, false,
+    check_name(cc, &n->topic, "SNS topic name", AWS_SNS_TOPIC_NAME_MAX, true, false,
                "1 to 256 letters, digits, hyphens and underscores");
     for (size_t i = 0; i < n->subscriptions.len; i++)
         check_subscription(cc, n, VEC_GET(const struct ir_subscription, n->subscriptions, i));
@@ -202,9 +202,9 @@ static void check_tested_types(struct obc *cc, const struct ir_program *prog, co
 
 static void check_selection(struct obc *cc, const struct ir_restore_selection *sel)
 {
-    check_name(cc, &sel->aws_name, "restore testing selection name", 50, false, false,
+    check_name(cc, &sel->aws_name, "restore testing selection name", AWS_RESTORE_TESTING_NAME_MAX, false, false,
                "1 to 50 letters, digits and underscores");
-    if (sel->validate_within.state == IR_SET && !hours_in(&sel->validate_within, 0, 168)) {
+    if (sel->validate_within.state == IR_SET && !hours_in(&sel->validate_within, 0, AWS_RESTORE_VALIDATION_WINDOW_MAX_HOURS)) {
         struct diag *d = diag_emit(cc, OB6112, sel->validate_within.loc, "validate_within of test '%s' must be "
                                    "whole hours from 0h to 168h", sel->name);
         diag_help(cc, d, "ValidationWindowHours is 0 to 168 hours; write it in hours, like 24h");
@@ -220,14 +220,14 @@ static void check_selection(struct obc *cc, const struct ir_restore_selection *s
 static void check_restore_test(struct obc *cc, const struct ir_program *prog, const struct ir_restore_test *t,
                                const struct ptrset *written)
 {
-    check_name(cc, &t->aws_name, "restore testing plan name", 50, false, false,
+    check_name(cc, &t->aws_name, "restore testing plan name", AWS_RESTORE_TESTING_NAME_MAX, false, false,
                "1 to 50 letters, digits and underscores");
-    if (t->start_within.state == IR_SET && !hours_in(&t->start_within, 1, 168)) {
+    if (t->start_within.state == IR_SET && !hours_in(&t->start_within, 1, AWS_RESTORE_START_WINDOW_MAX_HOURS)) {
         struct diag *d = diag_emit(cc, OB6110, t->start_within.loc, "start_within of restore test '%s' must be "
                                    "whole hours from 1h to 168h", t->d.name);
         diag_help(cc, d, "StartWindowHours is 1 to 168 hours; write it in hours, like 24h");
     }
-    if (t->window.state == IR_SET && (t->window.v < 1 || t->window.v > 365)) {
+    if (t->window.state == IR_SET && (t->window.v < 1 || t->window.v > AWS_RESTORE_SELECTION_WINDOW_MAX_DAYS)) {
         struct diag *d = diag_emit(cc, OB6111, t->window.loc, "window of restore test '%s' must be from 1d to "
                                    "365d", t->d.name);
         diag_help(cc, d, "SelectionWindowDays is 1 to 365 days (30 when absent)");
@@ -306,12 +306,8 @@ static void check_control(struct obc *cc, const struct ir_framework_control *fc)
     }
 }
 
-/* AWS's quotas per account and Region: frameworks (AWS Backup quotas,
- * unconfirmed) and controls over all frameworks (documented). */
-#define FRAMEWORKS_PER_ACCOUNT 10
-#define CONTROLS_PER_ACCOUNT 50
-
-/* Frameworks are few: each is compared with the earlier ones of its
+/* AWS_AUDIT_FRAMEWORKS_MAX and AWS_AUDIT_CONTROLS_MAX (aws_limits.def).
+ * Frameworks are few: each is compared with the earlier ones of its
  * owner. One report per owner and quota, at the framework that passes it. */
 static void check_framework_count(struct obc *cc, const struct ir_program *prog)
 {
@@ -326,16 +322,16 @@ static void check_framework_count(struct obc *cc, const struct ir_program *prog)
             }
         }
         const char *who = check_principal_words(&cc->arena, &f->owner);
-        if (frameworks == FRAMEWORKS_PER_ACCOUNT + 1) {
+        if (frameworks == AWS_AUDIT_FRAMEWORKS_MAX + 1) {
             struct diag *d = diag_emit(cc, OB6122, f->d.name_loc, "audit framework '%s' makes %zu frameworks of %s: "
                                        "AWS allows %d per account and Region", f->d.name, frameworks, who,
-                                       FRAMEWORKS_PER_ACCOUNT);
+                                       AWS_AUDIT_FRAMEWORKS_MAX);
             diag_help(cc, d, "merge frameworks (one framework takes many controls), or ask AWS for a higher quota");
         }
-        if (controls > CONTROLS_PER_ACCOUNT && controls - f->controls.len <= CONTROLS_PER_ACCOUNT) {
+        if (controls > AWS_AUDIT_CONTROLS_MAX && controls - f->controls.len <= AWS_AUDIT_CONTROLS_MAX) {
             struct diag *d = diag_emit(cc, OB6122, f->d.name_loc, "audit framework '%s' makes %zu controls of %s: "
                                        "AWS allows %d per account and Region over all frameworks", f->d.name,
-                                       controls, who, CONTROLS_PER_ACCOUNT);
+                                       controls, who, AWS_AUDIT_CONTROLS_MAX);
             diag_help(cc, d, "a control used by two frameworks counts twice: drop repeated controls");
         }
     }
@@ -345,7 +341,7 @@ void check_ops(struct obc *cc, struct ir_program *prog)
 {
     for (size_t i = 0; i < prog->audit_frameworks.len; i++) {
         const struct ir_audit_framework *f = VEC_GET(const struct ir_audit_framework, prog->audit_frameworks, i);
-        check_name(cc, &f->aws_name, "framework name", 256, false, true,
+        check_name(cc, &f->aws_name, "framework name", AWS_FRAMEWORK_NAME_MAX, false, true,
                    "1 to 256 letters, digits and underscores, starting with a letter");
     }
     for (size_t i = 0; i < prog->notifies.len; i++)
