@@ -630,8 +630,6 @@ static void plan_index_types(struct manifest *m, const struct ir_plan *plan, str
     }
 }
 
-static const struct vault_place *find_place(const struct manifest *m, const struct ir_vault *v);
-
 /* The roles the members' restore tests restore with: they need what a
  * backup role needs (AWSBackupServiceRolePolicyForRestores among it) and
  * the extra policies of the type they restore (S3). Used by
