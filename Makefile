@@ -232,8 +232,9 @@ CFN_EXAMPLES := examples/central-copy.ob examples/organization/main.ob examples/
                 examples/cross-region.ob examples/local-vault.ob $(sort $(wildcard examples/aws/*.ob))
 cfn: cfn-deps $(BUILD)/obc $(BUILD)/asan/test_emit_cfn
 	$(PY) tests/check-cfn.py --self-test
-	@rm -rf $(BUILD)/cfn && set -e; for p in $(CFN_EXAMPLES); do \
-	    d=$(BUILD)/cfn/$$(echo $$p | tr / _); $(BUILD)/obc compile $$p -o $$d --emit cloudformation 2>/dev/null; done; \
+	@rm -rf $(BUILD)/cfn && mkdir -p $(BUILD)/cfn && set -e; for p in $(CFN_EXAMPLES); do \
+	    d=$(BUILD)/cfn/$$(echo $$p | tr / _); \
+	    $(BUILD)/obc compile $$p -o $$d --emit cloudformation --color never 2>$$d.log || { cat $$d.log; exit 1; }; done; \
 	    OBC_CFN_UNIT_OUT=$(BUILD)/cfn/unit-extras.template.json $(BUILD)/asan/test_emit_cfn >/dev/null
 	$(PY) tests/check-cfn.py $$(find corpus -name '*.template.json' | sort) $$(find $(BUILD)/cfn -name '*.template.json' | sort)
 
