@@ -63,7 +63,7 @@ FUZZ_SECONDS          ?= 60
 
 .PHONY: all deps test-deps demo check install uninstall clean regen import-roundtrip bench linear fuzz coverage \
         unit stdlib-lint explanations corpus cli schema aws-examples valgrind fuzz-smoke layers \
-        test corpus-release stdlib-independence valgrind-full real-corpora terraform
+        test corpus-release stdlib-independence valgrind-full real-corpora cfn-deps cfn terraform
 
 all: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc
@@ -73,6 +73,18 @@ deps:
 
 test-deps:
 	@tools/ensure-deps.sh $(TEST_DEPS)
+
+# The CloudFormation resource specification tests/check-cfn.py reads: the
+# npm packages pinned in tests/npm (package.json, package-lock.json),
+# installed under build/npm when missing.
+CFN_SPEC := $(BUILD)/npm/node_modules/@aws-cdk/cfnspec/spec/specification.json
+cfn-deps: $(CFN_SPEC)
+$(CFN_SPEC): tests/npm/package.json tests/npm/package-lock.json
+	@command -v npm >/dev/null || tools/ensure-deps.sh npm
+	mkdir -p $(BUILD)/npm
+	cp tests/npm/package.json tests/npm/package-lock.json $(BUILD)/npm/
+	cd $(BUILD)/npm && npm ci --no-audit --no-fund
+	@touch $@
 
 # ---- generated sources -------------------------------------------------
 
@@ -163,7 +175,7 @@ test: test-deps
 check: test-deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc $(BUILD)/asan/obc $(FUZZ_BINS) $(UNIT_BINS)
 	@$(MAKE) --no-print-directory layers unit stdlib-lint explanations corpus import-roundtrip stdlib-independence cli schema \
-	    aws-examples real-corpora terraform linear valgrind fuzz-smoke
+	    aws-examples real-corpora cfn terraform linear valgrind fuzz-smoke
 	@echo "make check: all passed"
 
 # The cmocka unit tests, built with ASan+UBSan.
@@ -211,6 +223,21 @@ schema:
 	$(PY) tests/validate-policies.py --compile $(BUILD)/obc corpus examples
 	$(PY) tests/validate-policies.py --real-corpora
 	tests/check-sources.sh
+
+# The CloudFormation templates: tests/check-cfn.py rejects each broken
+# template of tests/cfn/, then checks every template golden of the corpus
+# and the templates of the examples and of AWS's documentation examples
+# (examples/aws; docs/deploy.md), and the template the
+# unit test builds from a hand-made manifest (tests/unit/test_emit_cfn.c).
+CFN_EXAMPLES := examples/central-copy.ob examples/organization/main.ob examples/seed-module-plan.ob \
+                examples/cross-region.ob examples/local-vault.ob $(sort $(wildcard examples/aws/*.ob))
+cfn: cfn-deps $(BUILD)/obc $(BUILD)/asan/test_emit_cfn
+	$(PY) tests/check-cfn.py --self-test
+	@rm -rf $(BUILD)/cfn && mkdir -p $(BUILD)/cfn && set -e; for p in $(CFN_EXAMPLES); do \
+	    d=$(BUILD)/cfn/$$(echo $$p | tr / _); \
+	    $(BUILD)/obc compile $$p -o $$d --emit cloudformation --color never 2>$$d.log || { cat $$d.log; exit 1; }; done; \
+	    OBC_CFN_UNIT_OUT=$(BUILD)/cfn/unit-extras.template.json $(BUILD)/asan/test_emit_cfn >/dev/null
+	$(PY) tests/check-cfn.py $$(find corpus -name '*.template.json' | sort) $$(find $(BUILD)/cfn -name '*.template.json' | sort)
 
 # The Terraform configuration (obc.tf.json) offline, without the AWS
 # provider (tests/check-terraform.py): the checker rejects each broken

@@ -35,10 +35,18 @@ static void all_decls(const struct ir_program *prog, struct vec *out, struct are
     const struct vec *kinds[] = {&prog->partitions, &prog->regions, &prog->restypes, &prog->permissions,
                                  &prog->roles,      &prog->accounts, &prog->ous,     &prog->roots,
                                  &prog->keys,       &prog->vaults,  &prog->selections, &prog->plans,
-                                 &prog->policies};
+                                 &prog->policies,   &prog->events,  &prog->notifies, &prog->restore_tests,
+                                 &prog->audit_controls, &prog->audit_frameworks};
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++)
         for (size_t i = 0; i < kinds[k]->len; i++)
             vec_push(a, out, kinds[k]->items[i]);
+}
+
+/* Policies, notifications, restore tests and audit frameworks are what a
+ * program makes: nothing refers to them, and they are never unused. */
+static bool is_root_kind(enum decl_kind k)
+{
+    return k == DK_POLICY || k == DK_NOTIFY || k == DK_RESTORE_TEST || k == DK_AUDIT_FRAMEWORK;
 }
 
 /* A declaration written in a file (not one made up for an account id or
@@ -125,7 +133,7 @@ static bool file_declares_used(const struct lint *L, const struct src_file *f)
     const struct vec *mine = &L->decls_of[f->id];
     for (size_t i = 0; i < mine->len; i++) {
         const struct ir_decl *d = VEC_GET(const struct ir_decl, *mine, i);
-        if (d->kind == DK_POLICY || decl_used(L->prog, &L->parents, d))
+        if (is_root_kind(d->kind) || decl_used(L->prog, &L->parents, d))
             return true;
     }
     return false;
@@ -172,6 +180,8 @@ static const char *used_where(enum decl_kind k)
         [DK_VAULT] = "name it as a rule's vault or a copy's target",
         [DK_SELECTION] = "name it in a plan's select",
         [DK_PLAN] = "name it in a policy's plans",
+        [DK_EVENT] = "name it in a notification's on",
+        [DK_AUDIT_CONTROL] = "name it in a control block of an audit framework",
     };
     return where[k];
 }
@@ -189,7 +199,7 @@ static void check_unused_decls(struct lint *L)
     struct vec unused = {0};
     for (size_t i = 0; i < L->decls.len; i++) {
         struct ir_decl *d = VEC_GET(struct ir_decl, L->decls, i);
-        if (d->kind == DK_POLICY || d->from_stdlib || !named(d) || decl_used(L->prog, &L->parents, d) || file_dead(L, d->file))
+        if (is_root_kind(d->kind) || d->from_stdlib || !named(d) || decl_used(L->prog, &L->parents, d) || file_dead(L, d->file))
             continue;
         vec_push(&L->cc->arena, &unused, d);
     }

@@ -25,6 +25,7 @@ void checks_run(struct obc *cc, struct ir_program *prog)
     check_limits(cc, prog);
     check_airgap(cc, prog);
     check_scan(cc, prog);
+    check_ops(cc, prog);
     check_variables(cc, prog);
     check_lints(cc, prog);
     /* after the lints, which stay quiet after an OB2xxx error: an error

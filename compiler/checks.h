@@ -27,6 +27,7 @@ void check_airgap(struct obc *cc, struct ir_program *prog);    /* OB2010, OB4030
 void check_scan(struct obc *cc, struct ir_program *prog);      /* OB5020-OB5023 */
 void check_variables(struct obc *cc, struct ir_program *prog); /* OB9004 */
 void check_org(struct obc *cc, struct ir_program *prog);       /* OB2020-OB2022 */
+void check_ops(struct obc *cc, struct ir_program *prog);       /* OB6101-OB6104, OB6106, OB6110-OB6115, OB6120, OB6122 */
 /* Helpers shared by the checks (checks.c): the names of a list of
  * declarations (struct ir_decl* heads), at most `shown` of them and then
  * "and N more"; and a principal as a phrase ("account 'backup'"). */

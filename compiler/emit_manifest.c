@@ -22,7 +22,9 @@
  *
  * Only what the policies need is listed: vaults that a rule or copy of an
  * attached policy's plan writes into (or that name their regions), the
- * keys of those vaults, the roles of those plans' selections.
+ * keys of those vaults, the roles of those plans' selections; and the
+ * notifications, restore tests and audit frameworks (emit_ops.c), with the
+ * vaults they name.
  * Deterministic: program order everywhere, names where a map is built.
  * Linear in the size of the program: what is looked up per account, key
  * or vault (its place, its vaults, its uses) is indexed once, in string
@@ -32,6 +34,7 @@
  * Works on the IR only; reports nothing.
  */
 #include "emit.h"
+#include "emit_ops.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -69,6 +72,7 @@ struct holdings {
     struct vec places; /* struct vault_place* of its vaults, in order of first use */
     struct vec vaults; /* struct ir_vault* it owns that have a place, in program order */
     bool owns_keys;    /* a customer-managed key that the manifest lists */
+    struct vec ops;    /* struct op_place*: its notifications, restore tests, frameworks */
 };
 
 /* What refers to one key. */
@@ -124,6 +128,7 @@ enum {
     MEMO_ROLE_TYPES,   /* (role use, types vector): policies of those types added */
     MEMO_ACCOUNT_VAULTS, /* (holdings, region) -> struct vec of its vaults there */
     MEMO_ORG_ID_WARNED, /* (vault, attribute name): OB6030 reported */
+    MEMO_ACCOUNT_OPS,  /* (holdings, region) -> struct vec of its op_place* there */
 };
 
 /* Strings in order, once each. */
@@ -286,6 +291,35 @@ static void collect_plans(struct manifest *m)
             vec_push_new(m->a, &m->plan_regions, &m->plan_region_set, guess->items[k]);
 }
 
+/* A vault that a notification (via vault) or a restore test names must
+ * exist even when no plan writes into it: in its own regions, else in the
+ * regions the notification or restore test names, else in every plan
+ * region. Run after collect_plans. */
+static void place_named_vault(struct manifest *m, const struct ir_vault *v, const struct vec *regions)
+{
+    if (!regions->len)
+        regions = &m->plan_regions;
+    if (strmap_get(&m->place_of, v->d.name) || (!v->regions.len && !regions->len))
+        return;
+    struct vault_place *p = place_of(m, v);
+    for (size_t i = 0; !v->regions.len && i < regions->len; i++)
+        vec_push_new(m->a, &p->regions, &p->region_set, regions->items[i]);
+}
+
+static void place_op_vaults(struct manifest *m)
+{
+    for (size_t i = 0; i < m->prog->notifies.len; i++) {
+        const struct ir_notify *n = VEC_GET(const struct ir_notify, m->prog->notifies, i);
+        for (size_t j = 0; n->via == NOTIFY_VAULT && j < n->vaults.len; j++)
+            place_named_vault(m, VEC_GET(const struct ir_vault, n->vaults, j), &n->regions);
+    }
+    for (size_t i = 0; i < m->prog->restore_tests.len; i++) {
+        const struct ir_restore_test *t = VEC_GET(const struct ir_restore_test, m->prog->restore_tests, i);
+        for (size_t j = 0; j < t->vaults.len; j++)
+            place_named_vault(m, VEC_GET(const struct ir_vault, t->vaults, j), &t->regions);
+    }
+}
+
 static const struct vault_place *find_place(const struct manifest *m, const struct ir_vault *v)
 {
     return strmap_get(&m->place_of, v->d.name);
@@ -365,6 +399,26 @@ static void index_holdings(struct manifest *m)
         const struct ir_key *k = VEC_GET(const struct ir_key, m->prog->keys, i);
         if (key_listed(m, k) && k->owner.kind == PRIN_ACCOUNT && k->owner.account)
             holdings_of(m, &k->owner)->owns_keys = true;
+    }
+}
+
+static const struct vec *place_regions(void *ctx, const struct ir_vault *v)
+{
+    const struct vault_place *p = find_place(ctx, v);
+    return p ? &p->regions : &v->regions;
+}
+
+/* Gives each owner the notifications, restore tests and audit frameworks
+ * it holds (emit_ops.c decides where each goes). Run after collect_plans. */
+static void index_ops(struct manifest *m)
+{
+    struct vec places = {0};
+    ops_places(m->a, m->prog, place_regions, m, &m->plan_regions, &places);
+    for (size_t i = 0; i < places.len; i++) {
+        struct op_place *p = places.items[i];
+        struct holdings *h = holdings_of(m, &p->owner);
+        if (h)
+            vec_push(m->a, &h->ops, p);
     }
 }
 
@@ -578,6 +632,40 @@ static void plan_index_types(struct manifest *m, const struct ir_plan *plan, str
     }
 }
 
+/* The roles the members' restore tests restore with: they need what a
+ * backup role needs (AWSBackupServiceRolePolicyForRestores among it) and
+ * the extra policies of the type they restore (S3). Used by
+ * "restore_test/NAME/TEST". The roles of a named account's restore tests
+ * are not listed (the manifest lists IAM roles for the members only). */
+static void collect_restore_roles(struct manifest *m)
+{
+    for (size_t i = 0; i < m->prog->restore_tests.len; i++) {
+        const struct ir_restore_test *t = VEC_GET(const struct ir_restore_test, m->prog->restore_tests, i);
+        if (t->owner.kind != PRIN_MEMBERS)
+            continue;
+        const struct vec *regions = &t->regions;
+        if (!regions->len && t->vaults.len) {
+            const struct vault_place *p = find_place(m, VEC_GET(const struct ir_vault, t->vaults, 0));
+            if (p)
+                regions = &p->regions;
+        }
+        const char *partition = partition_of(regions);
+        for (size_t j = 0; j < t->selections.len; j++) {
+            const struct ir_restore_selection *sel = VEC_GET(const struct ir_restore_selection, t->selections, j);
+            if (!sel->role)
+                continue;
+            struct role_use *u = role_use_of(m, sel->role, partition);
+            add_backup_role_policies(m, u, partition);
+            for (size_t n = 0; sel->type && n < sel->type->role_policies.len; n++)
+                push_string(m->a, &u->policies, &u->policy_set,
+                            managed_policy_arn(m->a, partition, VEC_GET(const char, sel->type->role_policies, n)));
+            const char *user = arena_printf(m->a, "restore_test/%s/%s", t->d.name, sel->name);
+            if (!strmap_put_new(m->a, &u->user_set, user, (void *)user))
+                vec_push(m->a, &u->users, (void *)user);
+        }
+    }
+}
+
 static void collect_roles(struct manifest *m)
 {
     for (size_t i = 0; i < m->plans.len; i++) {
@@ -613,6 +701,7 @@ static void collect_roles(struct manifest *m)
             }
         }
     }
+    collect_restore_roles(m);
 }
 
 /* Name and path of a role given by ARN: ".../role/service-role/NAME". */
@@ -1171,6 +1260,11 @@ static void view_regions(struct manifest *m, struct account_view *av)
             vec_push_new(m->a, &av->regions, &seen, p->regions.items[j]);
     }
     av->owns_keys = av->acc && h->owns_keys;
+    for (size_t i = 0; i < h->ops.len; i++) {
+        const struct op_place *p = VEC_GET(const struct op_place, h->ops, i);
+        for (size_t j = 0; j < p->regions.len; j++)
+            vec_push_new(m->a, &av->regions, &seen, p->regions.items[j]);
+    }
 }
 
 static void emit_slr(struct manifest *m, cJSON *obj, const struct account_view *av,
@@ -1214,6 +1308,9 @@ static void emit_account_region(struct manifest *m, cJSON *list, const struct ac
     cJSON *vaults = there ? json_add_array(&m->doc, obj, "vaults") : NULL;
     for (size_t i = 0; there && i < there->len; i++)
         emit_vault(m, vaults, VEC_GET(const struct ir_vault, *there, i), region);
+    const struct vec *ops = ptrset_get(&m->memo, MEMO_ACCOUNT_OPS, holdings_for(m, av->acc), region);
+    if (ops)
+        emit_ops_region(&m->doc, m->a, obj, ops, region);
 }
 
 static bool any_plan_by_tags_only(const struct manifest *m)
@@ -1266,10 +1363,28 @@ static void index_vaults_by_region(struct manifest *m, const struct holdings *h)
     }
 }
 
+/* The same for its notifications, restore tests and frameworks. */
+static void index_ops_by_region(struct manifest *m, const struct holdings *h)
+{
+    for (size_t i = 0; i < h->ops.len; i++) {
+        struct op_place *p = h->ops.items[i];
+        struct ptrset seen = {0};
+        for (size_t j = 0; j < p->regions.len; j++) {
+            if (!ptrset_add(m->a, &seen, p->regions.items[j]))
+                continue; /* a region listed twice */
+            bool fresh;
+            struct vec *there = ptrset_memo(m->a, &m->memo, MEMO_ACCOUNT_OPS, h, p->regions.items[j],
+                                            sizeof *there, &fresh);
+            vec_push(m->a, there, p);
+        }
+    }
+}
+
 static void emit_account(struct manifest *m, cJSON *list, struct account_view *av)
 {
     view_regions(m, av);
     index_vaults_by_region(m, holdings_for(m, av->acc));
+    index_ops_by_region(m, holdings_for(m, av->acc));
     const char *account = av->acc ? av->acc->id : MEMBERS_ACCOUNT;
     const char *partition = partition_of(&av->regions);
     cJSON *obj = json_add_object(&m->doc, list, NULL);
@@ -1302,7 +1417,7 @@ static bool account_listed(struct manifest *m, const struct ir_account *acc)
     if (m->prog->org.management == acc)
         return true;
     const struct holdings *h = holdings_for(m, acc);
-    return h->places.len > 0 || h->owns_keys;
+    return h->places.len > 0 || h->owns_keys || h->ops.len > 0;
 }
 
 static void emit_accounts(struct manifest *m, cJSON *root)
@@ -1393,9 +1508,11 @@ struct cJSON *emit_manifest(struct obc *cc, const struct ir_program *prog)
 {
     struct manifest m = {.cc = cc, .a = &cc->arena, .prog = prog};
     collect_plans(&m);
+    place_op_vaults(&m);
     collect_roles(&m);
     key_uses(cc, prog, &m.uses);
     index_holdings(&m);
+    index_ops(&m);
     cJSON *root = json_doc_init(&m.doc, m.a);
     json_add_int(&m.doc, root, "manifest_version", MANIFEST_VERSION);
     emit_organization(&m, root);

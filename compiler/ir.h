@@ -25,6 +25,7 @@ enum aws_limit {
 enum decl_kind {
     DK_ACCOUNT, DK_OU, DK_ROOT, DK_PARTITION, DK_REGION, DK_RESOURCE_TYPE,
     DK_PERMISSIONS, DK_ROLE, DK_KEY, DK_VAULT, DK_SELECTION, DK_PLAN, DK_POLICY,
+    DK_EVENT, DK_NOTIFY, DK_RESTORE_TEST, DK_AUDIT_CONTROL, DK_AUDIT_FRAMEWORK,
     DK_BUILTIN, /* members, organization */
     DK_COUNT
 };
@@ -124,6 +125,8 @@ struct ir_restype {
     const char *opt_in_name;  /* region-settings name ("RDS"); NULL for any */
     const char *scan_name;    /* scan_settings resource type ("EBS", "ALL"); NULL: not scanned */
     const char *index_name;   /* index_actions resource type ("EBS"); NULL: not indexed */
+    const char *restore_test_name; /* ProtectedResourceType of restore testing ("EBS"); NULL: not tested */
+    const char *audit_name;   /* ComplianceResourceTypes of an audit control's scope ("EBS") */
     struct vec index_role_policies; /* const char*: managed policies the backup role needs to index it */
     bool continuous;          /* continuous backup (PITR) */
     bool cold_storage;
@@ -403,6 +406,108 @@ struct ir_policy {
                                    writes otherwise (file NULL: none); AWS discards them */
 };
 
+/* ------------------------------------------------------------------ */
+/* Operations around the backups: notifications, restore tests and audit
+ * frameworks (docs/language.md, "Operations"). None of them is part of a
+ * policy document; the manifest lists them in the regions[] entries of
+ * the account that holds them (lower_ops.c, check_ops.c, emit_ops.c). */
+
+/* An AWS Backup job event (std/aws notify.ob): how EventBridge reports
+ * it and which vault notification event, if any, carries it. */
+struct ir_event {
+    struct ir_decl d;
+    struct ir_text detail_type;  /* "Backup Job State Change" */
+    struct vec states;           /* const char*: "FAILED" */
+    const char *state_field;     /* "state" or "status" */
+    struct ir_text vault_event;  /* "COPY_JOB_FAILED"; NULL: vault notifications do not */
+    bool vault_event_all_outcomes; /* the vault event also reports other outcomes */
+};
+
+enum notify_via { NOTIFY_EVENTBRIDGE, NOTIFY_VAULT };
+/* An SNS subscription: protocol "email", "https", "sqs" or "lambda". */
+struct ir_subscription {
+    const char *protocol;
+    const char *endpoint;
+    struct loc loc;
+};
+struct ir_notify {
+    struct ir_decl d;
+    enum notify_via via;
+    struct ir_attr via_at;
+    struct ir_text topic;
+    struct vec events;           /* struct ir_event* */
+    struct ir_attr events_at;
+    struct vec subscriptions;    /* struct ir_subscription*, in the order written */
+    struct vec vaults;           /* struct ir_vault*: via vault */
+    struct ir_attr vaults_at;
+    struct ir_principal owner;   /* via eventbridge; default members */
+    struct vec regions;          /* struct ir_region*; empty: the default */
+    struct ir_attr regions_at;
+};
+
+enum restore_pick { RESTORE_LATEST, RESTORE_RANDOM };
+enum restore_points { POINTS_SNAPSHOT, POINTS_CONTINUOUS, POINTS_BOTH };
+/* One restore testing selection (a `test` block). */
+struct ir_restore_selection {
+    const char *name;
+    struct loc name_loc;
+    struct ir_text aws_name;
+    struct ir_restype *type;
+    struct ir_attr type_at;
+    struct ir_role *role;
+    struct ir_attr role_at;
+    struct vec tags;             /* struct ir_tag*: StringEquals */
+    struct vec not_tags;         /* struct ir_tag*: StringNotEquals */
+    struct ir_attr tags_at, not_tags_at;
+    struct ir_num validate_within; /* minutes */
+};
+struct ir_restore_test {
+    struct ir_decl d;
+    struct ir_text aws_name;
+    const char *cron;            /* "cron(0 3 ? * SUN *)" */
+    struct ir_attr schedule_at;
+    struct ir_num start_within;  /* minutes */
+    struct vec vaults;           /* struct ir_vault* */
+    struct ir_attr vaults_at;
+    enum restore_pick pick;
+    enum restore_points points;
+    struct ir_num window;        /* days */
+    struct ir_principal owner;   /* default: the first vault's owner */
+    struct vec regions;          /* struct ir_region*; empty: the vaults' regions */
+    struct ir_attr regions_at;
+    struct vec selections;       /* struct ir_restore_selection* */
+};
+
+/* An AWS Backup Audit Manager control (std/aws audit.ob). */
+struct ir_audit_control {
+    struct ir_decl d;
+    struct ir_text aws_name;
+    struct vec parameters;       /* struct ir_tag*: control attribute -> AWS parameter name */
+    struct vec ranges;           /* struct ir_tag*: control attribute -> "MIN-MAX" */
+    bool scoped;                 /* takes resource types as its scope */
+};
+/* A value a `control` block gives one parameter. */
+struct ir_control_param {
+    const char *attr;            /* "retention" */
+    struct ir_num value;         /* days or minutes, as the attribute reads it */
+};
+struct ir_framework_control {
+    struct ir_audit_control *control;
+    struct loc loc, name_loc;
+    struct vec params;           /* struct ir_control_param*, in schema order */
+    struct vec types;            /* struct ir_restype* */
+    struct ir_attr types_at;
+};
+struct ir_audit_framework {
+    struct ir_decl d;
+    struct ir_text aws_name;
+    struct ir_text description;
+    struct ir_principal owner;   /* default members */
+    struct vec regions;          /* struct ir_region*; empty: the owner's plan regions */
+    struct ir_attr regions_at;
+    struct vec controls;         /* struct ir_framework_control* */
+};
+
 struct ir_org {
     bool declared;
     struct loc loc;
@@ -441,6 +546,7 @@ struct ir_program {
     struct vec partitions, regions, restypes, permissions, roles;
     struct vec accounts, ous, roots;
     struct vec keys, vaults, selections, plans, policies;
+    struct vec events, notifies, restore_tests, audit_controls, audit_frameworks;
     struct vec imports;         /* struct src_import* */
 };
 

@@ -10,7 +10,9 @@ static const char *const kind_names[DK_COUNT] = {
     [DK_ACCOUNT] = "account", [DK_OU] = "OU", [DK_ROOT] = "root", [DK_PARTITION] = "partition",
     [DK_REGION] = "region", [DK_RESOURCE_TYPE] = "resource type", [DK_PERMISSIONS] = "permission set",
     [DK_ROLE] = "role", [DK_KEY] = "key", [DK_VAULT] = "vault", [DK_SELECTION] = "selection",
-    [DK_PLAN] = "plan", [DK_POLICY] = "policy", [DK_BUILTIN] = "built-in principal",
+    [DK_PLAN] = "plan", [DK_POLICY] = "policy", [DK_EVENT] = "backup event", [DK_NOTIFY] = "notification",
+    [DK_RESTORE_TEST] = "restore test", [DK_AUDIT_CONTROL] = "audit control",
+    [DK_AUDIT_FRAMEWORK] = "audit framework", [DK_BUILTIN] = "built-in principal",
 };
 
 const char *decl_kind_name(enum decl_kind k)
@@ -25,7 +27,9 @@ const char *decl_kind_article(enum decl_kind k)
         [DK_PARTITION] = "a partition", [DK_REGION] = "a region", [DK_RESOURCE_TYPE] = "a resource type",
         [DK_PERMISSIONS] = "a permission set", [DK_ROLE] = "a role", [DK_KEY] = "a key",
         [DK_VAULT] = "a vault", [DK_SELECTION] = "a selection", [DK_PLAN] = "a plan",
-        [DK_POLICY] = "a policy", [DK_BUILTIN] = "members",
+        [DK_POLICY] = "a policy", [DK_EVENT] = "a backup event", [DK_NOTIFY] = "a notification",
+        [DK_RESTORE_TEST] = "a restore test", [DK_AUDIT_CONTROL] = "an audit control",
+        [DK_AUDIT_FRAMEWORK] = "an audit framework", [DK_BUILTIN] = "members",
     };
     return articles[k];
 }

@@ -237,6 +237,12 @@ void lower_restype(struct sema *s, const struct ast_item *it, struct ir_restype 
     name = (struct ir_text){0};
     if (blk_text(s, &b, A_RESTYPE_INDEX_NAME, &name) == IR_SET)
         t->index_name = name.s;
+    name = (struct ir_text){0};
+    if (blk_text(s, &b, A_RESTYPE_RESTORE_TEST_NAME, &name) == IR_SET)
+        t->restore_test_name = name.s;
+    name = (struct ir_text){0};
+    if (blk_text(s, &b, A_RESTYPE_AUDIT_NAME, &name) == IR_SET)
+        t->audit_name = name.s;
     blk_list(s, &b, A_RESTYPE_ROLE_POLICIES, &t->role_policies, &policies);
     struct ir_attr index_policies;
     blk_list(s, &b, A_RESTYPE_INDEX_ROLE_POLICIES, &t->index_role_policies, &index_policies);

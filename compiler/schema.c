@@ -16,6 +16,11 @@ static const char *const lock_modes[] = {"compliance", "governance", NULL};
 /* lower_vault maps index 1 to an air-gapped vault; lower_rule index 0 to a full scan. */
 static const char *const vault_types[] = {"backup", "logically_air_gapped", NULL};
 static const char *const scan_modes[] = {"full", "incremental", NULL};
+/* lower_notify maps index 1 to NOTIFY_VAULT; lower_restore_test the
+ * indexes of these two to enum restore_pick and enum restore_points. */
+static const char *const notify_vias[] = {"eventbridge", "vault", NULL};
+static const char *const restore_picks[] = {"latest", "random", NULL};
+static const char *const restore_points[] = {"snapshot", "continuous", "both", NULL};
 
 static const struct attr_spec attrs[ATTR_COUNT] = {
 #define ATTR(id, block, name, type, kinds, flags, choices, what) \

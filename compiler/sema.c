@@ -202,6 +202,11 @@ static struct ir_program *run(struct obc *cc, bool stdlib_only)
     LOWER_ALL(s, DK_SELECTION, selections, lower_selection, struct ir_selection);
     LOWER_ALL(s, DK_PLAN, plans, lower_plan, struct ir_plan);
     LOWER_ALL(s, DK_POLICY, policies, lower_policy, struct ir_policy);
+    LOWER_ALL(s, DK_EVENT, events, lower_event, struct ir_event);
+    LOWER_ALL(s, DK_NOTIFY, notifies, lower_notify, struct ir_notify);
+    LOWER_ALL(s, DK_RESTORE_TEST, restore_tests, lower_restore_test, struct ir_restore_test);
+    LOWER_ALL(s, DK_AUDIT_CONTROL, audit_controls, lower_audit_control, struct ir_audit_control);
+    LOWER_ALL(s, DK_AUDIT_FRAMEWORK, audit_frameworks, lower_audit_framework, struct ir_audit_framework);
     return s->prog;
 }
 

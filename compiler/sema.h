@@ -250,6 +250,12 @@ void lower_vault(struct sema *s, const struct ast_item *it, struct ir_vault *v);
 void lower_selection(struct sema *s, const struct ast_item *it, struct ir_selection *sel);
 void lower_plan(struct sema *s, const struct ast_item *it, struct ir_plan *p);
 void lower_policy(struct sema *s, const struct ast_item *it, struct ir_policy *p);
+/* lower_ops.c: notifications, restore tests, audit frameworks */
+void lower_event(struct sema *s, const struct ast_item *it, struct ir_event *e);
+void lower_notify(struct sema *s, const struct ast_item *it, struct ir_notify *n);
+void lower_restore_test(struct sema *s, const struct ast_item *it, struct ir_restore_test *t);
+void lower_audit_control(struct sema *s, const struct ast_item *it, struct ir_audit_control *c);
+void lower_audit_framework(struct sema *s, const struct ast_item *it, struct ir_audit_framework *f);
 struct ir_role *lower_role_value(struct sema *s, const struct ast_value *v);
 /* A permission set named, or written as a list of actions; `at` gets
  * IR_REJECTED when it or one of its actions was rejected. */

@@ -14,8 +14,8 @@ A case runs as: cd DIR; OBC compile NAME.ob -o TMP/out --color never
   NAME.json              the policy, when the program has exactly one
   NAME.<policy>.json     each policy, when it has several
   NAME.manifest.json     the manifest
-  NAME.tf.json, NAME.members.template.json, ...   every other obc.* output
-                         (--emit), named after it without "obc"
+  NAME.obc.OUTPUT        each other output obc.OUTPUT of --emit (templates,
+                         obc.members.template.json -> NAME.obc.members.template.json)
 Every output needs its golden and every golden must be produced. stdout
 must stay empty. The exit status must be 1 when NAME.diag has an
 "error[" (or a "warning[" under fail-level warning) and 0 otherwise;
@@ -107,6 +107,7 @@ def normalize_manifest(data, std_names):
         return indent + b'"resource_type_opt_in": {\n' + b"\n".join(lines) + b"\n" + indent + b"}"
     return OPT_IN_BLOCK.sub(fold, data)
 MANIFEST = "obc.manifest.json"
+DEPLOY_PREFIX = "obc."  # the manifest and the deployable outputs (--emit); a policy name has no '.'
 SANITIZER_MARKS = (b"runtime error:", b"AddressSanitizer", b"LeakSanitizer")
 
 
@@ -291,7 +292,7 @@ class Case:
             self.rc = 124
             self.stdout, self.stderr = e.stdout or b"", e.stderr or b""
         self.outputs = sorted(os.listdir(self.out), key=os.fsencode) if os.path.isdir(self.out) else []
-        self.npolicies = sum(1 for f in self.outputs if f != MANIFEST)
+        self.npolicies = sum(1 for f in self.outputs if not f.startswith(DEPLOY_PREFIX))
 
         self.check_process()
         self.check_directives()
@@ -338,8 +339,8 @@ class Case:
     def golden_for(self, output):
         if output == MANIFEST:
             return self.name + ".manifest.json"
-        if output.startswith("obc."):  # obc.tf.json, obc.*.template.json: NAME.tf.json, ...
-            return self.name + output[len("obc"):]
+        if output.startswith(DEPLOY_PREFIX):
+            return self.name + "." + output
         if self.npolicies == 1 or self.json:
             return self.name + ".json"
         return self.name + "." + output

@@ -1,0 +1,252 @@
+/*
+ * emit_cfn_extras.c - the regional template resources besides vaults
+ * (docs/deploy.md, "CloudFormation"): notifications (an SNS topic with
+ * its subscriptions and a topic policy that lets EventBridge or AWS Backup
+ * publish, and an EventBridge rule or the vault's Notifications), restore
+ * testing plans with their selections, and AWS Backup Audit Manager
+ * frameworks. Each builder turns one manifest entry of a Region
+ * (regions[].notifications, .restore_testing_plans, .audit_frameworks)
+ * into resources under the condition emit_cfn.c chose for the Regions the
+ * entry stands for. Made from the manifest only.
+ */
+#include "emit_cfn.h"
+
+#include <cjson/cJSON.h>
+#include <string.h>
+
+/* A topic made for the notifications of one set of Regions. */
+struct topic {
+    const char *id;
+    cJSON *subscriptions; /* the Topic's Subscription list */
+    cJSON *services;      /* the topic policy's Principal.Service list */
+};
+
+static bool has_string(const cJSON *list, const char *s)
+{
+    const cJSON *x;
+    cJSON_ArrayForEach(x, list) if (cJSON_IsString(x) && strcmp(x->valuestring, s) == 0) return true;
+    return false;
+}
+
+static bool has_subscription(const cJSON *list, const char *protocol, const char *endpoint)
+{
+    const cJSON *x;
+    cJSON_ArrayForEach(x, list) {
+        const char *p = cfn_str(x, "Protocol"), *e = cfn_str(x, "Endpoint");
+        if (p && e && strcmp(p, protocol) == 0 && strcmp(e, endpoint) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The topics of the scope: one per topic name, in the Regions of every
+ * notification that names it, with the subscriptions of all of them and a
+ * topic policy that lets each service they use publish. Made before the
+ * notifications, which find their topic by name. */
+void cfn_topics(struct cfn *t)
+{
+    struct arena *a = &t->cc->arena;
+    struct vec names = {0};
+    struct strmap regions_of = {0}; /* topic name -> struct vec* of Regions */
+    const cJSON *r, *n;
+    cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(t->scope, "regions")) {
+        const char *region = cfn_str(r, "region");
+        cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(r, "notifications")) {
+            const char *name = cfn_str(n, "topic");
+            if (!name || !region)
+                continue;
+            struct vec *rs = strmap_get(&regions_of, name);
+            if (!rs) {
+                rs = arena_alloc(a, sizeof *rs);
+                strmap_put_new(a, &regions_of, name, rs);
+                vec_push(a, &names, (void *)name);
+            }
+            if (!rs->len || strcmp(VEC_GET(const char, *rs, rs->len - 1), region) != 0)
+                vec_push(a, rs, (void *)region);
+        }
+    }
+    for (size_t i = 0; i < names.len; i++) {
+        const char *name = VEC_GET(const char, names, i);
+        const struct vec *rs = strmap_get(&regions_of, name);
+        const char *cond = cfn_regions_condition(t, rs);
+        struct topic *tp = arena_alloc(a, sizeof *tp);
+        strmap_put_new(a, &t->topic_ids, name, tp);
+        tp->id = cfn_id(t, "Topic", name, NULL);
+        cJSON *p = cfn_resource(t, tp->id, "AWS::SNS::Topic", cond);
+        json_add_string(&t->d, p, "TopicName", name);
+        tp->subscriptions = json_add_array(&t->d, p, "Subscription");
+        const char *pid = cfn_id(t, "TopicPolicy", name, NULL);
+        cJSON *pp = cfn_resource(t, pid, "AWS::SNS::TopicPolicy", cond);
+        cJSON *doc = json_add_object(&t->d, pp, "PolicyDocument");
+        json_add_string(&t->d, doc, "Version", "2012-10-17");
+        cJSON *st = json_add_object(&t->d, json_add_array(&t->d, doc, "Statement"), NULL);
+        json_add_string(&t->d, st, "Sid", "AllowPublishFromBackupEvents");
+        json_add_string(&t->d, st, "Effect", "Allow");
+        tp->services = json_add_array(&t->d, json_add_object(&t->d, st, "Principal"), "Service");
+        json_add_string(&t->d, st, "Action", "sns:Publish");
+        cfn_put_ref(t, st, "Resource", tp->id);
+        cfn_put_ref(t, json_add_array(&t->d, pp, "Topics"), NULL, tp->id);
+        cfn_output_getatt(t, arena_printf(a, "%sArn", tp->id), tp->id, "TopicArn", cond);
+        cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(t->scope, "regions")) {
+            t->region = cfn_str(r, "region");
+            cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(r, "notifications")) {
+                if (!cfn_str(n, "topic") || strcmp(cfn_str(n, "topic"), name) != 0 || !cfn_str(n, "via"))
+                    continue;
+                const char *service =
+                    strcmp(cfn_str(n, "via"), "vault") == 0 ? "backup.amazonaws.com" : "events.amazonaws.com";
+                if (!has_string(tp->services, service))
+                    json_add_string(&t->d, tp->services, NULL, service);
+                const cJSON *s;
+                cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(n, "subscriptions")) {
+                    const char *protocol = cfn_str(s, "protocol"), *endpoint = cfn_str(s, "endpoint");
+                    if (!protocol || !endpoint || has_subscription(tp->subscriptions, protocol, endpoint))
+                        continue;
+                    if (strcmp(protocol, "email") == 0)
+                        cfn_manual(t, "%sSNS email subscriptions: each recipient confirms the subscription from the "
+                                      "message SNS sends; until then nothing is delivered", NULL);
+                    cJSON *o = json_add_object(&t->d, tp->subscriptions, NULL);
+                    json_add_string(&t->d, o, "Protocol", protocol);
+                    cfn_put_str(t, o, "Endpoint", endpoint);
+                }
+            }
+            t->region = NULL;
+        }
+    }
+}
+
+void cfn_notification(struct cfn *t, const cJSON *n, const char *cond, const char *suffix)
+{
+    const char *name = cfn_str(n, "name"), *via = cfn_str(n, "via"), *topic = cfn_str(n, "topic");
+    if (!name || !via || !topic)
+        return;
+    bool vault = strcmp(via, "vault") == 0;
+    const struct topic *tp = strmap_get(&t->topic_ids, topic); /* cfn_topics made it */
+    if (!tp)
+        return;
+    if (vault) {
+        if (cfn_str(n, "vault"))
+            cfn_vault_topic(t, cond, cfn_str(n, "vault"), n, tp->id);
+        return;
+    }
+    const cJSON *pattern = cJSON_GetObjectItemCaseSensitive(n, "event_pattern");
+    if (!cJSON_IsObject(pattern))
+        return;
+    cJSON *p = cfn_resource(t, cfn_id(t, "Rule", name, suffix), "AWS::Events::Rule", cond);
+    json_add_string(&t->d, p, "Description",
+                    arena_printf(&t->cc->arena, "obc notification %s: AWS Backup events to topic %s", name, topic));
+    cfn_put_value(t, p, "EventPattern", pattern);
+    json_add_string(&t->d, p, "State", "ENABLED");
+    cJSON *target = json_add_object(&t->d, json_add_array(&t->d, p, "Targets"), NULL);
+    json_add_string(&t->d, target, "Id", tp->id);
+    cfn_put_ref(t, target, "Arn", tp->id);
+}
+
+static void put_int(struct cfn *t, cJSON *p, const char *key, const cJSON *from, const char *field)
+{
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(from, field);
+    if (cJSON_IsNumber(n))
+        json_add_int(&t->d, p, key, (int64_t)n->valuedouble);
+}
+
+static void put_string(struct cfn *t, cJSON *p, const char *key, const cJSON *from, const char *field)
+{
+    if (cfn_str(from, field))
+        cfn_put_str(t, p, key, cfn_str(from, field));
+}
+
+static void put_list(struct cfn *t, cJSON *p, const char *key, const cJSON *from, const char *field)
+{
+    const cJSON *l = cJSON_GetObjectItemCaseSensitive(from, field);
+    if (cJSON_IsArray(l))
+        cfn_put_value(t, p, key, l);
+}
+
+/* [{"key", "value"}] as [{"Key", "Value"}]. */
+static void put_conditions(struct cfn *t, cJSON *p, const char *key, const cJSON *from, const char *field)
+{
+    const cJSON *l = cJSON_GetObjectItemCaseSensitive(from, field);
+    if (cJSON_GetArraySize(l) == 0)
+        return;
+    cJSON *out = json_add_array(&t->d, p, key);
+    const cJSON *c;
+    cJSON_ArrayForEach(c, l) {
+        cJSON *o = json_add_object(&t->d, out, NULL);
+        put_string(t, o, "Key", c, "key");
+        put_string(t, o, "Value", c, "value");
+    }
+}
+
+void cfn_restore_testing_plan(struct cfn *t, const cJSON *rp, const char *cond, const char *suffix)
+{
+    const char *name = cfn_str(rp, "name"), *aws_name = cfn_str(rp, "aws_name");
+    if (!name || !aws_name)
+        return;
+    const char *id = cfn_id(t, "RestoreTestingPlan", name, suffix);
+    cJSON *p = cfn_resource(t, id, "AWS::Backup::RestoreTestingPlan", cond);
+    json_add_string(&t->d, p, "RestoreTestingPlanName", aws_name);
+    put_string(t, p, "ScheduleExpression", rp, "schedule_expression");
+    put_int(t, p, "StartWindowHours", rp, "start_window_hours");
+    cJSON *sel = json_add_object(&t->d, p, "RecoveryPointSelection");
+    put_string(t, sel, "Algorithm", rp, "algorithm");
+    put_list(t, sel, "IncludeVaults", rp, "include_vaults");
+    put_list(t, sel, "RecoveryPointTypes", rp, "recovery_point_types");
+    put_int(t, sel, "SelectionWindowDays", rp, "selection_window_days");
+    const cJSON *s;
+    cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(rp, "selections")) {
+        const char *sname = cfn_str(s, "name");
+        if (!sname || !cfn_str(s, "aws_name"))
+            continue;
+        const char *sid = cfn_id(t, "RestoreTestingSelection", arena_printf(&t->cc->arena, "%s-%s", name, sname),
+                                 suffix);
+        cJSON *q = cfn_resource(t, sid, "AWS::Backup::RestoreTestingSelection", cond);
+        cfn_put_ref(t, q, "RestoreTestingPlanName", id); /* Ref: the plan's name */
+        put_string(t, q, "RestoreTestingSelectionName", s, "aws_name");
+        put_string(t, q, "ProtectedResourceType", s, "protected_resource_type");
+        put_string(t, q, "IamRoleArn", s, "iam_role_arn");
+        put_list(t, q, "ProtectedResourceArns", s, "protected_resource_arns");
+        if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(s, "string_equals")) ||
+            cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(s, "string_not_equals"))) {
+            cJSON *c = json_add_object(&t->d, q, "ProtectedResourceConditions");
+            put_conditions(t, c, "StringEquals", s, "string_equals");
+            put_conditions(t, c, "StringNotEquals", s, "string_not_equals");
+        }
+        put_int(t, q, "ValidationWindowHours", s, "validation_window_hours");
+    }
+    cfn_output_getatt(t, arena_printf(&t->cc->arena, "%sArn", id), id, "RestoreTestingPlanArn", cond);
+}
+
+void cfn_audit_framework(struct cfn *t, const cJSON *f, const char *cond, const char *suffix)
+{
+    const char *name = cfn_str(f, "name"), *aws_name = cfn_str(f, "aws_name");
+    if (!name || !aws_name)
+        return;
+    cfn_manual(t, "%sAWS Config resource tracking: AWS Backup Audit Manager evaluates frameworks only where AWS Config "
+                  "records the AWS Backup resources; turn it on in each account and Region before the first framework",
+               NULL);
+    const char *id = cfn_id(t, "Framework", name, suffix);
+    cJSON *p = cfn_resource(t, id, "AWS::Backup::Framework", cond);
+    json_add_string(&t->d, p, "FrameworkName", aws_name);
+    put_string(t, p, "FrameworkDescription", f, "description");
+    cJSON *controls = json_add_array(&t->d, p, "FrameworkControls");
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(f, "controls")) {
+        if (!cfn_str(c, "name"))
+            continue;
+        cJSON *o = json_add_object(&t->d, controls, NULL);
+        json_add_string(&t->d, o, "ControlName", cfn_str(c, "name"));
+        const cJSON *params = cJSON_GetObjectItemCaseSensitive(c, "parameters");
+        if (cJSON_GetArraySize(params)) {
+            cJSON *l = json_add_array(&t->d, o, "ControlInputParameters");
+            const cJSON *x;
+            cJSON_ArrayForEach(x, params) {
+                cJSON *q = json_add_object(&t->d, l, NULL);
+                put_string(t, q, "ParameterName", x, "name");
+                put_string(t, q, "ParameterValue", x, "value");
+            }
+        }
+        const cJSON *types = cJSON_GetObjectItemCaseSensitive(c, "resource_types");
+        if (cJSON_GetArraySize(types))
+            cfn_put_value(t, json_add_object(&t->d, o, "ControlScope"), "ComplianceResourceTypes", types);
+    }
+    cfn_output_getatt(t, arena_printf(&t->cc->arena, "%sArn", id), id, "FrameworkArn", cond);
+}
