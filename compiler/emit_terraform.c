@@ -88,6 +88,9 @@ struct tf {
     struct vec target_units;    /* const char*: attached root and OU ids, once each */
     struct vec target_accounts; /* const char*: attached account ids, once each */
     struct strmap targets;      /* the strings of target_units and target_accounts */
+    struct vec attachments;     /* cJSON*: the policy attachments */
+    struct vec setup;           /* const char*: "TYPE.NAME" of what the policies need
+                                   in place before they are attached */
 };
 
 /* ---- small helpers ------------------------------------------------ */
@@ -271,6 +274,7 @@ static void add_policies(struct tf *t, const cJSON *org)
                                       arena_printf(t->a, "%s_%s", name, tname), &aname);
             json_add_string(&t->doc, att, "policy_id", policy_id);
             json_add_string(&t->doc, att, "target_id", id);
+            vec_push(t->a, &t->attachments, att);
             bool account = type && !strcmp(type, "ACCOUNT");
             if (!strmap_put_new(t->a, &t->targets, id, (void *)id))
                 vec_push(t->a, account ? &t->target_accounts : &t->target_units, (void *)id);
@@ -286,6 +290,7 @@ static void add_global_settings(struct tf *t, const cJSON *org)
         return;
     const char *name;
     cJSON *res = add_resource(t, "aws_backup_global_settings", "this", &name);
+    vec_push(t->a, &t->setup, arena_printf(t->a, "aws_backup_global_settings.%s", name));
     cJSON *settings = json_add_object(&t->doc, res, "global_settings");
     json_add_string(&t->doc, settings, "isCrossAccountBackupEnabled", "true");
 }
@@ -338,6 +343,7 @@ static void add_instances(struct tf *t, const char *stack_set, const char *want,
             continue;
         cJSON *res = add_resource(t, "aws_cloudformation_stack_set_instance",
                                   arena_printf(t->a, "%s_%s", want, only_alnum(t->a, region, '_')), &name);
+        vec_push(t->a, &t->setup, arena_printf(t->a, "aws_cloudformation_stack_set_instance.%s", name));
         json_add_string(&t->doc, res, "stack_set_name",
                         arena_printf(t->a, "${aws_cloudformation_stack_set.%s.name}", stack_set));
         json_add_string(&t->doc, res, "call_as", "${var.call_as}");
@@ -428,6 +434,7 @@ static void add_management_stacks(struct tf *t, const struct tf_template *tpl, c
         const char *alias = provider + strlen("aws.");
         cJSON *res = add_resource(t, "aws_cloudformation_stack",
                                   arena_printf(t->a, "account_%s_%s", tpl->account, alias), &name);
+        vec_push(t->a, &t->setup, arena_printf(t->a, "aws_cloudformation_stack.%s", name));
         json_add_string(&t->doc, res, "provider", provider);
         json_add_string(&t->doc, res, "name",
                         arena_printf(t->a, "${var.name_prefix}-account-%s", only_alnum(t->a, tpl->account, '-')));
@@ -491,6 +498,7 @@ static void add_region_settings(struct tf *t)
             const char *provider = region_provider(t, region);
             cJSON *res = add_resource(t, "aws_backup_region_settings",
                                       arena_printf(t->a, "management_%s", provider + strlen("aws.")), &name);
+            vec_push(t->a, &t->setup, arena_printf(t->a, "aws_backup_region_settings.%s", name));
             json_add_string(&t->doc, res, "provider", provider);
             copy_bools(t, res, "resource_type_opt_in_preference", opt_in);
             copy_bools(t, res, "resource_type_management_preference", item(r, "resource_type_management"));
@@ -581,6 +589,10 @@ void emit_terraform(struct obc *cc, const struct ir_program *prog, const struct 
         add_variable(&t, vars, arena_printf(t.a, "parameter_%s", p),
                      arena_printf(t.a, "The templates' parameter %s", p), NULL, NULL, NULL);
     }
+    /* a policy attached before its vaults, roles and keys exist makes
+     * failed jobs in every account it reaches until they do */
+    for (size_t i = 0; t.setup.len && i < t.attachments.len; i++)
+        json_add_strings(&t.doc, t.attachments.items[i], "depends_on", &t.setup);
     if (!t.resource->child)
         cJSON_DeleteItemFromObjectCaseSensitive(root, "resource");
     vec_push(t.a, out, emit_render(cc, TF_FILE, t.doc.root));

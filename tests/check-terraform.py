@@ -254,7 +254,10 @@ class Checker:
                     prov = body.get("provider")
                     if isinstance(prov, str) and prov != "aws" and prov[len("aws."):] not in self.aliases:
                         self.bad(where, "provider %r is not a declared provider alias" % prov)
-                    self.walk(where, {k: v for k, v in body.items() if k not in ("provider", "lifecycle")})
+                    self.walk(where, {k: v for k, v in body.items() if k not in ("provider", "lifecycle", "depends_on")})
+                    for dep in body.get("depends_on") or [] if isinstance(body.get("depends_on"), list) else []:
+                        if not isinstance(dep, str) or dep not in self.resources:
+                            self.bad(where, "depends_on names %r, which is not a declared resource (TYPE.NAME)" % (dep,))
                     if rtype in ("aws_cloudformation_stack_set", "aws_cloudformation_stack"):
                         self.check_parameters(where, body)
         return self.problems
