@@ -21,22 +21,34 @@ struct topic {
     cJSON *services;      /* the topic policy's Principal.Service list */
 };
 
-static bool has_string(const cJSON *list, const char *s)
-{
-    const cJSON *x;
-    cJSON_ArrayForEach(x, list) if (cJSON_IsString(x) && strcmp(x->valuestring, s) == 0) return true;
-    return false;
-}
+/* The notifications that name one topic, found in one pass. */
+struct topic_uses {
+    const char *name;
+    struct vec regions;      /* const char*: where a notification names it, once each */
+    struct vec notes;        /* const cJSON*: the notifications */
+    struct vec note_regions; /* const char*: the Region of each of `notes` */
+};
 
-static bool has_subscription(const cJSON *list, const char *protocol, const char *endpoint)
+/* Adds the subscriptions of notification n to topic tp, each protocol and
+ * endpoint once (`seen`: "protocol endpoint" of those added). */
+static void add_subscriptions(struct cfn *t, const struct topic *tp, const cJSON *n, struct strmap *seen)
 {
-    const cJSON *x;
-    cJSON_ArrayForEach(x, list) {
-        const char *p = cfn_str(x, "Protocol"), *e = cfn_str(x, "Endpoint");
-        if (p && e && strcmp(p, protocol) == 0 && strcmp(e, endpoint) == 0)
-            return true;
+    struct arena *a = &t->cc->arena;
+    const cJSON *s;
+    cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(n, "subscriptions")) {
+        const char *protocol = cfn_str(s, "protocol"), *endpoint = cfn_str(s, "endpoint");
+        if (!protocol || !endpoint)
+            continue;
+        const char *key = arena_printf(a, "%s %s", protocol, endpoint);
+        if (strmap_put_new(a, seen, key, (void *)key))
+            continue;
+        if (strcmp(protocol, "email") == 0)
+            cfn_manual(t, "%sSNS email subscriptions: each recipient confirms the subscription from the "
+                          "message SNS sends; until then nothing is delivered", NULL);
+        cJSON *o = json_add_object(&t->d, tp->subscriptions, NULL);
+        json_add_string(&t->d, o, "Protocol", protocol);
+        cfn_put_str(t, o, "Endpoint", endpoint);
     }
-    return false;
 }
 
 /* The topics of the scope: one per topic name, in the Regions of every
@@ -46,8 +58,8 @@ static bool has_subscription(const cJSON *list, const char *protocol, const char
 void cfn_topics(struct cfn *t)
 {
     struct arena *a = &t->cc->arena;
-    struct vec names = {0};
-    struct strmap regions_of = {0}; /* topic name -> struct vec* of Regions */
+    struct vec topics = {0};  /* struct topic_uses*, in order of first use */
+    struct strmap by_name = {0}; /* topic name -> struct topic_uses */
     const cJSON *r, *n;
     cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(t->scope, "regions")) {
         const char *region = cfn_str(r, "region");
@@ -55,20 +67,23 @@ void cfn_topics(struct cfn *t)
             const char *name = cfn_str(n, "topic");
             if (!name || !region)
                 continue;
-            struct vec *rs = strmap_get(&regions_of, name);
-            if (!rs) {
-                rs = arena_alloc(a, sizeof *rs);
-                strmap_put_new(a, &regions_of, name, rs);
-                vec_push(a, &names, (void *)name);
+            struct topic_uses *u = strmap_get(&by_name, name);
+            if (!u) {
+                u = arena_alloc(a, sizeof *u);
+                u->name = name;
+                strmap_put_new(a, &by_name, name, u);
+                vec_push(a, &topics, u);
             }
-            if (!rs->len || strcmp(VEC_GET(const char, *rs, rs->len - 1), region) != 0)
-                vec_push(a, rs, (void *)region);
+            if (!u->regions.len || strcmp(VEC_GET(const char, u->regions, u->regions.len - 1), region) != 0)
+                vec_push(a, &u->regions, (void *)region);
+            vec_push(a, &u->notes, (void *)n);
+            vec_push(a, &u->note_regions, (void *)region);
         }
     }
-    for (size_t i = 0; i < names.len; i++) {
-        const char *name = VEC_GET(const char, names, i);
-        const struct vec *rs = strmap_get(&regions_of, name);
-        const char *cond = cfn_regions_condition(t, rs);
+    for (size_t i = 0; i < topics.len; i++) {
+        const struct topic_uses *u = VEC_GET(struct topic_uses, topics, i);
+        const char *name = u->name;
+        const char *cond = cfn_regions_condition(t, &u->regions);
         struct topic *tp = arena_alloc(a, sizeof *tp);
         strmap_put_new(a, &t->topic_ids, name, tp);
         tp->id = cfn_id(t, "Topic", name, NULL);
@@ -87,28 +102,19 @@ void cfn_topics(struct cfn *t)
         cfn_put_ref(t, st, "Resource", tp->id);
         cfn_put_ref(t, json_add_array(&t->d, pp, "Topics"), NULL, tp->id);
         cfn_output_getatt(t, arena_printf(a, "%sArn", tp->id), tp->id, "TopicArn", cond);
-        cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(t->scope, "regions")) {
-            t->region = cfn_str(r, "region");
-            cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(r, "notifications")) {
-                if (!cfn_str(n, "topic") || strcmp(cfn_str(n, "topic"), name) != 0 || !cfn_str(n, "via"))
-                    continue;
-                const char *service =
-                    strcmp(cfn_str(n, "via"), "vault") == 0 ? "backup.amazonaws.com" : "events.amazonaws.com";
-                if (!has_string(tp->services, service))
-                    json_add_string(&t->d, tp->services, NULL, service);
-                const cJSON *s;
-                cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(n, "subscriptions")) {
-                    const char *protocol = cfn_str(s, "protocol"), *endpoint = cfn_str(s, "endpoint");
-                    if (!protocol || !endpoint || has_subscription(tp->subscriptions, protocol, endpoint))
-                        continue;
-                    if (strcmp(protocol, "email") == 0)
-                        cfn_manual(t, "%sSNS email subscriptions: each recipient confirms the subscription from the "
-                                      "message SNS sends; until then nothing is delivered", NULL);
-                    cJSON *o = json_add_object(&t->d, tp->subscriptions, NULL);
-                    json_add_string(&t->d, o, "Protocol", protocol);
-                    cfn_put_str(t, o, "Endpoint", endpoint);
-                }
-            }
+        bool vault_service = false, events_service = false;
+        struct strmap seen = {0};
+        for (size_t j = 0; j < u->notes.len; j++) {
+            n = u->notes.items[j];
+            if (!cfn_str(n, "via"))
+                continue;
+            t->region = u->note_regions.items[j];
+            bool vault = strcmp(cfn_str(n, "via"), "vault") == 0;
+            bool *added = vault ? &vault_service : &events_service;
+            if (!*added)
+                json_add_string(&t->d, tp->services, NULL, vault ? "backup.amazonaws.com" : "events.amazonaws.com");
+            *added = true;
+            add_subscriptions(t, tp, n, &seen);
             t->region = NULL;
         }
     }
