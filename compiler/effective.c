@@ -27,7 +27,7 @@
  * messages keep the words of the input (a program's, or documents'). */
 static void check_effective(struct obc *cc, const struct eff_node *eff, const char *name)
 {
-    struct ir_program *prog = sema_run_stdlib(cc);
+    struct ir_program *prog = sema_run_vocabulary(cc);
     struct json_lowering *L = json_lowering_begin(cc, prog, false);
     json_lowering_missing(L, JSON_MISSING_EFFECTIVE);
     struct src_file named = {.path = name};

@@ -446,20 +446,26 @@ static void put_regional(struct cfn *t, const char *field, const char *idkey, re
     }
     for (size_t i = 0; i < order.len; i++) {
         struct regional *g = VEC_GET(struct regional, order, i);
-        bool *done = arena_alloc(a, g->regions.len * sizeof *done);
+        /* the Regions of each distinct text, in order of first use */
+        struct strmap by_text = {0};
+        struct vec firsts = {0}; /* size_t index (as a pointer) of each text's first entry */
+        struct vec *same = arena_alloc(a, g->regions.len * sizeof *same);
         for (size_t j = 0; j < g->regions.len; j++) {
-            if (done[j])
-                continue;
-            struct vec same = {0};
-            for (size_t k = j; k < g->regions.len; k++) {
-                if (!done[k] && strcmp(VEC_GET(const char, g->texts, j), VEC_GET(const char, g->texts, k)) == 0) {
-                    done[k] = true;
-                    vec_push(a, &same, g->regions.items[k]);
-                }
+            const char *text = VEC_GET(const char, g->texts, j);
+            size_t *first = strmap_get(&by_text, text);
+            if (!first) {
+                first = arena_alloc(a, sizeof *first);
+                *first = j;
+                strmap_put_new(a, &by_text, text, first);
+                vec_push(a, &firsts, first);
             }
-            const char *cond = cfn_regions_condition(t, &same);
+            vec_push(a, &same[*first], g->regions.items[j]);
+        }
+        for (size_t f = 0; f < firsts.len; f++) {
+            size_t j = *VEC_GET(size_t, firsts, f);
+            const char *cond = cfn_regions_condition(t, &same[j]);
             t->region = VEC_GET(const char, g->regions, j);
-            build(t, VEC_GET(const cJSON, g->entries, j), cond, cond ? region_suffix(t, &same) : NULL);
+            build(t, VEC_GET(const cJSON, g->entries, j), cond, cond ? region_suffix(t, &same[j]) : NULL);
             t->region = NULL;
         }
     }

@@ -155,7 +155,15 @@ static struct ir_decl *std_decl(struct sema *s, const char *name, enum decl_kind
     return NULL;
 }
 
-static struct ir_program *run(struct obc *cc, bool stdlib_only)
+/* Whether item `it` of a program declares vocabulary: a partition, a
+ * region or a resource type. */
+static bool is_vocabulary(const struct ast_item *it)
+{
+    const struct decl_spec *form = schema_decl_by_word(ast_word_text(it, 0));
+    return form && (form->kind == DK_PARTITION || form->kind == DK_REGION || form->kind == DK_RESOURCE_TYPE);
+}
+
+static struct ir_program *run(struct obc *cc, bool vocabulary_only)
 {
     struct sema *s = arena_alloc(&cc->arena, sizeof *s);
     s->cc = cc;
@@ -169,10 +177,13 @@ static struct ir_program *run(struct obc *cc, bool stdlib_only)
     for (int std = 1; std >= 0; std--) {
         for (size_t i = 0; i < cc->files.len; i++) {
             struct src_file *f = VEC_GET(struct src_file, cc->files, i);
-            if (f->is_stdlib != (std == 1) || (stdlib_only && !f->is_stdlib))
+            if (f->is_stdlib != (std == 1))
                 continue;
-            for (size_t j = 0; j < f->items.len; j++)
-                collect_item(s, f, VEC_GET(const struct ast_item, f->items, j));
+            for (size_t j = 0; j < f->items.len; j++) {
+                const struct ast_item *it = VEC_GET(const struct ast_item, f->items, j);
+                if (!vocabulary_only || f->is_stdlib || is_vocabulary(it))
+                    collect_item(s, f, it);
+            }
             for (size_t j = 0; j < f->imports.len; j++)
                 vec_push(s->a, &s->prog->imports, f->imports.items[j]);
         }
@@ -215,7 +226,7 @@ struct ir_program *sema_run(struct obc *cc)
     return run(cc, false);
 }
 
-struct ir_program *sema_run_stdlib(struct obc *cc)
+struct ir_program *sema_run_vocabulary(struct obc *cc)
 {
     return run(cc, true);
 }

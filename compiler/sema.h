@@ -208,9 +208,10 @@ struct ir_decl *sema_resolve(struct sema *s, const char *name, struct loc loc,
 
 /* sema.c */
 struct ir_program *sema_run(struct obc *cc);
-/* A program of the standard library alone, beside the one sema_run made:
- * where effective policies are lowered (effective.c). */
-struct ir_program *sema_run_stdlib(struct obc *cc);
+/* A program of the standard library and the program's own vocabulary
+ * (its partitions, regions and resource types) alone, beside the one
+ * sema_run made: where effective policies are lowered (effective.c). */
+struct ir_program *sema_run_vocabulary(struct obc *cc);
 
 /* json_lower.c: BACKUP_POLICY documents (json_in.c) into `prog`, which
  * holds the standard library. json_lowering_begin starts one lowering

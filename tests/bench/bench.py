@@ -409,6 +409,16 @@ class Bench:
                              % (i, i, rule.replace("local", "v%d" % i)) for i in range(n)) +
                      "".join('account a%d = "1%011d"\npolicy pol%d {\n  plans = [p%d]\n  attach = [a%d]\n}\n'
                              % (i, i, i, i, i) for i in range(n)))
+        if shape == "deploy_regions":
+            # compiled with --emit all: one plan in n regions backing up
+            # into the members' vault, which a notification and a restore
+            # test use too (the templates group each entry by Region)
+            return P(tail=regions +
+                     "plan p {\n  regions = [%s]\n  select = [tagged]\n%s}\n" % (rg(n), rule) +
+                     'policy pol {\n  plans = [p]\n  attach = [org_root]\n}\n'
+                     'notify alerts {\n  topic = "alerts"\n  on = [backup_failed]\n  email = ["ops@example.com"]\n}\n'
+                     "restore_test weekly {\n  schedule = weekly on sunday at 03:00\n  vaults = [local]\n"
+                     "  test files { type = efs; role = default_backup_role }\n}\n")
         if shape == "key_grants":
             # one rule copying into n vaults of n accounts, all encrypted
             # with one key shared with those n accounts, which grants n + 1
@@ -506,7 +516,7 @@ class Bench:
               ("same_key_lists", 5000), ("first_time", 2000), ("plans_x_attach", 1000),
               ("plan_in_policies", 1000), ("vault_regions", 5000), ("region_lists", 2000),
               ("rule_regions", 1000), ("copy_accepts", 5000), ("copy_rules", 2000), ("type_lists", 2000),
-              ("manifest_regions", 1000), ("key_grants", 2000), ("key_policies", 500),
+              ("manifest_regions", 1000), ("deploy_regions", 1000), ("key_grants", 2000), ("key_policies", 500),
               ("continuous_rules", 1000),
               ("continuous_plans", 2000), ("continuous_values", 25000), ("json_document", 2000)]
     # `bench.py --linear` (make linear): every shape at small sizes, for a
@@ -518,8 +528,8 @@ class Bench:
                      ("same_key_lists", 2000), ("first_time", 100), ("plans_x_attach", 200),
                      ("plan_in_policies", 400), ("vault_regions", 2000), ("region_lists", 1500),
                      ("rule_regions", 100), ("copy_accepts", 300), ("copy_rules", 200), ("type_lists", 300),
-                     ("manifest_regions", 300), ("key_grants", 300), ("key_policies", 100),
-                     ("continuous_rules", 500),
+                     ("manifest_regions", 300), ("deploy_regions", 300), ("key_grants", 300),
+                     ("key_policies", 100), ("continuous_rules", 500),
                      ("continuous_plans", 200), ("continuous_values", 2000), ("json_document", 200)]
 
     def shapes(self, shapes=None, limit=None):
@@ -548,6 +558,8 @@ class Bench:
                 cmd = [self.a.obc, "check", "--color", "never", path]
                 if shape.startswith("manifest_"):  # the manifest is built by compile only
                     cmd = [self.a.obc, "compile", "--color", "never", path, "-o", self.out]
+                if shape.startswith("deploy_"):  # and the templates and the Terraform module
+                    cmd = [self.a.obc, "compile", "--color", "never", path, "-o", self.out, "--emit", "all"]
                 got.append(instructions(cmd, os.path.join(self.a.dir, "callgrind.shape." + shape), ok=(0, 1)))
                 if limit is not None:
                     # the least of three runs: a run's peak moves by a few
