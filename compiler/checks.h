@@ -12,6 +12,10 @@
 /* checks.c: the checks that run on the finished IR                    */
 
 void checks_run(struct obc *cc, struct ir_program *prog);
+/* The same on a program that holds one effective policy beside the
+ * vocabulary (effective.c): every check of the policies, not the lints
+ * and the organization tree, which the program's own analysis judged. */
+void checks_run_effective(struct obc *cc, struct ir_program *prog);
 void check_windows(struct obc *cc, struct ir_program *prog);   /* OB3010-OB3012 */
 void check_overlap(struct obc *cc, struct ir_program *prog);   /* OB3020 */
 void check_roles(struct obc *cc, struct ir_program *prog);     /* OB5007 partitions, OB5008, OB6010 */

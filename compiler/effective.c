@@ -22,17 +22,32 @@
 #include <cjson/cJSON.h>
 #include <string.h>
 
-/* Lowers an effective policy alone, beside the program, and runs every
+/* What the effective policies of one run are lowered beside: the standard
+ * library and the program's own vocabulary, lowered once, with the index
+ * the lowering keeps of it. */
+struct eff_vocabulary {
+    struct ir_program *prog;
+    struct json_lowering *lowering;
+};
+
+/* Lowers an effective policy alone, beside the vocabulary, and runs every
  * check on it: a missing required key is OB8104. `name` names it;
  * messages keep the words of the input (a program's, or documents'). */
-static void check_effective(struct obc *cc, const struct eff_node *eff, const char *name)
+static void check_effective(struct obc *cc, struct eff_vocabulary *v, const struct eff_node *eff, const char *name)
 {
-    struct ir_program *prog = sema_run_vocabulary(cc);
-    struct json_lowering *L = json_lowering_begin(cc, prog, false);
+    if (!v->prog) {
+        v->prog = sema_run_vocabulary(cc);
+        v->lowering = json_lowering_begin(cc, v->prog, false);
+    }
+    /* the vocabulary shared; the policy and what it names, its own */
+    struct ir_program *prog = arena_alloc(&cc->arena, sizeof *prog);
+    *prog = *v->prog;
+    prog->accounts = prog->keys = prog->vaults = prog->selections = prog->plans = prog->policies = (struct vec){0};
+    struct json_lowering *L = json_lowering_again(v->lowering, prog);
     json_lowering_missing(L, JSON_MISSING_EFFECTIVE);
     struct src_file named = {.path = name};
     json_lower(L, &named, eff_located(cc, eff));
-    checks_run(cc, prog);
+    checks_run_effective(cc, prog);
 }
 
 /* ---- policy documents: obc effective ROOT.json ... ACCOUNT.json -------- */
@@ -79,7 +94,8 @@ struct eff_node *obc_effective_documents(struct obc *cc, struct src_file *const 
     struct diag_fold *fold = diag_fold_begin(cc);
     size_t mark = cc->diag.list.len;
     struct eff_node *eff = inherit_effective(cc, levels, nlevels);
-    check_effective(cc, eff, texts[n - 1]->path);
+    struct eff_vocabulary vocabulary = {0};
+    check_effective(cc, &vocabulary, eff, texts[n - 1]->path);
     diag_fold_since(fold, mark, NULL, 0);
     return eff;
 }
@@ -242,13 +258,14 @@ bool obc_effective_program(struct obc *cc, const struct ir_program *prog, struct
         }
     }
     struct diag_fold *fold = diag_fold_begin(cc);
+    struct eff_vocabulary vocabulary = {0};
     for (size_t i = 0; i < r->order.len; i++) {
         struct chain *c = r->order.items[i];
         size_t mark = cc->diag.list.len;
         c->eff = inherit_effective(cc, c->levels, c->nlevels);
         /* one complete policy alone is what the checks judged already */
         if (c->npolicies > 1 || c->partial)
-            check_effective(cc, c->eff, arena_printf(r->a, "effective-%zu", i + 1));
+            check_effective(cc, &vocabulary, c->eff, arena_printf(r->a, "effective-%zu", i + 1));
         diag_fold_since(fold, mark, (const char *const *)c->who.items, c->who.len);
     }
     for (size_t k = 0; out && k < accounts.len; k++) {

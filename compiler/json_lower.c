@@ -1226,6 +1226,20 @@ struct json_lowering *json_lowering_begin(struct obc *cc, struct ir_program *pro
     return L;
 }
 
+struct json_lowering *json_lowering_again(const struct json_lowering *base, struct ir_program *prog)
+{
+    struct json_lowering *L = arena_alloc(base->a, sizeof *L);
+    *L = *base; /* the indexes of the Regions and partitions, read only from here on */
+    L->prog = prog;
+    L->pol = NULL;
+    L->vaults = (struct strmap){0};
+    L->accounts = (struct strmap){0};
+    L->s = (struct sema){.cc = base->cc, .a = base->a, .prog = prog};
+    for (size_t i = 0; i < prog->partitions.len; i++) /* lower_role_arn knows partitions by name */
+        sym_insert(L->a, &L->s.syms, prog->partitions.items[i]);
+    return L;
+}
+
 struct ir_policy *json_lower(struct json_lowering *L, struct src_file *f, const struct json_value *doc)
 {
     struct obc *cc = L->cc;

@@ -222,6 +222,10 @@ struct ir_program *sema_run_vocabulary(struct obc *cc);
  * (OB1115), else one note per document (OB1114). */
 struct json_lowering;
 struct json_lowering *json_lowering_begin(struct obc *cc, struct ir_program *prog, bool standalone);
+/* Another lowering like `base` (which has lowered nothing yet) into
+ * `prog`, a copy of base's program: the index of its Regions is shared,
+ * not built again (effective.c lowers each account's policy this way). */
+struct json_lowering *json_lowering_again(const struct json_lowering *base, struct ir_program *prog);
 struct ir_policy *json_lower(struct json_lowering *L, struct src_file *f, const struct json_value *doc);
 /* json_controls.c: the @@operators_allowed_for_child_policies of `doc`
  * as the controls of `pol` and of its plans, rules, copies and
