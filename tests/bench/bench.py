@@ -516,7 +516,7 @@ class Bench:
               ("same_key_lists", 5000), ("first_time", 2000), ("plans_x_attach", 1000),
               ("plan_in_policies", 1000), ("vault_regions", 5000), ("region_lists", 2000),
               ("rule_regions", 1000), ("copy_accepts", 5000), ("copy_rules", 2000), ("type_lists", 2000),
-              ("manifest_regions", 1000), ("deploy_regions", 1000), ("key_grants", 2000), ("key_policies", 500),
+              ("manifest_regions", 1000), ("deploy_regions", 250), ("key_grants", 2000), ("key_policies", 500),
               ("continuous_rules", 1000),
               ("continuous_plans", 2000), ("continuous_values", 25000), ("json_document", 2000)]
     # `bench.py --linear` (make linear): every shape at small sizes, for a
@@ -528,7 +528,7 @@ class Bench:
                      ("same_key_lists", 2000), ("first_time", 100), ("plans_x_attach", 200),
                      ("plan_in_policies", 400), ("vault_regions", 2000), ("region_lists", 1500),
                      ("rule_regions", 100), ("copy_accepts", 300), ("copy_rules", 200), ("type_lists", 300),
-                     ("manifest_regions", 300), ("deploy_regions", 300), ("key_grants", 300),
+                     ("manifest_regions", 300), ("deploy_regions", 200), ("key_grants", 300),
                      ("key_policies", 100), ("continuous_rules", 500),
                      ("continuous_plans", 200), ("continuous_values", 2000), ("json_document", 200)]
 
