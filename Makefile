@@ -162,6 +162,10 @@ demo: deps
 	@$(BUILD)/obc check $(DEMO_DOCS)/legacy.json; test $$? -eq 1
 	@echo "== obc import $(DEMO_DOCS)/nightly.json: an existing policy document as a .ob program"
 	$(BUILD)/obc import $(DEMO_DOCS)/nightly.json
+	@echo "== obc compile --emit all: the CloudFormation templates and the Terraform module that deploy it (docs/deploy.md)"
+	@rm -rf $(DEMO_OUT)-deploy
+	$(BUILD)/obc compile $(DEMO_SRC) -o $(DEMO_OUT)-deploy --emit all
+	@for f in $(DEMO_OUT)-deploy/*; do echo "   $$f ($$(wc -c < "$$f") bytes)"; done
 
 UNIT_BINS := $(patsubst tests/unit/test_%.c,$(BUILD)/asan/test_%,$(UNIT_SRCS))
 
