@@ -272,9 +272,14 @@ const char *diag_document_terms(struct arena *a, const char *msg);
 bool diag_next_hidden(const struct obc *cc);
 
 /* diag_render.c: text (gcc/clang shape) and JSON renderings */
-enum diag_format { DIAG_FORMAT_TEXT, DIAG_FORMAT_JSON };
+enum diag_format { DIAG_FORMAT_TEXT, DIAG_FORMAT_JSON, DIAG_FORMAT_COMPACT, DIAG_FORMAT_GITHUB };
 void diag_render_text(struct obc *cc, FILE *out, bool color);
 void diag_render_json(struct obc *cc, FILE *out);
+/* One line per diagnostic, file:line:col: severity[CODE]: message. */
+void diag_render_compact(struct obc *cc, FILE *out);
+/* GitHub Actions workflow commands, one per diagnostic:
+ * ::error file=F,line=L,col=C,endLine=L,endColumn=C,title=CODE::message */
+void diag_render_github(struct obc *cc, FILE *out);
 void diag_render_summary(struct obc *cc, FILE *out, bool color);
 /* Untrusted text (anything that may come from the input or the command
  * line) made safe to print: valid UTF-8 without control, line-breaking

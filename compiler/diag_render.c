@@ -295,6 +295,54 @@ void diag_render_summary(struct obc *cc, FILE *out, bool color)
                 e->notes == 0 ? "" : e->notes == 1 ? ", 1 note" : arena_printf(&cc->arena, ", %zu notes", e->notes));
 }
 
+void diag_render_compact(struct obc *cc, FILE *out)
+{
+    for (size_t i = 0; i < cc->diag.list.len; i++) {
+        const struct diag *d = VEC_GET(struct diag, cc->diag.list, i);
+        print_where(cc, out, &plain, d->loc);
+        fprintf(out, "%s[%s]: ", sev_word(d->sev), diag_info(d->code)->id);
+        text_put_safe(out, d->msg);
+        fputc('\n', out);
+    }
+}
+
+/* `s` as a workflow command's message (`property` false) or property
+ * value: % CR LF, and in a property also : and , as %XX, after the
+ * escapes every rendering makes (text_safe). */
+static void put_github(struct obc *cc, FILE *out, const char *s, bool property)
+{
+    for (const char *p = text_safe(&cc->arena, s); *p; p++) {
+        if (*p == '%' || *p == '\r' || *p == '\n' || (property && (*p == ':' || *p == ',')))
+            fprintf(out, "%%%02X", (unsigned char)*p);
+        else
+            fputc(*p, out);
+    }
+}
+
+void diag_render_github(struct obc *cc, FILE *out)
+{
+    for (size_t i = 0; i < cc->diag.list.len; i++) {
+        const struct diag *d = VEC_GET(struct diag, cc->diag.list, i);
+        const char *level = d->sev == SEV_ERROR ? "error" : d->sev == SEV_WARNING ? "warning" : "notice";
+        fprintf(out, "::%s ", level);
+        struct src_file *f = src_get(cc, d->loc.file);
+        if (f) {
+            struct src_pos a = src_pos(f, d->loc.start), b = src_pos(f, d->loc.end > d->loc.start ? d->loc.end
+                                                                                                  : d->loc.start);
+            fputs("file=", out);
+            put_github(cc, out, f->path, true);
+            fprintf(out, ",line=%u,col=%u,endLine=%u,endColumn=%u,", a.line, a.col, b.line, b.col);
+        }
+        fprintf(out, "title=%s::", diag_info(d->code)->id);
+        put_github(cc, out, d->msg, false);
+        if (d->help) {
+            fputs("%0Ahelp: ", out); /* a line break in the annotation */
+            put_github(cc, out, d->help, false);
+        }
+        fputc('\n', out);
+    }
+}
+
 static cJSON *json_range(struct obc *cc, struct loc loc)
 {
     struct src_file *f = src_get(cc, loc.file);

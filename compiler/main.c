@@ -141,7 +141,9 @@ static const struct option_spec options[] = {
     {OPT_OUTPUT, 'o', "output", "DIR", "write the output files to DIR (default: " DEFAULT_OUTPUT_DIR ")"},
     {OPT_FOLLOW, 0, "follow-output-symlink", NULL,
      "allow symbolic links in DIR and the path to it (refused by default)"},
-    {OPT_FORMAT, 0, "format", "text|json", "diagnostics as text on stderr (default) or as JSON on stdout"},
+    {OPT_FORMAT, 0, "format", "text|json|compact|github",
+     "diagnostics as text on stderr (default), as JSON on stdout, one line each on stderr (compact), or as GitHub "
+     "Actions annotations on stdout (github)"},
     {OPT_COLOR, 0, "color", "auto|always|never", "color the text diagnostics (default: auto)"},
     {OPT_FAIL_LEVEL, 0, "fail-level", "error|warning",
      "exit 1 on diagnostics at or above this level (default: error)"},
@@ -397,7 +399,9 @@ static int parse_emit(struct cli *cli, const struct option_spec *o, const char *
 
 static int apply_option(struct cli *cli, const struct option_spec *o, const char *value)
 {
-    static const char *const formats[] = {"text", "json", NULL};
+    static const char *const formats[] = {"text", "json", "compact", "github", NULL};
+    static const enum diag_format format_of[] = {DIAG_FORMAT_TEXT, DIAG_FORMAT_JSON, DIAG_FORMAT_COMPACT,
+                                                 DIAG_FORMAT_GITHUB};
     static const char *const colors[] = {"auto", "always", "never", NULL};
     static const char *const levels[] = {"error", "warning", NULL};
     static const char *const inputs[] = {"json", "ob", NULL};
@@ -413,7 +417,7 @@ static int apply_option(struct cli *cli, const struct option_spec *o, const char
     case OPT_FORMAT:
         if ((k = parse_choice(cmd, o, value, formats)) < 0)
             return EXIT_TROUBLE;
-        cli->format = k == 0 ? DIAG_FORMAT_TEXT : DIAG_FORMAT_JSON;
+        cli->format = format_of[k];
         break;
     case OPT_COLOR:
         if ((k = parse_choice(cmd, o, value, colors)) < 0)
@@ -655,6 +659,10 @@ static int report(struct obc *cc, const struct cli *cli)
     diag_sort(cc);
     if (cli->format == DIAG_FORMAT_JSON) {
         diag_render_json(cc, stdout);
+    } else if (cli->format == DIAG_FORMAT_GITHUB) {
+        diag_render_github(cc, stdout);
+    } else if (cli->format == DIAG_FORMAT_COMPACT) {
+        diag_render_compact(cc, stderr);
     } else {
         bool color = use_color(cli->color);
         diag_render_text(cc, stderr, color);
@@ -802,9 +810,9 @@ static int write_import(const struct cli *cli, const char *text)
  * program that is proved to give the same policies, and writes it. */
 static int import_program(struct obc *cc, const struct cli *cli)
 {
-    if (cli->format == DIAG_FORMAT_JSON && !cli->output_given)
-        return usage_error(cli->cmd, "--format json writes the diagnostics to standard output, where the program "
-                                     "goes too: give -o FILE");
+    if ((cli->format == DIAG_FORMAT_JSON || cli->format == DIAG_FORMAT_GITHUB) && !cli->output_given)
+        return usage_error(cli->cmd, "--format %s writes the diagnostics to standard output, where the program "
+                                     "goes too: give -o FILE", cli->format == DIAG_FORMAT_JSON ? "json" : "github");
     size_t documents = 0;
     for (size_t i = 0; i < cli->nargs; i++)
         documents += reads_document(cli, cli->args[i]);
@@ -958,9 +966,9 @@ static int effective_of_documents(struct obc *cc, const struct cli *cli)
 /* obc effective: a program's accounts, or one chain of documents. */
 static int effective_program(struct obc *cc, const struct cli *cli)
 {
-    if (cli->format == DIAG_FORMAT_JSON && !cli->output_given)
-        return usage_error(cli->cmd, "--format json writes the diagnostics to standard output, where the effective "
-                                     "policies go too: give -o");
+    if ((cli->format == DIAG_FORMAT_JSON || cli->format == DIAG_FORMAT_GITHUB) && !cli->output_given)
+        return usage_error(cli->cmd, "--format %s writes the diagnostics to standard output, where the effective "
+                                     "policies go too: give -o", cli->format == DIAG_FORMAT_JSON ? "json" : "github");
     size_t documents = 0;
     for (size_t i = 0; i < cli->nargs; i++) {
         const char *plus = strchr(cli->args[i], '+');

@@ -747,7 +747,7 @@ want_rc 2
 want_err "obc: error: invalid value 'jsn' for '--format'; did you mean 'json'?"
 run check --format= p.ob
 want_rc 2
-want_err "obc: error: option '--format' needs a value (text|json), not an empty one"
+want_err "obc: error: option '--format' needs a value (text|json|compact|github), not an empty one"
 run check --no-manifest=yes p.ob
 want_rc 2
 want_err "obc: error: option '--no-manifest' takes no value"
@@ -940,6 +940,45 @@ mkdir d.json
 run check d.json
 want_rc 2
 want_err "it is a directory"
+finish
+
+# ---- diagnostic formats and outputs -------------------------------------------
+
+begin "--format compact: one line per diagnostic on stderr; github: workflow commands on stdout, escaped"
+printf 'import "std/aws"\nvault local {}\nselection s {\n  role = default_backup_role\n  match = tag("k%%,:") == "v"\n}\nplan p {\n  regions = [eu-west-1]\n  select = [s]\n  rule r {\n    schedule = daily at 05:00\n    vault = locl\n    delete_after = 35d\n  }\n}\npolicy q { plans = [p] }\n' >'odd,name%.ob'
+run check --format compact 'odd,name%.ob'
+want_rc 1
+want_lines 2 '^odd,name%.ob:[0-9]*:[0-9]*: [a-z]*\[OB[0-9]*\]: '
+want_err 'odd,name%.ob:12:'
+want_no_err '   |' 'help:' 'obc: 1 error'
+run check --format github 'odd,name%.ob'
+want_rc 1
+want_out '::error file=odd%2Cname%25.ob,line=12,col=' 'title=OB2001::unknown vault' '%0Ahelp: ' '::warning file=odd%2Cname%25.ob,'
+[ ! -s "$T/stderr" ] || fail "stderr is not empty"
+run import --format github 'odd,name%.ob'
+want_rc 2
+want_err 'give -o FILE'
+finish
+
+begin "--emit: the outputs to write; a document takes policy only; a misspelt name gets a suggestion"
+valid_program >good.ob
+run compile good.ob -o out --emit manifest
+want_rc 0
+want_files out obc.manifest.json
+run compile good.ob -o out2 --emit policy --emit cloudformation
+want_rc 0
+[ -f out2/obc.members.template.json ] || fail "no members template"
+[ ! -f out2/obc.manifest.json ] || fail "a manifest was not asked for"
+run compile good.ob -o out3 --emit polcy
+want_rc 2
+want_err "did you mean 'policy'"
+run compile good.ob -o out3 --emit policy,
+want_rc 2
+want_err 'has an empty name'
+printf '{"plans": {}}\n' >doc.json
+run compile doc.json -o out4 --emit terraform
+want_rc 2
+want_err 'need the .ob program'
 finish
 
 # ---- summary ------------------------------------------------------------------
