@@ -503,12 +503,12 @@ static int parse_option(struct cli *cli, int argc, char **argv, int *i)
     return apply_option(cli, o, value);
 }
 
-/* The command word (or --help / --version in its place). */
+/* The command word (or --help, -h, --version, -V, -v in its place). */
 static int parse_command(struct cli *cli, const char *word)
 {
     if (strcmp(word, "--help") == 0 || strcmp(word, "-h") == 0)
         cli->cmd = &commands[CMD_HELP];
-    else if (strcmp(word, "--version") == 0)
+    else if (strcmp(word, "--version") == 0 || strcmp(word, "-V") == 0 || strcmp(word, "-v") == 0)
         cli->cmd = &commands[CMD_VERSION];
     else if (word[0] == '-' && word[1] != '\0')
         return usage_error(NULL, "expected a command before '%s'", word);

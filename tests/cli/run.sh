@@ -679,13 +679,12 @@ want_rc 0
 want_out 'usage: obc explain [CODE]' 'prints its explanation'
 finish
 
-begin "version, --version"
-run version
-want_rc 0
-want_out 'obc 0.1.0'
-run --version
-want_rc 0
-want_out 'obc 0.1.0'
+begin "version, --version, -V, -v"
+for v in version --version -V -v; do
+    run $v
+    want_rc 0
+    want_out 'obc 0.1.0'
+done
 finish
 
 begin "unknown command and unknown help topic: exit 2, with a suggestion when one is close"
