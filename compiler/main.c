@@ -302,8 +302,9 @@ static const struct option_spec *find_option(const char *arg, size_t len)
 }
 
 /* "did you mean" for a misspelt option: the long option with the same
- * name ("-output") or the closest one; NULL if none is close. */
-static const char *suggest_option(const char *arg, size_t len)
+ * name ("-output") or the closest one that command `cmd` takes (any
+ * command's before the command word, cmd NULL); NULL if none is close. */
+static const char *suggest_option(const struct command_spec *cmd, const char *arg, size_t len)
 {
     while (len > 0 && arg[0] == '-')
         arg++, len--;
@@ -312,8 +313,8 @@ static const char *suggest_option(const char *arg, size_t len)
     const char *names[NOPTIONS];
     size_t n = 0;
     for (size_t i = 0; i < NOPTIONS; i++) {
-        if (!options[i].help)
-            continue; /* hidden */
+        if (!options[i].help || (cmd && !(cmd->options & options[i].id)))
+            continue; /* hidden, or not an option of this command */
         if (strcmp(options[i].long_name, name) == 0)
             return options[i].long_name;
         names[n++] = options[i].long_name;
@@ -323,9 +324,13 @@ static const char *suggest_option(const char *arg, size_t len)
 
 static int unknown_option(const struct command_spec *cmd, const char *arg, size_t len)
 {
-    const char *s = suggest_option(arg, len);
+    const char *s = suggest_option(cmd, arg, len);
     if (s)
         return usage_error(cmd, "unknown option '%.*s'; did you mean '--%s'?", (int)len, arg, s);
+    const char *other = cmd ? suggest_option(NULL, arg, len) : NULL;
+    if (other)
+        return usage_error(cmd, "unknown option '%.*s'; the closest, '--%s', is not an option of %s", (int)len, arg,
+                           other, cmd->name);
     return usage_error(cmd, "unknown option '%.*s'", (int)len, arg);
 }
 

@@ -703,7 +703,11 @@ want_rc 2
 want_err "obc: error: unknown option '--formt'; did you mean '--format'?" "run 'obc help check' for usage"
 run check --format xml p.ob
 want_rc 2
-want_err "obc: error: invalid value 'xml' for '--format'; expected text|json"
+want_err "obc: error: invalid value 'xml' for '--format'; expected text|json|compact|github"
+run check --outptu out p.ob
+want_rc 2
+want_err "obc: error: unknown option '--outptu'; the closest, '--output', is not an option of check"
+want_no_err "did you mean"
 run check --color sometimes p.ob
 want_rc 2
 want_err "invalid value 'sometimes' for '--color'; expected auto|always|never"
