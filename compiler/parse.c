@@ -41,6 +41,36 @@ static bool has(const char **list, int n, const char *s)
     return false;
 }
 
+/* The unit a spelt-out word means after a number ("7 days"), or NULL:
+ * the word at loc in the file's text. */
+static const char *unit_word(const struct src_file *f, struct loc loc)
+{
+    static const struct { const char *word, *unit; } words[] = {
+        {"min", "min"}, {"mins", "min"}, {"minute", "min"}, {"minutes", "min"}, {"h", "h"}, {"hour", "h"},
+        {"hours", "h"}, {"d", "d"}, {"day", "d"}, {"days", "d"}, {"w", "w"}, {"week", "w"}, {"weeks", "w"},
+        {"y", "y"}, {"year", "y"}, {"years", "y"},
+    };
+    size_t len = loc.end > loc.start ? loc.end - loc.start : 0;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strlen(words[i].word) == len && memcmp(f->text + loc.start, words[i].word, len) == 0)
+            return words[i].unit;
+    return NULL;
+}
+
+/* The digits right before loc (blanks between them skipped): their
+ * length, 0 when the word does not follow a number. *start: the first. */
+static size_t number_before(const struct src_file *f, struct loc loc, size_t *start)
+{
+    size_t i = loc.start;
+    while (i > 0 && (f->text[i - 1] == ' ' || f->text[i - 1] == '\t'))
+        i--;
+    size_t end = i;
+    while (i > 0 && f->text[i - 1] >= '0' && f->text[i - 1] <= '9')
+        i--;
+    *start = i;
+    return end - i;
+}
+
 void parse_syntax_error(struct parse_ctx *p, struct loc loc, const char *unexpected,
                         const char **expected, int nexpected)
 {
@@ -76,6 +106,11 @@ void parse_syntax_error(struct parse_ctx *p, struct loc loc, const char *unexpec
         diag_help(p->cc, d, "this '}' closes no block here: remove it, or look for a missing '{' or ']' above");
     } else if (strcmp(unexpected, "':'") == 0) {
         diag_help(p->cc, d, "attributes are written name = value");
+    } else if (strncmp(unexpected, "identifier", 10) == 0 && unit_word(p->file, loc) &&
+               number_before(p->file, loc, &(size_t){0}) > 0) {
+        size_t at, n = number_before(p->file, loc, &at);
+        diag_help(p->cc, d, "write the unit right after the number, as one word: %.*s%s (units: min, h, d, w, y)",
+                  (int)(n < 20 ? n : 20), p->file->text + at, unit_word(p->file, loc));
     } else if (has(expected, nexpected, "end of line") && !has(expected, nexpected, "'='")) {
         diag_help(p->cc, d, "put each attribute on its own line, or separate them with ';'");
     } else if (strcmp(unexpected, "end of line") == 0 && nexpected > 0) {

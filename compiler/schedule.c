@@ -366,6 +366,20 @@ static int64_t read_interval(struct reader *r)
         diag_help(r->s->cc, d, "write 'hourly' or 'every 1h'");
         return -1;
     }
+    if (is_word(w, "day") || is_word(w, "days") || is_word(w, "week") || is_word(w, "month")) {
+        /* "every day at 5": the phrase for once a day (week, month) */
+        const struct ast_value *at = peek(r), *hour = peek_at(r, 1);
+        int h = at && is_word(at, "at") && hour && hour->kind == AST_INT && hour->num >= 0 && hour->num < 24
+                    ? (int)hour->num : 5;
+        struct diag *d = bad(r, w->loc, "expected an interval of hours after 'every', found %s", describe(r, w));
+        if (is_word(w, "week"))
+            diag_help(r->s->cc, d, "write 'weekly on mon at %02d:00' (24-hour time, UTC)", h);
+        else if (is_word(w, "month"))
+            diag_help(r->s->cc, d, "write 'monthly on day 1 at %02d:00' (24-hour time, UTC)", h);
+        else
+            diag_help(r->s->cc, d, "write 'daily at %02d:00' (24-hour time, UTC)", h);
+        return -1;
+    }
     if (w->kind != AST_DURATION) {
         struct diag *d = bad(r, w->loc, "expected an interval after 'every', found %s", describe(r, w));
         diag_help(r->s->cc, d, "write 'every 4h' (a whole number of hours that divides 24)");
