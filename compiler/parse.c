@@ -71,6 +71,41 @@ static size_t number_before(const struct src_file *f, struct loc loc, size_t *st
     return end - i;
 }
 
+/* For a ',' at loc on a line "NAME = a, b" (no '{' or '[' before it on
+ * the line): the line written as a list, "NAME = [a, b]"; else NULL. */
+static const char *bracketed_line(struct parse_ctx *p, struct loc loc)
+{
+    const char *t = p->file->text;
+    size_t ls = loc.start, le = loc.start;
+    while (ls > 0 && t[ls - 1] != '\n')
+        ls--;
+    while (le < p->file->len && t[le] != '\n' && t[le] != '#' && t[le] != ';' && t[le] != '}')
+        le++;
+    const char *eq = NULL;
+    for (size_t i = ls; i < loc.start; i++) {
+        if (t[i] == '{' || t[i] == '[' || t[i] == '(' || t[i] == '"')
+            return NULL;
+        if (t[i] == '=' && !eq)
+            eq = t + i;
+    }
+    if (!eq)
+        return NULL;
+    const char *name = t + ls, *v = eq + 1;
+    while (*name == ' ' || *name == '\t')
+        name++;
+    size_t nlen = (size_t)(eq - name);
+    while (nlen > 0 && (name[nlen - 1] == ' ' || name[nlen - 1] == '\t'))
+        nlen--;
+    while (*v == ' ' || *v == '\t')
+        v++;
+    size_t vlen = (size_t)(t + le - v);
+    while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t' || v[vlen - 1] == '\r'))
+        vlen--;
+    if (nlen == 0 || nlen > 40 || vlen == 0 || vlen > 200)
+        return NULL;
+    return arena_printf(&p->cc->arena, "%.*s = [%.*s]", (int)nlen, name, (int)vlen, v);
+}
+
 void parse_syntax_error(struct parse_ctx *p, struct loc loc, const char *unexpected,
                         const char **expected, int nexpected)
 {
@@ -96,6 +131,8 @@ void parse_syntax_error(struct parse_ctx *p, struct loc loc, const char *unexpec
         struct loc open = {p->file->id, ls->open_at[ls->nest_depth - 1], ls->open_at[ls->nest_depth - 1] + 1};
         diag_help(p->cc, d, "close the list with ']'");
         diag_note(p->cc, d, open, "the list opened here is not closed");
+    } else if (strcmp(unexpected, "','") == 0 && ls->paren_depth == 0 && bracketed_line(p, loc)) {
+        diag_help(p->cc, d, "lists are written in brackets: %s", text_safe(a, bracketed_line(p, loc)));
     } else if (strcmp(unexpected, "','") == 0 && has(expected, nexpected, "'}'")) {
         diag_help(p->cc, d, "separate entries with ';' or a new line: { \"a\" = \"1\"; \"b\" = \"2\" }");
     } else if (strcmp(unexpected, "','") == 0 && ls->paren_depth == 0) {
@@ -104,6 +141,8 @@ void parse_syntax_error(struct parse_ctx *p, struct loc loc, const char *unexpec
         diag_help(p->cc, d, "write one item between two commas");
     } else if (strcmp(unexpected, "'}'") == 0 && !has(expected, nexpected, "'}'")) {
         diag_help(p->cc, d, "this '}' closes no block here: remove it, or look for a missing '{' or ']' above");
+    } else if (strcmp(unexpected, "'='") == 0 && has(expected, nexpected, "end of line")) {
+        diag_help(p->cc, d, "to compare, write '==' (tag(\"k\") == \"v\"); one '=' gives an attribute its value");
     } else if (strcmp(unexpected, "':'") == 0) {
         diag_help(p->cc, d, "attributes are written name = value");
     } else if (strncmp(unexpected, "identifier", 10) == 0 && unit_word(p->file, loc) &&
