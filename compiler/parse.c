@@ -71,8 +71,9 @@ static size_t number_before(const struct src_file *f, struct loc loc, size_t *st
     return end - i;
 }
 
-/* For a ',' at loc on a line "NAME = a, b" (no '{' or '[' before it on
- * the line): the line written as a list, "NAME = [a, b]"; else NULL. */
+/* For a ',' at loc on a line "NAME = a, b" (no '{', '[', '(' or '"'
+ * before it on the line, an item after it): the line written as a list,
+ * "NAME = [a, b]"; else NULL. */
 static const char *bracketed_line(struct parse_ctx *p, struct loc loc)
 {
     const char *t = p->file->text;
@@ -81,6 +82,11 @@ static const char *bracketed_line(struct parse_ctx *p, struct loc loc)
         ls--;
     while (le < p->file->len && t[le] != '\n' && t[le] != '#' && t[le] != ';' && t[le] != '}')
         le++;
+    bool more = false; /* an item after the comma */
+    for (size_t i = loc.start + 1; i < le && !more; i++)
+        more = t[i] != ' ' && t[i] != '\t' && t[i] != '\r' && t[i] != ',';
+    if (!more)
+        return NULL;
     const char *eq = NULL;
     for (size_t i = ls; i < loc.start; i++) {
         if (t[i] == '{' || t[i] == '[' || t[i] == '(' || t[i] == '"')
