@@ -388,6 +388,9 @@ struct cJSON *json_add_bool(struct json_doc *d, struct cJSON *parent, const char
 void json_add_int(struct json_doc *d, struct cJSON *parent, const char *key, int64_t v);
 struct cJSON *json_add_strings(struct json_doc *d, struct cJSON *parent, const char *key,
                                const struct vec *strings); /* const char* items; returns the array */
+/* The string under `key` of object `obj`, or NULL (no such key, not a
+ * string, obj NULL): reading what an emitter built (the manifest). */
+const char *json_string_at(const struct cJSON *obj, const char *key);
 /* An array added as the FIRST member of object `parent` (constant time). */
 struct cJSON *json_add_array_first(struct json_doc *d, struct cJSON *parent, const char *key);
 

@@ -30,12 +30,6 @@
 #define ORG_PARAM "OrganizationId"
 #define FN_OR_MAX 10 /* Fn::Or takes 2 to 10 conditions */
 
-const char *cfn_str(const cJSON *obj, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static bool cfn_bool(const cJSON *obj, const char *key)
 {
     return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, key));
@@ -296,27 +290,27 @@ static const char *key_account(struct cfn *t, const char *name)
 {
     const cJSON *k;
     cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(t->manifest, "keys"))
-        if (name && cfn_str(k, "name") && strcmp(cfn_str(k, "name"), name) == 0)
-            return cfn_str(k, "account");
+        if (name && json_string_at(k, "name") && strcmp(json_string_at(k, "name"), name) == 0)
+            return json_string_at(k, "account");
     return NULL;
 }
 
 static void put_vault_key(struct cfn *t, cJSON *p, const cJSON *v)
 {
-    const char *enc = cfn_str(v, "encryption_key"), *key = cfn_str(v, "key");
+    const char *enc = json_string_at(v, "encryption_key"), *key = json_string_at(v, "key");
     const char *id = key ? strmap_get(&t->key_ids, key) : NULL;
     if (id) {
         cfn_put_getatt(t, p, "EncryptionKeyArn", id, "Arn");
     } else if (enc && strncmp(enc, "alias/", 6) == 0) {
         const char *acct = key_account(t, key);
-        const char *part = cfn_str(t->scope, "partition");
+        const char *part = json_string_at(t->scope, "partition");
         cfn_put_str(t, p, "EncryptionKeyArn",
                     arena_printf(&t->cc->arena, "arn:%s:kms:%s:%s:%s", part ? part : "aws", t->region,
                                  acct ? acct : MEMBERS, enc));
         cfn_manual(t, "vault %s: its key is held by another account and known here by its alias ARN only; AWS documents "
                       "EncryptionKeyArn as a key ARN: if the stack rejects the alias, put the key's ARN (an output of "
                       "its account's template) in its place",
-                   cfn_str(v, "name"));
+                   json_string_at(v, "name"));
     } else if (enc && strncmp(enc, "arn:", 4) == 0) {
         cfn_put_str(t, p, "EncryptionKeyArn", enc);
     } /* aws/backup, aws_owned: AWS's key, nothing to say */
@@ -337,14 +331,14 @@ struct vault_topic {
 
 static void put_vault(struct cfn *t, const cJSON *v, const char *cond, const char *suffix)
 {
-    const char *name = cfn_str(v, "name"), *decl = cfn_str(v, "declaration");
+    const char *name = json_string_at(v, "name"), *decl = json_string_at(v, "declaration");
     if (!name)
         return;
     if (cfn_bool(v, "external")) {
         cfn_manual(t, "vault %s is external: it is created outside the program", name);
         return;
     }
-    bool air = cfn_str(v, "type") && strcmp(cfn_str(v, "type"), "logically_air_gapped") == 0;
+    bool air = json_string_at(v, "type") && strcmp(json_string_at(v, "type"), "logically_air_gapped") == 0;
     const char *id = cfn_id(t, "Vault", decl ? decl : name, suffix);
     cJSON *p = cfn_resource(t, id, air ? "AWS::Backup::LogicallyAirGappedBackupVault" : "AWS::Backup::BackupVault",
                             cond);
@@ -427,10 +421,10 @@ static void put_regional(struct cfn *t, const char *field, const char *idkey, re
     struct vec order = {0};
     const cJSON *r;
     cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(t->scope, "regions")) {
-        const char *region = cfn_str(r, "region");
+        const char *region = json_string_at(r, "region");
         const cJSON *e;
         cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(r, field)) {
-            const char *id = cfn_str(e, idkey) ? cfn_str(e, idkey) : cfn_str(e, "name");
+            const char *id = json_string_at(e, idkey) ? json_string_at(e, idkey) : json_string_at(e, "name");
             if (!id || !region)
                 continue;
             struct regional *g = strmap_get(&byid, id);
@@ -482,22 +476,22 @@ static void note_manual(struct cfn *t)
             cfn_manual(t, "%sAWS Backup Region settings (resource_type_opt_in, resource_type_management): CloudFormation "
                       "has no resource for UpdateRegionSettings; apply them as obc.manifest.json lists them", NULL);
         if (cfn_bool(r, "enable_region"))
-            cfn_manual(t, "opt-in Region %s: enable it in the account before deploying", cfn_str(r, "region"));
+            cfn_manual(t, "opt-in Region %s: enable it in the account before deploying", json_string_at(r, "region"));
     }
     if (cJSON_GetObjectItemCaseSensitive(t->scope, "service_linked_role"))
         cfn_manual(t, "%sthe service-linked role AWSServiceRoleForBackup: AWS Backup creates it when the account first "
                   "uses AWS Backup (or CreateServiceLinkedRole); CloudFormation does not create it", NULL);
     const cJSON *k;
     cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(t->manifest, "keys")) {
-        if (!cfn_str(k, "arn") || !cfn_str(k, "account"))
+        if (!json_string_at(k, "arn") || !json_string_at(k, "account"))
             continue;
-        bool mine = strcmp(cfn_str(k, "account"), t->account) == 0;
+        bool mine = strcmp(json_string_at(k, "account"), t->account) == 0;
         const cJSON *s;
         cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(k, "statements"))
-            mine = mine || (cfn_str(s, "account") && strcmp(cfn_str(s, "account"), t->account) == 0);
+            mine = mine || (json_string_at(s, "account") && strcmp(json_string_at(s, "account"), t->account) == 0);
         if (mine)
             cfn_manual(t, "key %s is given by ARN: a template cannot change the policy of a key it does not own; add "
-                      "the statements obc.manifest.json lists for it to its key policy", cfn_str(k, "name"));
+                      "the statements obc.manifest.json lists for it to its key policy", json_string_at(k, "name"));
     }
 }
 
@@ -505,8 +499,8 @@ static void note_manual(struct cfn *t)
  * the program declares it by alias (a key given by ARN exists already). */
 static bool creates_key(const struct cfn *t, const cJSON *k)
 {
-    return cfn_str(k, "alias") && !cfn_str(k, "arn") && cfn_str(k, "account") &&
-           strcmp(cfn_str(k, "account"), t->account) == 0;
+    return json_string_at(k, "alias") && !json_string_at(k, "arn") && json_string_at(k, "account") &&
+           strcmp(json_string_at(k, "account"), t->account) == 0;
 }
 
 static const char *program_name(struct obc *cc)
@@ -532,16 +526,16 @@ static void put_template(struct obc *cc, const cJSON *manifest, const cJSON *sco
 {
     struct cfn tv = {0}, *t = &tv;
     t->cc = cc, t->manifest = manifest, t->scope = scope;
-    t->account = cfn_str(scope, "account");
-    t->org_id = cfn_str(cJSON_GetObjectItemCaseSensitive(manifest, "organization"), "id");
-    const char *name = cfn_str(scope, "name");
+    t->account = json_string_at(scope, "account");
+    t->org_id = json_string_at(cJSON_GetObjectItemCaseSensitive(manifest, "organization"), "id");
+    const char *name = json_string_at(scope, "name");
     if (!t->account || !name)
         return;
     const cJSON *r, *x;
     struct strmap seen = {0};
     cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(scope, "regions"))
-        if (cfn_str(r, "region") && !strmap_put_new(&cc->arena, &seen, cfn_str(r, "region"), (void *)r))
-            vec_push(&cc->arena, &t->regions, (void *)cfn_str(r, "region"));
+        if (json_string_at(r, "region") && !strmap_put_new(&cc->arena, &seen, json_string_at(r, "region"), (void *)r))
+            vec_push(&cc->arena, &t->regions, (void *)json_string_at(r, "region"));
     /* and the Regions of the keys it creates (an account that holds a key
      * but no vault has no regions[] entry) */
     cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(manifest, "keys")) {

@@ -73,9 +73,6 @@ const char *cfn_home_condition(struct cfn *t);
 void cfn_role(struct cfn *t, const struct cJSON *r);
 void cfn_key(struct cfn *t, const struct cJSON *k);
 
-/* A string member of a manifest object, NULL when absent. */
-const char *cfn_str(const struct cJSON *obj, const char *key);
-
 /* emit_cfn_extras.c: the builders of the regional entries other than
  * vaults; each gets one entry of regions[].<field> and the condition
  * and id suffix of the Regions it stands for. */

@@ -36,7 +36,7 @@ static void add_subscriptions(struct cfn *t, const struct topic *tp, const cJSON
     struct arena *a = &t->cc->arena;
     const cJSON *s;
     cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(n, "subscriptions")) {
-        const char *protocol = cfn_str(s, "protocol"), *endpoint = cfn_str(s, "endpoint");
+        const char *protocol = json_string_at(s, "protocol"), *endpoint = json_string_at(s, "endpoint");
         if (!protocol || !endpoint)
             continue;
         const char *key = arena_printf(a, "%s %s", protocol, endpoint);
@@ -62,9 +62,9 @@ void cfn_topics(struct cfn *t)
     struct strmap by_name = {0}; /* topic name -> struct topic_uses */
     const cJSON *r, *n;
     cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(t->scope, "regions")) {
-        const char *region = cfn_str(r, "region");
+        const char *region = json_string_at(r, "region");
         cJSON_ArrayForEach(n, cJSON_GetObjectItemCaseSensitive(r, "notifications")) {
-            const char *name = cfn_str(n, "topic");
+            const char *name = json_string_at(n, "topic");
             if (!name || !region)
                 continue;
             struct topic_uses *u = strmap_get(&by_name, name);
@@ -106,10 +106,10 @@ void cfn_topics(struct cfn *t)
         struct strmap seen = {0};
         for (size_t j = 0; j < u->notes.len; j++) {
             n = u->notes.items[j];
-            if (!cfn_str(n, "via"))
+            if (!json_string_at(n, "via"))
                 continue;
             t->region = u->note_regions.items[j];
-            bool vault = strcmp(cfn_str(n, "via"), "vault") == 0;
+            bool vault = strcmp(json_string_at(n, "via"), "vault") == 0;
             bool *added = vault ? &vault_service : &events_service;
             if (!*added)
                 json_add_string(&t->d, tp->services, NULL, vault ? "backup.amazonaws.com" : "events.amazonaws.com");
@@ -122,7 +122,7 @@ void cfn_topics(struct cfn *t)
 
 void cfn_notification(struct cfn *t, const cJSON *n, const char *cond, const char *suffix)
 {
-    const char *name = cfn_str(n, "name"), *via = cfn_str(n, "via"), *topic = cfn_str(n, "topic");
+    const char *name = json_string_at(n, "name"), *via = json_string_at(n, "via"), *topic = json_string_at(n, "topic");
     if (!name || !via || !topic)
         return;
     bool vault = strcmp(via, "vault") == 0;
@@ -130,8 +130,8 @@ void cfn_notification(struct cfn *t, const cJSON *n, const char *cond, const cha
     if (!tp)
         return;
     if (vault) {
-        if (cfn_str(n, "vault"))
-            cfn_vault_topic(t, cond, cfn_str(n, "vault"), n, tp->id);
+        if (json_string_at(n, "vault"))
+            cfn_vault_topic(t, cond, json_string_at(n, "vault"), n, tp->id);
         return;
     }
     const cJSON *pattern = cJSON_GetObjectItemCaseSensitive(n, "event_pattern");
@@ -156,8 +156,8 @@ static void put_int(struct cfn *t, cJSON *p, const char *key, const cJSON *from,
 
 static void put_string(struct cfn *t, cJSON *p, const char *key, const cJSON *from, const char *field)
 {
-    if (cfn_str(from, field))
-        cfn_put_str(t, p, key, cfn_str(from, field));
+    if (json_string_at(from, field))
+        cfn_put_str(t, p, key, json_string_at(from, field));
 }
 
 static void put_list(struct cfn *t, cJSON *p, const char *key, const cJSON *from, const char *field)
@@ -184,7 +184,7 @@ static void put_conditions(struct cfn *t, cJSON *p, const char *key, const cJSON
 
 void cfn_restore_testing_plan(struct cfn *t, const cJSON *rp, const char *cond, const char *suffix)
 {
-    const char *name = cfn_str(rp, "name"), *aws_name = cfn_str(rp, "aws_name");
+    const char *name = json_string_at(rp, "name"), *aws_name = json_string_at(rp, "aws_name");
     if (!name || !aws_name)
         return;
     const char *id = cfn_id(t, "RestoreTestingPlan", name, suffix);
@@ -199,8 +199,8 @@ void cfn_restore_testing_plan(struct cfn *t, const cJSON *rp, const char *cond, 
     put_int(t, sel, "SelectionWindowDays", rp, "selection_window_days");
     const cJSON *s;
     cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(rp, "selections")) {
-        const char *sname = cfn_str(s, "name");
-        if (!sname || !cfn_str(s, "aws_name"))
+        const char *sname = json_string_at(s, "name");
+        if (!sname || !json_string_at(s, "aws_name"))
             continue;
         const char *sid = cfn_id(t, "RestoreTestingSelection", arena_printf(&t->cc->arena, "%s-%s", name, sname),
                                  suffix);
@@ -223,7 +223,7 @@ void cfn_restore_testing_plan(struct cfn *t, const cJSON *rp, const char *cond, 
 
 void cfn_audit_framework(struct cfn *t, const cJSON *f, const char *cond, const char *suffix)
 {
-    const char *name = cfn_str(f, "name"), *aws_name = cfn_str(f, "aws_name");
+    const char *name = json_string_at(f, "name"), *aws_name = json_string_at(f, "aws_name");
     if (!name || !aws_name)
         return;
     cfn_manual(t, "%sAWS Config resource tracking: AWS Backup Audit Manager evaluates frameworks only where AWS Config "
@@ -236,10 +236,10 @@ void cfn_audit_framework(struct cfn *t, const cJSON *f, const char *cond, const 
     cJSON *controls = json_add_array(&t->d, p, "FrameworkControls");
     const cJSON *c;
     cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(f, "controls")) {
-        if (!cfn_str(c, "name"))
+        if (!json_string_at(c, "name"))
             continue;
         cJSON *o = json_add_object(&t->d, controls, NULL);
-        json_add_string(&t->d, o, "ControlName", cfn_str(c, "name"));
+        json_add_string(&t->d, o, "ControlName", json_string_at(c, "name"));
         const cJSON *params = cJSON_GetObjectItemCaseSensitive(c, "parameters");
         if (cJSON_GetArraySize(params)) {
             cJSON *l = json_add_array(&t->d, o, "ControlInputParameters");

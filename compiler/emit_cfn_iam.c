@@ -18,7 +18,7 @@
  * service principal, its managed policies; in the HomeRegion only. */
 void cfn_role(struct cfn *t, const cJSON *r)
 {
-    const char *name = cfn_str(r, "name"), *trusts = cfn_str(r, "trusts"), *arn = cfn_str(r, "arn");
+    const char *name = json_string_at(r, "name"), *trusts = json_string_at(r, "trusts"), *arn = json_string_at(r, "arn");
     if (!name || !arn)
         return;
     if (!strstr(arn, t->account)) {
@@ -31,13 +31,13 @@ void cfn_role(struct cfn *t, const cJSON *r)
     }
     if (strmap_put_new(&t->cc->arena, &t->role_names, name, (void *)name))
         return; /* IAM role names are unique in an account, whatever the path */
-    const char *decl = cfn_str(r, "declaration");
+    const char *decl = json_string_at(r, "declaration");
     const char *cond = cfn_home_condition(t);
     const char *id = cfn_id(t, "Role", decl ? decl : name, NULL);
     cJSON *p = cfn_resource(t, id, "AWS::IAM::Role", cond);
     json_add_string(&t->d, p, "RoleName", name);
-    if (cfn_str(r, "path"))
-        json_add_string(&t->d, p, "Path", cfn_str(r, "path"));
+    if (json_string_at(r, "path"))
+        json_add_string(&t->d, p, "Path", json_string_at(r, "path"));
     cJSON *doc = json_add_object(&t->d, p, "AssumeRolePolicyDocument");
     json_add_string(&t->d, doc, "Version", "2012-10-17");
     cJSON *st = json_add_object(&t->d, json_add_array(&t->d, doc, "Statement"), NULL);
@@ -67,8 +67,8 @@ static const char *account_root(struct cfn *t, const char *principal)
  * (for a key of a named account) is any principal of the organization. */
 static void put_key_statement(struct cfn *t, cJSON *stmts, const cJSON *s)
 {
-    const char *principal = cfn_str(s, "principal"), *sid = cfn_str(s, "sid");
-    const char *acct = cfn_str(s, "account");
+    const char *principal = json_string_at(s, "principal"), *sid = json_string_at(s, "sid");
+    const char *acct = json_string_at(s, "account");
     if (!principal || !sid || !acct)
         return;
     cJSON *st = json_add_object(&t->d, stmts, NULL);
@@ -109,7 +109,7 @@ static void put_key_statement(struct cfn *t, cJSON *stmts, const cJSON *s)
  * AWS::KMS::Key with its policy and AWS::KMS::Alias, in its Regions. */
 void cfn_key(struct cfn *t, const cJSON *k)
 {
-    const char *name = cfn_str(k, "name"), *alias = cfn_str(k, "alias");
+    const char *name = json_string_at(k, "name"), *alias = json_string_at(k, "alias");
     struct vec regions = {0};
     const cJSON *kr = cJSON_GetObjectItemCaseSensitive(k, "regions");
     for (size_t i = 0; i < t->regions.len; i++) {
@@ -139,7 +139,7 @@ void cfn_key(struct cfn *t, const cJSON *k)
     struct strmap sids = {0};
     const cJSON *s;
     cJSON_ArrayForEach(s, cJSON_GetObjectItemCaseSensitive(k, "statements")) {
-        const char *sid = cfn_str(s, "sid");
+        const char *sid = json_string_at(s, "sid");
         if (sid && !strmap_put_new(&t->cc->arena, &sids, sid, (void *)sid))
             put_key_statement(t, stmts, s);
     }

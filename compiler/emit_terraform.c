@@ -100,12 +100,6 @@ static const cJSON *item(const cJSON *obj, const char *key)
     return obj ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
 }
 
-static const char *text(const cJSON *obj, const char *key)
-{
-    const cJSON *v = item(obj, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* A literal for a Terraform JSON string, which is a template: "${" and
  * "%{" would start an interpolation or a directive. */
 static const char *literal(struct arena *a, const char *s)
@@ -255,21 +249,21 @@ static void add_policies(struct tf *t, const cJSON *org)
 {
     const cJSON *pol;
     cJSON_ArrayForEach(pol, item(org, "policies")) {
-        const char *pname = text(pol, "name"), *name;
+        const char *pname = json_string_at(pol, "name"), *name;
         cJSON *res = add_resource(t, "aws_organizations_policy", pname, &name);
         json_add_string(&t->doc, res, "name", literal(t->a, pname));
-        if (text(pol, "description"))
-            json_add_string(&t->doc, res, "description", literal(t->a, text(pol, "description")));
-        json_add_string(&t->doc, res, "type", text(pol, "type") ? text(pol, "type") : "BACKUP_POLICY");
-        json_add_string(&t->doc, res, "content", file_expr(t, text(pol, "file")));
+        if (json_string_at(pol, "description"))
+            json_add_string(&t->doc, res, "description", literal(t->a, json_string_at(pol, "description")));
+        json_add_string(&t->doc, res, "type", json_string_at(pol, "type") ? json_string_at(pol, "type") : "BACKUP_POLICY");
+        json_add_string(&t->doc, res, "content", file_expr(t, json_string_at(pol, "file")));
         const char *policy_id = arena_printf(t->a, "${aws_organizations_policy.%s.id}", name);
         json_add_string(&t->doc, t->output_policies, pname, policy_id);
         const cJSON *target;
         cJSON_ArrayForEach(target, item(pol, "targets")) {
-            const char *type = text(target, "type"), *id = text(target, "id"), *aname;
+            const char *type = json_string_at(target, "type"), *id = json_string_at(target, "id"), *aname;
             if (!id)
                 continue;
-            const char *tname = text(target, "name") ? text(target, "name") : only_alnum(t->a, id, '_');
+            const char *tname = json_string_at(target, "name") ? json_string_at(target, "name") : only_alnum(t->a, id, '_');
             cJSON *att = add_resource(t, "aws_organizations_policy_attachment",
                                       arena_printf(t->a, "%s_%s", name, tname), &aname);
             json_add_string(&t->doc, att, "policy_id", policy_id);
@@ -338,7 +332,7 @@ static void add_instances(struct tf *t, const char *stack_set, const char *want,
 {
     const cJSON *r;
     cJSON_ArrayForEach(r, regions) {
-        const char *region = text(r, "region"), *name;
+        const char *region = json_string_at(r, "region"), *name;
         if (!region)
             continue;
         cJSON *res = add_resource(t, "aws_cloudformation_stack_set_instance",
@@ -364,7 +358,7 @@ static const cJSON *account_entry(const struct tf *t, const char *name)
 {
     const cJSON *acc;
     cJSON_ArrayForEach(acc, item(t->manifest, "accounts")) {
-        const char *n = text(acc, "name");
+        const char *n = json_string_at(acc, "name");
         if (n && !strcmp(n, name))
             return acc;
     }
@@ -373,7 +367,7 @@ static const cJSON *account_entry(const struct tf *t, const char *name)
 
 static const char *management_id(const struct tf *t)
 {
-    return text(item(item(t->manifest, "organization"), "management_account"), "id");
+    return json_string_at(item(item(t->manifest, "organization"), "management_account"), "id");
 }
 
 static void add_members(struct tf *t, const struct tf_template *tpl)
@@ -411,7 +405,7 @@ static const char *region_provider(struct tf *t, const char *region)
     const char *alias = only_alnum(t->a, region, '_');
     const cJSON *p;
     cJSON_ArrayForEach(p, t->providers) {
-        const char *a = text(p, "alias");
+        const char *a = json_string_at(p, "alias");
         if (a && !strcmp(a, alias))
             return arena_printf(t->a, "aws.%s", alias);
     }
@@ -427,7 +421,7 @@ static void add_management_stacks(struct tf *t, const struct tf_template *tpl, c
 {
     const cJSON *r;
     cJSON_ArrayForEach(r, item(acc, "regions")) {
-        const char *region = text(r, "region"), *name;
+        const char *region = json_string_at(r, "region"), *name;
         if (!region)
             continue;
         const char *provider = region_provider(t, region);
@@ -451,7 +445,7 @@ static void add_management_stacks(struct tf *t, const struct tf_template *tpl, c
 static void add_account(struct tf *t, const struct tf_template *tpl)
 {
     const cJSON *acc = account_entry(t, tpl->account);
-    const char *id = text(acc, "account");
+    const char *id = json_string_at(acc, "account");
     if (!acc || !id)
         return;
     const char *mgmt = management_id(t);
@@ -486,12 +480,12 @@ static void add_region_settings(struct tf *t)
     const char *mgmt = management_id(t);
     const cJSON *acc;
     cJSON_ArrayForEach(acc, item(t->manifest, "accounts")) {
-        const char *id = text(acc, "account");
+        const char *id = json_string_at(acc, "account");
         if (!mgmt || !id || strcmp(id, mgmt))
             continue;
         const cJSON *r;
         cJSON_ArrayForEach(r, item(acc, "regions")) {
-            const char *region = text(r, "region"), *name;
+            const char *region = json_string_at(r, "region"), *name;
             const cJSON *opt_in = item(r, "resource_type_opt_in");
             if (!region || !cJSON_IsObject(opt_in) || !opt_in->child)
                 continue;

@@ -276,3 +276,9 @@ struct cJSON *json_add_array_first(struct json_doc *d, struct cJSON *parent, con
     }
     return item;
 }
+
+const char *json_string_at(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
