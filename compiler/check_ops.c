@@ -127,62 +127,70 @@ static bool hours_in(const struct ir_num *n, int64_t lo, int64_t hi)
     return n->v % 60 == 0 && n->v / 60 >= lo && n->v / 60 <= hi;
 }
 
-/* The vaults some rule of some plan writes into: its vault, its
- * air-gapped vault and its copies' targets. */
-static void written_vaults(const struct ir_program *prog, struct ptrset *out, struct arena *a)
+/* What the plans that write into one vault back up. */
+struct vault_writers {
+    struct vec types; /* struct ir_restype*, once each */
+    bool any;         /* some writer backs up anything (tags only, or `any`) */
+};
+
+/* Keys of the memo check_ops keeps. */
+enum { MEMO_WRITERS = 1, MEMO_WRITER_TYPE };
+
+/* Adds what one plan backs up (`types`, `any`) to the writers of v. */
+static void add_plan_to(struct arena *a, struct ptrset *memo, const struct ir_vault *v, const struct vec *types,
+                        bool any)
+{
+    bool fresh;
+    struct vault_writers *w = ptrset_memo(a, memo, MEMO_WRITERS, v, NULL, sizeof *w, &fresh);
+    w->any |= any;
+    for (size_t i = 0; i < types->len; i++)
+        if (ptrset_add_key(a, memo, MEMO_WRITER_TYPE, v, types->items[i]))
+            vec_push(a, &w->types, types->items[i]);
+}
+
+/* For every vault some rule of some plan writes into (its vault, its
+ * air-gapped vault, its copies' targets), what those plans back up:
+ * each plan's types worked out once. */
+static void index_writers(const struct ir_program *prog, struct ptrset *memo, struct arena *a)
 {
     for (size_t i = 0; i < prog->plans.len; i++) {
         const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
+        struct vec types = {0};
+        bool any = false;
+        ir_plan_types(prog, p, &types, &any, a);
         for (size_t j = 0; j < p->rules.len; j++) {
             const struct ir_rule *r = VEC_GET(const struct ir_rule, p->rules, j);
             if (r->vault)
-                ptrset_add(a, out, r->vault);
+                add_plan_to(a, memo, r->vault, &types, any);
             if (r->air_gapped_vault)
-                ptrset_add(a, out, r->air_gapped_vault);
+                add_plan_to(a, memo, r->air_gapped_vault, &types, any);
             for (size_t k = 0; k < r->copies.len; k++) {
                 const struct ir_copy *c = VEC_GET(const struct ir_copy, r->copies, k);
                 if (c->target)
-                    ptrset_add(a, out, c->target);
+                    add_plan_to(a, memo, c->target, &types, any);
             }
         }
     }
 }
 
-/* Whether plan `p` writes into one of `vaults` (a rule's vault or
- * air-gapped vault, or a copy's target). */
-static bool plan_writes_into(const struct ir_plan *p, const struct ptrset *vaults)
-{
-    for (size_t j = 0; j < p->rules.len; j++) {
-        const struct ir_rule *r = VEC_GET(const struct ir_rule, p->rules, j);
-        if ((r->vault && ptrset_has(vaults, r->vault)) || (r->air_gapped_vault && ptrset_has(vaults, r->air_gapped_vault)))
-            return true;
-        for (size_t k = 0; k < r->copies.len; k++) {
-            const struct ir_copy *c = VEC_GET(const struct ir_copy, r->copies, k);
-            if (c->target && ptrset_has(vaults, c->target))
-                return true;
-        }
-    }
-    return false;
-}
-
 /* OB6115: a test of a type that no plan writing into the test's vaults
  * selects (quiet when no plan writes into them: OB6113 says so). */
-static void check_tested_types(struct obc *cc, const struct ir_program *prog, const struct ir_restore_test *t)
+static void check_tested_types(struct obc *cc, const struct ir_restore_test *t, const struct ptrset *writers)
 {
-    struct ptrset vaults = {0};
-    ptrset_add_all(&cc->arena, &vaults, &t->vaults);
     struct vec types = {0};
-    bool any = false, writers = false;
-    for (size_t i = 0; i < prog->plans.len && !any; i++) {
-        const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
-        if (!plan_writes_into(p, &vaults))
+    struct ptrset seen = {0};
+    bool any = false, written = false;
+    for (size_t i = 0; i < t->vaults.len; i++) {
+        const struct vault_writers *w = ptrset_get(writers, MEMO_WRITERS, t->vaults.items[i], NULL);
+        if (!w)
             continue;
-        writers = true;
-        bool plan_any;
-        ir_plan_types(prog, p, &types, &plan_any, &cc->arena);
-        any |= plan_any;
+        written = true;
+        any |= w->any;
+        for (size_t j = 0; j < w->types.len; j++)
+            if (ptrset_add(&cc->arena, &seen, w->types.items[j]))
+                vec_push(&cc->arena, &types, w->types.items[j]);
     }
-    if (!writers || any)
+    if (!written || any)
         return;
     for (size_t i = 0; i < t->selections.len; i++) {
         const struct ir_restore_selection *sel = VEC_GET(const struct ir_restore_selection, t->selections, i);
@@ -217,8 +225,7 @@ static void check_selection(struct obc *cc, const struct ir_restore_selection *s
     }
 }
 
-static void check_restore_test(struct obc *cc, const struct ir_program *prog, const struct ir_restore_test *t,
-                               const struct ptrset *written)
+static void check_restore_test(struct obc *cc, const struct ir_restore_test *t, const struct ptrset *writers)
 {
     check_name(cc, &t->aws_name, "restore testing plan name", AWS_RESTORE_TESTING_NAME_MAX, false, false,
                "1 to 50 letters, digits and underscores");
@@ -234,7 +241,7 @@ static void check_restore_test(struct obc *cc, const struct ir_program *prog, co
     }
     for (size_t i = 0; i < t->vaults.len; i++) {
         const struct ir_vault *v = VEC_GET(const struct ir_vault, t->vaults, i);
-        if (v->external || ptrset_has(written, v))
+        if (v->external || ptrset_get(writers, MEMO_WRITERS, v, NULL))
             continue;
         struct diag *d = diag_emit(cc, OB6113, t->vaults_at.loc, "restore test '%s' restores from vault '%s', "
                                    "which no plan backs up into", t->d.name, v->d.name);
@@ -243,7 +250,7 @@ static void check_restore_test(struct obc *cc, const struct ir_program *prog, co
     }
     for (size_t i = 0; i < t->selections.len; i++)
         check_selection(cc, VEC_GET(const struct ir_restore_selection, t->selections, i));
-    check_tested_types(cc, prog, t);
+    check_tested_types(cc, t, writers);
 }
 
 /* ---- audit frameworks ---------------------------------------------------- */
@@ -346,11 +353,11 @@ void check_ops(struct obc *cc, struct ir_program *prog)
     }
     for (size_t i = 0; i < prog->notifies.len; i++)
         check_notify(cc, VEC_GET(const struct ir_notify, prog->notifies, i));
-    struct ptrset written = {0};
+    struct ptrset writers = {0}; /* MEMO_*: what writes into each vault */
     if (prog->restore_tests.len)
-        written_vaults(prog, &written, &cc->arena);
+        index_writers(prog, &writers, &cc->arena);
     for (size_t i = 0; i < prog->restore_tests.len; i++)
-        check_restore_test(cc, prog, VEC_GET(const struct ir_restore_test, prog->restore_tests, i), &written);
+        check_restore_test(cc, VEC_GET(const struct ir_restore_test, prog->restore_tests, i), &writers);
     for (size_t i = 0; i < prog->audit_frameworks.len; i++) {
         const struct ir_audit_framework *f = VEC_GET(const struct ir_audit_framework, prog->audit_frameworks, i);
         for (size_t j = 0; j < f->controls.len; j++)
