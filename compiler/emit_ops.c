@@ -165,11 +165,6 @@ static void emit_notification(struct json_doc *doc, struct arena *a, struct cJSO
 
 /* ---- restore testing ---------------------------------------------- */
 
-static const char *partition_of(const struct ir_region *r)
-{
-    return r->partition && r->partition->d.name ? r->partition->d.name : "aws";
-}
-
 static void emit_conditions(struct json_doc *doc, struct cJSON *obj, const char *key, const struct vec *tags)
 {
     struct cJSON *list = json_add_array(doc, obj, key);
@@ -190,7 +185,7 @@ static void emit_restore_selection(struct json_doc *doc, struct arena *a, struct
     if (s->type && s->type->restore_test_name)
         json_add_string(doc, obj, "protected_resource_type", s->type->restore_test_name);
     if (s->role)
-        json_add_string(doc, obj, "iam_role_arn", role_arn(a, s->role, partition_of(region)));
+        json_add_string(doc, obj, "iam_role_arn", role_arn(a, s->role, ir_region_partition(region)));
     if (!s->tags.len && !s->not_tags.len)
         json_add_string(doc, json_add_array(doc, obj, "protected_resource_arns"), NULL, "*");
     struct vec keyed = {0}, not_keyed = {0};

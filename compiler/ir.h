@@ -752,6 +752,8 @@ void key_uses(struct obc *cc, const struct ir_program *prog, struct vec *out); /
 
 /* ------------------------------------------------------------------ */
 /* ARNs as they appear in a policy (ir_arns.c). */
+/* The partition of region r ("aws" without one, or r NULL). */
+const char *ir_region_partition(const struct ir_region *r);
 const char *vault_arn(struct arena *a, const struct ir_vault *v, const struct ir_region *region);
 /* A rule's target_logically_air_gapped_backup_vault_arn: AWS requires
  * the $region and $account placeholders [S1]. */

@@ -13,7 +13,7 @@
 
 #define DEFAULT_PARTITION "aws"
 
-static const char *region_partition(const struct ir_region *r)
+const char *ir_region_partition(const struct ir_region *r)
 {
     if (r && r->partition && r->partition->d.name)
         return r->partition->d.name;
@@ -34,7 +34,7 @@ const char *vault_arn(struct arena *a, const struct ir_vault *v, const struct ir
     if (v->regions.len == 1)
         region = VEC_GET(const struct ir_region, v->regions, 0);
     const char *name = v->aws_name.s ? v->aws_name.s : v->d.name;
-    return arena_printf(a, "arn:%s:backup:%s:%s:backup-vault:%s", region_partition(region),
+    return arena_printf(a, "arn:%s:backup:%s:%s:backup-vault:%s", ir_region_partition(region),
                         region ? region->d.name : "$region", owner_account(&v->owner), name);
 }
 
@@ -64,7 +64,7 @@ const char *plan_partition(const struct ir_plan *p)
 {
     if (p->regions.len == 0)
         return DEFAULT_PARTITION;
-    return region_partition(VEC_GET(const struct ir_region, p->regions, 0));
+    return ir_region_partition(VEC_GET(const struct ir_region, p->regions, 0));
 }
 
 static bool has_region(const struct vec *regions, const struct ir_region *r)
