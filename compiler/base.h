@@ -138,6 +138,14 @@ struct src_file *src_get(const struct obc *cc, uint32_t id);
 struct src_pos src_pos(struct src_file *f, uint32_t offset);
 const char *src_line(struct src_file *f, uint32_t line, size_t *len);
 struct loc loc_span(struct loc a, struct loc b); /* from a's start to b's end */
+/* UTF-16 code units from the start of the line of `offset` to it: the
+ * 0-based column of SARIF (columnKind utf16CodeUnits) and of the
+ * Language Server Protocol. An invalid byte counts as one unit. */
+uint32_t src_utf16_col(struct src_file *f, uint32_t offset);
+/* The byte offset of 0-based `line` and UTF-16 column `col16` (LSP
+ * positions): clamped to the end of the line, and to the end of the
+ * file past the last line; never inside a UTF-8 sequence. */
+uint32_t src_offset_utf16(struct src_file *f, uint32_t line, uint32_t col16);
 
 /* Length (1..4) of the UTF-8 sequence at s, or 0 if it is invalid
  * (overlong, surrogate, out of range, truncated). *cp gets the code point. */

@@ -81,6 +81,51 @@ const char *src_line(struct src_file *f, uint32_t line, size_t *len)
     return f->text + start;
 }
 
+/* UTF-16 units of the UTF-8 sequence at s (n bytes left), and its length. */
+static uint32_t utf16_units(const char *s, size_t n, size_t *bytes)
+{
+    uint32_t cp;
+    size_t k = utf8_decode((const unsigned char *)s, n, &cp);
+    if (k == 0) {
+        *bytes = 1;
+        return 1;
+    }
+    *bytes = k;
+    return cp > 0xFFFF ? 2 : 1;
+}
+
+uint32_t src_utf16_col(struct src_file *f, uint32_t offset)
+{
+    if (offset > f->len)
+        offset = (uint32_t)f->len;
+    struct src_pos p = src_pos(f, offset);
+    uint32_t col = 0;
+    for (size_t i = f->line_starts[p.line - 1]; i < offset;) {
+        size_t k;
+        col += utf16_units(f->text + i, f->len - i, &k);
+        i += k;
+    }
+    return col;
+}
+
+uint32_t src_offset_utf16(struct src_file *f, uint32_t line, uint32_t col16)
+{
+    if (line >= f->nlines)
+        return (uint32_t)f->len;
+    size_t len;
+    const char *s = src_line(f, line + 1, &len);
+    size_t i = 0;
+    for (uint32_t col = 0; i < len;) {
+        size_t k;
+        uint32_t units = utf16_units(s + i, len - i, &k);
+        if (col + units > col16)
+            break;
+        col += units;
+        i += k;
+    }
+    return (uint32_t)(s - f->text + i);
+}
+
 struct loc loc_span(struct loc a, struct loc b)
 {
     if (a.file == 0)

@@ -2,7 +2,7 @@
  * test_source.c - source files (compiler/source.c): the line map for LF,
  * CRLF, lone CR, a missing final newline and the empty file; src_pos at
  * line starts and ends; src_line; file ids; utf8_decode; reading files
- * and streams within the size limit.
+ * and streams within the size limit; UTF-16 columns and their inverse.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -343,6 +343,31 @@ static void test_stream_size_limit(void **state)
     free(buf);
 }
 
+/* ---- UTF-16 columns (SARIF, LSP) ---------------------------------------- */
+
+static void test_utf16_columns(void **state)
+{
+    /* "aé😀b\nx": é is 2 bytes and 1 unit, 😀 is 4 bytes and 2 units */
+    struct src_file *f = add(state, "a\xc3\xa9\xf0\x9f\x98\x80" "b\nx");
+    assert_int_equal(src_utf16_col(f, 0), 0);
+    assert_int_equal(src_utf16_col(f, 1), 1);
+    assert_int_equal(src_utf16_col(f, 3), 2);
+    assert_int_equal(src_utf16_col(f, 7), 4);
+    assert_int_equal(src_utf16_col(f, 8), 5);  /* the newline */
+    assert_int_equal(src_utf16_col(f, 9), 0);  /* line 2 */
+    assert_int_equal(src_utf16_col(f, 99), 1); /* past the end: clamped */
+    assert_int_equal(src_offset_utf16(f, 0, 0), 0);
+    assert_int_equal(src_offset_utf16(f, 0, 2), 3);
+    assert_int_equal(src_offset_utf16(f, 0, 3), 3); /* inside the pair: before it */
+    assert_int_equal(src_offset_utf16(f, 0, 4), 7);
+    assert_int_equal(src_offset_utf16(f, 0, 99), 8); /* end of the line */
+    assert_int_equal(src_offset_utf16(f, 1, 1), 10);
+    assert_int_equal(src_offset_utf16(f, 5, 0), 10); /* past the last line */
+    struct src_file *bad = add(state, "\xff\xffz");
+    assert_int_equal(src_utf16_col(bad, 2), 2);
+    assert_int_equal(src_offset_utf16(bad, 0, 2), 2);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, obc_setup, obc_teardown)
 
 int main(void)
@@ -360,6 +385,7 @@ int main(void)
         T(test_ids_and_lookup),
         T(test_loc_span),
         T(test_utf8_decode),
+        T(test_utf16_columns),
         T(test_invisible_names),
         T(test_mixed_script),
         T(test_read_file),
