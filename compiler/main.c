@@ -5,7 +5,7 @@
  *   obc compile [OPTIONS] FILE...     compile; write DIR/<policy>.json and the manifest
  *   obc check [OPTIONS] FILE...       everything compile does, writing nothing
  *   obc import [OPTIONS] FILE...      print policies as a .ob program (import_ob.c)
- *   obc explain [CODE]                describe one diagnostic code, or list them all
+ *   obc explain [OPTIONS] [CODE]      describe one diagnostic code, or list them all
  *   obc help [COMMAND] | obc version
  *
  * Exit status: 0 clean (warnings below --fail-level allowed), 1 a
@@ -18,6 +18,7 @@
  * file accepts; keep the two in step.
  */
 #include "driver.h"
+#include "explain_render.h"
 #include "front.h"
 #include "inherit.h"
 
@@ -27,6 +28,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 enum { EXIT_CLEAN = 0, EXIT_DIAGNOSTICS = 1, EXIT_TROUBLE = 2 };
@@ -117,8 +119,11 @@ static const struct command_spec commands[CMD_COUNT] = {
      "describe a diagnostic code, or list them all",
      "With CODE (OB2001, ob2001 or 2001), prints its explanation: what is wrong,\n"
      "why AWS cares, how to fix it, and a wrong and a right example. Without CODE,\n"
-     "lists every code with its severity and title.",
-     OPT_HELP},
+     "lists every code with its severity and title. The explanation is text for a\n"
+     "terminal, wrapped to its width (at most 80 columns; 80 when standard output is\n"
+     "not a terminal, COLUMNS overrides), or with --format markdown the markdown\n"
+     "source (docs/codes/CODE.md) as it is.",
+     OPT_FORMAT | OPT_COLOR | OPT_HELP},
     {CMD_HELP, "help", "[COMMAND]",
      "show help for obc or for one command",
      "Shows the commands of obc, or the usage and options of COMMAND.",
@@ -168,6 +173,8 @@ static const struct option_spec options[] = {
 
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
+#define EXPLAIN_FORMATS "text|markdown" /* obc explain --format */
+
 struct cli {
     const struct command_spec *cmd;
     const char *output_dir;
@@ -188,6 +195,7 @@ struct cli {
     const char **accounts; /* --account, in order; room for argc */
     size_t naccounts;
     bool content;
+    bool markdown;        /* explain --format markdown */
     bool help;
     const char **args;    /* operands: files, a code or a command name */
     size_t nargs;
@@ -256,6 +264,12 @@ static void print_command_help(FILE *out, const struct command_spec *cmd)
             o.arg = "FILE";
             o.help = "write the program to FILE, replacing it in one step (default: standard output)";
         }
+        if (cmd->id == CMD_EXPLAIN && o.id == OPT_FORMAT) {
+            o.arg = EXPLAIN_FORMATS;
+            o.help = "the explanation as text for a terminal (default) or as its markdown source";
+        }
+        if (cmd->id == CMD_EXPLAIN && o.id == OPT_COLOR)
+            o.help = "color the text explanation (default: auto)";
         print_option(out, &o);
     }
 }
@@ -402,6 +416,19 @@ static int parse_emit(struct cli *cli, const struct option_spec *o, const char *
     }
 }
 
+/* explain --format text|markdown. */
+static int parse_explain_format(struct cli *cli, const struct option_spec *o, const char *value)
+{
+    static const char *const explain_formats[] = {"text", "markdown", NULL};
+    struct option_spec spec = *o;
+    spec.arg = EXPLAIN_FORMATS;
+    int k = parse_choice(cli->cmd, &spec, value, explain_formats);
+    if (k < 0)
+        return EXIT_TROUBLE;
+    cli->markdown = k == 1;
+    return EXIT_CLEAN;
+}
+
 static int apply_option(struct cli *cli, const struct option_spec *o, const char *value)
 {
     static const char *const formats[] = {"text", "json", "compact", "github", NULL};
@@ -420,6 +447,8 @@ static int apply_option(struct cli *cli, const struct option_spec *o, const char
         cli->output_given = true;
         break;
     case OPT_FORMAT:
+        if (cmd->id == CMD_EXPLAIN)
+            return parse_explain_format(cli, o, value);
         if ((k = parse_choice(cmd, o, value, formats)) < 0)
             return EXIT_TROUBLE;
         cli->format = format_of[k];
@@ -604,13 +633,41 @@ static void explain_list(FILE *out)
     }
 }
 
-/* The long explanation of one code (docs/codes/OBxxxx.md, embedded). */
-static void explain_code(FILE *out, enum diag_code code)
+static bool use_color_on(enum color_mode mode, int fd);
+
+/* The width to wrap an explanation to: COLUMNS when set, else the
+ * terminal's up to 80 columns, else 80. */
+static unsigned explain_width(void)
+{
+    enum { DEFAULT_WIDTH = 80 };
+    const char *env = getenv("COLUMNS");
+    if (env && env[0]) {
+        char *end;
+        unsigned long n = strtoul(env, &end, 10);
+        if (*end == '\0' && n > 0)
+            return n > EXPLAIN_MAX_WIDTH ? EXPLAIN_MAX_WIDTH : (unsigned)n;
+    }
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col < DEFAULT_WIDTH ? ws.ws_col : DEFAULT_WIDTH;
+    return DEFAULT_WIDTH;
+}
+
+/* The long explanation of one code (docs/codes/OBxxxx.md, embedded): as
+ * text for a terminal, or with --format markdown as written. */
+static void explain_code(FILE *out, const struct cli *cli, enum diag_code code)
 {
     const struct diag_code_info *info = diag_info(code);
     const char *text = diag_explanation(code);
-    if (text) {
+    if (text && cli->markdown) {
         fputs(text, out);
+        return;
+    }
+    if (text) {
+        struct arena a;
+        arena_init(&a);
+        fputs(explain_render_text(&a, text, explain_width(), use_color_on(cli->color, STDOUT_FILENO)), out);
+        arena_free(&a);
         return;
     }
     fprintf(out, "%s (%s): %s\n", info->id, severity_name(info->sev), info->title);
@@ -636,7 +693,7 @@ static int run_explain(const struct cli *cli)
     enum diag_code code;
     if (!diag_code_parse(cli->args[0], &code))
         return unknown_code(cli, cli->args[0]);
-    explain_code(stdout, code);
+    explain_code(stdout, cli, code);
     return EXIT_CLEAN;
 }
 
@@ -647,6 +704,12 @@ static int run_explain(const struct cli *cli)
  * or empty (https://no-color.org). */
 static bool use_color(enum color_mode mode)
 {
+    return use_color_on(mode, STDERR_FILENO);
+}
+
+/* use_color for what goes to file descriptor fd. */
+static bool use_color_on(enum color_mode mode, int fd)
+{
     if (mode != COLOR_AUTO)
         return mode == COLOR_ALWAYS;
     const char *no_color = getenv("NO_COLOR");
@@ -655,7 +718,7 @@ static bool use_color(enum color_mode mode)
     const char *term = getenv("TERM");
     if (term && strcmp(term, "dumb") == 0)
         return false;
-    return isatty(STDERR_FILENO);
+    return isatty(fd);
 }
 
 /* Renders the diagnostics and returns the exit status they call for. */

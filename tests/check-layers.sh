@@ -14,7 +14,7 @@
 #                                              stands on base
 #   ir       ir_* aws_ids key_users cron policy_paths(.def)
 #                                              stands on base
-#   base     arena source diag* suggest wildcard strmap ptrset context json_out
+#   base     arena source diag* suggest wildcard strmap ptrset context json_out explain_render
 #
 # A new file must be given a layer here. Exit 1 on any violation.
 set -u
@@ -30,6 +30,7 @@ layer_of() {
         ast.c|parse.c|load.c|json_in.c|template.c|lexer.l|parser.y|front.h) echo front ;;
         ir_*.c|aws_ids.c|key_users.c|cron.c|ir.h|aws_limits.def|policy_paths.def) echo ir ;;
         arena.c|source.c|diag*.c|suggest.c|wildcard.c|strmap.c|ptrset.c|context.c|json_out.c|base.h|codes.def) echo base ;;
+        explain_render.c|explain_render.h) echo base ;;
         *) echo unknown ;;
     esac
 }
