@@ -13,7 +13,9 @@
 #                   the real-world policy documents of ../shared (tests/real),
 #                   valgrind on a sample, a 60 s fuzz run
 #   make valgrind-full  valgrind on every corpus case (make check: a sample)
-#   make install    install obc to $(PREFIX)/bin (PREFIX=/usr/local)
+#   make install    install obc to $(PREFIX)/bin (PREFIX=/usr/local), its manual
+#                   page, bash and zsh completion, and the explanations of the
+#                   diagnostic codes (docs/codes) to $(PREFIX)/share/doc/obc/codes
 #   make regen      rewrite the corpus goldens from the current obc (review the diff!)
 #   make bench      speed and memory benchmarks
 #   make fuzz       longer fuzzing run (FUZZ_SECONDS=600)
@@ -24,12 +26,17 @@
 
 CC      ?= cc
 PREFIX  ?= /usr/local
+MANDIR  ?= $(PREFIX)/share/man
+DOCDIR  ?= $(PREFIX)/share/doc/obc
+BASH_COMPLETION_DIR ?= $(PREFIX)/share/bash-completion/completions
+ZSH_COMPLETION_DIR  ?= $(PREFIX)/share/zsh/site-functions
 BUILD   := build
 PY      := /usr/bin/python3
 NPROC   := $(shell nproc 2>/dev/null || echo 2)
 
 BUILD_DEPS := gcc make flex bison libcjson-dev
-TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev python3 python3-jsonschema valgrind clang libclang-rt-14-dev strace
+TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev python3 python3-jsonschema valgrind clang libclang-rt-14-dev strace \
+              groff-base zsh
 
 DEFS      := -D_XOPEN_SOURCE=700
 OPT       ?= -O2 -g
@@ -316,11 +323,18 @@ linear: $(BUILD)/obc
 
 install: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR)/codes \
+	    $(DESTDIR)$(BASH_COMPLETION_DIR) $(DESTDIR)$(ZSH_COMPLETION_DIR)
 	install -m 755 $(BUILD)/obc $(DESTDIR)$(PREFIX)/bin/obc
+	install -m 644 docs/obc.1 $(DESTDIR)$(MANDIR)/man1/obc.1
+	install -m 644 contrib/completions/obc.bash $(DESTDIR)$(BASH_COMPLETION_DIR)/obc
+	install -m 644 contrib/completions/_obc $(DESTDIR)$(ZSH_COMPLETION_DIR)/_obc
+	install -m 644 $(EXPLAIN) $(DESTDIR)$(DOCDIR)/codes/
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/obc
+	rm -f $(DESTDIR)$(PREFIX)/bin/obc $(DESTDIR)$(MANDIR)/man1/obc.1 \
+	    $(DESTDIR)$(BASH_COMPLETION_DIR)/obc $(DESTDIR)$(ZSH_COMPLETION_DIR)/_obc
+	rm -rf $(DESTDIR)$(DOCDIR)/codes
 
 clean:
 	rm -rf $(BUILD)

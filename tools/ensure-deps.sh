@@ -26,6 +26,8 @@ tool_name() {
     libclang-rt-*-dev) echo "clang's compiler-rt (libFuzzer and sanitizer runtimes)" ;;
     gcovr) echo "gcovr" ;;
     time) echo "GNU time (/usr/bin/time)" ;;
+    groff-base) echo "groff (man page rendering and checks)" ;;
+    zsh) echo "zsh (the zsh completion's checks)" ;;
     *) echo "$1" ;;
     esac
 }
@@ -65,6 +67,7 @@ int main(void) { return 0; }' ;;
         compiles clang 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }' \
             -fsanitize=fuzzer,address,undefined ;;
     time) [ -x /usr/bin/time ] ;;
+    groff-base) command -v groff >/dev/null 2>&1 ;;
     *) command -v "$1" >/dev/null 2>&1 ;;
     esac
 }
