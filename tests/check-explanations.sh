@@ -1,6 +1,6 @@
 #!/bin/sh
 # check-explanations.sh - every diagnostic code has a long explanation,
-# docs/codes/OBxxxx.md (what `obc explain OBxxxx` prints), and its two
+# docs/codes/OBxxxx.md (what `obc explain --format markdown OBxxxx` prints), and its two
 # example programs do what the file says they do.
 #
 # Usage: tests/check-explanations.sh OBC [CODE...]
@@ -220,8 +220,8 @@ check_file() {
         problems=$((problems + $(printf '%s\n' "$out" | wc -l)))
     fi
 
-    if ! "$OBC" explain "$id" | cmp -s - "$file"; then
-        problem "$rel: 'obc explain $id' does not print this file (rebuild obc?)"
+    if ! "$OBC" explain --format markdown "$id" | cmp -s - "$file"; then
+        problem "$rel: 'obc explain --format markdown $id' does not print this file (rebuild obc?)"
     fi
 
     mkdir -p "$WORK/$id/wrong" "$WORK/$id/right"

@@ -676,7 +676,7 @@ want_rc 0
 want_out 'usage: obc check [OPTIONS] FILE...' '--fail-level error|warning'
 run help explain
 want_rc 0
-want_out 'usage: obc explain [CODE]' 'prints its explanation'
+want_out 'usage: obc explain [OPTIONS] [CODE]' 'prints its explanation'
 finish
 
 begin "version, --version, -V, -v"
@@ -862,8 +862,11 @@ want_out 'OB4002 error   delete_after less than cold_after + 90 days'
 for c in OB4002 ob4002 4002; do
     run explain "$c"
     want_rc 0
-    want_out '# OB4002: delete_after less than cold_after + 90 days' '## Why AWS cares'
+    want_out 'OB4002: delete_after less than cold_after + 90 days' 'Why AWS cares'
 done
+run explain --format markdown OB4002
+want_rc 0
+want_out '# OB4002: delete_after less than cold_after + 90 days' '## Why AWS cares'
 run explain OB4003
 want_rc 2
 want_err "obc: error: unknown diagnostic code 'OB4003'; did you mean 'OB"
