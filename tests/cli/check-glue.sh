@@ -302,12 +302,11 @@ mkdir -p "$GEN/a:1:2"
 cp "$GEN/errors.ob" "$GEN/a:1:2/x.ob"
 
 for input in errors.ob warnings.ob a:1:2/x.ob; do
+    (cd "$GEN" && "$OBC" check "$input" --format github >"$T/github.txt" 2>/dev/null)
     for format in text compact; do
         for color in never always; do
             begin "problem matcher: --format $format --color $color, $input"
             cd "$GEN" || exit 2
-            run check "$input" --format github
-            cp "$T/stdout" "$T/github.txt"
             run check "$input" --format "$format" --color "$color"
             [ "$RC" = 1 ] || [ "$input" = warnings.ob ] || fail "exit status $RC, expected 1"
             why=$(matcher_check "$T/stderr" "$T/github.txt")
@@ -359,10 +358,17 @@ for path in sys.argv[2:]:
 EOF
 }
 
+# (tests/check-explanations.sh compares --format markdown with every file
+# of docs/codes; here a few codes with lists, links and emphasis.)
 begin "explain: every code as text, no markdown marker, 80 columns; markdown unchanged"
 mkdir "$T/explain"
-for code in $("$OBC" explain | cut -d' ' -f1); do
+# Every code; under the sanitizer build (slow to start) every 8th.
+every=1
+case $OBC in */asan/*) every=8 ;; esac
+for code in $("$OBC" explain | awk -v n="$every" 'NR % n == 1 || n == 1 { print $1 }'); do
     "$OBC" explain "$code" >"$T/explain/$code.txt" 2>>"$T/stderr" || fail "explain $code exits non-zero"
+done
+for code in OB1005 OB1022 OB1108 OB3020 OB6003; do
     "$OBC" explain --format markdown "$code" >"$T/explain/$code.md" 2>>"$T/stderr"
     cmp -s "$T/explain/$code.md" "$ROOT/docs/codes/$code.md" || fail "explain --format markdown $code differs from docs/codes"
 done
