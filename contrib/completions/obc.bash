@@ -19,7 +19,7 @@ _obc_options() {
     check) echo "$diag --no-manifest --minify -h --help" ;;
     import) echo "-o --output $diag -h --help" ;;
     effective) echo "-o --output --follow-output-symlink $diag --account --content -h --help" ;;
-    fmt) echo "--check --diff -h --help" ;;
+    fmt) echo "--check --diff --color -h --help" ;;
     explain) echo "--format --color -h --help" ;;
     lsp | help | version) echo "-h --help" ;;
     esac
