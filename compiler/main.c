@@ -5,7 +5,7 @@
  *   obc compile [OPTIONS] FILE...     compile; write DIR/<policy>.json and the manifest
  *   obc check [OPTIONS] FILE...       everything compile does, writing nothing
  *   obc import [OPTIONS] FILE...      print policies as a .ob program (import_ob.c)
- *   obc explain [OPTIONS] [CODE]      describe one diagnostic code, or list them all
+ *   obc explain [CODE]                describe one diagnostic code, or list them all
  *   obc help [COMMAND] | obc version
  *
  * Exit status: 0 clean (warnings below --fail-level allowed), 1 a
@@ -179,6 +179,7 @@ struct cli {
     const struct command_spec *cmd;
     const char *output_dir;
     enum diag_format format;
+    bool markdown;        /* explain --format markdown (explain_render.c renders text) */
     enum color_mode color;
     enum severity fail_level;
     unsigned emit;        /* enum emit_kind bits (0: the default) */
@@ -195,7 +196,6 @@ struct cli {
     const char **accounts; /* --account, in order; room for argc */
     size_t naccounts;
     bool content;
-    bool markdown;        /* explain --format markdown */
     bool help;
     const char **args;    /* operands: files, a code or a command name */
     size_t nargs;
