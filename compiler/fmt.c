@@ -408,6 +408,7 @@ bool fmt_source(struct obc *cc, struct src_file *f, struct strbuf *out)
     }
     align_ops(&s);
     render(&s, out);
-    sb_str(s.a, out);
+    if (!out->s) /* an empty file: "" */
+        out->s = arena_strdup(s.a, "");
     return true;
 }
