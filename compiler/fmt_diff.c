@@ -6,7 +6,8 @@
  * what is left once the common first and last lines are set aside; when
  * the two middles differ in more than DIFF_MAX_EDITS lines (its memory
  * grows with the square of that) the middle is shown as one replaced
- * block instead: still a correct diff, just not the shortest.
+ * block instead: still a correct diff, just not the shortest. Lines are
+ * printed as they are, but for characters unsafe in a terminal.
  */
 #include "fmt.h"
 
@@ -106,10 +107,23 @@ static size_t myers(struct arena *ar, const struct diff_line *a, size_t n, const
     return len;
 }
 
+/* A line of the diff: its text as it is, but for what is unsafe to
+ * print (a bidirectional control in a comment, which the scanner only
+ * warns about), escaped as text_safe does; tabs stay tabs. */
 static void put_line(struct arena *ar, struct strbuf *out, char mark, const struct diff_line *l)
 {
     sb_putn(ar, out, &mark, 1);
-    sb_putn(ar, out, l->s, l->len);
+    size_t i = 0;
+    while (i <= l->len) {
+        size_t j = i;
+        while (j < l->len && l->s[j] != '\t')
+            j++;
+        char *piece = arena_strndup(ar, l->s + i, j - i);
+        sb_puts(ar, out, text_safe(ar, piece));
+        if (j < l->len)
+            sb_putn(ar, out, "\t", 1);
+        i = j + 1;
+    }
     sb_putn(ar, out, "\n", 1);
     if (!l->newline)
         sb_puts(ar, out, "\\ No newline at end of file\n");

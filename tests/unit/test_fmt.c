@@ -144,6 +144,11 @@ static void unified_diff(void **state)
     assert_string_equal(sb_str(&p->cc.arena, &d), "--- a/f\n+++ b/f\n"
                                                   "@@ -4,8 +4,8 @@\n 4\n 5\n 6\n-7\n+seven\n 8\n 9\n 10\n"
                                                   "-x\n\\ No newline at end of file\n+x\n");
+    struct strbuf bidi = {0};
+    const char *c = "a\t# x\xE2\x80\xAEy\n", *e = "a  # x\xE2\x80\xAEy\n";
+    fmt_unified_diff(&p->cc.arena, c, strlen(c), e, strlen(e), "a/f", "b/f", &bidi);
+    assert_string_equal(sb_str(&p->cc.arena, &bidi),
+                        "--- a/f\n+++ b/f\n@@ -1,1 +1,1 @@\n-a\t# x\\u{202e}y\n+a  # x\\u{202e}y\n");
     struct strbuf none = {0};
     fmt_unified_diff(&p->cc.arena, a, strlen(a), a, strlen(a), "a/f", "b/f", &none);
     assert_int_equal(none.len, 0);
