@@ -1,7 +1,7 @@
 /*
  * fmt_cli.c - `obc fmt [--check] [--diff] [FILE|-]...` (docs/fmt.md):
  * each file formatted in its own compilation, rewritten in one step
- * (out_write_file) only when its text changes; --check lists the files
+ * (out_write_file) only when its text changes, its permissions kept; --check lists the files
  * that would change, --diff prints what would change; "-" filters
  * standard input to standard output.
  *
@@ -11,8 +11,11 @@
 #include "fmt.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 enum { FMT_CLEAN = 0, FMT_FOUND = 1, FMT_TROUBLE = 2 };
 
@@ -27,6 +30,26 @@ static int write_failed(const char *what, int err)
 {
     report_error(stderr, "cannot write '%s': %s", what, strerror(err));
     return FMT_TROUBLE;
+}
+
+/* Replaces the file `path` with text[0..len), keeping its permission
+ * bits (out_write_file creates a new file). 0 or an errno value. */
+static int rewrite(const char *path, const char *text, size_t len)
+{
+    struct stat before;
+    bool keep = lstat(path, &before) == 0 && S_ISREG(before.st_mode);
+    int e = out_write_file(path, text, len);
+    if (e || !keep)
+        return e;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return errno;
+    struct stat after;
+    if (fstat(fd, &after) == 0 && (after.st_mode & 07777) != (before.st_mode & 07777) &&
+        fchmod(fd, before.st_mode & 07777) != 0)
+        e = errno;
+    close(fd);
+    return e;
 }
 
 /* One file, in cc. */
@@ -78,7 +101,7 @@ static int fmt_one(struct obc *cc, const char *path, enum fmt_mode mode, bool co
     }
     if (!changed)
         return FMT_CLEAN;
-    e = out_write_file(path, out.s, out.len);
+    e = rewrite(path, out.s, out.len);
     if (e == ELOOP)
         report_error(err, "refusing to rewrite '%s': it, or a directory on the way to it, is a symbolic link", path);
     else if (e)

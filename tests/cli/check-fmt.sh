@@ -23,6 +23,18 @@ want_quiet
 want_same a.ob want.ob
 finish
 
+begin "fmt keeps a rewritten file's permissions"
+ugly >a.ob
+chmod 640 a.ob
+ugly >b.ob
+chmod 755 b.ob
+run fmt a.ob b.ob
+want_rc 0
+[ "$(stat -c %a a.ob)" = 640 ] || fail "a.ob has mode $(stat -c %a a.ob), expected 640"
+[ "$(stat -c %a b.ob)" = 755 ] || fail "b.ob has mode $(stat -c %a b.ob), expected 755"
+want_files . a.ob b.ob
+finish
+
 begin "fmt leaves a formatted file alone"
 pretty >a.ob
 touch -t 200001010000 a.ob
