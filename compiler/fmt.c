@@ -4,9 +4,10 @@
  * every comment is kept where it stood (at the end of its line or on a
  * line of its own).
  *
- * The layout: four spaces per open block, bracket or brace line; one
- * space around operators and after commas; a block's '{' ends its
- * header line and its '}' stands on a line of its own; ';' between
+ * The layout: four spaces per level, one level in from the line that
+ * opened the innermost open block or bracket; one space around
+ * operators and after commas; a block's '{' ends its header line and
+ * its '}' stands on a line of its own; ';' between
  * items becomes a line break; at most one blank line, none after '{' or
  * before '}', and one around each top-level block; the '=' of
  * consecutive one-line attributes aligned, as are the comments ending
@@ -113,11 +114,12 @@ static bool at_item_level(const struct fmt *s)
 }
 
 /* The indentation of a line starting with element i (a token, or a
- * comment): one level per distinct line among the brackets open there
- * (closers starting the line closed first), one more for the
- * continuation of an item. */
+ * comment): one level in from the line that opened the innermost open
+ * block or bracket, one more for the continuation of an item; a line
+ * that starts with closers goes back to the line that opened them. */
 static size_t indent_for(const struct fmt *s, size_t i)
 {
+    struct fmt_line *const *lines = (struct fmt_line *const *)s->lines.items;
     size_t k = s->depth;
     bool closer = false;
     /* a block's '}' (or a multi-line map's) stands alone on its line */
@@ -129,11 +131,10 @@ static size_t indent_for(const struct fmt *s, size_t i)
         if (s->stack[k].multi)
             break;
     }
-    size_t levels = 0;
-    for (size_t d = 0; d < k; d++)
-        if (d == 0 || s->stack[d].line != s->stack[d - 1].line)
-            levels++;
-    if (!closer && !s->item_start && s->item_depth == k && s->lines.len > 0)
+    if (closer)
+        return lines[s->stack[k].line]->indent;
+    size_t levels = k > 0 ? lines[s->stack[k - 1].line]->indent + 1 : 0;
+    if (!s->item_start && s->item_depth == k && s->lines.len > 0)
         levels++;
     return levels;
 }

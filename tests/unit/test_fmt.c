@@ -93,6 +93,33 @@ static void layout(void **state)
     assert_string_equal(got, want);
 }
 
+/* Brackets opened on a continuation line indent from that line; a line
+ * starting with closers goes back to the line that opened them. */
+static void brackets_on_a_continuation_line(void **state)
+{
+    const char *in = "selection s {\n"
+                     "  match = type in [ebs] or\n"
+                     "          (type in [\n"
+                     "             rds,\n"
+                     "           ] and tag(\"env\") != \"dev\")\n"
+                     "  r = f([\n"
+                     "    a\n"
+                     "  ])\n"
+                     "}\n";
+    const char *want = "selection s {\n"
+                       "    match = type in [ebs] or\n"
+                       "        (type in [\n"
+                       "            rds,\n"
+                       "        ] and tag(\"env\") != \"dev\")\n"
+                       "    r = f([\n"
+                       "        a\n"
+                       "    ])\n"
+                       "}\n";
+    const char *got = format(state, in);
+    assert_non_null(got);
+    assert_string_equal(got, want);
+}
+
 static void idempotent_and_crlf(void **state)
 {
     const char *got = format(state, "vault v {\r\n  name = \"x\"   # n\r\n\r\n\r\n  key = k\r\n}\r\n");
@@ -234,6 +261,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(layout, parsed_setup, parsed_teardown),
+        cmocka_unit_test_setup_teardown(brackets_on_a_continuation_line, parsed_setup, parsed_teardown),
         cmocka_unit_test_setup_teardown(idempotent_and_crlf, parsed_setup, parsed_teardown),
         cmocka_unit_test_setup_teardown(empty_and_comment_only, parsed_setup, parsed_teardown),
         cmocka_unit_test_setup_teardown(syntax_error, parsed_setup, parsed_teardown),
