@@ -26,6 +26,19 @@ static int read_input(struct obc *cc, const char *path, char **text, size_t *len
     return src_read_file(&cc->arena, path, true, text, len);
 }
 
+/* A policy document by its name (.json, .json.tpl, .tpl), as obc check reads them. */
+static bool is_document_name(const char *path)
+{
+    static const char *const ends[] = {".json", ".json.tpl", ".tpl"};
+    size_t n = strlen(path);
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+        size_t k = strlen(ends[i]);
+        if (n >= k && strcmp(path + n - k, ends[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
 static int write_failed(const char *what, int err)
 {
     report_error(stderr, "cannot write '%s': %s", what, strerror(err));
@@ -59,6 +72,11 @@ static int fmt_one(struct obc *cc, const char *path, enum fmt_mode mode, bool co
     size_t len = 0;
     bool is_stdin = strcmp(path, "-") == 0;
     const char *shown = is_stdin ? "<stdin>" : path;
+    if (is_document_name(path)) {
+        report_error(err, "cannot format '%s': obc fmt formats .ob programs, and this is a policy document (JSON)",
+                     shown);
+        return FMT_TROUBLE;
+    }
     int e = read_input(cc, path, &text, &len);
     if (e) {
         if (e == ENODEV)

@@ -103,7 +103,7 @@ want_rc 1
 [ ! -s "$T/stdout" ] || fail "stdout is not empty"
 finish
 
-begin "fmt: a directory, a missing file, no operand"
+begin "fmt: a directory, a missing file, no operand, a policy document"
 mkdir d
 run fmt d
 want_rc 2
@@ -114,6 +114,12 @@ want_err "cannot read 'missing.ob'"
 run fmt
 want_rc 2
 want_err "no input files"
+printf '{"plans": {}}\n' >p.json
+cp p.json p.orig
+run fmt p.json
+want_rc 2
+want_err "cannot format 'p.json': obc fmt formats .ob programs"
+want_same p.json p.orig
 finish
 
 begin "fmt refuses to rewrite through a symbolic link; --check reads through it"
