@@ -26,7 +26,7 @@ trap 'exit 130' INT TERM
 
 cd "$ROOT" || exit 2
 mkdir "$T/before" "$T/after"
-cp -R corpus examples stdlib "$T/before/" && cp -R corpus examples stdlib "$T/after/" || exit 2
+cp -R corpus examples "$T/before/" && cp -R corpus examples "$T/after/" || exit 2
 cd "$T/after" || exit 2
 FILES=$(find corpus examples -name '*.ob' ! -name '*.out.ob' | LC_ALL=C sort)
 
