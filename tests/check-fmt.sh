@@ -46,9 +46,9 @@ rc=$?
 [ -s "$T/changed" ] && say "formatting twice changes: $(head -5 "$T/changed" | tr '\n' ' ')"
 cmp -s "$T/err1" "$T/err2" || say "the second run reports other diagnostics than the first"
 sed -n 's/^\([^ :]*\.ob\):[0-9]*:[0-9]*: error\[.*/\1/p' "$T/err1" | LC_ALL=C sort -u >"$T/syntax"
-for f in $(cat "$T/syntax"); do
+while read -r f; do
     cmp -s "$f" "$T/before/$f" || say "$f: has a syntax error, yet was rewritten"
-done
+done <"$T/syntax"
 formatted=$((total - $(wc -l <"$T/syntax")))
 
 # codes DIR FILE OUT: compiles DIR/FILE into OUT; prints the exit status and the codes.
@@ -78,7 +78,10 @@ compare() {
 
 echo "$FILES" | awk 'NR % 2 == 1' >"$T/list.0"
 echo "$FILES" | awk 'NR % 2 == 0' >"$T/list.1"
-: >"$T/failures.0" >"$T/failures.1" >"$T/compiled.0" >"$T/compiled.1"
+for n in 0 1; do
+    : >"$T/failures.$n"
+    : >"$T/compiled.$n"
+done
 compare 0 "$T/list.0" &
 compare 1 "$T/list.1" &
 wait
