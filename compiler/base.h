@@ -273,6 +273,9 @@ void diag_sort(struct obc *cc); /* by file, offset, emission order */
 struct suppression;
 void suppress_record(struct obc *cc, struct src_file *f, uint32_t start, uint32_t end);
 void diag_apply_suppressions(struct obc *cc);
+/* The sidecar of a policy document (POLICY.json.obcignore): lines
+ * `CODE, CODE -- reason` suppressing those warnings in all of doc. */
+void suppress_read_sidecar(struct obc *cc, struct src_file *doc, struct src_file *sidecar);
 /* Folding what several runs of the same analysis repeat (the effective
  * policies of many accounts): diag_fold_begin remembers every diagnostic
  * so far; diag_fold_since drops those emitted since `mark` (a length of

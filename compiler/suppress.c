@@ -13,6 +13,9 @@
  *
  * Only warnings can be suppressed: an error is what AWS would reject,
  * and a note never fails a run. A malformed comment suppresses nothing.
+ * A BACKUP_POLICY JSON document has no comments: its sidecar
+ * POLICY.json.obcignore (load.c reads it) holds lines `CODE -- reason`
+ * for the whole document.
  * Cost: linear in the comments and the diagnostics (a binary search per
  * diagnostic over its file's comments).
  */
@@ -29,7 +32,8 @@ struct suppress_code {
 
 struct suppression {
     struct loc loc;          /* the comment, from its '#' */
-    bool file_scope;         /* obc:ignore-file */
+    bool file_scope;         /* obc:ignore-file, or a line of a sidecar */
+    bool sidecar;            /* a line of POLICY.json.obcignore */
     bool own_line;           /* nothing but blanks before the '#' */
     uint32_t line;           /* 1-based line of the comment */
     uint32_t target;         /* the line it applies to (line scope) */
@@ -124,6 +128,27 @@ static size_t read_codes(struct obc *cc, struct src_file *f, struct suppression 
     }
 }
 
+/* The codes and the reason of s, f->text[p, end). */
+static void read_body(struct obc *cc, struct src_file *f, struct suppression *s, size_t p, size_t end)
+{
+    const char *t = f->text;
+    size_t dash = read_codes(cc, f, s, p, end);
+    if (s->codes.len == 0 && !s->problem)
+        malformed(s, s->loc, "malformed suppression: it names no code",
+                  s->sidecar ? "name the warning's code: 'OB1108 -- reason'"
+                             : "name the warning's code: '# obc:ignore OB3020 -- reason'");
+    size_t r = dash + 2;
+    while (r < end && is_blank(t[r]))
+        r++;
+    size_t r_end = end;
+    while (r_end > r && is_blank(t[r_end - 1]))
+        r_end--;
+    if (!s->problem && (dash >= end || r >= r_end))
+        malformed(s, s->loc, "malformed suppression: it gives no reason",
+                  s->sidecar ? "end the line with '--' and why the warning is accepted: 'OB1108 -- reason'"
+                             : "end it with '--' and why the warning is accepted: '# obc:ignore OB3020 -- reason'");
+}
+
 /* The comment f->text[start, end), from its '#'. */
 void suppress_record(struct obc *cc, struct src_file *f, uint32_t start, uint32_t end)
 {
@@ -160,19 +185,31 @@ void suppress_record(struct obc *cc, struct src_file *f, uint32_t start, uint32_
                   text_safe(&cc->arena, arena_strndup(&cc->arena, t + kw, q - kw))), HOW);
         return;
     }
-    size_t dash = read_codes(cc, f, s, q, end);
-    if (s->codes.len == 0 && !s->problem)
-        malformed(s, s->loc, "malformed suppression: it names no code",
-                  "name the warning's code: '# obc:ignore OB3020 -- reason'");
-    size_t r = dash + 2;
-    while (r < end && is_blank(t[r]))
-        r++;
-    size_t r_end = end;
-    while (r_end > r && is_blank(t[r_end - 1]))
-        r_end--;
-    if (!s->problem && (dash >= end || r >= r_end))
-        malformed(s, s->loc, "malformed suppression: it gives no reason",
-                  "end it with '--' and why the warning is accepted: '# obc:ignore OB3020 -- reason'");
+    read_body(cc, f, s, q, end);
+}
+
+/* A policy document's sidecar: each line `OB1108, OB1110 -- reason`
+ * (blank lines and `#` lines skipped) suppresses those warnings in the
+ * whole document. */
+void suppress_read_sidecar(struct obc *cc, struct src_file *doc, struct src_file *sidecar)
+{
+    const char *t = sidecar->text;
+    for (uint32_t line = 1; line <= sidecar->nlines; line++) {
+        size_t bol = sidecar->line_starts[line - 1];
+        size_t eol = line < sidecar->nlines ? sidecar->line_starts[line] : sidecar->len;
+        while (eol > bol && (t[eol - 1] == '\n' || t[eol - 1] == '\r'))
+            eol--;
+        size_t p = bol;
+        while (p < eol && is_blank(t[p]))
+            p++;
+        if (p == eol || t[p] == '#')
+            continue;
+        struct suppression *s = arena_alloc(&cc->arena, sizeof *s);
+        *s = (struct suppression){.loc = at(sidecar, p, eol), .file_scope = true, .sidecar = true,
+                                  .line = line, .target = line};
+        vec_push(&cc->arena, &doc->suppressions, s);
+        read_body(cc, sidecar, s, p, eol);
+    }
 }
 
 /* ---- applying them ------------------------------------------------------ */
@@ -310,7 +347,10 @@ static void report_comment(struct obc *cc, struct src_file *f, struct suppressio
             continue;
         const char *id = diag_info(c->code)->id;
         struct diag *d;
-        if (s->file_scope)
+        if (s->sidecar)
+            d = diag_emit(cc, OB9005, c->loc, "%s suppresses nothing: there is no %s warning in '%s'", id,
+                          id, text_safe(&cc->arena, f->path));
+        else if (s->file_scope)
             d = diag_emit(cc, OB9005, c->loc, "obc:ignore-file %s suppresses nothing: there is no %s "
                           "warning in this file", id, id);
         else if (s->target > f->nlines)
@@ -318,7 +358,10 @@ static void report_comment(struct obc *cc, struct src_file *f, struct suppressio
         else
             d = diag_emit(cc, OB9005, c->loc, "obc:ignore %s suppresses nothing: no %s warning starts "
                           "on line %u", id, id, s->target);
-        diag_help(cc, d, "put the comment on the line above the warning's first line, or at the end of "
+        if (s->sidecar)
+            diag_help(cc, d, "if the warning is gone, delete %s from the line", id);
+        else
+            diag_help(cc, d, "put the comment on the line above the warning's first line, or at the end of "
                          "that line; if the warning is gone, delete %s from the comment", id);
     }
 }
