@@ -247,6 +247,9 @@ struct diag_engine {
     size_t max;          /* at most this many are stored */
     size_t dropped;      /* emitted past `max` */
     struct diag hidden;  /* what diag_emit returns past `max`: never stored or shown */
+    struct vec held;     /* struct suppress_held*: the code and place of each warning
+                            past `max` in a file with suppression comments, so that
+                            diag_apply_suppressions can uncount it (suppress.c) */
     bool document_terms; /* the input is a policy document: messages name its keys
                             (diag_terms.c) */
 };
@@ -273,6 +276,9 @@ void diag_sort(struct obc *cc); /* by file, offset, emission order */
 struct suppression;
 void suppress_record(struct obc *cc, struct src_file *f, uint32_t start, uint32_t end);
 void diag_apply_suppressions(struct obc *cc);
+/* diag_emit's part for a warning past the display limit: kept as code
+ * and place when its file has suppression comments. */
+void suppress_hold(struct obc *cc, enum diag_code code, struct loc loc);
 /* The sidecar of a policy document (POLICY.json.obcignore): lines
  * `CODE, CODE -- reason` suppressing those warnings in all of doc. */
 void suppress_read_sidecar(struct obc *cc, struct src_file *doc, struct src_file *sidecar);

@@ -16,6 +16,8 @@
  * A BACKUP_POLICY JSON document has no comments: its sidecar
  * POLICY.json.obcignore (load.c reads it) holds lines `CODE -- reason`
  * for the whole document.
+ * Warnings past the display limit are not stored; diag_emit hands their
+ * code and place to suppress_hold, so they are suppressed too.
  * Cost: linear in the comments and the diagnostics (a binary search per
  * diagnostic over its file's comments).
  */
@@ -76,6 +78,7 @@ static const char *const HOW =
 static size_t read_codes(struct obc *cc, struct src_file *f, struct suppression *s, size_t p, size_t end)
 {
     const char *t = f->text;
+    bool seen[DIAG_CODE_COUNT] = {false};
     for (;;) {
         while (p < end && is_blank(t[p]))
             p++;
@@ -122,6 +125,9 @@ static size_t read_codes(struct obc *cc, struct src_file *f, struct suppression 
                       "comments and cannot be suppressed", info->id),
                       code == OB9005 ? "delete the comment that suppresses nothing"
                                      : "write the malformed comment correctly");
+        if (seen[code])
+            continue; /* named twice: once is enough */
+        seen[code] = true;
         struct suppress_code *c = arena_alloc(&cc->arena, sizeof *c);
         *c = (struct suppress_code){.code = code, .loc = loc};
         vec_push(&cc->arena, &s->codes, c);
@@ -214,6 +220,22 @@ void suppress_read_sidecar(struct obc *cc, struct src_file *doc, struct src_file
 
 /* ---- applying them ------------------------------------------------------ */
 
+/* A warning past the display limit: counted, not stored (diag.c). */
+struct suppress_held {
+    enum diag_code code;
+    struct loc loc;
+};
+
+void suppress_hold(struct obc *cc, enum diag_code code, struct loc loc)
+{
+    struct src_file *f = src_get(cc, loc.file);
+    if (!f || f->suppressions.len == 0)
+        return;
+    struct suppress_held *h = arena_alloc(&cc->arena, sizeof *h);
+    *h = (struct suppress_held){code, loc};
+    vec_push(&cc->arena, &cc->diag.held, h);
+}
+
 /* Whether line `line` (1-based) of f holds only blanks and a comment. */
 static bool comment_only_line(const struct src_file *f, uint32_t line)
 {
@@ -284,11 +306,12 @@ static bool names(const struct suppression *s, enum diag_code code, bool mark)
     return found;
 }
 
-/* Whether a comment of f suppresses d (marking the codes that do). */
-static bool suppressed(struct src_file *f, const struct diag *d)
+/* Whether a comment of f suppresses d, marking the codes that do.
+ * file_codes[code]: the codes of f's sound file-scope comments. */
+static bool suppressed(struct src_file *f, struct vec *file_codes, enum diag_code code, struct loc loc)
 {
     const struct vec *v = &f->suppressions;
-    uint32_t line = src_pos(f, d->loc.start).line;
+    uint32_t line = src_pos(f, loc.start).line;
     bool hit = false;
     /* targets never decrease along the file: the first one >= line */
     size_t lo = 0, hi = v->len;
@@ -303,17 +326,31 @@ static bool suppressed(struct src_file *f, const struct diag *d)
         const struct suppression *s = v->items[i];
         if (s->target != line)
             break;
-        if (!s->file_scope && !s->problem && names(s, d->code, true))
+        if (!s->file_scope && !s->problem && names(s, code, true))
             hit = true;
     }
-    for (size_t i = 0; i < v->len; i++) {
-        const struct suppression *s = v->items[i];
-        if (s->line > line && !s->file_scope)
-            break; /* file-scope comments come before the first declaration */
-        if (s->file_scope && !s->problem && names(s, d->code, true))
-            hit = true;
+    const struct vec *fc = &file_codes[code];
+    for (size_t i = 0; i < fc->len; i++) {
+        ((struct suppress_code *)fc->items[i])->used = true;
+        hit = true;
     }
     return hit;
+}
+
+/* The codes of f's sound file-scope comments, by code. */
+static struct vec *file_scope_codes(struct obc *cc, const struct src_file *f)
+{
+    struct vec *by_code = arena_alloc(&cc->arena, DIAG_CODE_COUNT * sizeof *by_code);
+    for (size_t i = 0; i < f->suppressions.len; i++) {
+        const struct suppression *s = f->suppressions.items[i];
+        if (!s->file_scope || s->problem)
+            continue;
+        for (size_t k = 0; k < s->codes.len; k++) {
+            struct suppress_code *c = s->codes.items[k];
+            vec_push(&cc->arena, &by_code[c->code], c);
+        }
+    }
+    return by_code;
 }
 
 static void uncount(struct diag_engine *e, const struct diag *d)
@@ -369,12 +406,16 @@ static void report_comment(struct obc *cc, struct src_file *f, struct suppressio
 void diag_apply_suppressions(struct obc *cc)
 {
     bool any = false;
+    struct vec **file_codes = NULL; /* by file id */
     for (size_t i = 0; i < cc->files.len; i++) {
         struct src_file *f = cc->files.items[i];
-        if (f->suppressions.len > 0) {
-            resolve_file(cc, f);
-            any = true;
-        }
+        if (f->suppressions.len == 0)
+            continue;
+        if (!any)
+            file_codes = arena_alloc(&cc->arena, (cc->files.len + 1) * sizeof *file_codes);
+        any = true;
+        resolve_file(cc, f);
+        file_codes[f->id] = file_scope_codes(cc, f);
     }
     if (!any)
         return;
@@ -383,13 +424,22 @@ void diag_apply_suppressions(struct obc *cc)
     for (size_t i = 0; i < e->list.len; i++) {
         struct diag *d = e->list.items[i];
         struct src_file *f = d->sev == SEV_WARNING ? src_get(cc, d->loc.file) : NULL;
-        if (f && f->suppressions.len > 0 && suppressed(f, d)) {
+        if (f && f->suppressions.len > 0 && suppressed(f, file_codes[f->id], d->code, d->loc)) {
             uncount(e, d);
             continue;
         }
         e->list.items[kept++] = d;
     }
     e->list.len = kept;
+    for (size_t i = 0; i < e->held.len; i++) {
+        const struct suppress_held *h = e->held.items[i];
+        struct src_file *f = src_get(cc, h->loc.file);
+        if (suppressed(f, file_codes[f->id], h->code, h->loc)) {
+            e->warnings--;
+            e->dropped--;
+        }
+    }
+    e->held.len = 0;
     bool complete = e->errors == 0;
     for (size_t i = 0; i < cc->files.len; i++) {
         struct src_file *f = cc->files.items[i];

@@ -6,6 +6,7 @@
 #    json) and is not counted;
 #  - errors cannot be suppressed; a comment that suppresses nothing is
 #    OB9005 and fails --fail-level warning; a malformed one is OB9006;
+#  - warnings past the display limit are suppressed too;
 #  - CRLF line endings; "# obc:" inside a string is not a comment;
 #  - a policy document's sidecar POLICY.json.obcignore.
 #
@@ -114,6 +115,16 @@ mkdir doc.json.obcignore
 run check --color never doc.json
 want_rc 2
 want_err "cannot read 'doc.json.obcignore'" "directory"
+finish
+
+begin "warnings past the display limit are suppressed too"
+{
+    valid_program
+    awk 'BEGIN { for (i = 0; i < 500; i++) printf "vault spare%d { name = \"spare%d\" }   # obc:ignore OB9001 -- spare\n", i, i }'
+} >p.ob
+run check --fail-level warning p.ob
+want_rc 0
+want_quiet
 finish
 
 summary
