@@ -117,6 +117,8 @@ struct src_file {
                                 (template.c), or NULL: name outputs after it */
     struct vec items;     /* struct ast_item*: the parsed top level */
     struct vec imports;   /* struct src_import*: the imports it made that resolved */
+    struct vec suppressions; /* struct suppression*: its `# obc:` comments,
+                                recorded by the lexer (suppress.c) */
 };
 
 /* One resolved import: `from` imports `target` at `loc`. */
@@ -245,6 +247,9 @@ struct diag_engine {
     size_t max;          /* at most this many are stored */
     size_t dropped;      /* emitted past `max` */
     struct diag hidden;  /* what diag_emit returns past `max`: never stored or shown */
+    struct vec held;     /* struct suppress_held*: the code and place of each warning
+                            past `max` in a file with suppression comments, so that
+                            diag_apply_suppressions can uncount it (suppress.c) */
     bool document_terms; /* the input is a policy document: messages name its keys
                             (diag_terms.c) */
 };
@@ -260,6 +265,23 @@ void diag_note(struct obc *cc, struct diag *d, struct loc loc, const char *fmt, 
     OBC_PRINTF(4, 5);
 void diag_help(struct obc *cc, struct diag *d, const char *fmt, ...) OBC_PRINTF(3, 4);
 void diag_sort(struct obc *cc); /* by file, offset, emission order */
+/* suppress.c: `# obc:ignore CODE -- reason` comments (docs/suppressions.md).
+ * suppress_record keeps the comment f->text[start, end) (from its '#')
+ * when it is an `obc:` directive; the lexer calls it for every comment,
+ * and a comment already recorded (the file lexed again) is skipped.
+ * diag_apply_suppressions runs once after all analysis, before
+ * rendering: it removes the warnings the comments suppress from
+ * cc->diag.list (fixing the counts), then reports the comments that are
+ * malformed (OB9006) or suppress nothing (OB9005). */
+struct suppression;
+void suppress_record(struct obc *cc, struct src_file *f, uint32_t start, uint32_t end);
+void diag_apply_suppressions(struct obc *cc);
+/* diag_emit's part for a warning past the display limit: kept as code
+ * and place when its file has suppression comments. */
+void suppress_hold(struct obc *cc, enum diag_code code, struct loc loc);
+/* The sidecar of a policy document (POLICY.json.obcignore): lines
+ * `CODE, CODE -- reason` suppressing those warnings in all of doc. */
+void suppress_read_sidecar(struct obc *cc, struct src_file *doc, struct src_file *sidecar);
 /* Folding what several runs of the same analysis repeat (the effective
  * policies of many accounts): diag_fold_begin remembers every diagnostic
  * so far; diag_fold_since drops those emitted since `mark` (a length of

@@ -70,6 +70,8 @@ struct diag *diag_emit(struct obc *cc, enum diag_code code, struct loc loc, cons
         e->notes++;
     if (!shown) {
         e->dropped++;
+        if (d->sev == SEV_WARNING)
+            suppress_hold(cc, code, loc);
         return d;
     }
     va_list ap;

@@ -127,8 +127,9 @@ bool parse_check_depth(struct parse_ctx *p, struct ast_value *v);
 bool load_program(struct obc *cc, const char *const *paths, size_t npaths, FILE *err);
 /* Reads one BACKUP_POLICY document (path "-" is standard input) as
  * load_program reads a file, without parsing it, and loads the standard
- * library (std/aws) beside it. Returns the document's file, or NULL on
- * an I/O error (already reported on `err`). */
+ * library (std/aws) beside it, and its suppressions from PATH.obcignore
+ * when there is one (docs/suppressions.md). Returns the document's file,
+ * or NULL on an I/O error (already reported on `err`). */
 struct src_file *load_document(struct obc *cc, const char *path, FILE *err);
 /* The same for a document in memory (tests, editors), shown as `name`. */
 struct src_file *load_document_text(struct obc *cc, const char *name, const char *text, size_t len);

@@ -678,6 +678,32 @@ static struct src_file *add_document(struct obc *cc, const char *shown, const ch
     return f;
 }
 
+/* PATH.obcignore beside a policy document: its suppressions (JSON has
+ * no comments; docs/suppressions.md). None is fine; one that cannot be
+ * read is an I/O error, reported: false. */
+static bool load_ignore_sidecar(struct obc *cc, struct src_file *doc, const char *path, FILE *err)
+{
+    const char *name = arena_printf(&cc->arena, "%s.obcignore", path);
+    int fd;
+    struct src_stat st;
+    char *text = NULL;
+    size_t len = 0;
+    int e = src_open(name, SRC_REGULAR, &fd, &st);
+    if (e == ENOENT)
+        return true;
+    if (!e) {
+        e = src_read_fd(&cc->arena, fd, (size_t)st.size, LIMIT_FILE_BYTES, &text, &len);
+        close(fd);
+    }
+    if (e) {
+        input_error(err, name, e);
+        return false;
+    }
+    struct src_file *sidecar = src_add(cc, name, dir_of(&cc->arena, name), real_key(&cc->arena, name), text, len);
+    suppress_read_sidecar(cc, doc, sidecar);
+    return true;
+}
+
 struct src_file *load_document(struct obc *cc, const char *path, FILE *err)
 {
     char *text = NULL;
@@ -702,8 +728,11 @@ struct src_file *load_document(struct obc *cc, const char *path, FILE *err)
         input_error(err, in ? "<stdin>" : path, e);
         return NULL;
     }
-    return add_document(cc, in ? "<stdin>" : path, in ? "" : dir_of(&cc->arena, path),
-                        in ? "<stdin>" : real_key(&cc->arena, path), text, len);
+    struct src_file *f = add_document(cc, in ? "<stdin>" : path, in ? "" : dir_of(&cc->arena, path),
+                                      in ? "<stdin>" : real_key(&cc->arena, path), text, len);
+    if (!in && !load_ignore_sidecar(cc, f, path, err))
+        return NULL;
+    return f;
 }
 
 struct src_file *load_document_text(struct obc *cc, const char *name, const char *text, size_t len)

@@ -749,6 +749,7 @@ static bool use_color_on(enum color_mode mode, int fd)
 /* Renders the diagnostics and returns the exit status they call for. */
 static int report(struct obc *cc, const struct cli *cli)
 {
+    diag_apply_suppressions(cc);
     diag_sort(cc);
     if (cli->format == DIAG_FORMAT_JSON) {
         diag_render_json(cc, stdout);
