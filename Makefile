@@ -4,8 +4,8 @@
 #   make demo       compile the bundled example and validate the policy; check
 #                   and import the example policy documents (examples/documents)
 #   make test       the quick edit-test loop (well under 90 s on 2 cores): unit
-#                   tests (cmocka, ASan build), the golden corpus (build/obc) and
-#                   the offline Terraform check
+#                   tests (cmocka, ASan build), the golden corpus (build/obc),
+#                   the offline Terraform check and obc fmt over the corpus
 #   make check      every test (under 10 min on 2 idle cores): unit, stdlib
 #                   lint, explanations, golden corpus with and without
 #                   ASan+UBSan, stdlib independence, command line, schema
@@ -63,7 +63,7 @@ FUZZ_SECONDS          ?= 60
 
 .PHONY: all deps test-deps demo check install uninstall clean regen import-roundtrip bench linear fuzz coverage \
         unit stdlib-lint explanations corpus cli schema aws-examples valgrind fuzz-smoke layers \
-        test corpus-release stdlib-independence valgrind-full real-corpora cfn-deps cfn terraform
+        test corpus-release stdlib-independence valgrind-full real-corpora cfn-deps cfn terraform fmt-corpus
 
 all: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc
@@ -173,12 +173,12 @@ UNIT_BINS := $(patsubst tests/unit/test_%.c,$(BUILD)/asan/test_%,$(UNIT_SRCS))
 # of `make bench`. Timeouts (OBC_TIMEOUT) only stop a run that hangs.
 test: test-deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc $(UNIT_BINS)
-	@$(MAKE) --no-print-directory unit corpus-release import-roundtrip terraform
+	@$(MAKE) --no-print-directory unit corpus-release import-roundtrip terraform fmt-corpus
 	@echo "make test: all passed (make check runs everything)"
 
 check: test-deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc $(BUILD)/asan/obc $(FUZZ_BINS) $(UNIT_BINS)
-	@$(MAKE) --no-print-directory layers unit stdlib-lint explanations corpus import-roundtrip stdlib-independence cli schema \
+	@$(MAKE) --no-print-directory layers unit stdlib-lint explanations corpus import-roundtrip fmt-corpus stdlib-independence cli schema \
 	    aws-examples real-corpora cfn terraform linear valgrind fuzz-smoke
 	@echo "make check: all passed"
 
@@ -209,6 +209,12 @@ corpus-release:
 # printed program must compile to the same policies (JSON values).
 import-roundtrip:
 	tests/import-roundtrip.py $(BUILD)/obc
+
+# obc fmt on every .ob file of corpus/ and examples/ (tests/check-fmt.sh):
+# formatting twice changes nothing, and what compiles compiles to the same
+# output directory, with the same diagnostic codes, once formatted.
+fmt-corpus:
+	tests/check-fmt.sh $(BUILD)/obc
 
 # The corpus with a resource type and a Region added to a copy of stdlib/:
 # no golden may change but the added type's line in tag-only manifests.

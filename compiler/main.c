@@ -5,6 +5,7 @@
  *   obc compile [OPTIONS] FILE...     compile; write DIR/<policy>.json and the manifest
  *   obc check [OPTIONS] FILE...       everything compile does, writing nothing
  *   obc import [OPTIONS] FILE...      print policies as a .ob program (import_ob.c)
+ *   obc fmt [--check] [--diff] FILE...  rewrite .ob files in the canonical layout (fmt_cli.c)
  *   obc explain [CODE]                describe one diagnostic code, or list them all
  *   obc help [COMMAND] | obc version
  *
@@ -18,6 +19,7 @@
  * file accepts; keep the two in step.
  */
 #include "driver.h"
+#include "fmt.h"
 #include "front.h"
 #include "inherit.h"
 
@@ -36,7 +38,7 @@ enum { EXIT_CLEAN = 0, EXIT_DIAGNOSTICS = 1, EXIT_TROUBLE = 2 };
 /* ------------------------------------------------------------------ */
 /* Commands and options                                                 */
 
-enum command { CMD_COMPILE, CMD_CHECK, CMD_IMPORT, CMD_EFFECTIVE, CMD_EXPLAIN, CMD_HELP, CMD_VERSION, CMD_COUNT };
+enum command { CMD_COMPILE, CMD_CHECK, CMD_IMPORT, CMD_EFFECTIVE, CMD_FMT, CMD_EXPLAIN, CMD_HELP, CMD_VERSION, CMD_COUNT };
 
 /* Options, as bits so a command can say which ones it takes. */
 enum option_id {
@@ -56,6 +58,8 @@ enum option_id {
     OPT_ACCOUNT = 1u << 13,
     OPT_CONTENT = 1u << 14,
     OPT_EMIT = 1u << 15,
+    OPT_CHECK = 1u << 16,
+    OPT_DIFF = 1u << 17,
 };
 
 struct command_spec {
@@ -113,6 +117,16 @@ static const struct command_spec commands[CMD_COUNT] = {
      "level each; A.json+B.json is a level with two policies, in attachment order;\n"
      "--account gives the TargetId and -o FILE writes the one result.",
      OPT_OUTPUT | OPT_FOLLOW | DIAG_OPTIONS | OPT_VAR | OPT_ACCOUNT | OPT_CONTENT | OPT_HELP},
+    {CMD_FMT, "fmt", "[FILE|-]...",
+     "rewrite .ob files in the canonical layout",
+     "Rewrites each .ob FILE in the canonical layout of docs/fmt.md (indentation,\n"
+     "spacing, blank lines, braces; every token and comment kept), replacing it in\n"
+     "one step and only when its text changes. '-' reads standard input and prints\n"
+     "the result. A file with a syntax error is reported and left as it is (exit 1).\n"
+     "--check writes nothing and lists the files that would change; --diff writes\n"
+     "nothing and prints the changes as a unified diff; both exit 1 when a file\n"
+     "would change.",
+     OPT_CHECK | OPT_DIFF | OPT_COLOR | OPT_HELP},
     {CMD_EXPLAIN, "explain", "[CODE]",
      "describe a diagnostic code, or list them all",
      "With CODE (OB2001, ob2001 or 2001), prints its explanation: what is wrong,\n"
@@ -161,6 +175,8 @@ static const struct option_spec options[] = {
      "a policy document must be complete by itself: each missing key is an error"},
     {OPT_ACCOUNT, 0, "account", "NAME|ID", "the account whose effective policy to print (repeatable)"},
     {OPT_CONTENT, 0, "content", NULL, "print the effective policy itself, not the DescribeEffectivePolicy response"},
+    {OPT_CHECK, 0, "check", NULL, "write nothing; list the files that would change, and exit 1 if any would"},
+    {OPT_DIFF, 0, "diff", NULL, "write nothing; print the changes as a unified diff, and exit 1 if any"},
     {OPT_STDLIB, 0, "stdlib", "DIR", NULL},
     {OPT_HELP, 'h', "help", NULL, "show this help"},
 };
@@ -188,6 +204,8 @@ struct cli {
     const char **accounts; /* --account, in order; room for argc */
     size_t naccounts;
     bool content;
+    bool fmt_check;       /* fmt --check */
+    bool fmt_diff;        /* fmt --diff */
     bool help;
     const char **args;    /* operands: files, a code or a command name */
     size_t nargs;
@@ -467,6 +485,12 @@ static int apply_option(struct cli *cli, const struct option_spec *o, const char
     case OPT_CONTENT:
         cli->content = true;
         break;
+    case OPT_CHECK:
+        cli->fmt_check = true;
+        break;
+    case OPT_DIFF:
+        cli->fmt_diff = true;
+        break;
     case OPT_HELP:
         cli->help = true;
         break;
@@ -531,6 +555,7 @@ static int check_operands(const struct cli *cli)
     case CMD_CHECK:
     case CMD_IMPORT:
     case CMD_EFFECTIVE:
+    case CMD_FMT:
         if (cli->nargs == 0)
             return usage_error(cmd, "no input files");
         break;
@@ -1066,6 +1091,9 @@ static int run(const struct cli *cli)
     case CMD_IMPORT:
     case CMD_EFFECTIVE:
         return run_compilation(cli);
+    case CMD_FMT:
+        return fmt_run(cli->args, cli->nargs, cli->fmt_diff ? FMT_DIFF : cli->fmt_check ? FMT_CHECK : FMT_WRITE,
+                       use_color(cli->color), stderr);
     case CMD_EXPLAIN:
         return run_explain(cli);
     case CMD_HELP:
