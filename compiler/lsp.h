@@ -87,7 +87,9 @@ cJSON *lsp_definition(struct lsp_build *b, const struct lsp_doc *doc, uint32_t o
 cJSON *lsp_completion(struct lsp_build *b, uint32_t offset);
 cJSON *lsp_code_actions(struct lsp_build *b, const struct lsp_doc *doc, const cJSON *range);
 /* lsp_format.c */
-cJSON *lsp_formatting(struct lsp_build *b);
+/* The edits that make doc canonical (fmt_source): one whole-document
+ * edit, none when it already is, NULL when it does not parse. */
+cJSON *lsp_formatting(const struct lsp_doc *doc);
 
 /* lsp_server.c: runs the server until exit; returns the exit status
  * (0 after shutdown then exit, 1 otherwise). */
