@@ -7,9 +7,10 @@
 #                   tests (cmocka, ASan build), the golden corpus (build/obc),
 #                   the offline Terraform check and obc fmt over the corpus
 #   make check      every test (under 10 min on 2 idle cores): unit, stdlib
-#                   lint, explanations, the language server session (tests/lsp), golden corpus with and without
-#                   ASan+UBSan, stdlib independence, command line, schema
-#                   validation, AWS's documentation examples (examples/aws),
+#                   lint, explanations, the language server session
+#                   (tests/lsp), golden corpus with and without ASan+UBSan,
+#                   stdlib independence, command line, schema validation,
+#                   AWS's documentation examples (examples/aws),
 #                   the real-world policy documents of ../shared (tests/real),
 #                   valgrind on a sample, a 60 s fuzz run
 #   make valgrind-full  valgrind on every corpus case (make check: a sample)
@@ -31,7 +32,9 @@ NPROC   := $(shell nproc 2>/dev/null || echo 2)
 BUILD_DEPS := gcc make flex bison libcjson-dev
 TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev python3 python3-jsonschema valgrind clang libclang-rt-14-dev strace
 
-DEFS      := -D_XOPEN_SOURCE=700
+# Where `make install` puts docs/codes: the language server links each
+# diagnostic's code there (codeDescription, lsp_build.c).
+DEFS      := -D_XOPEN_SOURCE=700 -DOBC_CODES_DIR='"$(PREFIX)/share/doc/obc/codes"'
 OPT       ?= -O2 -g
 WARN      := -std=c11 -Wall -Wextra -Wpedantic -Werror
 # Generated scanner and parser: strict, minus what flex/bison output trips.
