@@ -56,6 +56,22 @@ static void each_declaration(struct lsp_build *b, const char *name, decl_fn fn, 
 /* ------------------------------------------------------------------ */
 /* hover                                                                */
 
+static int open_blocks(const struct src_file *f, uint32_t offset, int *stack, int max);
+
+/* What the attribute `name` of the block open at `offset` is, if it is one. */
+static void describe_attribute(struct lsp_build *b, const char *name, uint32_t offset, struct strbuf *out)
+{
+    int stack[LIMIT_NESTING];
+    int depth = open_blocks(b->file, offset, stack, LIMIT_NESTING);
+    enum attr_id id;
+    if (!depth || stack[depth - 1] < 0 || !schema_attr_lookup((enum block_kind)stack[depth - 1], name, &id))
+        return;
+    const struct attr_spec *as = schema_attr(id);
+    if (out->len)
+        sb_puts(&b->cc.arena, out, "\n\n---\n\n");
+    sb_printf(&b->cc.arena, out, "`%s` (in %s): %s", as->name, schema_block(as->block)->example, as->what);
+}
+
 static void describe_declaration(struct lsp_build *b, const struct src_file *f, const struct ast_item *it,
                                  const struct decl_spec *spec, void *ctx)
 {
@@ -99,8 +115,10 @@ cJSON *lsp_hover(struct lsp_build *b, uint32_t offset)
     }
     struct loc where = LOC_NONE;
     const char *name = word_at(a, b->file, offset, &where);
-    if (name)
+    if (name) {
+        describe_attribute(b, name, where.start, &out);
         each_declaration(b, name, describe_declaration, &out);
+    }
     if (!out.len)
         return cJSON_CreateNull();
     cJSON *h = cJSON_CreateObject();
@@ -288,6 +306,9 @@ cJSON *lsp_completion(struct lsp_build *b, uint32_t offset)
     while (ls > 0 && f->text[ls - 1] != '\n')
         ls--;
     const char *line = arena_strndup(a, f->text + ls, offset - ls);
+    const char *sep = strrchr(line, ';'); /* items written on one line: the last one */
+    if (sep)
+        line = sep + 1;
     const char *eq = strchr(line, '=');
     const char *p = line;
     while (*p == ' ' || *p == '\t')

@@ -99,9 +99,9 @@ def session(obc, edits):
     tmp = tempfile.mkdtemp(prefix="obc-lsp-")
     path = os.path.join(tmp, "main é.ob")
     clean = open(os.path.join(ROOT, "examples", "local-vault.ob"), encoding="utf-8").read()
-    # a non-ASCII line before the error moves no line; one on the error's line moves its column
-    clean = clean.replace("vault           = local", 'vault = local # ünïcødé 😀 ok').replace(
-        '"Daily backups', '"Daily 😀 backups')
+    # (the error's column counts 😀 as two UTF-16 units)
+    clean = clean.replace("    vault           = local\n", "").replace(
+        'tags            = { "Inherited" = "True" }', 'tags = { "Inhérited" = "True😀" }; vault = local # ünïcødé ok')
     with open(path, "w", encoding="utf-8") as f:
         f.write(clean)
     uri = "file://" + path.replace(" ", "%20").replace("é", "%C3%A9")
@@ -145,6 +145,9 @@ def session(obc, edits):
     h = c.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": position_of(clean, "member_key\n", 2)})
     value = (h.get("result") or {}).get("contents", {}).get("value", "")
     check("key member_key {" in value and "alias/org-backup" in value, "hover on a name shows its declaration")
+    h = c.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": position_of(clean, "delete_after", 3)})
+    value = (h.get("result") or {}).get("contents", {}).get("value", "")
+    check("`delete_after` (in rule" in value, "hover on an attribute says what it is: %r" % value[:80])
     # definition
     r = c.request("textDocument/definition", {"textDocument": {"uri": uri}, "position": position_of(clean, "[tagged]", 2)})
     locs = r.get("result") or []
