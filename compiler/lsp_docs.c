@@ -126,8 +126,8 @@ const char *lsp_path_to_uri(struct arena *a, const char *path)
     struct strbuf b = {0};
     sb_puts(a, &b, "file://");
     if (path[0] != '/') {
-        char cwd[PATH_MAX];
-        char *r = realpath(path, cwd);
+        char resolved[PATH_MAX];
+        char *r = realpath(path, resolved);
         if (r)
             path = arena_strdup(a, r);
         else
