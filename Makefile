@@ -7,9 +7,10 @@
 #                   tests (cmocka, ASan build), the golden corpus (build/obc),
 #                   the offline Terraform check and obc fmt over the corpus
 #   make check      every test (under 10 min on 2 idle cores): unit, stdlib
-#                   lint, explanations, golden corpus with and without
-#                   ASan+UBSan, stdlib independence, command line, schema
-#                   validation, AWS's documentation examples (examples/aws),
+#                   lint, explanations, the language server session
+#                   (tests/lsp), golden corpus with and without ASan+UBSan,
+#                   stdlib independence, command line, schema validation,
+#                   AWS's documentation examples (examples/aws),
 #                   the real-world policy documents of ../shared (tests/real),
 #                   valgrind on a sample, a 60 s fuzz run
 #   make valgrind-full  valgrind on every corpus case (make check: a sample)
@@ -38,7 +39,9 @@ BUILD_DEPS := gcc make flex bison libcjson-dev
 TEST_DEPS  := $(BUILD_DEPS) libcmocka-dev python3 python3-jsonschema valgrind clang libclang-rt-14-dev strace \
               groff-base zsh
 
-DEFS      := -D_XOPEN_SOURCE=700
+# Where `make install` puts docs/codes: the language server links each
+# diagnostic's code there (codeDescription, lsp_build.c).
+DEFS      := -D_XOPEN_SOURCE=700 -DOBC_CODES_DIR='"$(PREFIX)/share/doc/obc/codes"'
 OPT       ?= -O2 -g
 WARN      := -std=c11 -Wall -Wextra -Wpedantic -Werror
 # Generated scanner and parser: strict, minus what flex/bison output trips.
@@ -70,7 +73,7 @@ FUZZ_SECONDS          ?= 60
 
 .PHONY: all deps test-deps demo check install uninstall clean regen import-roundtrip bench linear fuzz coverage \
         unit stdlib-lint explanations corpus cli schema aws-examples valgrind fuzz-smoke layers \
-        test corpus-release stdlib-independence valgrind-full real-corpora cfn-deps cfn terraform fmt-corpus
+        test corpus-release stdlib-independence valgrind-full real-corpora cfn-deps cfn terraform fmt-corpus lsp
 
 all: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc
@@ -185,7 +188,7 @@ test: test-deps
 
 check: test-deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc $(BUILD)/asan/obc $(FUZZ_BINS) $(UNIT_BINS)
-	@$(MAKE) --no-print-directory layers unit stdlib-lint explanations corpus import-roundtrip fmt-corpus stdlib-independence cli schema \
+	@$(MAKE) --no-print-directory layers unit stdlib-lint explanations corpus import-roundtrip fmt-corpus lsp stdlib-independence cli schema \
 	    aws-examples real-corpora cfn terraform linear valgrind fuzz-smoke
 	@echo "make check: all passed"
 
@@ -196,6 +199,14 @@ unit:
 
 layers:
 	tests/check-layers.sh
+
+# The language server: a scripted client runs a whole session over pipes
+# (tests/lsp/session.py), with thousands of edits under an RSS bound on
+# the release build, and the same session on the ASan build with leak
+# detection.
+lsp:
+	$(PY) tests/lsp/session.py $(BUILD)/obc
+	OBC_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1 $(PY) tests/lsp/session.py $(BUILD)/asan/obc --edits 300
 
 stdlib-lint:
 	tests/stdlib-lint.sh --self-test

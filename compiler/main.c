@@ -6,6 +6,7 @@
  *   obc check [OPTIONS] FILE...       everything compile does, writing nothing
  *   obc import [OPTIONS] FILE...      print policies as a .ob program (import_ob.c)
  *   obc fmt [--check] [--diff] FILE...  rewrite .ob files in the canonical layout (fmt_cli.c)
+ *   obc lsp                           the language server on stdin/stdout (lsp_server.c)
  *   obc explain [CODE]                describe one diagnostic code, or list them all
  *   obc help [COMMAND] | obc version
  *
@@ -21,6 +22,7 @@
 #include "driver.h"
 #include "explain_render.h"
 #include "fmt.h"
+#include "lsp.h"
 #include "front.h"
 #include "inherit.h"
 
@@ -40,7 +42,7 @@ enum { EXIT_CLEAN = 0, EXIT_DIAGNOSTICS = 1, EXIT_TROUBLE = 2 };
 /* ------------------------------------------------------------------ */
 /* Commands and options                                                 */
 
-enum command { CMD_COMPILE, CMD_CHECK, CMD_IMPORT, CMD_EFFECTIVE, CMD_FMT, CMD_EXPLAIN, CMD_HELP, CMD_VERSION, CMD_COUNT };
+enum command { CMD_COMPILE, CMD_CHECK, CMD_IMPORT, CMD_EFFECTIVE, CMD_FMT, CMD_LSP, CMD_EXPLAIN, CMD_HELP, CMD_VERSION, CMD_COUNT };
 
 /* Options, as bits so a command can say which ones it takes. */
 enum option_id {
@@ -129,6 +131,13 @@ static const struct command_spec commands[CMD_COUNT] = {
      "nothing and prints the changes as a unified diff; both exit 1 when a file\n"
      "would change.",
      OPT_CHECK | OPT_DIFF | OPT_COLOR | OPT_HELP},
+    {CMD_LSP, "lsp", "",
+     "run the language server on standard input and output",
+     "Speaks the Language Server Protocol (JSON-RPC with Content-Length framing)\n"
+     "on standard input and output, for editors: diagnostics as you type, hover,\n"
+     "go to definition, completion, formatting and quick fixes (docs/lsp.md).\n"
+     "Exits 0 after a shutdown request and the exit notification.",
+     OPT_STDLIB | OPT_HELP},
     {CMD_EXPLAIN, "explain", "[CODE]",
      "describe a diagnostic code, or list them all",
      "With CODE (OB2001, ob2001 or 2001), prints its explanation: what is wrong,\n"
@@ -594,6 +603,7 @@ static int check_operands(const struct cli *cli)
             return usage_error(cmd, "unexpected argument '%s'; 'obc %s' takes at most one",
                                cli->args[1], cmd->name);
         break;
+    case CMD_LSP:
     case CMD_VERSION:
         if (cli->nargs > 0)
             return usage_error(cmd, "unexpected argument '%s'", cli->args[0]);
@@ -1158,6 +1168,8 @@ static int run(const struct cli *cli)
     case CMD_FMT:
         return fmt_run(cli->args, cli->nargs, cli->fmt_diff ? FMT_DIFF : cli->fmt_check ? FMT_CHECK : FMT_WRITE,
                        use_color(cli->color), stderr);
+    case CMD_LSP:
+        return lsp_run(stdin, stdout, cli->stdlib_dir);
     case CMD_EXPLAIN:
         return run_explain(cli);
     case CMD_HELP:

@@ -5,7 +5,7 @@
 # below) and may include the headers of that layer and of the layers it
 # stands on, never one above or beside it:
 #
-#   driver   compile.c output.c main.c import_ob.c effective.c fmt_cli.c   may use everything
+#   driver   compile.c output.c main.c import_ob.c effective.c fmt_cli.c lsp*.c   may use everything
 #   checks   checks.c check_*.c                 stands on ir, base
 #   emit     emit_*.c emit_cfn.h                stands on ir, base
 #   sema     schema(.def) sema* symtab lower_* schedule selector json_lower json_controls policy_keys(.def) inherit
@@ -23,7 +23,7 @@ cd "$ROOT" || exit 2
 
 layer_of() {
     case "${1##*/}" in
-        compile.c|output.c|main.c|import_ob.c|effective.c|fmt_cli.c|driver.h) echo driver ;;
+        compile.c|output.c|main.c|import_ob.c|effective.c|fmt_cli.c|lsp*.c|lsp.h|driver.h) echo driver ;;
         checks.c|check_*.c|checks.h) echo checks ;;
         emit_*.c|emit.h|emit_cfn.h|emit_ops.h) echo emit ;;
         schema.c|schema.def|sema*.c|symtab.c|lower_*.c|schedule.c|selector.c|json_lower.c|json_controls.c|policy_keys.def|sema.h|inherit.c|inherit.h) echo sema ;;
