@@ -180,6 +180,7 @@ struct sarif_ctx {
     struct strmap artifact_index; /* uri -> index + 1 (as a pointer) */
     struct strmap occurrences;    /* "uri\nrule\nhash" -> count */
     const char *cwd;              /* with a trailing '/', or NULL */
+    struct src_file *first;       /* the first file of the program, or NULL */
 };
 
 static bool uri_plain(unsigned char c)
@@ -246,16 +247,29 @@ static const char *sentence(struct arena *a, const char *s)
     return out;
 }
 
+/* A physicalLocation naming file f, without a region yet. */
+static cJSON *whole_file(struct sarif_ctx *x, struct src_file *f)
+{
+    const char *uri;
+    int index = artifact_of(x, f, &uri);
+    cJSON *p = cJSON_CreateObject();
+    cJSON *art = cJSON_AddObjectToObject(p, "artifactLocation");
+    cJSON_AddStringToObject(art, "uri", uri);
+    if (!uri_absolute(uri))
+        cJSON_AddStringToObject(art, "uriBaseId", f->is_stdlib ? STDLIB_BASE : SRCROOT);
+    cJSON_AddNumberToObject(art, "index", index);
+    return p;
+}
+
 /* A physicalLocation for loc, or NULL when it has no file. */
 static cJSON *physical(struct sarif_ctx *x, struct loc loc, const char **uri_out)
 {
     struct src_file *f = src_get(x->cc, loc.file);
     if (!f)
         return NULL;
-    const char *uri;
-    int index = artifact_of(x, f, &uri);
+    cJSON *p = whole_file(x, f);
     if (uri_out)
-        *uri_out = uri;
+        *uri_out = json_string_at(cJSON_GetObjectItemCaseSensitive(p, "artifactLocation"), "uri");
     uint32_t start = loc.start <= f->len ? loc.start : (uint32_t)f->len;
     uint32_t end = loc.end > start && loc.end <= f->len ? loc.end : start;
     struct src_pos a = src_pos(f, start), b = src_pos(f, end);
@@ -266,12 +280,6 @@ static cJSON *physical(struct sarif_ctx *x, struct loc loc, const char **uri_out
         if (a.col - 1 < len)
             c1 = c0 + 1;
     }
-    cJSON *p = cJSON_CreateObject();
-    cJSON *art = cJSON_AddObjectToObject(p, "artifactLocation");
-    cJSON_AddStringToObject(art, "uri", uri);
-    if (!uri_absolute(uri))
-        cJSON_AddStringToObject(art, "uriBaseId", f->is_stdlib ? STDLIB_BASE : SRCROOT);
-    cJSON_AddNumberToObject(art, "index", index);
     cJSON *r = cJSON_AddObjectToObject(p, "region");
     cJSON_AddNumberToObject(r, "startLine", a.line);
     cJSON_AddNumberToObject(r, "startColumn", c0);
@@ -289,13 +297,14 @@ static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
     return h;
 }
 
-static const char *line_hash(struct sarif_ctx *x, const struct diag *d, const char *uri)
+/* partialFingerprints.primaryLocationLineHash of a result of `code` at loc. */
+static const char *line_hash(struct sarif_ctx *x, enum diag_code code, struct loc loc, const char *uri)
 {
-    struct src_file *f = src_get(x->cc, d->loc.file);
-    const char *id = diag_info(d->code)->id;
+    struct src_file *f = src_get(x->cc, loc.file);
+    const char *id = diag_info(code)->id;
     uint64_t h = fnv1a(0xcbf29ce484222325ULL, id, strlen(id) + 1);
     size_t len;
-    const char *line = src_line(f, src_pos(f, d->loc.start <= f->len ? d->loc.start : (uint32_t)f->len).line, &len);
+    const char *line = src_line(f, src_pos(f, loc.start <= f->len ? loc.start : (uint32_t)f->len).line, &len);
     for (size_t i = 0; i < len; i++)
         if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
             h = fnv1a(h, line + i, 1);
@@ -325,7 +334,10 @@ static void add_result(struct sarif_ctx *x, const struct diag *d)
         text = arena_printf(a, "%s %s", text, sentence(a, text_safe(a, d->help)));
     cJSON_AddItemToObject(r, "message", text_object(text));
     const char *uri = NULL;
-    cJSON *p = physical(x, d->loc, &uri);
+    struct loc where = d->loc;
+    if (!src_get(x->cc, where.file) && x->first) /* about the program as a whole: all of its first file */
+        where = (struct loc){x->first->id, 0, (uint32_t)x->first->len};
+    cJSON *p = physical(x, where, &uri);
     cJSON *locs = cJSON_AddArrayToObject(r, "locations");
     if (p) {
         cJSON *l = cJSON_CreateObject();
@@ -345,9 +357,9 @@ static void add_result(struct sarif_ctx *x, const struct diag *d)
             cJSON_AddItemToArray(rel, l);
         }
     }
-    if (p) {
+    if (uri) {
         cJSON *fp = cJSON_AddObjectToObject(r, "partialFingerprints");
-        cJSON_AddStringToObject(fp, "primaryLocationLineHash", line_hash(x, d, uri));
+        cJSON_AddStringToObject(fp, "primaryLocationLineHash", line_hash(x, d->code, where, uri));
     }
     cJSON_AddItemToArray(x->results, r);
 }
@@ -372,6 +384,8 @@ void diag_sarif_add(struct obc *cc, cJSON *log)
     for (size_t i = 0; i < cc->files.len; i++) {
         struct src_file *f = VEC_GET(struct src_file, cc->files, i);
         if (!f->is_stdlib && !f->origin) {
+            if (!x.first)
+                x.first = f;
             const char *uri;
             artifact_of(&x, f, &uri);
         }

@@ -58,15 +58,35 @@ done
 [ -f "$T/failed" ] && failed=$(wc -l <"$T/failed")
 $REGEN && exit $((failed > 0))
 
+# The Multitool must catch a broken log: a result whose ruleIndex is past
+# the rules (the tflint bug) and a driver without rules (GH1018).
+python3 -c '
+import json, sys
+log = json.load(open(sys.argv[1]))
+run = log["runs"][0]
+run["results"][0]["ruleIndex"] = len(run["tool"]["driver"]["rules"])
+del run["tool"]["driver"]["rules"]
+json.dump(log, open(sys.argv[2], "w"), indent=2)
+' tests/sarif/unknown-vault.sarif "$T/broken.sarif"
+
 # Every golden, in one run of the Multitool (it starts slowly).
 MULTITOOL=$2
 if [ ! -x "$MULTITOOL" ]; then
     echo "check-sarif: '$MULTITOOL' is not an executable (make sarif installs it)" >&2
     exit 2
 fi
+"$MULTITOOL" validate --rule-kind "sarif;gh" --output "$T/broken-validation.sarif" "$T/broken.sarif" \
+    >"$T/broken.log" 2>&1
+if grep -q ': error GH1018' "$T/broken.log" && grep -q ': error SARIF' "$T/broken.log"; then
+    echo "ok   the Multitool rejects a broken log"
+else
+    echo "FAIL the Multitool does not reject a log without rules and with a bad ruleIndex:"
+    cat "$T/broken.log"
+    failed=$((failed + 1))
+fi
 set -- tests/sarif/*.sarif
 cases=$#
-DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 "$MULTITOOL" validate --rule-kind "sarif;gh" \
+"$MULTITOOL" validate --rule-kind "sarif;gh" \
     --output "$T/validation.sarif" "$@" >"$T/validate.log" 2>&1
 mt=$?
 errors=$(grep -c ': error ' "$T/validate.log")
