@@ -14,7 +14,7 @@
 #                   valgrind on a sample, a 60 s fuzz run
 #   make valgrind-full  valgrind on every corpus case (make check: a sample)
 #   make install    install obc to $(PREFIX)/bin (PREFIX=/usr/local)
-#   make regen      rewrite the corpus goldens from the current obc (review the diff!)
+#   make regen      rewrite the corpus and SARIF goldens from the current obc (review the diff!)
 #   make bench      speed and memory benchmarks
 #   make fuzz       longer fuzzing run (FUZZ_SECONDS=600)
 #   make coverage   line and branch coverage of compiler/
@@ -301,7 +301,8 @@ fuzz: test-deps
 
 regen: $(BUILD)/obc
 	tests/run-corpus.py --regen $(BUILD)/obc
-	@echo "goldens rewritten: review them with 'git diff corpus/' before committing"
+	tests/check-sarif.sh --regen $(BUILD)/obc
+	@echo "goldens rewritten: review them with 'git diff corpus/ tests/sarif/' before committing"
 
 # Coverage of compiler/ by the unit tests, the corpus and the CLI tests.
 COV_TESTS := $(patsubst tests/unit/test_%.c,$(BUILD)/cov/test_%,$(UNIT_SRCS))
