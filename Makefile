@@ -10,6 +10,7 @@
 #                   lint, explanations, the language server session
 #                   (tests/lsp), golden corpus with and without ASan+UBSan,
 #                   stdlib independence, command line, schema validation,
+#                   SARIF logs (the Multitool),
 #                   AWS's documentation examples (examples/aws),
 #                   the real-world policy documents of ../shared (tests/real),
 #                   valgrind on a sample, a 60 s fuzz run
@@ -17,7 +18,7 @@
 #   make install    install obc to $(PREFIX)/bin (PREFIX=/usr/local), its manual
 #                   page, bash and zsh completion, and the explanations of the
 #                   diagnostic codes (docs/codes) to $(PREFIX)/share/doc/obc/codes
-#   make regen      rewrite the corpus goldens from the current obc (review the diff!)
+#   make regen      rewrite the corpus and SARIF goldens from the current obc (review the diff!)
 #   make bench      speed and memory benchmarks
 #   make fuzz       longer fuzzing run (FUZZ_SECONDS=600)
 #   make coverage   line and branch coverage of compiler/
@@ -73,7 +74,7 @@ FUZZ_SECONDS          ?= 60
 
 .PHONY: all deps test-deps demo check install uninstall clean regen import-roundtrip bench linear fuzz coverage \
         unit stdlib-lint explanations corpus cli schema aws-examples valgrind fuzz-smoke layers \
-        test corpus-release stdlib-independence valgrind-full real-corpora cfn-deps cfn terraform fmt-corpus lsp
+        test corpus-release stdlib-independence valgrind-full real-corpora cfn-deps cfn terraform fmt-corpus lsp sarif-deps sarif
 
 all: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc
@@ -84,16 +85,22 @@ deps:
 test-deps:
 	@tools/ensure-deps.sh $(TEST_DEPS)
 
-# The CloudFormation resource specification tests/check-cfn.py reads: the
-# npm packages pinned in tests/npm (package.json, package-lock.json),
-# installed under build/npm when missing.
+# The npm packages pinned in tests/npm (package.json, package-lock.json),
+# installed under build/npm when missing: the CloudFormation resource
+# specification tests/check-cfn.py reads, and the SARIF Multitool
+# tests/check-sarif.sh runs (its executable for this system; npm may skip
+# the package's script that marks it executable).
+NPM_DEPS := $(BUILD)/npm/node_modules/.obc-installed
 CFN_SPEC := $(BUILD)/npm/node_modules/@aws-cdk/cfnspec/spec/specification.json
-cfn-deps: $(CFN_SPEC)
-$(CFN_SPEC): tests/npm/package.json tests/npm/package-lock.json
+SARIF_MULTITOOL := $(BUILD)/npm/node_modules/@microsoft/sarif-multitool-$(shell uname -s | tr A-Z a-z)/Sarif.Multitool
+cfn-deps: $(NPM_DEPS)
+sarif-deps: $(NPM_DEPS)
+$(NPM_DEPS): tests/npm/package.json tests/npm/package-lock.json
 	@command -v npm >/dev/null || tools/ensure-deps.sh npm
 	mkdir -p $(BUILD)/npm
 	cp tests/npm/package.json tests/npm/package-lock.json $(BUILD)/npm/
 	cd $(BUILD)/npm && npm ci --no-audit --no-fund
+	@test ! -f $(SARIF_MULTITOOL) || chmod u+x $(SARIF_MULTITOOL)
 	@touch $@
 
 # ---- generated sources -------------------------------------------------
@@ -189,7 +196,7 @@ test: test-deps
 check: test-deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(BUILD)/obc $(BUILD)/asan/obc $(FUZZ_BINS) $(UNIT_BINS)
 	@$(MAKE) --no-print-directory layers unit stdlib-lint explanations corpus import-roundtrip fmt-corpus lsp stdlib-independence cli schema \
-	    aws-examples real-corpora cfn terraform linear valgrind fuzz-smoke
+	    aws-examples real-corpora cfn sarif terraform linear valgrind fuzz-smoke
 	@echo "make check: all passed"
 
 # The cmocka unit tests, built with ASan+UBSan.
@@ -267,6 +274,13 @@ cfn: cfn-deps $(BUILD)/obc $(BUILD)/asan/test_emit_cfn
 	    OBC_CFN_UNIT_OUT=$(BUILD)/cfn/unit-extras.template.json $(BUILD)/asan/test_emit_cfn >/dev/null
 	$(PY) tests/check-cfn.py $$(find corpus -name '*.template.json' | sort) $$(find $(BUILD)/cfn -name '*.template.json' | sort)
 
+# --format sarif (tests/check-sarif.sh): the golden logs of tests/sarif
+# printed again byte for byte, and every one valid for Microsoft's SARIF
+# Multitool with the SARIF and GitHub rules (`validate --rule-kind
+# "sarif;gh"`); it must also reject a broken log.
+sarif: sarif-deps $(BUILD)/obc
+	tests/check-sarif.sh $(BUILD)/obc $(SARIF_MULTITOOL)
+
 # The Terraform configuration (obc.tf.json) offline, without the AWS
 # provider (tests/check-terraform.py): the checker rejects each broken
 # configuration of tests/terraform/, then the --emit terraform output of
@@ -312,7 +326,8 @@ fuzz: test-deps
 
 regen: $(BUILD)/obc
 	tests/run-corpus.py --regen $(BUILD)/obc
-	@echo "goldens rewritten: review them with 'git diff corpus/' before committing"
+	tests/check-sarif.sh --regen $(BUILD)/obc
+	@echo "goldens rewritten: review them with 'git diff corpus/ tests/sarif/' before committing"
 
 # Coverage of compiler/ by the unit tests, the corpus and the CLI tests.
 COV_TESTS := $(patsubst tests/unit/test_%.c,$(BUILD)/cov/test_%,$(UNIT_SRCS))

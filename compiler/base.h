@@ -302,7 +302,7 @@ const char *diag_document_terms(struct arena *a, const char *msg);
 bool diag_next_hidden(const struct obc *cc);
 
 /* diag_render.c: text (gcc/clang shape) and JSON renderings */
-enum diag_format { DIAG_FORMAT_TEXT, DIAG_FORMAT_JSON, DIAG_FORMAT_COMPACT, DIAG_FORMAT_GITHUB };
+enum diag_format { DIAG_FORMAT_TEXT, DIAG_FORMAT_JSON, DIAG_FORMAT_COMPACT, DIAG_FORMAT_GITHUB, DIAG_FORMAT_SARIF };
 void diag_render_text(struct obc *cc, FILE *out, bool color);
 void diag_render_json(struct obc *cc, FILE *out);
 /* One line per diagnostic, file:line:col: severity[CODE]: message. */
@@ -311,6 +311,14 @@ void diag_render_compact(struct obc *cc, FILE *out);
  * ::error file=F,line=L,col=C,endLine=L,endColumn=C,title=CODE::message */
 void diag_render_github(struct obc *cc, FILE *out);
 void diag_render_summary(struct obc *cc, FILE *out, bool color);
+/* diag_sarif.c: SARIF 2.1.0 (docs/cli.md). diag_sarif_log makes a log
+ * with one run whose tool.driver lists every code as a rule;
+ * diag_sarif_add appends cc's diagnostics to it as results (and cc's
+ * files as artifacts), so several compilations make one log, which the
+ * caller prints once (json_print) and frees (cJSON_Delete). */
+struct cJSON;
+struct cJSON *diag_sarif_log(void);
+void diag_sarif_add(struct obc *cc, struct cJSON *log);
 /* Untrusted text (anything that may come from the input or the command
  * line) made safe to print: valid UTF-8 without control, line-breaking
  * or bidirectional characters; those are written as \n, \t, \u{1b},

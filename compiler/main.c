@@ -169,9 +169,9 @@ static const struct option_spec options[] = {
     {OPT_OUTPUT, 'o', "output", "DIR", "write the output files to DIR (default: " DEFAULT_OUTPUT_DIR ")"},
     {OPT_FOLLOW, 0, "follow-output-symlink", NULL,
      "allow symbolic links in DIR and the path to it (refused by default)"},
-    {OPT_FORMAT, 0, "format", "text|json|compact|github",
-     "diagnostics as text on stderr (default), as JSON on stdout, one line each on stderr (compact), or as GitHub "
-     "Actions annotations on stdout (github)"},
+    {OPT_FORMAT, 0, "format", "text|json|sarif|github|compact",
+     "diagnostics as text on stderr (default), as JSON or SARIF 2.1.0 on stdout, as GitHub Actions annotations on "
+     "stdout (github), or one line each on stderr (compact)"},
     {OPT_COLOR, 0, "color", "auto|always|never", "color the text diagnostics (default: auto)"},
     {OPT_FAIL_LEVEL, 0, "fail-level", "error|warning",
      "exit 1 on diagnostics at or above this level (default: error)"},
@@ -458,9 +458,9 @@ static int parse_explain_format(struct cli *cli, const struct option_spec *o, co
 
 static int apply_option(struct cli *cli, const struct option_spec *o, const char *value)
 {
-    static const char *const formats[] = {"text", "json", "compact", "github", NULL};
-    static const enum diag_format format_of[] = {DIAG_FORMAT_TEXT, DIAG_FORMAT_JSON, DIAG_FORMAT_COMPACT,
-                                                 DIAG_FORMAT_GITHUB};
+    static const char *const formats[] = {"text", "json", "sarif", "compact", "github", NULL};
+    static const enum diag_format format_of[] = {DIAG_FORMAT_TEXT, DIAG_FORMAT_JSON, DIAG_FORMAT_SARIF,
+                                                 DIAG_FORMAT_COMPACT, DIAG_FORMAT_GITHUB};
     static const char *const colors[] = {"auto", "always", "never", NULL};
     static const char *const levels[] = {"error", "warning", NULL};
     static const char *const inputs[] = {"json", "ob", NULL};
@@ -756,6 +756,12 @@ static bool use_color_on(enum color_mode mode, int fd)
     return isatty(fd);
 }
 
+/* The name of a format written to standard output (json, sarif, github), or NULL. */
+static const char *stdout_format(enum diag_format f)
+{
+    return f == DIAG_FORMAT_JSON ? "json" : f == DIAG_FORMAT_SARIF ? "sarif" : f == DIAG_FORMAT_GITHUB ? "github" : NULL;
+}
+
 /* Renders the diagnostics and returns the exit status they call for. */
 static int report(struct obc *cc, const struct cli *cli)
 {
@@ -763,6 +769,14 @@ static int report(struct obc *cc, const struct cli *cli)
     diag_sort(cc);
     if (cli->format == DIAG_FORMAT_JSON) {
         diag_render_json(cc, stdout);
+    } else if (cli->format == DIAG_FORMAT_SARIF) {
+        cJSON *log = diag_sarif_log();
+        diag_sarif_add(cc, log);
+        char *text = json_print(log, true);
+        if (text)
+            fputs(text, stdout);
+        free(text);
+        cJSON_Delete(log);
     } else if (cli->format == DIAG_FORMAT_GITHUB) {
         diag_render_github(cc, stdout);
     } else if (cli->format == DIAG_FORMAT_COMPACT) {
@@ -914,9 +928,9 @@ static int write_import(const struct cli *cli, const char *text)
  * program that is proved to give the same policies, and writes it. */
 static int import_program(struct obc *cc, const struct cli *cli)
 {
-    if ((cli->format == DIAG_FORMAT_JSON || cli->format == DIAG_FORMAT_GITHUB) && !cli->output_given)
+    if (stdout_format(cli->format) && !cli->output_given)
         return usage_error(cli->cmd, "--format %s writes the diagnostics to standard output, where the program "
-                                     "goes too: give -o FILE", cli->format == DIAG_FORMAT_JSON ? "json" : "github");
+                                     "goes too: give -o FILE", stdout_format(cli->format));
     size_t documents = 0;
     for (size_t i = 0; i < cli->nargs; i++)
         documents += reads_document(cli, cli->args[i]);
@@ -1070,9 +1084,9 @@ static int effective_of_documents(struct obc *cc, const struct cli *cli)
 /* obc effective: a program's accounts, or one chain of documents. */
 static int effective_program(struct obc *cc, const struct cli *cli)
 {
-    if ((cli->format == DIAG_FORMAT_JSON || cli->format == DIAG_FORMAT_GITHUB) && !cli->output_given)
+    if (stdout_format(cli->format) && !cli->output_given)
         return usage_error(cli->cmd, "--format %s writes the diagnostics to standard output, where the effective "
-                                     "policies go too: give -o", cli->format == DIAG_FORMAT_JSON ? "json" : "github");
+                                     "policies go too: give -o", stdout_format(cli->format));
     size_t documents = 0;
     for (size_t i = 0; i < cli->nargs; i++) {
         const char *plus = strchr(cli->args[i], '+');

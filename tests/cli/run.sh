@@ -703,7 +703,7 @@ want_rc 2
 want_err "obc: error: unknown option '--formt'; did you mean '--format'?" "run 'obc help check' for usage"
 run check --format xml p.ob
 want_rc 2
-want_err "obc: error: invalid value 'xml' for '--format'; expected text|json|compact|github"
+want_err "obc: error: invalid value 'xml' for '--format'; expected text|json|sarif|github|compact"
 run check --outptu out p.ob
 want_rc 2
 want_err "obc: error: unknown option '--outptu'; the closest, '--output', is not an option of check"
@@ -750,7 +750,7 @@ want_rc 2
 want_err "obc: error: invalid value 'jsn' for '--format'; did you mean 'json'?"
 run check --format= p.ob
 want_rc 2
-want_err "obc: error: option '--format' needs a value (text|json|compact|github), not an empty one"
+want_err "obc: error: option '--format' needs a value (text|json|sarif|github|compact), not an empty one"
 run check --no-manifest=yes p.ob
 want_rc 2
 want_err "obc: error: option '--no-manifest' takes no value"
