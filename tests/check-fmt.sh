@@ -89,5 +89,11 @@ cat "$T/failures.0" "$T/failures.1"
 failed=$((failed + $(cat "$T/failures.0" "$T/failures.1" | wc -l)))
 compiled=$(cat "$T/compiled.0" "$T/compiled.1" | wc -l)
 
+# The project's own examples are kept in the canonical layout.
+unformatted=$("$OBC" fmt --check $(find examples -name '*.ob' | sort)) || {
+    echo "check-fmt: examples not in the layout of obc fmt (run obc fmt on them): $unformatted"
+    failed=$((failed + 1))
+}
+
 echo "check-fmt: $total files, $formatted formatted (the rest have syntax errors), $compiled compiled to identical outputs, $failed failures"
 [ "$failed" -eq 0 ]
