@@ -139,6 +139,9 @@ bool load_program(struct obc *cc, const char *const *paths, size_t npaths, FILE 
  * library (std/aws) beside it. Returns the document's file, or NULL on
  * an I/O error (already reported on `err`). */
 struct src_file *load_document(struct obc *cc, const char *path, FILE *err);
+/* Loads std/aws and what it imports, as if the program imported it (the
+ * recovery from a forgotten import); false when it cannot. */
+bool load_standard_library(struct obc *cc);
 /* The same for a document in memory (tests, editors), shown as `name`. */
 struct src_file *load_document_text(struct obc *cc, const char *name, const char *text, size_t len);
 /* The same for one in-memory source (tests, editors): `name` is shown in

@@ -678,6 +678,18 @@ static struct src_file *add_document(struct obc *cc, const char *shown, const ch
     return f;
 }
 
+bool load_standard_library(struct obc *cc)
+{
+    if (cc->files.len + stdlib_files_count + 1 > LIMIT_FILES)
+        return false;
+    struct loader L;
+    loader_init(&L, cc);
+    struct src_file *std = open_std(&L, "aws");
+    if (std && L.state[std->id] == UNSEEN)
+        visit(&L, std, LOC_NONE);
+    return std != NULL;
+}
+
 struct src_file *load_document(struct obc *cc, const char *path, FILE *err)
 {
     char *text = NULL;
