@@ -112,27 +112,34 @@ static const char *bracketed_line(struct parse_ctx *p, struct loc loc)
     return arena_printf(&p->cc->arena, "%.*s = [%.*s]", (int)nlen, name, (int)vlen, v);
 }
 
-/* The start of the line holding byte `at`. */
-static uint32_t line_start(const struct src_file *f, uint32_t at)
-{
-    while (at > 0 && f->text[at - 1] != '\n')
-        at--;
-    return at;
-}
+/* How far back the start of a line is looked for: an indentation is
+ * only compared on lines whose '{' or '}' lies this close to their
+ * start, so each '}' costs a bounded scan, whatever the line lengths. */
+enum { INDENT_SCAN_MAX = 256 };
 
-/* The width of the blanks that begin the line holding byte `at`. */
-static uint32_t indent_of(const struct src_file *f, uint32_t at)
+/* The width of the blanks that begin the line holding byte `at`, or -1
+ * when the line starts more than INDENT_SCAN_MAX bytes before `at`. */
+static int indent_of(const struct src_file *f, uint32_t at)
 {
-    uint32_t s = line_start(f, at), i = s;
+    uint32_t s = at;
+    while (s > 0 && f->text[s - 1] != '\n') {
+        if (at - s >= INDENT_SCAN_MAX)
+            return -1;
+        s--;
+    }
+    uint32_t i = s;
     while (i < at && (f->text[i] == ' ' || f->text[i] == '\t'))
         i++;
-    return i - s;
+    return (int)(i - s);
 }
 
-/* Whether only blanks come before byte `at` on its line. */
+/* Whether only blanks come before byte `at` on its line (a scan of those
+ * blanks only). */
 static bool first_on_line(const struct src_file *f, uint32_t at)
 {
-    return indent_of(f, at) == at - line_start(f, at);
+    while (at > 0 && (f->text[at - 1] == ' ' || f->text[at - 1] == '\t'))
+        at--;
+    return at == 0 || f->text[at - 1] == '\n';
 }
 
 void lex_watch_close(struct lex_state *ls, uint32_t close)
@@ -143,9 +150,9 @@ void lex_watch_close(struct lex_state *ls, uint32_t close)
     uint32_t open = ls->open_at[ls->nest_depth - 1], outer = ls->open_at[ls->nest_depth - 2];
     if (f->text[open] != '{' || f->text[outer] != '{')
         return;
-    uint32_t at = indent_of(f, close);
+    int at = indent_of(f, close), inner_at = indent_of(f, open);
     /* the '}' is indented like the enclosing block's line, not its own */
-    if (indent_of(f, open) > at && indent_of(f, outer) == at) {
+    if (at >= 0 && inner_at > at && indent_of(f, outer) == at) {
         ls->misclosed = true;
         ls->misclosed_open = open;
         ls->misclosed_close = close;
@@ -159,8 +166,11 @@ static const char *block_head(struct parse_ctx *p, uint32_t open)
 {
     struct arena *a = &p->cc->arena;
     const char *text = p->file->text;
-    uint32_t s = line_start(p->file, open);
-    s += indent_of(p->file, open);
+    uint32_t s = open;
+    while (s > 0 && text[s - 1] != '\n')
+        s--;
+    while (s < open && (text[s] == ' ' || text[s] == '\t'))
+        s++;
     uint32_t e = open;
     while (e > s && (text[e - 1] == ' ' || text[e - 1] == '\t'))
         e--;
