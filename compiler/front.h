@@ -100,7 +100,16 @@ struct lex_state {
     uint32_t open_at[LIMIT_NESTING]; /* offsets of the open brackets */
     int brace_depth;     /* open { */
     int saved_parens[LIMIT_NESTING]; /* paren_depth outside each open { */
+    bool misclosed;      /* a '}' first on its line closed a block whose '{' line is
+                            indented more: that block likely lacks its own '}' */
+    uint32_t misclosed_open, misclosed_close, misclosed_outer; /* its '{', that '}',
+                            the '{' of the block the '}' is indented like */
 };
+
+/* Called by the lexer for each '}' at byte `close` while nest_depth still
+ * counts its block: remembers the first block that a '}' indented like an
+ * enclosing block's line closes (parse.c). */
+void lex_watch_close(struct lex_state *ls, uint32_t close);
 
 /* Parses one file into f->items. Returns false if it had syntax errors. */
 bool parse_file(struct obc *cc, struct src_file *f);
@@ -131,6 +140,9 @@ bool load_program(struct obc *cc, const char *const *paths, size_t npaths, FILE 
  * when there is one (docs/suppressions.md). Returns the document's file,
  * or NULL on an I/O error (already reported on `err`). */
 struct src_file *load_document(struct obc *cc, const char *path, FILE *err);
+/* Loads std/aws and what it imports, as if the program imported it (the
+ * recovery from a forgotten import); false when it cannot. */
+bool load_standard_library(struct obc *cc);
 /* The same for a document in memory (tests, editors), shown as `name`. */
 struct src_file *load_document_text(struct obc *cc, const char *name, const char *text, size_t len);
 /* The same for one in-memory source (tests, editors): `name` is shown in

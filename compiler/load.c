@@ -704,6 +704,18 @@ static bool load_ignore_sidecar(struct obc *cc, struct src_file *doc, const char
     return true;
 }
 
+bool load_standard_library(struct obc *cc)
+{
+    if (cc->files.len + stdlib_files_count + 1 > LIMIT_FILES)
+        return false;
+    struct loader L;
+    loader_init(&L, cc);
+    struct src_file *std = open_std(&L, "aws");
+    if (std && L.state[std->id] == UNSEEN)
+        visit(&L, std, LOC_NONE);
+    return std != NULL;
+}
+
 struct src_file *load_document(struct obc *cc, const char *path, FILE *err)
 {
     char *text = NULL;

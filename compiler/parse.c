@@ -112,6 +112,98 @@ static const char *bracketed_line(struct parse_ctx *p, struct loc loc)
     return arena_printf(&p->cc->arena, "%.*s = [%.*s]", (int)nlen, name, (int)vlen, v);
 }
 
+/* How far back the start of a line is looked for: an indentation is
+ * only compared on lines whose '{' or '}' lies this close to their
+ * start, so each '}' costs a bounded scan, whatever the line lengths. */
+enum { INDENT_SCAN_MAX = 256 };
+
+/* The width of the blanks that begin the line holding byte `at`, or -1
+ * when the line starts more than INDENT_SCAN_MAX bytes before `at`. */
+static int indent_of(const struct src_file *f, uint32_t at)
+{
+    uint32_t s = at;
+    while (s > 0 && f->text[s - 1] != '\n') {
+        if (at - s >= INDENT_SCAN_MAX)
+            return -1;
+        s--;
+    }
+    uint32_t i = s;
+    while (i < at && (f->text[i] == ' ' || f->text[i] == '\t'))
+        i++;
+    return (int)(i - s);
+}
+
+/* Whether only blanks come before byte `at` on its line (a scan of those
+ * blanks only). */
+static bool first_on_line(const struct src_file *f, uint32_t at)
+{
+    while (at > 0 && (f->text[at - 1] == ' ' || f->text[at - 1] == '\t'))
+        at--;
+    return at == 0 || f->text[at - 1] == '\n';
+}
+
+void lex_watch_close(struct lex_state *ls, uint32_t close)
+{
+    const struct src_file *f = ls->file;
+    if (ls->misclosed || ls->nest_depth < 2 || !first_on_line(f, close))
+        return;
+    uint32_t open = ls->open_at[ls->nest_depth - 1], outer = ls->open_at[ls->nest_depth - 2];
+    if (f->text[open] != '{' || f->text[outer] != '{')
+        return;
+    int at = indent_of(f, close), inner_at = indent_of(f, open);
+    /* the '}' is indented like the enclosing block's line, not its own */
+    if (at >= 0 && inner_at > at && indent_of(f, outer) == at) {
+        ls->misclosed = true;
+        ls->misclosed_open = open;
+        ls->misclosed_close = close;
+        ls->misclosed_outer = outer;
+    }
+}
+
+/* How the block whose '{' is at `open` is headed, for a message: "rule
+ * 'r'" for `rule r {`, else the head as written, quoted and escaped. */
+static const char *block_head(struct parse_ctx *p, uint32_t open)
+{
+    struct arena *a = &p->cc->arena;
+    const char *text = p->file->text;
+    uint32_t s = open;
+    while (s > 0 && text[s - 1] != '\n')
+        s--;
+    while (s < open && (text[s] == ' ' || text[s] == '\t'))
+        s++;
+    uint32_t e = open;
+    while (e > s && (text[e - 1] == ' ' || text[e - 1] == '\t'))
+        e--;
+    const char *head = arena_strndup(a, text + s, e - s);
+    const char *blank = strchr(head, ' ');
+    if (e == s || e - s > 60)
+        return "the block";
+    if (blank && !strchr(blank + 1, ' '))
+        return arena_printf(a, "%s '%s'", text_safe(a, arena_strndup(a, head, (size_t)(blank - head))),
+                            text_safe(a, blank + 1));
+    return arena_printf(a, "'%s'", text_safe(a, head));
+}
+
+/* The help and note of a file that ends inside a block: when a '}'
+ * indented like an enclosing block closed an inner one, the inner one is
+ * named as the block that lacks its '}'. */
+static void unclosed_block(struct parse_ctx *p, struct lex_state *ls, struct diag *d)
+{
+    uint32_t open_at = ls->open_at[ls->nest_depth - 1];
+    if (ls->misclosed) {
+        const char *inner = block_head(p, ls->misclosed_open), *outer = block_head(p, ls->misclosed_outer);
+        unsigned close_line = src_pos(p->file, ls->misclosed_close).line;
+        struct loc open = {p->file->id, ls->misclosed_open, ls->misclosed_open + 1};
+        diag_help(p->cc, d, "add a '}' before line %u to close %s", close_line, inner);
+        diag_note(p->cc, d, open, "%s has no '}' of its own: the '}' on line %u, indented as the end of %s, "
+                  "closes %s and leaves %s open", inner, close_line, outer, inner, outer);
+        return;
+    }
+    struct loc open = {p->file->id, open_at, open_at + 1};
+    diag_help(p->cc, d, "close the block with '}'");
+    diag_note(p->cc, d, open, "the block opened here is never closed");
+}
+
 void parse_syntax_error(struct parse_ctx *p, struct loc loc, const char *unexpected,
                         const char **expected, int nexpected)
 {
@@ -129,9 +221,7 @@ void parse_syntax_error(struct parse_ctx *p, struct loc loc, const char *unexpec
     struct diag *d = diag_emit(p->cc, OB1010, loc, "%s", sb_str(a, &msg));
 
     if (strcmp(unexpected, "end of file") == 0 && has(expected, nexpected, "'}'") && ls->nest_depth > 0) {
-        struct loc open = {p->file->id, ls->open_at[ls->nest_depth - 1], ls->open_at[ls->nest_depth - 1] + 1};
-        diag_help(p->cc, d, "close the block with '}'");
-        diag_note(p->cc, d, open, "the block opened here is never closed");
+        unclosed_block(p, ls, d);
     } else if (has(expected, nexpected, "']'") && ls->paren_depth > 0 && ls->nest_depth > 0 &&
                src_pos(p->file, loc.start).line != src_pos(p->file, ls->open_at[ls->nest_depth - 1]).line) {
         struct loc open = {p->file->id, ls->open_at[ls->nest_depth - 1], ls->open_at[ls->nest_depth - 1] + 1};

@@ -163,7 +163,7 @@ static bool is_vocabulary(const struct ast_item *it)
     return form && (form->kind == DK_PARTITION || form->kind == DK_REGION || form->kind == DK_RESOURCE_TYPE);
 }
 
-static struct ir_program *run(struct obc *cc, bool vocabulary_only)
+struct sema *sema_analyze(struct obc *cc, bool vocabulary_only)
 {
     struct sema *s = arena_alloc(&cc->arena, sizeof *s);
     s->cc = cc;
@@ -218,15 +218,10 @@ static struct ir_program *run(struct obc *cc, bool vocabulary_only)
     LOWER_ALL(s, DK_RESTORE_TEST, restore_tests, lower_restore_test, struct ir_restore_test);
     LOWER_ALL(s, DK_AUDIT_CONTROL, audit_controls, lower_audit_control, struct ir_audit_control);
     LOWER_ALL(s, DK_AUDIT_FRAMEWORK, audit_frameworks, lower_audit_framework, struct ir_audit_framework);
-    return s->prog;
-}
-
-struct ir_program *sema_run(struct obc *cc)
-{
-    return run(cc, false);
+    return s;
 }
 
 struct ir_program *sema_run_vocabulary(struct obc *cc)
 {
-    return run(cc, true);
+    return sema_analyze(cc, true)->prog;
 }

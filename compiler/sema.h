@@ -124,6 +124,15 @@ struct sema {
     struct ir_decl builtin_organization;
     struct strmap accounts_by_id; /* account id -> struct ir_account* */
     bool partial_plan;       /* lowering a plan with partial = true (and its rules) */
+    struct vec unknown;      /* struct sema_unknown*: names that resolved to nothing,
+                                in the order they were met */
+};
+
+/* A name that resolved to nothing, and where (sema_missing_import.c
+ * looks them up again with the standard library loaded). */
+struct sema_unknown {
+    const char *name;
+    struct loc loc;
 };
 
 /* A block whose attributes passed the generic checks (sema_block.c). */
@@ -208,6 +217,9 @@ struct ir_decl *sema_resolve(struct sema *s, const char *name, struct loc loc,
 
 /* sema.c */
 struct ir_program *sema_run(struct obc *cc);
+/* One analysis of the files loaded, as sema_run without its recovery
+ * from a missing import "std/aws" (sema.c). */
+struct sema *sema_analyze(struct obc *cc, bool vocabulary_only);
 /* A program of the standard library and the program's own vocabulary
  * (its partitions, regions and resource types) alone, beside the one
  * sema_run made: where effective policies are lowered (effective.c). */

@@ -26,34 +26,88 @@ static const char *block_title(struct sema *s, const struct ast_item *block, con
     return name ? arena_printf(s->a, "%s '%s'", spec->word, name) : spec->word;
 }
 
-/* Reports an attribute the block does not take; returns the attribute it
- * is a misspelling of (the "did you mean"), or ATTR_COUNT. */
-static enum attr_id unknown_attribute(struct sema *s, const struct ast_item *child, const struct block_spec *spec,
-                                      const char *title)
+/* The attribute of the block that `name` is a misspelling of, by its
+ * spelling alone (suggest.c), or ATTR_COUNT. */
+static enum attr_id spelt_like(const char *name, const struct block_spec *spec)
 {
-    const char *name = ast_word_text(child, 0);
     const char *names[ATTR_COUNT];
     size_t n = 0;
     for (size_t i = 0; i < ATTR_COUNT; i++)
         if (schema_attr((enum attr_id)i)->block == spec->kind)
             names[n++] = schema_attr((enum attr_id)i)->name;
     const char *guess = suggest_name(name, names, n);
-    struct diag *d;
-    if (guess)
-        d = diag_emit(s->cc, OB2005, ast_word_loc(child, 0), "unknown attribute '%s' in %s (did you mean '%s'?)",
-                      name, title, guess);
-    else
-        d = diag_emit(s->cc, OB2005, ast_word_loc(child, 0), "unknown attribute '%s' in %s", name, title);
-    struct strbuf list = {0};
-    for (size_t i = 0; i < n; i++)
-        sb_printf(s->a, &list, "%s%s", i ? ", " : "", names[i]);
     enum attr_id id;
-    if (guess && schema_attr_lookup(spec->kind, guess, &id)) {
-        diag_help(s->cc, d, "change it to '%s' (%s)", guess, schema_attr(id)->what);
-        return id;
+    return guess && schema_attr_lookup(spec->kind, guess, &id) ? id : ATTR_COUNT;
+}
+
+/* Reports an attribute the block does not take, with "did you mean"
+ * when `meant` is not ATTR_COUNT. */
+static void unknown_attribute(struct sema *s, const struct ast_item *child, const struct block_spec *spec,
+                              const char *title, enum attr_id meant)
+{
+    const char *name = ast_word_text(child, 0);
+    struct diag *d;
+    if (meant != ATTR_COUNT) {
+        const struct attr_spec *a = schema_attr(meant);
+        d = diag_emit(s->cc, OB2005, ast_word_loc(child, 0), "unknown attribute '%s' in %s (did you mean '%s'?)",
+                      name, title, a->name);
+        diag_help(s->cc, d, "change it to '%s' (%s)", a->name, a->what);
+        return;
     }
+    d = diag_emit(s->cc, OB2005, ast_word_loc(child, 0), "unknown attribute '%s' in %s", name, title);
+    struct strbuf list = {0};
+    size_t n = 0;
+    for (size_t i = 0; i < ATTR_COUNT; i++)
+        if (schema_attr((enum attr_id)i)->block == spec->kind)
+            sb_printf(s->a, &list, "%s%s", n++ ? ", " : "", schema_attr((enum attr_id)i)->name);
     diag_help(s->cc, d, "%s takes: %s", spec->word, sb_str(s->a, &list));
-    return ATTR_COUNT;
+}
+
+/* Whether a value written as `v` could be one of type `t`: by its shape
+ * only, to tell which missing attribute a misnamed one stands for. */
+static bool shaped_like(const struct ast_value *v, enum vtype t)
+{
+    enum ast_kind k = v->kind;
+    switch (t) {
+    case VT_STRING: return k == AST_STRING;
+    case VT_STRINGS: return k == AST_STRING || k == AST_LIST;
+    case VT_BOOL: return k == AST_IDENT && (strcmp(v->text, "true") == 0 || strcmp(v->text, "false") == 0);
+    case VT_DAYS: case VT_MINUTES: return k == AST_DURATION;
+    case VT_SCHEDULE: return k == AST_PHRASE || (k == AST_CALL && strcmp(v->text, "cron") == 0);
+    case VT_TAGMAP: return k == AST_MAP;
+    case VT_MATCH: return k == AST_CMP || k == AST_AND || k == AST_OR || k == AST_NOT || k == AST_CALL;
+    case VT_ROLE: return k == AST_IDENT || k == AST_PHRASE;
+    case VT_REF: case VT_PRINCIPAL: case VT_ENUM: return k == AST_IDENT;
+    case VT_REFS: case VT_PRINCIPALS: case VT_GRANTS: return k == AST_IDENT || k == AST_LIST;
+    }
+    return false;
+}
+
+/* The required attribute that the unknown attribute `child`, which no
+ * spelling matches, stands for: the only missing one its value is shaped
+ * like, when `child` is the only such unknown attribute. So `sched =
+ * daily at 05:00` in a rule without schedule is taken for the schedule,
+ * and the rule is not also said to have none. ATTR_COUNT otherwise. */
+static enum attr_id stands_for(const struct block *b, const struct vec *unmatched, const struct ast_item *child)
+{
+    enum attr_id found = ATTR_COUNT;
+    for (size_t i = 0; i < ATTR_COUNT; i++) {
+        const struct attr_spec *a = schema_attr((enum attr_id)i);
+        if (a->block != b->spec->kind || !(a->flags & ATTR_REQUIRED) || b->attr[i] || b->misspelt[i] ||
+            !child->value || !shaped_like(child->value, a->type))
+            continue;
+        if (found != ATTR_COUNT)
+            return ATTR_COUNT; /* two could be meant */
+        found = (enum attr_id)i;
+    }
+    if (found == ATTR_COUNT)
+        return ATTR_COUNT;
+    for (size_t j = 0; j < unmatched->len; j++) {
+        const struct ast_item *other = unmatched->items[j];
+        if (other != child && other->value && shaped_like(other->value, schema_attr(found)->type))
+            return ATTR_COUNT;
+    }
+    return found;
 }
 
 /* The block kind that nests in `k`, or NULL. */
@@ -148,6 +202,7 @@ void sema_block_read(struct sema *s, const struct ast_item *item, enum block_kin
     out->item = item;
     out->spec = spec;
     const char *title = block_title(s, item, spec);
+    struct vec unmatched = {0}; /* const struct ast_item*: unknown attributes no spelling matches */
     if (item->form == ITEM_ASSIGN) {
         /* the short form of a declaration that takes both (schema.def
          * DECL): its value is the block's ATTR_SHORT attribute */
@@ -185,8 +240,13 @@ void sema_block_read(struct sema *s, const struct ast_item *item, enum block_kin
         }
         enum attr_id idx;
         if (!schema_attr_lookup(spec->kind, w, &idx)) {
-            enum attr_id meant = unknown_attribute(s, child, spec, title);
-            if (meant != ATTR_COUNT && !out->misspelt[meant])
+            enum attr_id meant = spelt_like(w, spec);
+            if (meant == ATTR_COUNT) { /* reported below, when the block is read */
+                vec_push(s->a, &unmatched, (void *)child);
+                continue;
+            }
+            unknown_attribute(s, child, spec, title, meant);
+            if (!out->misspelt[meant])
                 out->misspelt[meant] = child;
             continue;
         }
@@ -199,6 +259,14 @@ void sema_block_read(struct sema *s, const struct ast_item *item, enum block_kin
         if (child->op != ITEM_OP_ASSIGN && !(schema_attr(idx)->flags & ATTR_LIST_OP))
             single_valued_op(s, child, schema_attr(idx), title);
         out->attr[idx] = child;
+    }
+    bool partial = s->partial_plan && (kind == BK_PLAN || kind == BK_RULE || kind == BK_COPY);
+    for (size_t i = 0; i < unmatched.len; i++) {
+        const struct ast_item *child = unmatched.items[i];
+        enum attr_id meant = partial ? ATTR_COUNT : stands_for(out, &unmatched, child);
+        unknown_attribute(s, child, spec, title, meant);
+        if (meant != ATTR_COUNT)
+            out->misspelt[meant] = child;
     }
 }
 

@@ -210,6 +210,10 @@ static const char *closest_name(struct sema *s, const char *name, unsigned kinds
 
 static void unknown_name(struct sema *s, const char *name, struct loc loc, unsigned kinds)
 {
+    struct sema_unknown *u = arena_alloc(s->a, sizeof *u);
+    u->name = name;
+    u->loc = loc;
+    vec_push(s->a, &s->unknown, u);
     /* Past the display limit nobody reads the suggestion; searching for it
      * anyway would make many unknown names times many declarations
      * quadratic. */
