@@ -49,6 +49,7 @@ struct fmt {
     struct fmt_elem **e;
     size_t n;
     bool *multi;                 /* per element: an opener whose inside breaks a line */
+    bool *keep;                  /* per element: a one-line block followed by a comment on its line */
     struct fmt_open stack[LIMIT_NESTING + 1];
     size_t depth;
     struct vec lines;            /* struct fmt_line* */
@@ -89,7 +90,10 @@ static bool block_item(const struct fmt *s, size_t i)
     return j > i && elem_is(s, j, LBRACE);
 }
 
-/* Marks each opener whose inside (nested ones included) holds a line break or a comment. */
+/* Marks each opener whose inside (nested ones included) holds a line
+ * break or a comment; and each one-line block that a comment follows on
+ * its line, which stays on one line so that the comment (an
+ * `obc:ignore`) keeps covering the line of the block's header. */
 static void mark_multi(struct fmt *s)
 {
     size_t open[LIMIT_NESTING + 1], depth = 0;
@@ -102,6 +106,8 @@ static void mark_multi(struct fmt *s)
             open[depth++] = i;
         } else if (is_closer(e->tok) && depth) {
             depth--;
+            if (i + 1 < s->n && s->e[i + 1]->kind == FMT_COMMENT && !s->multi[open[depth]])
+                s->keep[open[depth]] = true;
             if (depth && s->multi[open[depth]])
                 s->multi[open[depth - 1]] = true;
         }
@@ -261,7 +267,7 @@ static void place_token(struct fmt *s, size_t i)
         struct fmt_open *o = &s->stack[s->depth++];
         o->tok = tok;
         o->block = block;
-        o->multi = block || (tok == LBRACE && s->multi[i]);
+        o->multi = (block && !s->keep[i]) || (tok == LBRACE && s->multi[i]);
         o->empty = true;
         o->line = line;
         o->item_header = false; /* past the '{' or '[': the item's words are over */
@@ -391,6 +397,7 @@ bool fmt_source(struct obc *cc, struct src_file *f, struct strbuf *out)
     s.e = (struct fmt_elem **)elems.items;
     s.n = elems.len;
     s.multi = arena_alloc(s.a, (s.n ? s.n : 1) * sizeof *s.multi);
+    s.keep = arena_alloc(s.a, (s.n ? s.n : 1) * sizeof *s.keep);
     s.item_start = true;
     mark_multi(&s);
     for (size_t i = 0; i < s.n; i++) {

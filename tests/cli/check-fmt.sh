@@ -8,10 +8,10 @@
 . "$(dirname "$0")/harness.sh"
 
 ugly() {
-    printf 'import "std/aws"\nvault v { name = "x";   key=k }   # keep me\n'
+    printf 'import "std/aws"\nvault v { name = "x";   key=k }\n# keep me\nvault w{name="y"}   # and me\n'
 }
 pretty() {
-    printf 'import "std/aws"\n\nvault v {\n    name = "x"\n    key  = k\n}  # keep me\n'
+    printf 'import "std/aws"\n\nvault v {\n    name = "x"\n    key  = k\n}\n\n# keep me\nvault w { name = "y" }  # and me\n'
 }
 
 begin "fmt rewrites a file"
@@ -63,7 +63,7 @@ ugly >a.ob
 cp a.ob a.orig
 run fmt --diff a.ob
 want_rc 1
-want_out "--- a/a.ob" "+++ b/a.ob" "@@ -1,2 +1,6 @@" '-vault v { name = "x";   key=k }   # keep me' "+    key  = k"
+want_out "--- a/a.ob" "+++ b/a.ob" "@@ -1,4 +1,9 @@" '-vault v { name = "x";   key=k }' "+    key  = k" '+vault w { name = "y" }  # and me'
 want_same a.ob a.orig
 # the diff applies: patch turns the file into its formatted text
 if command -v patch >/dev/null 2>&1; then
