@@ -25,6 +25,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -191,6 +192,14 @@ struct cli {
     bool help;
     const char **args;    /* operands: files, a code or a command name */
     size_t nargs;
+    struct report_sink *sink; /* several compilations as one JSON document, or NULL */
+};
+
+/* What several compilations report together (--format json): one array
+ * of diagnostics and the sums of the counts, printed at the end. */
+struct report_sink {
+    cJSON *diagnostics;
+    size_t errors, warnings, dropped;
 };
 
 /* ------------------------------------------------------------------ */
@@ -522,13 +531,17 @@ static int parse_command(struct cli *cli, const char *word)
     return EXIT_CLEAN;
 }
 
-/* Checks the number of operands the command takes. */
-static int check_operands(const struct cli *cli)
+/* Checks the number of operands the command takes; check and compile
+ * without one search the current directory. */
+static int check_operands(struct cli *cli)
 {
     const struct command_spec *cmd = cli->cmd;
     switch (cmd->id) {
     case CMD_COMPILE:
     case CMD_CHECK:
+        if (cli->nargs == 0)
+            cli->args[cli->nargs++] = ".";
+        break;
     case CMD_IMPORT:
     case CMD_EFFECTIVE:
         if (cli->nargs == 0)
@@ -662,7 +675,12 @@ static bool use_color(enum color_mode mode)
 static int report(struct obc *cc, const struct cli *cli)
 {
     diag_sort(cc);
-    if (cli->format == DIAG_FORMAT_JSON) {
+    if (cli->format == DIAG_FORMAT_JSON && cli->sink) {
+        diag_json_add(cc, cli->sink->diagnostics);
+        cli->sink->errors += cc->diag.errors;
+        cli->sink->warnings += cc->diag.warnings;
+        cli->sink->dropped += cc->diag.dropped;
+    } else if (cli->format == DIAG_FORMAT_JSON) {
         diag_render_json(cc, stdout);
     } else if (cli->format == DIAG_FORMAT_GITHUB) {
         diag_render_github(cc, stdout);
@@ -1027,7 +1045,7 @@ static int run_one(const struct cli *cli, const char *document)
 /* Policy documents are each their own compilation, in the order given;
  * the status is the worst of them. A program and documents together are
  * a usage error. */
-static int run_compilation(const struct cli *cli)
+static int run_operands(const struct cli *cli)
 {
     size_t docs = 0;
     for (size_t i = 0; i < cli->nargs; i++)
@@ -1049,6 +1067,133 @@ static int run_compilation(const struct cli *cli)
         if (rc > worst)
             worst = rc;
     }
+    return worst;
+}
+
+/* ---- programs: DIR operands (docs/programs.md) --------------------- */
+
+/* Whether operand `arg` names a directory (a link to one counts: the
+ * operand is followed, what is below it is not). */
+static bool is_directory(const char *arg)
+{
+    struct stat st;
+    return strcmp(arg, "-") != 0 && stat(arg, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Prints the sink as diag_render_json prints one compilation. */
+static void print_sink(const struct report_sink *sink)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddItemToObject(root, "diagnostics", sink->diagnostics);
+    cJSON_AddNumberToObject(root, "errors", (double)sink->errors);
+    cJSON_AddNumberToObject(root, "warnings", (double)sink->warnings);
+    cJSON_AddNumberToObject(root, "not_shown", (double)sink->dropped);
+    char *text = json_print(root, true);
+    if (text)
+        fputs(text, stdout);
+    free(text);
+    cJSON_Delete(root);
+}
+
+/* The programs of the operands, in order (struct vec* of paths each): the
+ * file operands together are one program, at the place of the first;
+ * each DIR operand gives the programs found in it. Diagnostics of the
+ * search (a .obc file's mistakes, a limit) go to `disc`. */
+static int find_programs(struct obc *disc, const struct cli *cli, struct vec *programs)
+{
+    struct vec *files = NULL;
+    for (size_t i = 0; i < cli->nargs; i++) {
+        const char *arg = cli->args[i];
+        if (!is_directory(arg)) {
+            if (!files) {
+                files = arena_alloc(&disc->arena, sizeof *files);
+                vec_push(&disc->arena, programs, files);
+            }
+            vec_push(&disc->arena, files, (void *)arg);
+            continue;
+        }
+        size_t before = programs->len, diags = disc->diag.list.len;
+        if (!discover_programs(disc, arg, programs)) {
+            report_error(stderr, "cannot search '%s' for programs: %s", arg, strerror(errno));
+            return EXIT_TROUBLE;
+        }
+        if (programs->len == before && disc->diag.list.len == diags) {
+            report_error(stderr, "no program in '%s': it is a directory, and no main.ob or .obc file is in it or "
+                                 "below it (hidden and build directories are skipped; see docs/programs.md)", arg);
+            return EXIT_TROUBLE;
+        }
+    }
+    return EXIT_CLEAN;
+}
+
+/* compile writes one program into its output directory. */
+static int several_programs(const struct cli *cli, const struct vec *programs)
+{
+    struct strbuf b = {0};
+    struct arena a;
+    arena_init(&a);
+    for (size_t i = 0; i < programs->len && i < 10; i++) {
+        const struct vec *p = programs->items[i];
+        sb_printf(&a, &b, "%s%s", i ? ", " : "", (const char *)p->items[0]);
+    }
+    if (programs->len > 10)
+        sb_printf(&a, &b, " and %zu more", programs->len - 10);
+    int rc = usage_error(cli->cmd, "compile writes one program into its output directory, and the operands hold %zu "
+                                   "(%s); compile each with its own -o, or check them all",
+                         programs->len, sb_str(&a, &b));
+    arena_free(&a);
+    return rc;
+}
+
+/* check and compile: each program of the operands is its own
+ * compilation, reported in turn (json: one document); the status is the
+ * worst of them. */
+static int run_compilation(const struct cli *cli)
+{
+    if (cli->cmd->id != CMD_CHECK && cli->cmd->id != CMD_COMPILE)
+        return run_operands(cli);
+    bool any_dir = false;
+    for (size_t i = 0; i < cli->nargs; i++)
+        any_dir |= is_directory(cli->args[i]);
+    size_t docs = 0;
+    for (size_t i = 0; i < cli->nargs; i++)
+        docs += reads_document(cli, cli->args[i]);
+    if (!any_dir && (docs < 2 || cli->format != DIAG_FORMAT_JSON))
+        return run_operands(cli); /* one program, or documents reported in turn */
+    struct obc disc;
+    obc_init(&disc, &(struct obc_options){0});
+    struct vec programs = {0};
+    struct report_sink sink = {0};
+    struct cli one = *cli;
+    if (cli->format == DIAG_FORMAT_JSON && cli->cmd->id == CMD_CHECK) { /* compile prints before writing */
+        if (!(sink.diagnostics = cJSON_CreateArray())) {
+            obc_free(&disc);
+            fputs("obc: error: out of memory\n", stderr);
+            return EXIT_TROUBLE;
+        }
+        one.sink = &sink;
+    }
+    int worst = find_programs(&disc, cli, &programs);
+    if (worst == EXIT_CLEAN && cli->cmd->id == CMD_COMPILE && programs.len > 1)
+        worst = several_programs(cli, &programs);
+    bool ran = worst == EXIT_CLEAN;
+    if (ran) {
+        if (disc.diag.list.len)
+            worst = report(&disc, &one);
+        for (size_t i = 0; i < programs.len; i++) {
+            const struct vec *p = programs.items[i];
+            one.args = (const char **)p->items;
+            one.nargs = p->len;
+            int rc = run_operands(&one);
+            if (rc > worst)
+                worst = rc;
+        }
+    }
+    if (one.sink && ran)
+        print_sink(&sink);
+    else
+        cJSON_Delete(sink.diagnostics);
+    obc_free(&disc);
     return worst;
 }
 

@@ -179,7 +179,7 @@ begin "a directory as input: exit 2"
 mkdir dir.ob
 run check dir.ob
 want_rc 2
-want_err "obc: error: cannot read 'dir.ob': it is a directory"
+want_err "obc: error: no program in 'dir.ob': it is a directory"
 finish
 
 begin "a missing file: exit 2, and nothing is written"
