@@ -2,8 +2,9 @@
  * main.c - the obc command line: parses the arguments, runs one
  * compilation, reports its diagnostics and writes the output files.
  *
- *   obc compile [OPTIONS] FILE...     compile; write DIR/<policy>.json and the manifest
- *   obc check [OPTIONS] FILE...       everything compile does, writing nothing
+ *   obc compile [OPTIONS] [FILE|DIR]...  compile; write DIR/<policy>.json and the manifest
+ *   obc check [OPTIONS] [FILE|DIR]...    everything compile does, writing nothing
+ *   (a DIR operand: its programs, each compiled on its own, docs/programs.md)
  *   obc import [OPTIONS] FILE...      print policies as a .ob program (import_ob.c)
  *   obc explain [CODE]                describe one diagnostic code, or list them all
  *   obc help [COMMAND] | obc version
@@ -71,7 +72,7 @@ struct command_spec {
 #define DIAG_OPTIONS (OPT_FORMAT | OPT_COLOR | OPT_FAIL_LEVEL | OPT_STDLIB | OPT_ROOT | OPT_INPUT | OPT_STANDALONE)
 
 static const struct command_spec commands[CMD_COUNT] = {
-    {CMD_COMPILE, "compile", "FILE...",
+    {CMD_COMPILE, "compile", "[FILE|DIR]...",
      "compile .ob files to BACKUP_POLICY documents and a setup manifest",
      "Compiles the program made of FILE... and everything they import ('-' reads\n"
      "standard input) into one BACKUP_POLICY document per policy, DIR/<policy>.json,\n"
@@ -81,15 +82,20 @@ static const struct command_spec commands[CMD_COUNT] = {
      "follow a symbolic link on the way to DIR unless --follow-output-symlink is given.\n"
      "A BACKUP_POLICY document (FILE.json, .json.tpl, .tpl, or --input json) is\n"
      "checked and written back normalized as DIR/FILE.json, without a manifest;\n"
-     "each document is its own compilation.",
+     "each document is its own compilation. A DIR operand (none: the current\n"
+     "directory) is the program found in it: its main.ob, or what its .obc lists\n"
+     "(docs/programs.md); compile takes one program.",
      OPT_OUTPUT | OPT_FOLLOW | DIAG_OPTIONS | OPT_EMIT | OPT_NO_MANIFEST | OPT_MINIFY | OPT_VAR | OPT_INPUT | OPT_STANDALONE |
          OPT_HELP},
-    {CMD_CHECK, "check", "FILE...",
+    {CMD_CHECK, "check", "[FILE|DIR]...",
      "run every check of compile, writing nothing",
      "Reads FILE... and everything they import ('-' reads standard input) and runs\n"
      "every check that compile runs, including the size of the rendered documents,\n"
      "without writing any file. BACKUP_POLICY documents (FILE.json, or --input json)\n"
-     "are read as policies, each on its own.",
+     "are read as policies, each on its own. A DIR operand (none: the current\n"
+     "directory) stands for the programs found in it: each main.ob below it, or\n"
+     "what a .obc file lists (docs/programs.md); each is checked on its own and\n"
+     "the exit status is the worst of them.",
      DIAG_OPTIONS | OPT_NO_MANIFEST | OPT_MINIFY | OPT_VAR | OPT_INPUT | OPT_STANDALONE | OPT_HELP},
     {CMD_IMPORT, "import", "FILE...",
      "print BACKUP_POLICY documents as a .ob program",
