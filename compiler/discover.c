@@ -93,7 +93,7 @@ static void read_list(struct walk *w, int dirfd, const char *path)
         return;
     }
     struct src_file *f = src_add(cc, list_path, path, list_path, text, len);
-    size_t found = 0;
+    size_t found = 0, errors = cc->diag.errors;
     for (size_t at = 0; at < len;) {
         size_t end = at;
         while (end < len && text[end] != '\n')
@@ -131,7 +131,7 @@ static void read_list(struct walk *w, int dirfd, const char *path)
         }
         at = end + 1;
     }
-    if (!found && !cc->diag.errors) {
+    if (!found && cc->diag.errors == errors) {
         struct diag *d = diag_emit(cc, OB1020, (struct loc){f->id, 0, 0}, "'%s' lists no entry file", list_path);
         diag_help(cc, d, "write one program per line: its entry files, separated by blanks");
     }
