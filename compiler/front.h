@@ -146,7 +146,8 @@ void load_text(struct obc *cc, const char *name, const char *text, size_t len);
 /* Appends to `entries` (struct vec* each: one program's entry file paths,
  * const char*, in cc's arena) the programs of `dir`: every `main.ob`
  * below it, or what a `.obc` file lists for its directory and everything
- * below; sorted by path. Hidden and build directories are skipped, no
+ * below; in the order of the walk (each directory's names sorted by
+ * their bytes). Hidden and build directories are skipped, no
  * symbolic link below `dir` is followed. A `.obc` mistake or a limit is a
  * diagnostic (nothing found past a limit); false with errno when a
  * directory cannot be read. */
