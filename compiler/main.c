@@ -1179,7 +1179,16 @@ static int run_compilation(const struct cli *cli)
         }
         one.sink = &sink;
     }
+    jmp_buf oom;
+    if (setjmp(oom)) {
+        cJSON_Delete(sink.diagnostics);
+        obc_free(&disc);
+        fputs("obc: error: out of memory\n", stderr);
+        return EXIT_TROUBLE;
+    }
+    disc.arena.oom = &oom;
     int worst = find_programs(&disc, cli, &programs);
+    disc.arena.oom = NULL;
     if (worst == EXIT_CLEAN && cli->cmd->id == CMD_COMPILE && programs.len > 1)
         worst = several_programs(cli, &programs);
     bool ran = worst == EXIT_CLEAN;

@@ -155,4 +155,30 @@ want_rc 1
 want_err "error[OB1030]: more than 1000 programs"
 finish
 
+begin "limits: more than 100,000 directory entries: OB1030, nothing checked"
+mkdir -p wide/p
+valid_program >wide/p/main.ob
+python3 -c 'import os
+for i in range(100001): open("wide/f%d" % i, "w").close()' || exit 2
+run check wide
+want_rc 1
+want_err "error[OB1030]: more than 100000 directory entries"
+want_no_err "wide/p/main.ob"
+finish
+
+begin "a .obc line may name a policy document, checked on its own; mixing kinds on one line is a usage error"
+mkdir r
+printf '{"plans": {}}\n' >r/empty.json
+valid_program >r/one.ob
+printf 'empty.json\none.ob\n' >r/.obc
+run check --format json r
+grep -q '"range"' "$T/stdout" || fail "no diagnostic of the document in the JSON document"
+n=$(grep -c '"diagnostics"' "$T/stdout")
+[ "$n" = 1 ] || fail "$n JSON documents, expected 1"
+printf 'empty.json one.ob\n' >r/.obc
+run check r
+want_rc 2
+want_err "cannot mix .ob programs and JSON policy documents"
+finish
+
 summary
