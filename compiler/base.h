@@ -305,6 +305,10 @@ bool diag_next_hidden(const struct obc *cc);
 enum diag_format { DIAG_FORMAT_TEXT, DIAG_FORMAT_JSON, DIAG_FORMAT_COMPACT, DIAG_FORMAT_GITHUB, DIAG_FORMAT_SARIF };
 void diag_render_text(struct obc *cc, FILE *out, bool color);
 void diag_render_json(struct obc *cc, FILE *out);
+/* Appends cc's diagnostics, as diag_render_json writes them, to the JSON
+ * array `array` (several compilations reported as one document). */
+struct cJSON;
+void diag_json_add(struct obc *cc, struct cJSON *array);
 /* One line per diagnostic, file:line:col: severity[CODE]: message. */
 void diag_render_compact(struct obc *cc, FILE *out);
 /* GitHub Actions workflow commands, one per diagnostic:

@@ -362,10 +362,8 @@ static cJSON *json_range(struct obc *cc, struct loc loc)
     return o;
 }
 
-void diag_render_json(struct obc *cc, FILE *out)
+void diag_json_add(struct obc *cc, cJSON *arr)
 {
-    cJSON *root = cJSON_CreateObject();
-    cJSON *arr = cJSON_AddArrayToObject(root, "diagnostics");
     for (size_t i = 0; i < cc->diag.list.len; i++) {
         const struct diag *d = VEC_GET(struct diag, cc->diag.list, i);
         cJSON *o = cJSON_CreateObject();
@@ -384,6 +382,13 @@ void diag_render_json(struct obc *cc, FILE *out)
         }
         cJSON_AddItemToArray(arr, o);
     }
+}
+
+void diag_render_json(struct obc *cc, FILE *out)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(root, "diagnostics");
+    diag_json_add(cc, arr);
     cJSON_AddNumberToObject(root, "errors", (double)cc->diag.errors);
     cJSON_AddNumberToObject(root, "warnings", (double)cc->diag.warnings);
     cJSON_AddNumberToObject(root, "not_shown", (double)cc->diag.dropped);

@@ -1,6 +1,6 @@
 /*
- * fmt_cli.c - `obc fmt [--check] [--diff] [FILE|-]...` (docs/fmt.md):
- * each file formatted in its own compilation, rewritten in one step
+ * fmt_cli.c - `obc fmt [--check] [--diff] [FILE|DIR|-]...` (docs/fmt.md):
+ * each file (a DIR: every .ob file below it) formatted in its own compilation, rewritten in one step
  * (out_write_file) only when its text changes, its permissions kept; --check lists the files
  * that would change, --diff prints what would change; "-" filters
  * standard input to standard output.
@@ -9,6 +9,7 @@
  */
 #include "driver.h"
 #include "fmt.h"
+#include "front.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -147,11 +148,53 @@ static int fmt_guarded(const char *path, enum fmt_mode mode, bool color, FILE *e
     return rc;
 }
 
+static bool is_directory(const char *path)
+{
+    struct stat st;
+    return strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Every .ob file below `dir` (discover_files: hidden and build
+ * directories skipped, no symbolic link followed), each formatted on its own. */
+static int fmt_directory(const char *dir, enum fmt_mode mode, bool color, FILE *err)
+{
+    struct obc cc;
+    obc_init(&cc, NULL);
+    jmp_buf oom;
+    volatile int rc = FMT_CLEAN;
+    if (setjmp(oom)) {
+        cc.arena.oom = NULL;
+        fputs("obc: error: out of memory\n", err);
+        obc_free(&cc);
+        return FMT_TROUBLE;
+    }
+    cc.arena.oom = &oom;
+    struct vec files = {0};
+    if (!discover_files(&cc, dir, ".ob", &files)) {
+        report_error(err, "cannot search '%s' for .ob files: %s", dir, strerror(errno));
+        rc = FMT_TROUBLE;
+    } else if (cc.diag.list.len > 0) { /* a limit of the walk: nothing formatted */
+        diag_sort(&cc);
+        diag_render_text(&cc, err, color);
+        rc = FMT_TROUBLE;
+    } else {
+        for (size_t i = 0; i < files.len; i++) {
+            int one = fmt_guarded(files.items[i], mode, color, err);
+            if (one > rc)
+                rc = one;
+        }
+    }
+    cc.arena.oom = NULL;
+    obc_free(&cc);
+    return rc;
+}
+
 int fmt_run(const char *const *paths, size_t n, enum fmt_mode mode, bool color, FILE *err)
 {
     int worst = FMT_CLEAN;
     for (size_t i = 0; i < n; i++) {
-        int rc = fmt_guarded(paths[i], mode, color, err);
+        int rc = is_directory(paths[i]) ? fmt_directory(paths[i], mode, color, err)
+                                        : fmt_guarded(paths[i], mode, color, err);
         if (rc > worst)
             worst = rc;
     }

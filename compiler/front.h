@@ -150,6 +150,26 @@ struct src_file *load_document_text(struct obc *cc, const char *name, const char
 void load_text(struct obc *cc, const char *name, const char *text, size_t len);
 
 /* ------------------------------------------------------------------ */
+/* discover.c: the programs and files under a directory (docs/programs.md) */
+
+#define LIMIT_DISCOVER_DEPTH   32     /* directories below the one searched */
+#define LIMIT_DISCOVER_ENTRIES 100000 /* directory entries read in one search */
+#define LIMIT_DISCOVER_FOUND   1000   /* programs (or files) found in one search */
+
+/* Appends to `entries` (struct vec* each: one program's entry file paths,
+ * const char*, in cc's arena) the programs of `dir`: every `main.ob`
+ * below it, or what a `.obc` file lists for its directory and everything
+ * below; in the order of the walk (each directory's names sorted by
+ * their bytes). Hidden and build directories are skipped, no
+ * symbolic link below `dir` is followed. A `.obc` mistake or a limit is a
+ * diagnostic (nothing found past a limit); false with errno when a
+ * directory cannot be read. */
+bool discover_programs(struct obc *cc, const char *dir, struct vec *entries);
+/* Appends to `paths` every regular file whose name ends in `suffix`
+ * below `dir`, by the same walk, sorted. */
+bool discover_files(struct obc *cc, const char *dir, const char *suffix, struct vec *paths);
+
+/* ------------------------------------------------------------------ */
 /* json_in.c: a strict (RFC 8259) JSON reader that keeps locations      */
 
 enum json_kind { JSON_NULL, JSON_FALSE, JSON_TRUE, JSON_NUMBER, JSON_STRING, JSON_ARRAY, JSON_OBJECT };

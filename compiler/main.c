@@ -2,8 +2,9 @@
  * main.c - the obc command line: parses the arguments, runs one
  * compilation, reports its diagnostics and writes the output files.
  *
- *   obc compile [OPTIONS] FILE...     compile; write DIR/<policy>.json and the manifest
- *   obc check [OPTIONS] FILE...       everything compile does, writing nothing
+ *   obc compile [OPTIONS] [FILE|DIR]...  compile; write DIR/<policy>.json and the manifest
+ *   obc check [OPTIONS] [FILE|DIR]...    everything compile does, writing nothing
+ *   (a DIR operand: its programs, each compiled on its own, docs/programs.md)
  *   obc import [OPTIONS] FILE...      print policies as a .ob program (import_ob.c)
  *   obc fmt [--check] [--diff] FILE...  rewrite .ob files in the canonical layout (fmt_cli.c)
  *   obc lsp                           the language server on stdin/stdout (lsp_server.c)
@@ -30,6 +31,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -78,7 +80,7 @@ struct command_spec {
 #define DIAG_OPTIONS (OPT_FORMAT | OPT_COLOR | OPT_FAIL_LEVEL | OPT_STDLIB | OPT_ROOT | OPT_INPUT | OPT_STANDALONE)
 
 static const struct command_spec commands[CMD_COUNT] = {
-    {CMD_COMPILE, "compile", "FILE...",
+    {CMD_COMPILE, "compile", "[FILE|DIR]...",
      "compile .ob files to BACKUP_POLICY documents and a setup manifest",
      "Compiles the program made of FILE... and everything they import ('-' reads\n"
      "standard input) into one BACKUP_POLICY document per policy, DIR/<policy>.json,\n"
@@ -88,15 +90,20 @@ static const struct command_spec commands[CMD_COUNT] = {
      "follow a symbolic link on the way to DIR unless --follow-output-symlink is given.\n"
      "A BACKUP_POLICY document (FILE.json, .json.tpl, .tpl, or --input json) is\n"
      "checked and written back normalized as DIR/FILE.json, without a manifest;\n"
-     "each document is its own compilation.",
+     "each document is its own compilation. A DIR operand (none: the current\n"
+     "directory) is the program found in it: its main.ob, or what its .obc lists\n"
+     "(docs/programs.md); compile takes one program.",
      OPT_OUTPUT | OPT_FOLLOW | DIAG_OPTIONS | OPT_EMIT | OPT_NO_MANIFEST | OPT_MINIFY | OPT_VAR | OPT_INPUT | OPT_STANDALONE |
          OPT_HELP},
-    {CMD_CHECK, "check", "FILE...",
+    {CMD_CHECK, "check", "[FILE|DIR]...",
      "run every check of compile, writing nothing",
      "Reads FILE... and everything they import ('-' reads standard input) and runs\n"
      "every check that compile runs, including the size of the rendered documents,\n"
      "without writing any file. BACKUP_POLICY documents (FILE.json, or --input json)\n"
-     "are read as policies, each on its own.",
+     "are read as policies, each on its own. A DIR operand (none: the current\n"
+     "directory) stands for the programs found in it: each main.ob below it, or\n"
+     "what a .obc file lists (docs/programs.md); each is checked on its own and\n"
+     "the exit status is the worst of them.",
      DIAG_OPTIONS | OPT_NO_MANIFEST | OPT_MINIFY | OPT_VAR | OPT_INPUT | OPT_STANDALONE | OPT_HELP},
     {CMD_IMPORT, "import", "FILE...",
      "print BACKUP_POLICY documents as a .ob program",
@@ -121,7 +128,7 @@ static const struct command_spec commands[CMD_COUNT] = {
      "level each; A.json+B.json is a level with two policies, in attachment order;\n"
      "--account gives the TargetId and -o FILE writes the one result.",
      OPT_OUTPUT | OPT_FOLLOW | DIAG_OPTIONS | OPT_VAR | OPT_ACCOUNT | OPT_CONTENT | OPT_HELP},
-    {CMD_FMT, "fmt", "[FILE|-]...",
+    {CMD_FMT, "fmt", "[FILE|DIR|-]...",
      "rewrite .ob files in the canonical layout",
      "Rewrites each .ob FILE in the canonical layout of docs/fmt.md (indentation,\n"
      "spacing, blank lines, braces; every token and comment kept), replacing it in\n"
@@ -226,6 +233,16 @@ struct cli {
     bool help;
     const char **args;    /* operands: files, a code or a command name */
     size_t nargs;
+    struct report_sink *sink; /* several compilations as one JSON or SARIF document, or NULL */
+};
+
+/* What several compilations report together, printed at the end:
+ * --format json, one array of diagnostics and the sums of the counts;
+ * --format sarif, one log whose run holds every compilation's results. */
+struct report_sink {
+    cJSON *diagnostics;   /* json */
+    cJSON *sarif;         /* sarif */
+    size_t errors, warnings, dropped;
 };
 
 /* ------------------------------------------------------------------ */
@@ -584,16 +601,20 @@ static int parse_command(struct cli *cli, const char *word)
     return EXIT_CLEAN;
 }
 
-/* Checks the number of operands the command takes. */
-static int check_operands(const struct cli *cli)
+/* Checks the number of operands the command takes; check and compile
+ * without one search the current directory. */
+static int check_operands(struct cli *cli)
 {
     const struct command_spec *cmd = cli->cmd;
     switch (cmd->id) {
     case CMD_COMPILE:
     case CMD_CHECK:
+    case CMD_FMT:
+        if (cli->nargs == 0)
+            cli->args[cli->nargs++] = ".";
+        break;
     case CMD_IMPORT:
     case CMD_EFFECTIVE:
-    case CMD_FMT:
         if (cli->nargs == 0)
             return usage_error(cmd, "no input files");
         break;
@@ -767,7 +788,14 @@ static int report(struct obc *cc, const struct cli *cli)
 {
     diag_apply_suppressions(cc);
     diag_sort(cc);
-    if (cli->format == DIAG_FORMAT_JSON) {
+    if (cli->format == DIAG_FORMAT_JSON && cli->sink) {
+        diag_json_add(cc, cli->sink->diagnostics);
+        cli->sink->errors += cc->diag.errors;
+        cli->sink->warnings += cc->diag.warnings;
+        cli->sink->dropped += cc->diag.dropped;
+    } else if (cli->format == DIAG_FORMAT_SARIF && cli->sink) {
+        diag_sarif_add(cc, cli->sink->sarif);
+    } else if (cli->format == DIAG_FORMAT_JSON) {
         diag_render_json(cc, stdout);
     } else if (cli->format == DIAG_FORMAT_SARIF) {
         cJSON *log = diag_sarif_log();
@@ -1140,7 +1168,7 @@ static int run_one(const struct cli *cli, const char *document)
 /* Policy documents are each their own compilation, in the order given;
  * the status is the worst of them. A program and documents together are
  * a usage error. */
-static int run_compilation(const struct cli *cli)
+static int run_operands(const struct cli *cli)
 {
     size_t docs = 0;
     for (size_t i = 0; i < cli->nargs; i++)
@@ -1162,6 +1190,156 @@ static int run_compilation(const struct cli *cli)
         if (rc > worst)
             worst = rc;
     }
+    return worst;
+}
+
+/* ---- programs: DIR operands (docs/programs.md) --------------------- */
+
+/* Whether operand `arg` names a directory (a link to one counts: the
+ * operand is followed, what is below it is not). */
+static bool is_directory(const char *arg)
+{
+    struct stat st;
+    return strcmp(arg, "-") != 0 && stat(arg, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Prints the sink as diag_render_json (or the sarif branch of report)
+ * prints one compilation. */
+static void print_sink(const struct report_sink *sink)
+{
+    if (sink->sarif) {
+        char *text = json_print(sink->sarif, true);
+        if (text)
+            fputs(text, stdout);
+        free(text);
+        cJSON_Delete(sink->sarif);
+        return;
+    }
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddItemToObject(root, "diagnostics", sink->diagnostics);
+    cJSON_AddNumberToObject(root, "errors", (double)sink->errors);
+    cJSON_AddNumberToObject(root, "warnings", (double)sink->warnings);
+    cJSON_AddNumberToObject(root, "not_shown", (double)sink->dropped);
+    char *text = json_print(root, true);
+    if (text)
+        fputs(text, stdout);
+    free(text);
+    cJSON_Delete(root);
+}
+
+/* The programs of the operands, in order (struct vec* of paths each): the
+ * file operands together are one program, at the place of the first;
+ * each DIR operand gives the programs found in it. Diagnostics of the
+ * search (a .obc file's mistakes, a limit) go to `disc`. */
+static int find_programs(struct obc *disc, const struct cli *cli, struct vec *programs)
+{
+    struct vec *files = NULL;
+    for (size_t i = 0; i < cli->nargs; i++) {
+        const char *arg = cli->args[i];
+        if (!is_directory(arg)) {
+            if (!files) {
+                files = arena_alloc(&disc->arena, sizeof *files);
+                vec_push(&disc->arena, programs, files);
+            }
+            vec_push(&disc->arena, files, (void *)arg);
+            continue;
+        }
+        size_t before = programs->len, diags = disc->diag.list.len;
+        if (!discover_programs(disc, arg, programs)) {
+            report_error(stderr, "cannot search '%s' for programs: %s", arg, strerror(errno));
+            return EXIT_TROUBLE;
+        }
+        if (programs->len == before && disc->diag.list.len == diags) {
+            report_error(stderr, "no program in '%s': it is a directory, and no main.ob or .obc file is in it or "
+                                 "below it (hidden and build directories are skipped; see docs/programs.md)", arg);
+            return EXIT_TROUBLE;
+        }
+    }
+    return EXIT_CLEAN;
+}
+
+/* compile writes one program into its output directory. */
+static int several_programs(const struct cli *cli, const struct vec *programs)
+{
+    struct strbuf b = {0};
+    struct arena a;
+    arena_init(&a);
+    for (size_t i = 0; i < programs->len && i < 10; i++) {
+        const struct vec *p = programs->items[i];
+        sb_printf(&a, &b, "%s%s", i ? ", " : "", (const char *)p->items[0]);
+    }
+    if (programs->len > 10)
+        sb_printf(&a, &b, " and %zu more", programs->len - 10);
+    int rc = usage_error(cli->cmd, "compile writes one program into its output directory, and the operands hold %zu "
+                                   "(%s); compile each with its own -o, or check them all",
+                         programs->len, sb_str(&a, &b));
+    arena_free(&a);
+    return rc;
+}
+
+/* check and compile: each program of the operands is its own
+ * compilation, reported in turn (json: one document); the status is the
+ * worst of them. */
+static int run_compilation(const struct cli *cli)
+{
+    if (cli->cmd->id != CMD_CHECK && cli->cmd->id != CMD_COMPILE)
+        return run_operands(cli);
+    bool any_dir = false;
+    for (size_t i = 0; i < cli->nargs; i++)
+        any_dir |= is_directory(cli->args[i]);
+    size_t docs = 0;
+    for (size_t i = 0; i < cli->nargs; i++)
+        docs += reads_document(cli, cli->args[i]);
+    bool one_document = cli->format == DIAG_FORMAT_JSON || cli->format == DIAG_FORMAT_SARIF;
+    if (!any_dir && (docs < 2 || !one_document))
+        return run_operands(cli); /* one program, or documents reported in turn */
+    struct obc disc;
+    obc_init(&disc, &(struct obc_options){0});
+    struct vec programs = {0};
+    struct report_sink sink = {0};
+    struct cli one = *cli;
+    if (one_document && cli->cmd->id == CMD_CHECK) { /* compile prints before writing */
+        if (cli->format == DIAG_FORMAT_SARIF ? !(sink.sarif = diag_sarif_log())
+                                             : !(sink.diagnostics = cJSON_CreateArray())) {
+            obc_free(&disc);
+            fputs("obc: error: out of memory\n", stderr);
+            return EXIT_TROUBLE;
+        }
+        one.sink = &sink;
+    }
+    jmp_buf oom;
+    if (setjmp(oom)) {
+        cJSON_Delete(sink.diagnostics);
+        cJSON_Delete(sink.sarif);
+        obc_free(&disc);
+        fputs("obc: error: out of memory\n", stderr);
+        return EXIT_TROUBLE;
+    }
+    disc.arena.oom = &oom;
+    int worst = find_programs(&disc, cli, &programs);
+    disc.arena.oom = NULL;
+    if (worst == EXIT_CLEAN && cli->cmd->id == CMD_COMPILE && programs.len > 1)
+        worst = several_programs(cli, &programs);
+    bool ran = worst == EXIT_CLEAN;
+    if (ran) {
+        if (disc.diag.list.len)
+            worst = report(&disc, &one);
+        for (size_t i = 0; i < programs.len; i++) {
+            const struct vec *p = programs.items[i];
+            one.args = (const char **)p->items;
+            one.nargs = p->len;
+            int rc = run_operands(&one);
+            if (rc > worst)
+                worst = rc;
+        }
+    }
+    if (one.sink && ran) {
+        print_sink(&sink);
+    } else {
+        cJSON_Delete(sink.diagnostics);
+        cJSON_Delete(sink.sarif);
+    }
+    obc_free(&disc);
     return worst;
 }
 

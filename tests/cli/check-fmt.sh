@@ -2,7 +2,7 @@
 # tests/cli/check-fmt.sh - obc fmt on the command line (docs/fmt.md):
 # rewriting in place only when the text changes, --check, --diff, '-',
 # a syntax error (reported, exit 1, file untouched), several files, a
-# symbolic link, a directory, a missing file and a hostile file name.
+# symbolic link, a directory and no operand, a missing file and a hostile file name.
 #
 #   tests/cli/check-fmt.sh OBC
 . "$(dirname "$0")/harness.sh"
@@ -103,17 +103,35 @@ want_rc 1
 [ ! -s "$T/stdout" ] || fail "stdout is not empty"
 finish
 
-begin "fmt: a directory, a missing file, no operand, a policy document"
-mkdir d
+begin "fmt DIR and no operand: every .ob file below, hidden, build and linked directories skipped"
+mkdir -p d/sub d/.hidden d/build real
+ugly >d/a.ob
+ugly >d/sub/b.ob
+ugly >d/.hidden/c.ob
+ugly >d/build/e.ob
+ugly >real/f.ob
+ln -s ../real d/link
+printf 'not a program\n' >d/notes.txt
+run fmt --check d
+want_rc 1
+want_out "d/a.ob" "d/sub/b.ob"
+grep -q "hidden\|build\|link\|notes" "$T/stdout" && fail "a skipped file was listed: $(cat "$T/stdout")"
 run fmt d
-want_rc 2
-want_err "cannot format 'd': it is a directory"
+want_rc 0
+pretty >want.ob
+want_same d/a.ob want.ob
+want_same d/sub/b.ob want.ob
+ugly >want.ob
+want_same d/.hidden/c.ob want.ob
+want_same real/f.ob want.ob
+(cd d && "$OBC" fmt --check >"$T/stdout" 2>"$T/stderr"; echo $? >"$T/rc")
+[ "$(cat "$T/rc")" = 0 ] || fail "fmt --check with no operand in a formatted tree: exit $(cat "$T/rc")"
+finish
+
+begin "fmt: a missing file, a policy document"
 run fmt missing.ob
 want_rc 2
 want_err "cannot read 'missing.ob'"
-run fmt
-want_rc 2
-want_err "no input files"
 printf '{"plans": {}}\n' >p.json
 cp p.json p.orig
 run fmt p.json

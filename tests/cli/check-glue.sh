@@ -351,7 +351,7 @@ for path in sys.argv[2:]:
             print("%s: an escape sequence" % where); sys.exit()
         if len(line) > width and " " in line.strip():
             print("%s: %d columns" % (where, len(line))); sys.exit()
-        if re.match(r"\s*#", line) or "```" in line or "**" in line or "`" in line or re.search(r"\]\(", line):
+        if re.match(r"#+ ", line) or "```" in line or "**" in line or "`" in line or re.search(r"\]\(", line):
             print("%s: markdown marker in %r" % (where, line[:60])); sys.exit()
         if re.search(r"(^|\s)[*_][^\s*_][^*_]*[^\s*_][*_]($|[\s.,:;])", line):
             print("%s: emphasis marker in %r" % (where, line[:60])); sys.exit()

@@ -179,7 +179,7 @@ begin "a directory as input: exit 2"
 mkdir dir.ob
 run check dir.ob
 want_rc 2
-want_err "obc: error: cannot read 'dir.ob': it is a directory"
+want_err "obc: error: no program in 'dir.ob': it is a directory"
 finish
 
 begin "a missing file: exit 2, and nothing is written"
@@ -670,10 +670,10 @@ finish
 begin "help COMMAND and COMMAND --help: that command's usage and options"
 run help compile
 want_rc 0
-want_out 'usage: obc compile [OPTIONS] FILE...' '-o, --output DIR' '--minify' '--no-manifest'
+want_out 'usage: obc compile [OPTIONS] [FILE|DIR]...' '-o, --output DIR' '--minify' '--no-manifest'
 run check --help
 want_rc 0
-want_out 'usage: obc check [OPTIONS] FILE...' '--fail-level error|warning'
+want_out 'usage: obc check [OPTIONS] [FILE|DIR]...' '--fail-level error|warning'
 run help explain
 want_rc 0
 want_out 'usage: obc explain [OPTIONS] [CODE]' 'prints its explanation'
@@ -735,7 +735,7 @@ want_rc 2
 want_err "obc: error: option '--var' does not apply to 'obc explain'"
 run compile
 want_rc 2
-want_err 'obc: error: no input files'
+want_err "obc: error: no program in '.': it is a directory"
 [ ! -e obc-out ] || fail "a usage error wrote obc-out"
 finish
 
