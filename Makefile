@@ -246,11 +246,18 @@ fmt-corpus:
 stdlib-independence:
 	tests/stdlib-independence.sh $(BUILD)/obc
 
-# tests/cli/run.sh and every tests/cli/check-*.sh, on both builds.
+# tests/cli/run.sh and every tests/cli/check-*.sh, on both builds at
+# once (each script works in temporary directories of its own); each
+# run's output is printed when both are over.
 CLI_SCRIPTS := tests/cli/run.sh $(sort $(wildcard tests/cli/check-*.sh))
 cli:
-	@set -e; for s in $(CLI_SCRIPTS); do echo "== $$s"; $$s $(BUILD)/obc; \
-	    ASAN_OPTIONS=detect_leaks=1 $$s $(BUILD)/asan/obc; done
+	@mkdir -p $(BUILD)/cli-logs; for s in $(CLI_SCRIPTS); do \
+	    n=$$(basename $$s .sh); rel=$(BUILD)/cli-logs/$$n.release; asan=$(BUILD)/cli-logs/$$n.asan; \
+	    $$s $(BUILD)/obc >$$rel 2>&1 & p1=$$!; \
+	    ASAN_OPTIONS=detect_leaks=1 $$s $(BUILD)/asan/obc >$$asan 2>&1 & p2=$$!; \
+	    r1=0; wait $$p1 || r1=$$?; r2=0; wait $$p2 || r2=$$?; \
+	    echo "== $$s $(BUILD)/obc"; cat $$rel; echo "== $$s $(BUILD)/asan/obc"; cat $$asan; \
+	    if [ $$r1 -ne 0 ] || [ $$r2 -ne 0 ]; then echo "cli: $$s failed"; exit 1; fi; done
 
 schema:
 	@tools/ensure-deps.sh python3 python3-jsonschema
