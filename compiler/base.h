@@ -265,6 +265,9 @@ void diag_note(struct obc *cc, struct diag *d, struct loc loc, const char *fmt, 
     OBC_PRINTF(4, 5);
 void diag_help(struct obc *cc, struct diag *d, const char *fmt, ...) OBC_PRINTF(3, 4);
 void diag_sort(struct obc *cc); /* by file, offset, emission order */
+/* Takes d out of the counts (errors, family_errors, warnings, notes) of
+ * `e`, for a caller that removes it from the list. */
+void diag_uncount(struct diag_engine *e, const struct diag *d);
 /* suppress.c: `# obc:ignore CODE -- reason` comments (docs/suppressions.md).
  * suppress_record keeps the comment f->text[start, end) (from its '#')
  * when it is an `obc:` directive; the lexer calls it for every comment,

@@ -184,7 +184,7 @@ struct diag_fold *diag_fold_begin(struct obc *cc)
     return f;
 }
 
-static void uncount(struct diag_engine *e, const struct diag *d)
+void diag_uncount(struct diag_engine *e, const struct diag *d)
 {
     if (d->sev == SEV_ERROR) {
         e->errors--;
@@ -203,12 +203,12 @@ void diag_fold_since(struct diag_fold *f, size_t mark, const char *const *who, s
     for (size_t i = mark; i < e->list.len; i++) {
         struct diag *d = e->list.items[i];
         if (strmap_get(&f->before, fold_key(a, d, false))) {
-            uncount(e, d); /* the analysis before the runs said it */
+            diag_uncount(e, d); /* the analysis before the runs said it */
             continue;
         }
         struct diag_fold_entry *en = strmap_get(&f->seen, fold_key(a, d, true));
         if (en) {
-            uncount(e, d); /* an earlier run said it */
+            diag_uncount(e, d); /* an earlier run said it */
         } else {
             en = fold_entry(f, d);
             vec_push(a, &f->folded, en);

@@ -250,3 +250,9 @@ bool discover_files(struct obc *cc, const char *dir, const char *suffix, struct 
         qsort(paths->items + before, paths->len - before, sizeof paths->items[0], by_name);
     return ok;
 }
+
+bool path_is_directory(const char *path)
+{
+    struct stat st;
+    return strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}

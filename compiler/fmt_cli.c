@@ -27,19 +27,6 @@ static int read_input(struct obc *cc, const char *path, char **text, size_t *len
     return src_read_file(&cc->arena, path, true, text, len);
 }
 
-/* A policy document by its name (.json, .json.tpl, .tpl), as obc check reads them. */
-static bool is_document_name(const char *path)
-{
-    static const char *const ends[] = {".json", ".json.tpl", ".tpl"};
-    size_t n = strlen(path);
-    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
-        size_t k = strlen(ends[i]);
-        if (n >= k && strcmp(path + n - k, ends[i]) == 0)
-            return true;
-    }
-    return false;
-}
-
 static int write_failed(const char *what, int err)
 {
     report_error(stderr, "cannot write '%s': %s", what, strerror(err));
@@ -73,7 +60,7 @@ static int fmt_one(struct obc *cc, const char *path, enum fmt_mode mode, bool co
     size_t len = 0;
     bool is_stdin = strcmp(path, "-") == 0;
     const char *shown = is_stdin ? "<stdin>" : path;
-    if (is_document_name(path)) {
+    if (path_is_document(path)) {
         report_error(err, "cannot format '%s': obc fmt formats .ob programs, and this is a policy document (JSON)",
                      shown);
         return FMT_TROUBLE;
@@ -128,8 +115,10 @@ static int fmt_one(struct obc *cc, const char *path, enum fmt_mode mode, bool co
     return e ? FMT_TROUBLE : FMT_CLEAN;
 }
 
-/* fmt_one in a compilation of its own, with a recovery point for a failed allocation. */
-static int fmt_guarded(const char *path, enum fmt_mode mode, bool color, FILE *err)
+typedef int fmt_job(struct obc *cc, const char *path, enum fmt_mode mode, bool color, FILE *err);
+
+/* job(path) in a compilation of its own, with a recovery point for a failed allocation. */
+static int in_own_compilation(fmt_job *job, const char *path, enum fmt_mode mode, bool color, FILE *err)
 {
     struct obc cc;
     obc_init(&cc, NULL);
@@ -141,60 +130,43 @@ static int fmt_guarded(const char *path, enum fmt_mode mode, bool color, FILE *e
         rc = FMT_TROUBLE;
     } else {
         cc.arena.oom = &oom;
-        rc = fmt_one(&cc, path, mode, color, err);
+        rc = job(&cc, path, mode, color, err);
         cc.arena.oom = NULL;
     }
     obc_free(&cc);
     return rc;
-}
-
-static bool is_directory(const char *path)
-{
-    struct stat st;
-    return strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 /* Every .ob file below `dir` (discover_files: hidden and build
- * directories skipped, no symbolic link followed), each formatted on its own. */
-static int fmt_directory(const char *dir, enum fmt_mode mode, bool color, FILE *err)
+ * directories skipped, no symbolic link followed), each formatted in a
+ * compilation of its own. */
+static int fmt_directory(struct obc *cc, const char *dir, enum fmt_mode mode, bool color, FILE *err)
 {
-    struct obc cc;
-    obc_init(&cc, NULL);
-    jmp_buf oom;
-    volatile int rc = FMT_CLEAN;
-    if (setjmp(oom)) {
-        cc.arena.oom = NULL;
-        fputs("obc: error: out of memory\n", err);
-        obc_free(&cc);
+    struct vec files = {0};
+    if (!discover_files(cc, dir, ".ob", &files)) {
+        report_error(err, "cannot search '%s' for .ob files: %s", dir, strerror(errno));
         return FMT_TROUBLE;
     }
-    cc.arena.oom = &oom;
-    struct vec files = {0};
-    if (!discover_files(&cc, dir, ".ob", &files)) {
-        report_error(err, "cannot search '%s' for .ob files: %s", dir, strerror(errno));
-        rc = FMT_TROUBLE;
-    } else if (cc.diag.list.len > 0) { /* a limit of the walk: nothing formatted */
-        diag_sort(&cc);
-        diag_render_text(&cc, err, color);
-        rc = FMT_TROUBLE;
-    } else {
-        for (size_t i = 0; i < files.len; i++) {
-            int one = fmt_guarded(files.items[i], mode, color, err);
-            if (one > rc)
-                rc = one;
-        }
+    if (cc->diag.list.len > 0) { /* a limit of the walk: nothing formatted */
+        diag_sort(cc);
+        diag_render_text(cc, err, color);
+        return FMT_TROUBLE;
     }
-    cc.arena.oom = NULL;
-    obc_free(&cc);
-    return rc;
+    int worst = FMT_CLEAN;
+    for (size_t i = 0; i < files.len; i++) {
+        int rc = in_own_compilation(fmt_one, files.items[i], mode, color, err);
+        if (rc > worst)
+            worst = rc;
+    }
+    return worst;
 }
 
 int fmt_run(const char *const *paths, size_t n, enum fmt_mode mode, bool color, FILE *err)
 {
     int worst = FMT_CLEAN;
     for (size_t i = 0; i < n; i++) {
-        int rc = is_directory(paths[i]) ? fmt_directory(paths[i], mode, color, err)
-                                        : fmt_guarded(paths[i], mode, color, err);
+        int rc = in_own_compilation(path_is_directory(paths[i]) ? fmt_directory : fmt_one, paths[i], mode, color,
+                                    err);
         if (rc > worst)
             worst = rc;
     }

@@ -168,6 +168,12 @@ bool discover_programs(struct obc *cc, const char *dir, struct vec *entries);
 /* Appends to `paths` every regular file whose name ends in `suffix`
  * below `dir`, by the same walk, sorted. */
 bool discover_files(struct obc *cc, const char *dir, const char *suffix, struct vec *paths);
+/* Whether operand `path` names a directory (a link to one counts: the
+ * operand is followed, what is below it is not); "-" never does. */
+bool path_is_directory(const char *path);
+/* Whether `path` names a BACKUP_POLICY document by its extension:
+ * .json, .json.tpl or .tpl (load.c). */
+bool path_is_document(const char *path);
 
 /* ------------------------------------------------------------------ */
 /* json_in.c: a strict (RFC 8259) JSON reader that keeps locations      */

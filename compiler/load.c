@@ -751,3 +751,15 @@ struct src_file *load_document_text(struct obc *cc, const char *name, const char
 {
     return add_document(cc, name, dir_of(&cc->arena, name), name, arena_strndup(&cc->arena, text, len), len);
 }
+
+bool path_is_document(const char *path)
+{
+    static const char *const ends[] = {".json", ".json.tpl", ".tpl"};
+    size_t n = strlen(path);
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+        size_t k = strlen(ends[i]);
+        if (n > k && strcmp(path + n - k, ends[i]) == 0)
+            return true;
+    }
+    return false;
+}

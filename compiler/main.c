@@ -898,26 +898,13 @@ static int compile_program(struct obc *cc, const struct cli *cli, const char *do
 
 /* ---- obc import ---------------------------------------------------- */
 
-/* A policy document by its name: .json, .json.tpl or .tpl. */
-static bool is_document(const char *path)
-{
-    static const char *const ends[] = {".json", ".json.tpl", ".tpl"};
-    size_t n = strlen(path);
-    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
-        size_t k = strlen(ends[i]);
-        if (n > k && strcmp(path + n - k, ends[i]) == 0)
-            return true;
-    }
-    return false;
-}
-
 /* Whether `path` is read as a policy document: by --input, else by its
- * name (is_document). */
+ * name (path_is_document). */
 static bool reads_document(const struct cli *cli, const char *path)
 {
     if (cli->input != INPUT_AUTO)
         return cli->input == INPUT_JSON;
-    return is_document(path);
+    return path_is_document(path);
 }
 
 /* The JSON front end: the policy documents FILE... lowered into one
@@ -1195,14 +1182,6 @@ static int run_operands(const struct cli *cli)
 
 /* ---- programs: DIR operands (docs/programs.md) --------------------- */
 
-/* Whether operand `arg` names a directory (a link to one counts: the
- * operand is followed, what is below it is not). */
-static bool is_directory(const char *arg)
-{
-    struct stat st;
-    return strcmp(arg, "-") != 0 && stat(arg, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 /* Prints the sink as diag_render_json (or the sarif branch of report)
  * prints one compilation. */
 static void print_sink(const struct report_sink *sink)
@@ -1236,7 +1215,7 @@ static int find_programs(struct obc *disc, const struct cli *cli, struct vec *pr
     struct vec *files = NULL;
     for (size_t i = 0; i < cli->nargs; i++) {
         const char *arg = cli->args[i];
-        if (!is_directory(arg)) {
+        if (!path_is_directory(arg)) {
             if (!files) {
                 files = arena_alloc(&disc->arena, sizeof *files);
                 vec_push(&disc->arena, programs, files);
@@ -1286,7 +1265,7 @@ static int run_compilation(const struct cli *cli)
         return run_operands(cli);
     bool any_dir = false;
     for (size_t i = 0; i < cli->nargs; i++)
-        any_dir |= is_directory(cli->args[i]);
+        any_dir |= path_is_directory(cli->args[i]);
     size_t docs = 0;
     for (size_t i = 0; i < cli->nargs; i++)
         docs += reads_document(cli, cli->args[i]);

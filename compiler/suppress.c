@@ -353,17 +353,6 @@ static struct vec *file_scope_codes(struct obc *cc, const struct src_file *f)
     return by_code;
 }
 
-static void uncount(struct diag_engine *e, const struct diag *d)
-{
-    if (d->sev == SEV_ERROR) {
-        e->errors--;
-        e->family_errors[diag_info(d->code)->number / 1000 % 10]--;
-    } else if (d->sev == SEV_WARNING)
-        e->warnings--;
-    else
-        e->notes--;
-}
-
 /* OB9006 for a malformed comment; OB9005 for each code of a sound one
  * that suppressed nothing, unless `complete` is false (there were
  * errors, so the analyses that find the warnings may not have run). */
@@ -425,7 +414,7 @@ void diag_apply_suppressions(struct obc *cc)
         struct diag *d = e->list.items[i];
         struct src_file *f = d->sev == SEV_WARNING ? src_get(cc, d->loc.file) : NULL;
         if (f && f->suppressions.len > 0 && suppressed(f, file_codes[f->id], d->code, d->loc)) {
-            uncount(e, d);
+            diag_uncount(e, d);
             continue;
         }
         e->list.items[kept++] = d;
