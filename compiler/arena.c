@@ -114,12 +114,21 @@ char *arena_strdup_lower(struct arena *a, const char *s)
     return out;
 }
 
+/* Formats once, straight into the newest chunk's free space; only text
+ * that does not fit there is formatted again into a block of its size. */
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    struct arena_chunk *c = a->head;
+    size_t room = c ? c->size - c->used : 0;
+    char *at = c ? (char *)c->data + c->used : NULL;
+    int n = vsnprintf(at, room, fmt, ap2);
     va_end(ap2);
+    if (n >= 0 && (size_t)n < room) { /* it fit: claim it (room is a multiple of the alignment) */
+        c->used += ALIGN_UP((size_t)n + 1);
+        return at;
+    }
     if (n < 0)
         return arena_strdup(a, "");
     char *p = arena_alloc(a, (size_t)n + 1);

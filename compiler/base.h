@@ -481,6 +481,8 @@ struct obc {
     struct ir_program *prog;   /* set by sema_run */
     struct vec effective;      /* struct eff_account* (effective.c): each account's
                                   effective policy, set by obc_analyze */
+    struct rule_cal *overlap_calendars; /* check_overlap.c's calendars, made once and
+                                  reused by every plan and effective policy */
 };
 
 void obc_init(struct obc *cc, const struct obc_options *opts);

@@ -21,8 +21,13 @@
  * it, so one pass finds the first overlap, and the shortest gap between
  * the two rules' starts in either order. Each rule's firing days
  * (1970..2199, one bit a day) and the free start proposed for it are
- * computed once per plan, a year at a time as the search reaches it;
- * only the first RULES_COMPARED rules take part,
+ * computed once per plan, a year at a time as the search reaches it and
+ * a month at a time from the month's shape (the weekday it starts on
+ * and its length); the calendars are one scratch set per compilation.
+ * Before the walk, a filter 64 days at a time (may_overlap) drops the
+ * pairs whose firing days never come within their windows' reach at
+ * start times that meet, so the walk, a start at a time, runs only for
+ * pairs that may overlap. Only the first RULES_COMPARED rules take part,
  * in the search and in the proposals. The first overlap is reported
  * by date and time, so the message does not change with the day obc
  * runs.
@@ -38,6 +43,7 @@
 #define DAY_MINUTES 1440
 
 #define DAYS_ALL 84006 /* days of 1970..2199 */
+#define FILTER_REACH_DAYS 62 /* windows up to this long are filtered 64 days at a time */
 #define DAY_WORDS ((DAYS_ALL + 63) / 64)
 
 /* AWS allows 10 rules in a plan [B12]. A plan with more is an error
@@ -50,6 +56,12 @@
 struct rule_cal {
     const struct cron *cron;
     uint64_t year_done[4]; /* bit y-1970 */
+    /* The firing days of a month the schedule allows depend only on the
+     * weekday of its first day and its length: each shape is computed
+     * once (bit 7*(days-28)+weekday of shape_done). */
+    uint32_t shape_done;
+    uint32_t shape[4][7];
+    int64_t used_lo, used_hi; /* the words of bits set so far */
     uint64_t bits[DAY_WORDS];
 };
 
@@ -60,7 +72,9 @@ struct plan_rules {
     struct obc *cc;
     size_t n;
     const struct ir_rule *rule[RULES_COMPARED];
-    struct rule_cal *cal[RULES_COMPARED];
+    struct rule_cal *cal[RULES_COMPARED]; /* NULL until used in this plan */
+    struct rule_cal *scratch;             /* RULES_COMPARED calendars, one
+                                             allocation for the whole check */
     bool free_done[RULES_COMPARED];
     int free_at[RULES_COMPARED];
 };
@@ -83,6 +97,16 @@ struct walk {
     int64_t gap_ab, gap_ba;  /* shortest gap from an a start to the next b start, and back */
 };
 
+/* The index of the lowest set bit of v (v != 0): de Bruijn multiplication. */
+static int lowest_bit(uint64_t v)
+{
+    static const unsigned char index[64] = {
+        0,  1,  2,  53, 3,  7,  54, 27, 4,  38, 41, 8,  34, 55, 48, 28, 62, 5,  39, 46, 44, 42,
+        22, 9,  24, 35, 59, 56, 49, 18, 29, 11, 63, 52, 6,  26, 37, 40, 33, 47, 61, 45, 43, 21,
+        23, 58, 17, 10, 51, 25, 36, 32, 60, 20, 57, 16, 50, 31, 19, 15, 30, 14, 13, 12};
+    return index[((v & -v) * UINT64_C(0x022fdd63cc95386d)) >> 58];
+}
+
 static void starts_init(struct starts *s, const struct ir_rule *r, const struct cron *c, struct rule_cal *cal,
                         int64_t window)
 {
@@ -91,10 +115,11 @@ static void starts_init(struct starts *s, const struct ir_rule *r, const struct 
     s->cal = cal;
     s->window = window;
     s->count = 0;
-    for (int h = 0; h < 24; h++)
-        for (int m = 0; m < 60; m++)
-            if (((c->hours >> h) & 1u) && ((c->minutes >> m) & 1u))
-                s->at[s->count++] = (int16_t)(h * 60 + m);
+    for (uint32_t hours = c->hours & 0xFFFFFFu; hours; hours &= hours - 1) {
+        int h = lowest_bit(hours);
+        for (uint64_t minutes = c->minutes & ((UINT64_C(1) << 60) - 1); minutes; minutes &= minutes - 1)
+            s->at[s->count++] = (int16_t)(h * 60 + lowest_bit(minutes));
+    }
 }
 
 static bool has_year(const struct cron *c, int year)
@@ -113,38 +138,65 @@ static int days_in_year(int y)
     return days_in_month(y, 2) == 29 ? 366 : 365;
 }
 
+/* Leap years in [1, y]. */
+static int64_t leaps_through(int64_t y)
+{
+    return y / 4 - y / 100 + y / 400;
+}
+
 /* Days from 1970-01-01 to 1 January of `year`. */
 static int64_t year_start(int year)
 {
-    int64_t d = 0;
-    for (int y = YEAR_FIRST; y < year; y++)
-        d += days_in_year(y);
-    return d;
+    return 365 * (int64_t)(year - YEAR_FIRST) + leaps_through(year - 1) - leaps_through(YEAR_FIRST - 1);
 }
 
-/* The calendar of rule i of the plan, made once. */
+/* The calendar of rule i of the plan: the check's scratch slot i,
+ * cleared on the plan's first use. */
 static struct rule_cal *rule_cal(struct plan_rules *pr, size_t i)
 {
     if (!pr->cal[i]) {
-        pr->cal[i] = arena_alloc(&pr->cc->arena, sizeof *pr->cal[i]);
-        memset(pr->cal[i], 0, sizeof *pr->cal[i]);
-        pr->cal[i]->cron = pr->rule[i]->cronv;
+        struct rule_cal *cal = pr->cal[i] = &pr->scratch[i];
+        if (cal->used_lo < cal->used_hi) /* cleared where the last plan set it */
+            memset(cal->bits + cal->used_lo, 0, (size_t)(cal->used_hi - cal->used_lo) * sizeof cal->bits[0]);
+        memset(cal->year_done, 0, sizeof cal->year_done);
+        cal->shape_done = 0;
+        cal->used_lo = DAY_WORDS;
+        cal->used_hi = 0;
+        cal->cron = pr->rule[i]->cronv;
     }
     return pr->cal[i];
 }
 
-/* Fills in the days of `year`, once; `day` is its first day. */
+/* Fills in the days of `year`, once, a month at a time; `day` is its
+ * first day. */
 static void cal_year(struct rule_cal *cal, int year, int64_t day)
 {
     int yi = year - YEAR_FIRST;
     if ((cal->year_done[yi / 64] >> (yi % 64)) & 1u)
         return;
     cal->year_done[yi / 64] |= (uint64_t)1 << (yi % 64);
-    const struct cron *c = cal->cron;
-    for (int m = 1; m <= 12; m++)
-        for (int d = 1; d <= days_in_month(year, m); d++, day++)
-            if (((c->months >> m) & 1u) && cron_fires_on(c, year, m, d))
-                cal->bits[day / 64] |= (uint64_t)1 << (day % 64);
+    if (!has_year(cal->cron, year))
+        return;
+    if (day / 64 < cal->used_lo)
+        cal->used_lo = day / 64;
+    if ((day + 366) / 64 + 1 > cal->used_hi)
+        cal->used_hi = (day + 366) / 64 + 1 < DAY_WORDS ? (day + 366) / 64 + 1 : DAY_WORDS;
+    for (int m = 1; m <= 12; m++) {
+        int length = days_in_month(year, m);
+        if ((cal->cron->months >> m) & 1u) {
+            int first = (int)((day + 4) % 7), k = 7 * (length - 28) + first; /* 1970-01-01: a Thursday */
+            if (!((cal->shape_done >> k) & 1u)) {
+                cal->shape[length - 28][first] = cron_month_days(cal->cron, year, m);
+                cal->shape_done |= (uint32_t)1 << k;
+            }
+            uint64_t days = cal->shape[length - 28][first];
+            int64_t w = day / 64, r = day % 64;
+            cal->bits[w] |= days << r;
+            if (r > 32 && w + 1 < DAY_WORDS)
+                cal->bits[w + 1] |= days >> (64 - r);
+        }
+        day += length;
+    }
 }
 
 static bool cal_fires(const struct rule_cal *cal, int64_t day)
@@ -237,24 +289,104 @@ static void walk_years(struct walk *w, const struct starts *a, const struct star
             cur = (struct cursor){0}; /* a gap of years: nothing carries over */
         prev = y;
         (*budget)--;
-        int64_t day = year_start(y);
-        cal_year(a->cal, y, day);
-        cal_year(b->cal, y, day);
-        for (int m = 1; m <= 12; m++) {
-            for (int d = 1; d <= days_in_month(y, m); d++, day++) {
-                bool fa = cal_fires(a->cal, day), fb = cal_fires(b->cal, day);
-                if (fa || fb)
-                    walk_day(w, &cur, a, fa, b, fb, day);
+        int64_t first = year_start(y), end = first + days_in_year(y);
+        cal_year(a->cal, y, first);
+        cal_year(b->cal, y, first);
+        /* the days either rule fires, 64 at a time */
+        for (int64_t base = first & ~(int64_t)63; base < end; base += 64) {
+            uint64_t either = a->cal->bits[base / 64] | b->cal->bits[base / 64];
+            if (base < first)
+                either &= ~(uint64_t)0 << (first - base);
+            if (end - base < 64)
+                either &= ((uint64_t)1 << (end - base)) - 1;
+            while (either) {
+                int64_t day = base + lowest_bit(either);
+                either &= either - 1;
+                walk_day(w, &cur, a, cal_fires(a->cal, day), b, cal_fires(b->cal, day), day);
+                if (w->overlap && !whole)
+                    return;
             }
-            if (w->overlap && !whole)
-                return;
         }
     }
+}
+
+/* The 64 days of `cal` from `day` on (bit k: day + k), zero outside
+ * 1970..2199. */
+static uint64_t days_from(const struct rule_cal *cal, int64_t day)
+{
+    int64_t q = day >= 0 ? day / 64 : -((63 - day) / 64), r = day - q * 64;
+    uint64_t lo = q >= 0 && q < DAY_WORDS ? cal->bits[q] : 0;
+    uint64_t hi = q + 1 >= 0 && q + 1 < DAY_WORDS ? cal->bits[q + 1] : 0;
+    return r ? lo >> r | hi << (64 - r) : lo;
+}
+
+/* Whether some start of a and some start of b, `delta` days later, are
+ * close enough for one window to reach the other start: b's start minus
+ * a's in (-b's window, a's window). */
+static bool times_meet(const struct starts *a, const struct starts *b, int64_t delta)
+{
+    for (int i = 0; i < a->count; i++) {
+        int64_t lo = a->at[i] - delta * DAY_MINUTES - b->window; /* b's time of day above lo ... */
+        int64_t hi = a->at[i] - delta * DAY_MINUTES + a->window; /* ... and below hi */
+        int l = 0, h = b->count;                                 /* first b time above lo */
+        while (l < h) {
+            int mid = (l + h) / 2;
+            if (b->at[mid] > lo)
+                h = mid;
+            else
+                l = mid + 1;
+        }
+        if (l < b->count && b->at[l] < hi)
+            return true;
+    }
+    return false;
+}
+
+/* Whether the walk can find an overlap: some day a fires and some day b
+ * fires `delta` days later, both in years the walk visits, with start
+ * times that meet. A necessary condition checked 64 days at a time, so
+ * the walk (a start at a time) runs only for pairs that may overlap,
+ * which it usually finds within weeks. */
+static bool may_overlap(const struct starts *a, const struct starts *b)
+{
+    int64_t reach = a->window > b->window ? a->window : b->window;
+    if (reach > FILTER_REACH_DAYS * DAY_MINUTES)
+        return true;
+    int64_t lo = INT64_MAX, hi = -1; /* the days the walk visits */
+    int budget = CYCLE_YEARS;
+    for (int pass = 0; pass < 2; pass++) {
+        int from = pass ? YEAR_FIRST : YEAR_STABLE, to = pass ? YEAR_STABLE - 1 : YEAR_LAST;
+        for (int y = from; y <= to && budget > 0; y++) {
+            if (!has_year(a->cron, y) || !has_year(b->cron, y))
+                continue;
+            budget--;
+            int64_t first = year_start(y);
+            cal_year(a->cal, y, first);
+            cal_year(b->cal, y, first);
+            if (first < lo)
+                lo = first;
+            if (first + days_in_year(y) > hi)
+                hi = first + days_in_year(y);
+        }
+    }
+    if (hi < 0)
+        return false;
+    int64_t span = reach / DAY_MINUTES + 1;
+    for (int64_t delta = -span; delta <= span; delta++) {
+        if (!times_meet(a, b, delta))
+            continue;
+        for (int64_t base = lo & ~(int64_t)63; base < hi; base += 64)
+            if (a->cal->bits[base / 64] & days_from(b->cal, base + delta))
+                return true;
+    }
+    return false;
 }
 
 static struct walk walk(const struct starts *a, const struct starts *b, bool whole)
 {
     struct walk w = {.gap_ab = INT64_MAX, .gap_ba = INT64_MAX};
+    if (!whole && !may_overlap(a, b))
+        return w;
     int budget = CYCLE_YEARS;
     walk_years(&w, a, b, YEAR_STABLE, YEAR_LAST, &budget, whole);
     if (!w.overlap || whole)
@@ -317,14 +449,14 @@ static bool start_is_free(struct plan_rules *pr, size_t i, int at)
     struct cron moved = *mover->cronv;
     moved.hours = 1u << (at / 60);
     moved.minutes = (uint64_t)1 << (at % 60);
-    struct starts *m = arena_alloc(&pr->cc->arena, sizeof *m), *o = arena_alloc(&pr->cc->arena, sizeof *o);
-    starts_init(m, mover, &moved, rule_cal(pr, i), window_of(mover));
+    struct starts m, o;
+    starts_init(&m, mover, &moved, rule_cal(pr, i), window_of(mover));
     for (size_t k = 0; k < pr->n; k++) {
         const struct ir_rule *r = pr->rule[k];
         if (k == i || !r->cron || window_of(r) < 0)
             continue;
-        starts_init(o, r, r->cronv, rule_cal(pr, k), window_of(r));
-        if (walk(m, o, false).overlap)
+        starts_init(&o, r, r->cronv, rule_cal(pr, k), window_of(r));
+        if (walk(&m, &o, false).overlap)
             return false;
     }
     return true;
@@ -412,7 +544,7 @@ static void check_pair(struct plan_rules *pr, size_t ia, size_t ib)
     int64_t wa = window_of(a), wb = window_of(b);
     if (wa < 0 || wb < 0)
         return;
-    struct starts *sa = arena_alloc(&cc->arena, sizeof *sa), *sb = arena_alloc(&cc->arena, sizeof *sb);
+    struct starts starts_a, starts_b, *sa = &starts_a, *sb = &starts_b;
     starts_init(sa, a, a->cronv, rule_cal(pr, ia), wa);
     starts_init(sb, b, b->cronv, rule_cal(pr, ib), wb);
     struct walk w = walk(sa, sb, false);
@@ -442,11 +574,9 @@ static void check_pair(struct plan_rules *pr, size_t ia, size_t ib)
     diag_help(cc, d, "%s%s", move_advice(pr, ia, sa, ib, sb), drop_advice(cc, a, b));
 }
 
-static void check_plan(struct obc *cc, const struct ir_plan *p)
+static void check_plan(struct obc *cc, const struct ir_plan *p, struct rule_cal *scratch)
 {
-    struct plan_rules *pr = arena_alloc(&cc->arena, sizeof *pr);
-    memset(pr, 0, sizeof *pr);
-    pr->cc = cc;
+    struct plan_rules plan_rules = {.cc = cc, .scratch = scratch}, *pr = &plan_rules;
     pr->n = p->rules.len < RULES_COMPARED ? p->rules.len : RULES_COMPARED;
     for (size_t i = 0; i < pr->n; i++)
         pr->rule[i] = VEC_GET(const struct ir_rule, p->rules, i);
@@ -461,7 +591,14 @@ static void check_plan(struct obc *cc, const struct ir_plan *p)
 
 void check_overlap(struct obc *cc, struct ir_program *prog)
 {
-    for (size_t i = 0; i < prog->plans.len; i++)
-        if (!VEC_GET(const struct ir_plan, prog->plans, i)->partial) /* schedules may be inherited */
-            check_plan(cc, VEC_GET(const struct ir_plan, prog->plans, i));
+    for (size_t i = 0; i < prog->plans.len; i++) {
+        const struct ir_plan *p = VEC_GET(const struct ir_plan, prog->plans, i);
+        if (p->partial || p->rules.len < 2) /* partial: schedules may be inherited */
+            continue;
+        if (!cc->overlap_calendars) { /* one set for the whole compilation */
+            cc->overlap_calendars = arena_alloc(&cc->arena, RULES_COMPARED * sizeof *cc->overlap_calendars);
+            memset(cc->overlap_calendars, 0, RULES_COMPARED * sizeof *cc->overlap_calendars);
+        }
+        check_plan(cc, p, cc->overlap_calendars);
+    }
 }

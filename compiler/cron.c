@@ -1038,6 +1038,49 @@ bool cron_fires_on(const struct cron *c, int year, int month, int day)
     return c->dom_any ? dow_fires(c, year, month, day) : dom_fires(c, year, month, day);
 }
 
+/* The days of one month the schedule fires on: bit d-1 for day d. Each
+ * special form (L, LW, nW, d#n, nL) fires on at most one day a month and
+ * is found directly; a plain day-of-month list is a mask, a plain
+ * day-of-week list a weekday pattern laid over the month. */
+uint32_t cron_month_days(const struct cron *c, int year, int month)
+{
+    if (year < 1970 || year > 2199 || month < 1 || month > 12)
+        return 0;
+    int yi = year - 1970;
+    if (!((c->years[yi / 64] >> (yi % 64)) & 1u) || !((c->months >> month) & 1u))
+        return 0;
+    int dim = days_in_month(year, month);
+    uint32_t month_mask = dim == 32 ? 0xFFFFFFFFu : (((uint32_t)1 << dim) - 1);
+    if (!c->dom_any) {
+        if (c->dom_last || c->dom_last_weekday || c->dom_weekday) {
+            int d = c->dom_last ? dim - c->dom_last_offset
+                    : c->dom_last_weekday ? last_weekday(year, month)
+                                          : nearest_weekday(year, month, c->dom_weekday);
+            return d >= 1 && d <= dim ? (uint32_t)1 << (d - 1) : 0;
+        }
+        return (c->dom >> 1) & month_mask;
+    }
+    int first = weekday(year, month, 1); /* 1 = Sunday */
+    if (c->dow_nth || c->dow_last) {
+        int want = c->dow_nth ? c->dow_nth_day : c->dow_last;
+        int d = 1 + (want - first + 7) % 7; /* the first such weekday */
+        if (c->dow_nth)
+            d += 7 * (c->dow_nth - 1);
+        else
+            while (d + 7 <= dim)
+                d += 7;
+        return d >= 1 && d <= dim ? (uint32_t)1 << (d - 1) : 0;
+    }
+    uint32_t mask = 0;
+    for (int w = 1; w <= 7; w++) {
+        if (!((c->dow >> w) & 1u))
+            continue;
+        for (int d = 1 + (w - first + 7) % 7; d <= dim; d += 7)
+            mask |= (uint32_t)1 << (d - 1);
+    }
+    return mask;
+}
+
 int cron_firings_per_day(const struct cron *c)
 {
     return popcount64(c->hours) * popcount64(c->minutes);

@@ -27,6 +27,7 @@
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <strings.h> /* strcasecmp: ASCII in the C locale obc runs in */
 
@@ -172,7 +173,10 @@ static struct pval *pval_cjson(struct obc *cc, const struct ptrset *locs, const 
         p->text = cJSON_IsTrue(v) ? "true" : "false";
     } else if (cJSON_IsNumber(v)) {
         p->kind = JSON_NUMBER;
-        p->text = arena_printf(&cc->arena, "%.17g", v->valuedouble);
+        double d = v->valuedouble; /* whole numbers (all the emitter writes) print as %.17g would */
+        p->text = d >= -1e15 && d <= 1e15 && d == (double)(long long)d && !signbit(d)
+                      ? arena_printf(&cc->arena, "%lld", (long long)d)
+                      : arena_printf(&cc->arena, "%.17g", d);
     } else
         return NULL;
     return p;

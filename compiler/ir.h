@@ -581,6 +581,9 @@ bool cron_parse(struct obc *cc, const char *expr, struct loc loc, uint32_t raw_b
                 struct cron *out);
 /* Whether the schedule fires on the given date (month 1..12, day 1..31). */
 bool cron_fires_on(const struct cron *c, int year, int month, int day);
+/* The days of a month it fires on: bit d-1 for day d (cron_fires_on for
+ * a whole month at once). */
+uint32_t cron_month_days(const struct cron *c, int year, int month);
 /* Number of firings per day it can have at most (popcount hours*minutes). */
 int cron_firings_per_day(const struct cron *c);
 /* Days of a month of the Gregorian calendar (month 1..12). */

@@ -802,6 +802,33 @@ static void test_sched_phrase_errors(void **state)
     lower_bad(cc, "schedule = hourly at 00:30", OB3001, "at");
 }
 
+/* cron_month_days (a month at once) agrees with cron_fires_on (a day at
+ * a time) on every month of 1970..2199, for every day form. */
+static void test_month_days_against_fires_on(void **state)
+{
+    struct obc *cc = *state;
+    static const char *const exprs[] = {
+        "0 5 * * ? *",    "0 5 ? * * *",      "0 5 1,15,31 * ? *", "0 5 L * ? *",       "0 5 LW * ? *",
+        "0 5 1W * ? *",   "0 5 15W * ? *",    "0 5 31W * ? *",     "0 5 ? * MON *",     "0 5 ? * SAT,SUN *",
+        "0 5 ? * 2#1 *",  "0 5 ? * MON#5 *",  "0 5 ? * 6L *",      "0 5 ? * 1L *",      "0 5 29 2 ? *",
+        "0 5 ? FEB SUN *", "0 5 1 * ? 2030",  "0 5 ? * TUE 2020-2021", "0 5 ? * 2-6 *",  "0 5 */3 * ? *",
+    };
+    for (size_t i = 0; i < sizeof exprs / sizeof exprs[0]; i++) {
+        struct cron c = parse_ok(cc, exprs[i]);
+        for (int y = 1970; y <= 2199; y++)
+            for (int m = 1; m <= 12; m++) {
+                uint32_t want = 0;
+                for (int d = 1; d <= cron_days_in_month(y, m); d++)
+                    if (cron_fires_on(&c, y, m, d))
+                        want |= (uint32_t)1 << (d - 1);
+                if (cron_month_days(&c, y, m) != want)
+                    print_error("'%s' %04d-%02d: %08x, expected %08x\n", exprs[i], y, m,
+                                (unsigned)cron_month_days(&c, y, m), (unsigned)want);
+                assert_int_equal(cron_month_days(&c, y, m), want);
+            }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -824,6 +851,7 @@ int main(void)
         T(test_fires_nth_and_last_weekday),
         T(test_fires_filters),
         T(test_fires_against_calendar_walk),
+        T(test_month_days_against_fires_on),
         T(test_firings_per_day),
         T(test_sched_forms),
         T(test_sched_uneven_interval),
