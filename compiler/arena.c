@@ -16,6 +16,7 @@
 
 struct arena_chunk {
     struct arena_chunk *next;
+    size_t seq;  /* 1 for the first chunk of the arena, then 2, ... */
     size_t size; /* usable bytes in data */
     size_t used;
     _Alignas(max_align_t) unsigned char data[];
@@ -28,6 +29,7 @@ void arena_init(struct arena *a)
 {
     a->head = NULL;
     a->total = 0;
+    a->chunks_made = 0;
     a->oom = NULL;
 }
 
@@ -65,6 +67,7 @@ void *arena_alloc(struct arena *a, size_t n)
             arena_fail(a);
         c->size = size;
         c->used = 0;
+        c->seq = ++a->chunks_made;
         /* A big one-off block goes behind the current chunk so the
          * current chunk keeps serving small requests. */
         if (a->head && size == n && a->head->size - a->head->used > 256) {
@@ -80,6 +83,35 @@ void *arena_alloc(struct arena *a, size_t n)
     c->used += n;
     memset(p, 0, n);
     return p;
+}
+
+struct arena_mark arena_mark(const struct arena *a)
+{
+    return (struct arena_mark){a->head, a->head ? a->head->used : 0, a->chunks_made};
+}
+
+/* Frees the chunks made after the mark (a big block may sit behind the
+ * head, so chunks are told by number, not by place) and gives the head
+ * of then back the bytes it had free. */
+void arena_release(struct arena *a, struct arena_mark m)
+{
+    struct arena_chunk **link = &a->head;
+    bool past_head = false; /* behind the head of then, only big blocks may be newer */
+    while (*link) {
+        struct arena_chunk *c = *link;
+        if (c->seq > m.chunks_made) {
+            *link = c->next;
+            a->total -= c->size;
+            free(c);
+        } else if (past_head)
+            break;
+        else {
+            past_head = c == m.head;
+            link = &c->next;
+        }
+    }
+    if (m.head)
+        m.head->used = m.used;
 }
 
 void *arena_grow(struct arena *a, void *old, size_t oldn, size_t newn)

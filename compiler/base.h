@@ -59,7 +59,16 @@ struct arena_chunk;
 struct arena {
     struct arena_chunk *head; /* newest chunk first */
     size_t total;             /* bytes obtained from malloc */
+    size_t chunks_made;       /* numbers the chunks, oldest first (arena_release) */
     jmp_buf *oom;             /* where to jump when malloc fails; NULL: abort */
+};
+
+/* A point in an arena's life: arena_release frees everything allocated
+ * after it, for work whose results are all thrown away. */
+struct arena_mark {
+    struct arena_chunk *head;
+    size_t used;       /* bytes of head in use then */
+    size_t chunks_made;
 };
 
 void arena_init(struct arena *a);
@@ -67,6 +76,8 @@ void arena_free(struct arena *a);
 void *arena_alloc(struct arena *a, size_t n); /* zeroed, max-aligned */
 _Noreturn void arena_fail(struct arena *a);   /* out of memory: longjmp to a->oom */
 void *arena_grow(struct arena *a, void *old, size_t oldn, size_t newn);
+struct arena_mark arena_mark(const struct arena *a);
+void arena_release(struct arena *a, struct arena_mark m); /* nothing allocated since m may be used again */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 /* A copy with ASCII letters in lower case (AWS lowercases policy keys). */

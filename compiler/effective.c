@@ -33,12 +33,17 @@ struct eff_vocabulary {
 /* Lowers an effective policy alone, beside the vocabulary, and runs every
  * check on it: a missing required key is OB8104. `name` names it;
  * messages keep the words of the input (a program's, or documents'). */
-static void check_effective(struct obc *cc, struct eff_vocabulary *v, const struct eff_node *eff, const char *name)
+static void vocabulary_ready(struct obc *cc, struct eff_vocabulary *v)
 {
     if (!v->prog) {
         v->prog = sema_run_vocabulary(cc);
         v->lowering = json_lowering_begin(cc, v->prog, false);
     }
+}
+
+static void check_effective(struct obc *cc, struct eff_vocabulary *v, const struct eff_node *eff, const char *name)
+{
+    vocabulary_ready(cc, v);
     /* the vocabulary shared; the policy and what it names, its own */
     struct ir_program *prog = arena_alloc(&cc->arena, sizeof *prog);
     *prog = *v->prog;
@@ -48,6 +53,45 @@ static void check_effective(struct obc *cc, struct eff_vocabulary *v, const stru
     struct src_file named = {.path = name};
     json_lower(L, &named, eff_located(cc, eff));
     checks_run_effective(cc, prog);
+}
+
+/* What a check of an effective policy can leave behind that outlives it:
+ * diagnostics, files, line maps, the calendars of check_overlap.c. */
+struct eff_trace {
+    struct arena_mark mark;
+    size_t diags, errors, warnings, notes, dropped, held, files;
+    size_t line_maps; /* files whose line map is made */
+    struct rule_cal *calendars;
+};
+
+static size_t line_maps(const struct obc *cc)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cc->files.len; i++)
+        n += ((const struct src_file *)cc->files.items[i])->line_starts != NULL;
+    return n;
+}
+
+static struct eff_trace trace_begin(struct obc *cc)
+{
+    return (struct eff_trace){arena_mark(&cc->arena), cc->diag.list.len, cc->diag.errors, cc->diag.warnings,
+                              cc->diag.notes, cc->diag.dropped, cc->diag.held.len, cc->files.len,
+                              line_maps(cc), cc->overlap_calendars};
+}
+
+/* A check that found nothing leaves nothing anyone reads: everything it
+ * allocated goes back, so memory does not grow with the number of
+ * distinct effective policies. Any trace (a diagnostic, a line map made
+ * for one) keeps it all. */
+static void trace_end(struct obc *cc, const struct eff_trace *t)
+{
+    if (cc->diag.list.len != t->diags || cc->diag.errors != t->errors || cc->diag.warnings != t->warnings ||
+        cc->diag.notes != t->notes || cc->diag.dropped != t->dropped || cc->diag.held.len != t->held ||
+        cc->files.len != t->files || line_maps(cc) != t->line_maps)
+        return;
+    if (cc->overlap_calendars != t->calendars)
+        cc->overlap_calendars = t->calendars; /* made by this check: released with it */
+    arena_release(&cc->arena, t->mark);
 }
 
 /* ---- policy documents: obc effective ROOT.json ... ACCOUNT.json -------- */
@@ -264,8 +308,12 @@ bool obc_effective_program(struct obc *cc, const struct ir_program *prog, struct
         size_t mark = cc->diag.list.len;
         c->eff = inherit_effective(cc, c->levels, c->nlevels);
         /* one complete policy alone is what the checks judged already */
-        if (c->npolicies > 1 || c->partial)
+        if (c->npolicies > 1 || c->partial) {
+            vocabulary_ready(cc, &vocabulary);
+            struct eff_trace trace = trace_begin(cc);
             check_effective(cc, &vocabulary, c->eff, arena_printf(r->a, "effective-%zu", i + 1));
+            trace_end(cc, &trace);
+        }
         diag_fold_since(fold, mark, (const char *const *)c->who.items, c->who.len);
     }
     for (size_t k = 0; out && k < accounts.len; k++) {

@@ -143,25 +143,47 @@ static void any_types(const struct ir_program *prog, struct vec *out, struct ptr
     }
 }
 
+/* The types of `n` selections appended to `out`. The set that removes
+ * duplicates is scratch: when the result is small it is built apart,
+ * the scratch given back to the arena, and only the result appended, so
+ * the checks that ask for a plan's types many times do not pile up
+ * memory. */
+#define TYPES_KEPT_APART 512
+static void selections_types(const struct ir_program *prog, const struct ir_selection *const *sels, size_t n,
+                             struct vec *out, bool *any, struct arena *a)
+{
+    *any = false;
+    struct arena_mark mark = arena_mark(a);
+    struct vec found = {0};
+    struct ptrset seen = {0};
+    ptrset_add_all(a, &seen, out);
+    for (size_t i = 0; i < n; i++)
+        named_types(sels[i], &found, &seen, any, a);
+    any_types(prog, &found, &seen, *any, a);
+    if (found.len > TYPES_KEPT_APART) {
+        for (size_t i = 0; i < found.len; i++)
+            vec_push(a, out, found.items[i]);
+        return;
+    }
+    void *kept[TYPES_KEPT_APART];
+    size_t nkept = found.len;
+    if (nkept)
+        memcpy(kept, found.items, nkept * sizeof *kept);
+    arena_release(a, mark);
+    for (size_t i = 0; i < nkept; i++)
+        vec_push(a, out, kept[i]);
+}
+
 void ir_selection_types(const struct ir_program *prog, const struct ir_selection *sel, struct vec *out,
                         bool *any, struct arena *a)
 {
-    *any = false;
-    struct ptrset seen = {0};
-    ptrset_add_all(a, &seen, out);
-    named_types(sel, out, &seen, any, a);
-    any_types(prog, out, &seen, *any, a);
+    selections_types(prog, &sel, 1, out, any, a);
 }
 
 void ir_plan_types(const struct ir_program *prog, const struct ir_plan *p, struct vec *out,
                    bool *any, struct arena *a)
 {
-    *any = false;
-    struct ptrset seen = {0};
-    ptrset_add_all(a, &seen, out);
-    for (size_t i = 0; i < p->selections.len; i++)
-        named_types(p->selections.items[i], out, &seen, any, a);
-    any_types(prog, out, &seen, *any, a);
+    selections_types(prog, (const struct ir_selection *const *)p->selections.items, p->selections.len, out, any, a);
 }
 
 bool ir_key_encrypts(const struct ir_key *k, const struct ir_restype *t)

@@ -3,7 +3,7 @@
  * zeroing, growth past one chunk, big blocks, the string functions,
  * vec_push, struct strbuf, the out-of-memory jump (for sizes arena.c
  * refuses and for a malloc that fails), the abort without a jump target,
- * and arena_printf when vsnprintf fails.
+ * arena_printf when vsnprintf fails, and arena_mark / arena_release.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -228,6 +228,33 @@ static void test_out_of_memory_without_jump_target_aborts(void **state)
     assert_int_equal(WTERMSIG(status), SIGABRT);
 }
 
+/* arena_release frees what came after the mark, chunks and big blocks
+ * included, and hands the same space out again; what came before stays. */
+static void test_mark_and_release(void **state)
+{
+    struct arena *a = *state;
+    char *before = arena_printf(a, "kept %d", 1);
+    size_t total = a->total;
+    struct arena_mark m = arena_mark(a);
+    char *first = arena_alloc(a, 100);
+    memset(first, 'x', 100);
+    for (int i = 0; i < 50; i++)
+        arena_alloc(a, CHUNK / 4); /* new chunks */
+    arena_alloc(a, 4 * CHUNK);      /* a big block, behind the head */
+    char *printed = arena_printf(a, "%0*d", 3000, 7);
+    assert_int_equal(strlen(printed), 3000);
+    assert_true(a->total > total);
+    arena_release(a, m);
+    assert_int_equal(a->total, total);
+    assert_string_equal(before, "kept 1");
+    char *again = arena_alloc(a, 100);
+    assert_ptr_equal(again, first);
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(again[i], 0); /* zeroed again */
+    arena_release(a, arena_mark(a)); /* nothing since: nothing changes */
+    assert_int_equal(a->total, total);
+}
+
 static void test_printf_error_gives_empty_string(void **state)
 {
     struct arena *a = *state;
@@ -245,6 +272,7 @@ int main(void)
         T(test_big_block_does_not_waste_current_chunk),
         T(test_strndup_and_strdup),
         T(test_printf),
+        T(test_mark_and_release),
         T(test_grow_copies),
         T(test_vec_push_keeps_order),
         T(test_strbuf),
