@@ -429,6 +429,9 @@ struct cJSON;
 /* Deterministic printing: pretty (2-space indent, trailing newline) or
  * minified. Returns a malloc'd string (caller frees) or NULL. */
 char *json_print(const struct cJSON *doc, bool pretty);
+/* The characters json_print would write (UTF-8 sequences), counted
+ * without printing. */
+size_t json_chars(const struct cJSON *doc, bool pretty);
 /* Building a document (json_out.c). Every json_add_* adds under `key` of
  * an object, or appends to an array when key is NULL. When cJSON cannot
  * allocate, the whole document is freed and arena_fail() is called. */
@@ -481,6 +484,8 @@ struct obc_options {
                                         one of a name wins) */
     size_t nvars;
     bool standalone;         /* a policy document must be complete by itself */
+    bool judge_only;         /* obc check: obc_emit measures and checks what it
+                                would write, and renders nothing */
 };
 
 struct ir_program;

@@ -80,16 +80,17 @@ bool obc_emit(struct obc *cc, struct vec *out)
     for (size_t i = 0; (emit & EMIT_POLICY) && i < prog->policies.len; i++) {
         const struct ir_policy *pol = VEC_GET(struct ir_policy, prog->policies, i);
         cJSON *doc = emit_policy(cc, pol); /* never NULL: out of memory jumps through arena_fail */
-        struct out_file *f = emit_render_keep(cc, arena_printf(&cc->arena, "%s.json", pol->d.name), doc);
         if (!cc->opts.minify && !pol->document) /* a document is judged as written */
-            emit_check_written_size(cc, pol, f->data, doc);
+            emit_check_written_size(cc, pol, json_chars(doc, true), doc);
+        if (!cc->opts.judge_only)
+            vec_push(&cc->arena, out, emit_render_keep(cc, arena_printf(&cc->arena, "%s.json", pol->d.name), doc));
         cJSON_Delete(doc);
-        vec_push(&cc->arena, out, f);
     }
     if (emit & (EMIT_MANIFEST | EMIT_CLOUDFORMATION)) {
-        /* the manifest is the source of the deployable outputs */
+        /* the manifest is the source of the deployable outputs, and its
+         * making finds what the accounts lack (OB6030) */
         cJSON *m = emit_manifest(cc, prog);
-        if (emit & EMIT_MANIFEST)
+        if ((emit & EMIT_MANIFEST) && !cc->opts.judge_only)
             vec_push(&cc->arena, out, emit_render_keep(cc, MANIFEST_FILE, m));
         struct vec templates = {0};
         if (emit & EMIT_CLOUDFORMATION)

@@ -52,6 +52,6 @@ void emit_terraform(struct obc *cc, const struct ir_program *prog, const struct 
  * as written (`pretty`, the text of `doc`) fits too. */
 void emit_check_sizes(struct obc *cc, const struct ir_program *prog);
 void emit_check_document_size(struct obc *cc, const struct src_file *f, size_t minified);
-void emit_check_written_size(struct obc *cc, const struct ir_policy *pol, const char *pretty, struct cJSON *doc);
+void emit_check_written_size(struct obc *cc, const struct ir_policy *pol, size_t written, struct cJSON *doc);
 
 #endif /* OBC_EMIT_H */

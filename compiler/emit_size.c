@@ -40,19 +40,6 @@ static bool policy_emittable(const struct ir_policy *pol)
     return true;
 }
 
-/* Characters of `node` printed minified. `doc` is the document it is
- * part of, freed before failing when printing runs out of memory. */
-static size_t minified_chars(struct obc *cc, cJSON *doc, const cJSON *node)
-{
-    char *text = json_print(node, false);
-    if (!text) {
-        cJSON_Delete(doc);
-        arena_fail(&cc->arena);
-    }
-    size_t n = utf8_chars(text);
-    free(text);
-    return n;
-}
 
 /* Minified characters of plan `p` as a member of a policy's "plans":
  * `"name":{...}`. A plan is written the same in every policy that holds
@@ -65,11 +52,11 @@ static size_t plan_chars(struct obc *cc, struct strmap *cache, const struct ir_p
         return *known;
     struct ir_policy alone = {0};
     vec_push(&cc->arena, &alone.plans, (void *)p);
-    size_t *n = arena_alloc(&cc->arena, sizeof *n); /* before the document exists: see minified_chars */
+    size_t *n = arena_alloc(&cc->arena, sizeof *n); /* before the document exists: nothing to free on failure */
     cJSON *doc = emit_policy(cc, &alone); /* never NULL: out of memory jumps through arena_fail */
     const cJSON *plans = cJSON_GetObjectItemCaseSensitive(doc, "plans");
     /* plan names are identifiers, which JSON writes without escapes */
-    *n = strlen(p->d.name) + 3 + minified_chars(cc, doc, plans->child);
+    *n = strlen(p->d.name) + 3 + json_chars(plans->child, false);
     cJSON_Delete(doc);
     strmap_put_new(&cc->arena, cache, p->d.name, n);
     return *n;
@@ -175,16 +162,11 @@ void emit_check_sizes(struct obc *cc, const struct ir_program *prog)
 /* OB8008: the console strips whitespace, but the CLI, the API,
  * CloudFormation and Terraform send the text as it is [S4, S10], so a
  * pretty file can be refused although its minified form fits. */
-void emit_check_written_size(struct obc *cc, const struct ir_policy *pol, const char *pretty, cJSON *doc)
+void emit_check_written_size(struct obc *cc, const struct ir_policy *pol, size_t written, cJSON *doc)
 {
-    size_t written = utf8_chars(pretty);
     if (written <= AWS_POLICY_MAX_CHARS)
         return;
-    char *min = json_print(doc, false);
-    if (!min)
-        return;
-    size_t minified = utf8_chars(min); /* fits: over the limit it is OB8001, an error, and nothing is emitted */
-    free(min);
+    size_t minified = json_chars(doc, false); /* fits: over the limit it is OB8001, an error, and nothing is emitted */
     struct diag *d = diag_emit(cc, OB8008, pol->d.name_loc,
                                "policy '%s' is written pretty-printed as %s characters; AWS counts the whitespace when "
                                "the file is sent through the CLI, the API, CloudFormation or Terraform",

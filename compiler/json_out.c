@@ -30,15 +30,24 @@
 #include <strings.h>
 
 /* A malloc'd growable buffer; `failed` sticks after the first failed
- * allocation so the walker can finish without checking every call. */
+ * allocation so the walker can finish without checking every call. When
+ * `counting`, nothing is stored: `chars` counts the characters (UTF-8
+ * sequences) the text would have. */
 struct out {
     char *s;
     size_t len, cap;
     bool failed;
+    bool counting;
+    size_t chars;
 };
 
 static void put_n(struct out *o, const char *s, size_t n)
 {
+    if (o->counting) {
+        for (size_t i = 0; i < n; i++)
+            o->chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+        return;
+    }
     if (o->failed)
         return;
     size_t need = o->len + n + 1;
@@ -71,6 +80,12 @@ static void put_c(struct out *o, char c)
 
 static void put_newline_indent(struct out *o, int depth)
 {
+    static const char line[] = "\n                                                                ";
+    size_t n = 1 + 2 * (size_t)depth; /* the newline and the indentation in one piece */
+    if (n <= sizeof line - 1) {
+        put_n(o, line, n);
+        return;
+    }
     put_c(o, '\n');
     for (int i = 0; i < depth; i++)
         put_n(o, "  ", 2);
@@ -194,6 +209,18 @@ char *json_print(const struct cJSON *doc, bool pretty)
         return NULL;
     }
     return o.s;
+}
+
+size_t json_chars(const struct cJSON *doc, bool pretty)
+{
+    struct out o = {.counting = true};
+    if (doc)
+        put_value(&o, doc, pretty, 0);
+    else
+        put_s(&o, "null");
+    if (pretty)
+        put_c(&o, '\n');
+    return o.chars;
 }
 
 /* ---- building ----------------------------------------------------- */

@@ -1145,6 +1145,7 @@ static int run_one(const struct cli *cli, const char *document)
     opts.vars = cli->vars;
     opts.nvars = cli->nvars;
     opts.standalone = cli->standalone;
+    opts.judge_only = cli->cmd->id == CMD_CHECK; /* check writes nothing: outputs are measured, not rendered */
     struct obc cc;
     obc_init(&cc, &opts);
     int rc = compile_guarded(&cc, cli, document);
