@@ -121,8 +121,9 @@ struct src_file {
     const char *key;      /* identity for import de-duplication */
     const char *text;     /* contents; NUL-terminated copy */
     size_t len;
-    uint32_t *line_starts; /* offsets of line starts; built lazily */
+    uint32_t *line_starts; /* offsets of line starts; NULL until src_line_map */
     size_t nlines;
+    struct arena *arena;  /* of the compilation: where the line map goes */
     bool is_stdlib;       /* embedded standard library file */
     struct src_file *origin; /* the template this text was rendered from
                                 (template.c), or NULL: name outputs after it */
@@ -148,6 +149,9 @@ struct obc;
 struct src_file *src_add(struct obc *cc, const char *path, const char *dir,
                          const char *key, const char *text, size_t len);
 struct src_file *src_get(const struct obc *cc, uint32_t id);
+/* Makes f's line map (line_starts, nlines) unless it is made: only a
+ * position asked for needs it. src_pos and src_line make it themselves. */
+void src_line_map(struct src_file *f);
 struct src_pos src_pos(struct src_file *f, uint32_t offset);
 const char *src_line(struct src_file *f, uint32_t line, size_t *len);
 struct loc loc_span(struct loc a, struct loc b); /* from a's start to b's end */

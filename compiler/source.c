@@ -31,19 +31,26 @@ struct src_file *src_add(struct obc *cc, const char *path, const char *dir,
     f->text = text;
     f->len = len;
     vec_push(&cc->arena, &cc->files, f);
-    /* The line map is built now: it is cheap and keeps src_pos const-safe. */
-    size_t n = 1;
+    f->arena = &cc->arena; /* the line map is made there when first needed */
+    return f;
+}
+
+void src_line_map(struct src_file *f)
+{
+    if (f->line_starts)
+        return;
+    const char *text = f->text;
+    size_t len = f->len, n = 1;
     for (size_t i = 0; i < len; i++)
         if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= len || text[i + 1] != '\n')))
             n++;
-    f->line_starts = arena_alloc(&cc->arena, n * sizeof *f->line_starts);
-    f->line_starts[0] = 0;
+    uint32_t *starts = arena_alloc(f->arena, n * sizeof *starts);
     size_t k = 1;
     for (size_t i = 0; i < len; i++)
         if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= len || text[i + 1] != '\n')))
-            f->line_starts[k++] = (uint32_t)(i + 1);
+            starts[k++] = (uint32_t)(i + 1);
+    f->line_starts = starts;
     f->nlines = n;
-    return f;
 }
 
 struct src_file *src_get(const struct obc *cc, uint32_t id)
@@ -55,6 +62,7 @@ struct src_file *src_get(const struct obc *cc, uint32_t id)
 
 struct src_pos src_pos(struct src_file *f, uint32_t offset)
 {
+    src_line_map(f);
     size_t lo = 0, hi = f->nlines;
     while (hi - lo > 1) { /* last line start <= offset */
         size_t mid = lo + (hi - lo) / 2;
@@ -69,6 +77,7 @@ struct src_pos src_pos(struct src_file *f, uint32_t offset)
 
 const char *src_line(struct src_file *f, uint32_t line, size_t *len)
 {
+    src_line_map(f);
     if (line == 0 || line > f->nlines) {
         *len = 0;
         return "";
@@ -110,6 +119,7 @@ uint32_t src_utf16_col(struct src_file *f, uint32_t offset)
 
 uint32_t src_offset_utf16(struct src_file *f, uint32_t line, uint32_t col16)
 {
+    src_line_map(f);
     if (line >= f->nlines)
         return (uint32_t)f->len;
     size_t len;

@@ -14,8 +14,16 @@
 static uint64_t hash_text(const char *s, bool fold)
 {
     uint64_t h = 1469598103934665603ull;
+    if (fold) { /* ASCII only, as tolower in the C locale obc runs in */
+        for (; *s; s++) {
+            unsigned char c = (unsigned char)*s;
+            h ^= c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+            h *= 1099511628211ull;
+        }
+        return h;
+    }
     for (; *s; s++) {
-        h ^= fold ? (unsigned char)tolower((unsigned char)*s) : (unsigned char)*s;
+        h ^= (unsigned char)*s;
         h *= 1099511628211ull;
     }
     return h;

@@ -200,6 +200,7 @@ void suppress_record(struct obc *cc, struct src_file *f, uint32_t start, uint32_
 void suppress_read_sidecar(struct obc *cc, struct src_file *doc, struct src_file *sidecar)
 {
     const char *t = sidecar->text;
+    src_line_map(sidecar);
     for (uint32_t line = 1; line <= sidecar->nlines; line++) {
         size_t bol = sidecar->line_starts[line - 1];
         size_t eol = line < sidecar->nlines ? sidecar->line_starts[line] : sidecar->len;

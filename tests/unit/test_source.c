@@ -59,6 +59,8 @@ static void expect_line(struct src_file *f, uint32_t line, const char *want)
 
 static void expect_starts(struct src_file *f, const uint32_t *want, size_t n)
 {
+    assert_null(f->line_starts); /* made when a position is first asked for */
+    src_line_map(f);
     assert_int_equal(f->nlines, n);
     for (size_t i = 0; i < n; i++)
         assert_int_equal(f->line_starts[i], want[i]);
@@ -158,6 +160,7 @@ static void test_many_lines(void **state)
     for (int i = 0; i < N; i++)
         memcpy(text + i * 3, "xy\n", 3);
     struct src_file *f = src_add(cc, "big.ob", "", "big.ob", text, N * 3);
+    src_line_map(f);
     assert_int_equal(f->nlines, N + 1);
     expect_pos(f, 0, 1, 1);
     expect_pos(f, 3 * 4999 + 1, 5000, 2);

@@ -182,6 +182,8 @@ static void test_rendered_text_keeps_line_numbers(void **state)
     static const struct template_var vars[] = {{"a", "a-much-longer-value"}};
     struct src_file *f = RENDER_VARS(state, "{\n\"x\": \"${a}\",\n\"y\": \"$${z}\",\n\"w\": 1\n}", vars);
     expect_text(f, "{\n\"x\": \"a-much-longer-value\",\n\"y\": \"${z}\",\n\"w\": 1\n}");
+    src_line_map(f);
+    src_line_map(P(state)->file);
     assert_int_equal(f->nlines, P(state)->file->nlines);
     const char *w = strstr(f->text, "\"w\"");
     assert_int_equal(src_pos(f, (uint32_t)(w - f->text)).line, 4);
