@@ -125,6 +125,8 @@ struct src_file {
     size_t nlines;
     struct arena *arena;  /* of the compilation: where the line map goes */
     bool is_stdlib;       /* embedded standard library file */
+    const unsigned char *snapshot; /* its tree, parsed when obc was built
+                                      (ast_snapshot.c), or NULL: parse the text */
     struct src_file *origin; /* the template this text was rendered from
                                 (template.c), or NULL: name outputs after it */
     struct vec items;     /* struct ast_item*: the parsed top level */
@@ -370,6 +372,10 @@ struct embedded_file {
 };
 extern const struct embedded_file stdlib_files[];
 extern const size_t stdlib_files_count;
+/* The syntax tree of stdlib_files[i], made at build time (tools/stdsnap.c,
+ * ast_snapshot.c), for i < stdlib_asts_count. */
+extern const unsigned char *const stdlib_asts[];
+extern const size_t stdlib_asts_count;
 extern const struct embedded_file explain_files[];
 extern const size_t explain_files_count;
 

@@ -114,6 +114,11 @@ void lex_watch_close(struct lex_state *ls, uint32_t close);
 /* Parses one file into f->items. Returns false if it had syntax errors. */
 bool parse_file(struct obc *cc, struct src_file *f);
 
+/* ast_snapshot.c: a parsed file's top-level items as bytes (appended to
+ * out), and a file's items rebuilt from such bytes, its locations in f. */
+void ast_snapshot_write(struct arena *a, const struct vec *items, struct strbuf *out);
+void ast_snapshot_read(struct obc *cc, struct src_file *f, const unsigned char *bytes);
+
 /* Used by the grammar actions. */
 struct parse_ctx {
     struct obc *cc;

@@ -314,6 +314,7 @@ static struct src_file *open_std(struct loader *L, const char *name)
         for (size_t i = 0; i < stdlib_files_count; i++) {
             if (strcmp(stdlib_files[i].name, file) == 0) {
                 f = add_file(L, shown, key, NULL, stdlib_files[i].text, stdlib_files[i].len, NULL, NULL, NULL);
+                f->snapshot = i < stdlib_asts_count ? stdlib_asts[i] : NULL; /* parsed when obc was built */
                 break;
             }
         }
@@ -494,7 +495,10 @@ static void visit(struct loader *L, struct src_file *f, struct loc import_loc)
     fr->import_loc = import_loc;
     vec_push(&cc->arena, &L->stack, fr);
     L->state[f->id] = VISITING;
-    parse_file(cc, f);
+    if (f->snapshot)
+        ast_snapshot_read(cc, f, f->snapshot);
+    else
+        parse_file(cc, f);
     for (size_t i = 0; i < f->items.len; i++) {
         const struct ast_item *it = VEC_GET(struct ast_item, f->items, i);
         const char *w = ast_word_text(it, 0);

@@ -27,7 +27,7 @@ layer_of() {
         checks.c|check_*.c|checks.h) echo checks ;;
         emit_*.c|emit.h|emit_cfn.h|emit_ops.h) echo emit ;;
         schema.c|schema.def|sema*.c|symtab.c|lower_*.c|schedule.c|selector.c|json_lower.c|json_controls.c|policy_keys.def|sema.h|inherit.c|inherit.h) echo sema ;;
-        ast.c|parse.c|load.c|json_in.c|template.c|fmt.c|fmt_scan.c|fmt_diff.c|fmt.h|discover.c|suppress.c|lexer.l|parser.y|front.h) echo front ;;
+        ast.c|ast_snapshot.c|parse.c|load.c|json_in.c|template.c|fmt.c|fmt_scan.c|fmt_diff.c|fmt.h|discover.c|suppress.c|lexer.l|parser.y|front.h) echo front ;;
         ir_*.c|aws_ids.c|key_users.c|cron.c|ir.h|aws_limits.def|policy_paths.def) echo ir ;;
         arena.c|source.c|diag*.c|suggest.c|wildcard.c|strmap.c|ptrset.c|context.c|json_out.c|base.h|codes.def) echo base ;;
         explain_render.c|explain_render.h) echo base ;;

@@ -54,8 +54,8 @@ def program_bytes(path):
 def run_once(cmd, clean):
     """Runs cmd with stdout and stderr to a file and returns its wall time
     in seconds. Fails loudly unless it exits 0 and, when `clean`, says
-    nothing on stderr (generated programs have no warnings; some examples
-    show warnings on purpose)."""
+    nothing on stderr (the generated programs have warnings on purpose,
+    as the examples do: they are measured with clean false)."""
     with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         rc = subprocess.call(cmd, stdout=subprocess.DEVNULL, stderr=err)
@@ -199,13 +199,24 @@ class Bench:
                 "compile": [self.a.obc, "compile", path, "-o", self.out],
                 "frontend": [self.a.frontend, path]}
 
-    def measure(self, label, path, what, runs, clean=True):
+    def measure(self, label, path, what, runs, clean=False):
         size = program_bytes(path)
         cmd = self.cmds(path)[what]
         med, lo, hi = timed(cmd, runs, clean)
         rss = peak_rss(cmd)
         mbs = self.row(label, size, what, med, lo, hi, rss)
         return size, med, mbs, rss
+
+    def table(self):
+        """The figures of docs/performance.md (table.py), in this run."""
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import table
+        t = table.Table(self.a)
+        t.throughput()
+        t.small()
+        t.memory_and_instructions()
+        t.markdown()
+        self.measured.update({k: v for k, v in t.figures.items()})
 
     def examples(self):
         runs = self.a.runs or 21
@@ -594,7 +605,7 @@ class Bench:
         for s in sizes:
             path = os.path.join(self.a.dir, "gen-%s.ob" % s)
             size = program_bytes(path)
-            med, _lo, _hi = timed(self.cmds(path)["check"], self.a.runs or 3, True)
+            med, _lo, _hi = timed(self.cmds(path)["check"], self.a.runs or 3, False)
             n = instructions(self.cmds(path)["check"], os.path.join(self.a.dir, "callgrind.scaling." + s))
             if base is None:
                 base = n / size
@@ -690,6 +701,7 @@ def main():
     b.generated()
     b.counts()
     b.shapes()
+    b.table()
     if a.scaling:
         b.scaling()
     failed = check_budgets(b.measured, a.budgets)

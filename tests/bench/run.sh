@@ -1,9 +1,14 @@
 #!/bin/sh
 # run.sh - obc's speed and memory benchmarks (make bench).
 #
-#   tests/bench/run.sh [--quick] [--scaling] [--runs N]
+#   tests/bench/run.sh [--quick] [--scaling] [--runs N] [--table]
 #
 #   --quick     skip the 8 MB and 10 MB inputs (and their generation)
+#   --table     only the figures of docs/performance.md (tests/bench/table.py:
+#               obc against cat and jq empty from 10 KB to 8 MB in 1 and 4
+#               files, instructions per byte at 1 and 8 MB, peak memory over
+#               the input size, a small check against cat), printed as the
+#               rows of its table
 #   --scaling   also print the scaling table: time and instructions of
 #               `obc check` at 0.25, 0.5, 1, 2, 4 and 8 MB (slow: callgrind
 #               runs on every size)
@@ -33,13 +38,15 @@ CC=${CC:-cc}
 
 QUICK=""
 ARGS=""
+TABLE=""
 while [ $# -gt 0 ]; do
     case "$1" in
     --quick) QUICK=1; ARGS="$ARGS --quick" ;;
     --scaling) ARGS="$ARGS --scaling" ;;
+    --table) TABLE=1 ;;
     --runs) [ $# -ge 2 ] || { echo "run.sh: --runs needs a number" >&2; exit 2; }
             ARGS="$ARGS --runs $2"; shift ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -48,7 +55,7 @@ case "$ARGS" in *--scaling*) SCALING=1 ;; *) SCALING="" ;; esac
 
 # ---- build ------------------------------------------------------------------
 
-tools/ensure-deps.sh gcc make flex bison libcjson-dev python3 valgrind time || exit 2
+tools/ensure-deps.sh gcc make flex bison libcjson-dev python3 valgrind time jq || exit 2
 make --no-print-directory -j"$(nproc 2>/dev/null || echo 2)" "$BUILD/obc" >/dev/null || exit 2
 mkdir -p "$OUT"
 
@@ -58,6 +65,11 @@ objs=$(make --no-print-directory -s --eval 'bench-objs: ; @echo $(call lib_objs,
 flags=$(make --no-print-directory -s --eval 'bench-flags: ; @echo $(WARN) $(DEFS) $(OPT) $(INC)' bench-flags) || exit 2
 # shellcheck disable=SC2086
 $CC $flags -o "$OUT/frontend" tests/bench/frontend.c $objs -lcjson || exit 2
+
+if [ -n "$TABLE" ]; then
+    # shellcheck disable=SC2086
+    exec $PY tests/bench/table.py --obc "$BUILD/obc" --dir "$OUT" $(echo "$ARGS" | sed 's/--scaling//')
+fi
 
 # ---- inputs -----------------------------------------------------------------
 
