@@ -282,6 +282,11 @@ void diag_note(struct obc *cc, struct diag *d, struct loc loc, const char *fmt, 
     OBC_PRINTF(4, 5);
 void diag_help(struct obc *cc, struct diag *d, const char *fmt, ...) OBC_PRINTF(3, 4);
 void diag_sort(struct obc *cc); /* by file, offset, emission order */
+/* Gives back to the arena everything allocated since `mark`, keeping the
+ * diagnostics stored since then (copied out and back in); `list_at_mark`
+ * is diag.list as it was at the mark. False (nothing released) when the
+ * copy cannot be made. */
+bool diag_release_keeping(struct obc *cc, struct arena_mark mark, struct vec list_at_mark);
 /* Takes d out of the counts (errors, family_errors, warnings, notes) of
  * `e`, for a caller that removes it from the list. */
 void diag_uncount(struct diag_engine *e, const struct diag *d);

@@ -241,3 +241,78 @@ void diag_fold_end(struct diag_fold *f, const char *singular, const char *plural
         en->d->msg = sb_str(a, &b);
     }
 }
+
+/* ---- keeping diagnostics while their arena memory goes back ------------- */
+
+static size_t text_size(const char *s)
+{
+    return s ? strlen(s) + 1 : 0;
+}
+
+/* Appends s (NUL included) to buf at *at; NULL stays NULL. */
+static const char *stash(char *buf, size_t *at, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    memcpy(buf + *at, s, n);
+    *at += n;
+    return buf + *at - n;
+}
+
+static const char *unstash(struct arena *a, const char *s)
+{
+    return s ? arena_strdup(a, s) : NULL;
+}
+
+bool diag_release_keeping(struct obc *cc, struct arena_mark mark, struct vec list_at_mark)
+{
+    struct diag_engine *e = &cc->diag;
+    size_t from = list_at_mark.len, n = e->list.len - from, size = 0, nnotes = 0;
+    for (size_t i = from; i < e->list.len; i++) {
+        const struct diag *d = e->list.items[i];
+        size += text_size(d->msg) + text_size(d->help);
+        for (const struct diag_note *k = d->notes; k; k = k->next, nnotes++)
+            size += text_size(k->msg);
+    }
+    /* the records and their texts, in one block outside the arena */
+    size_t records = n * sizeof(struct diag) + nnotes * sizeof(struct diag_note);
+    char *buf = malloc(records + size + 1);
+    if (!buf)
+        return false;
+    struct diag *ds = (struct diag *)buf;
+    struct diag_note *ns = (struct diag_note *)(buf + n * sizeof(struct diag));
+    size_t at = records, note = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct diag *d = e->list.items[from + i];
+        ds[i] = *d;
+        ds[i].msg = stash(buf, &at, d->msg);
+        ds[i].help = stash(buf, &at, d->help);
+        ds[i].notes = note < nnotes ? &ns[note] : NULL;
+        for (const struct diag_note *k = d->notes; k; k = k->next, note++)
+            ns[note] = (struct diag_note){k->loc, stash(buf, &at, k->msg), k->next ? &ns[note + 1] : NULL};
+        if (!d->notes)
+            ds[i].notes = NULL;
+    }
+    arena_release(&cc->arena, mark);
+    e->list = list_at_mark; /* its array then held the first `from` records, which stay */
+    for (size_t i = 0; i < n; i++) {
+        struct diag *d = arena_alloc(&cc->arena, sizeof *d);
+        *d = ds[i];
+        d->msg = unstash(&cc->arena, ds[i].msg);
+        d->help = unstash(&cc->arena, ds[i].help);
+        d->notes = d->last_note = NULL;
+        for (const struct diag_note *k = ds[i].notes; k; k = k->next) {
+            struct diag_note *c = arena_alloc(&cc->arena, sizeof *c);
+            *c = (struct diag_note){k->loc, unstash(&cc->arena, k->msg), NULL};
+            if (d->last_note)
+                d->last_note->next = c;
+            else
+                d->notes = c;
+            d->last_note = c;
+        }
+        vec_push(&cc->arena, &e->list, d);
+    }
+    free(buf);
+    return true;
+}

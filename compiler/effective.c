@@ -59,7 +59,8 @@ static void check_effective(struct obc *cc, struct eff_vocabulary *v, const stru
  * diagnostics, files, line maps, the calendars of check_overlap.c. */
 struct eff_trace {
     struct arena_mark mark;
-    size_t diags, errors, warnings, notes, dropped, held, files;
+    struct vec list;  /* diag.list at the mark */
+    size_t held, files;
     size_t line_maps; /* files whose line map is made */
     struct rule_cal *calendars;
 };
@@ -74,24 +75,22 @@ static size_t line_maps(const struct obc *cc)
 
 static struct eff_trace trace_begin(struct obc *cc)
 {
-    return (struct eff_trace){arena_mark(&cc->arena), cc->diag.list.len, cc->diag.errors, cc->diag.warnings,
-                              cc->diag.notes, cc->diag.dropped, cc->diag.held.len, cc->files.len,
+    return (struct eff_trace){arena_mark(&cc->arena), cc->diag.list, cc->diag.held.len, cc->files.len,
                               line_maps(cc), cc->overlap_calendars};
 }
 
-/* A check that found nothing leaves nothing anyone reads: everything it
- * allocated goes back, so memory does not grow with the number of
- * distinct effective policies. Any trace (a diagnostic, a line map made
- * for one) keeps it all. */
+/* A check leaves nothing anyone reads but its diagnostics: those are
+ * kept and everything else it allocated goes back, so memory does not
+ * grow with the number of distinct effective policies. Any other trace
+ * (a file, a line map, a warning held for a suppression) keeps it all. */
 static void trace_end(struct obc *cc, const struct eff_trace *t)
 {
-    if (cc->diag.list.len != t->diags || cc->diag.errors != t->errors || cc->diag.warnings != t->warnings ||
-        cc->diag.notes != t->notes || cc->diag.dropped != t->dropped || cc->diag.held.len != t->held ||
-        cc->files.len != t->files || line_maps(cc) != t->line_maps)
+    if (cc->diag.held.len != t->held || cc->files.len != t->files || line_maps(cc) != t->line_maps)
         return;
-    if (cc->overlap_calendars != t->calendars)
-        cc->overlap_calendars = t->calendars; /* made by this check: released with it */
-    arena_release(&cc->arena, t->mark);
+    struct rule_cal *calendars = cc->overlap_calendars;
+    cc->overlap_calendars = t->calendars; /* made by this check: released with it */
+    if (!diag_release_keeping(cc, t->mark, t->list))
+        cc->overlap_calendars = calendars;
 }
 
 /* ---- policy documents: obc effective ROOT.json ... ACCOUNT.json -------- */

@@ -82,6 +82,57 @@ static void test_sort_by_file_offset_and_emission(void **state)
     obc_free(&cc);
 }
 
+/* diag_release_keeping: the memory since the mark goes back, the
+ * diagnostics stored since then stay, with their help and notes, and
+ * the list grows on from where it was. */
+static void test_release_keeping_diagnostics(void **state)
+{
+    (void)state;
+    struct obc cc;
+    obc_init(&cc, NULL);
+    diag_emit(&cc, OB2001, (struct loc){1, 1, 2}, "before the mark");
+    struct vec list = cc.diag.list;
+    struct arena_mark mark = arena_mark(&cc.arena);
+    size_t total = cc.arena.total;
+    for (int i = 0; i < 40; i++) /* work thrown away: several chunks */
+        arena_alloc(&cc.arena, 16 * 1024);
+    for (int i = 0; i < 20; i++) { /* enough to move the list's array */
+        struct diag *d = diag_emit(&cc, OB2002, (struct loc){1, (uint32_t)i, (uint32_t)i + 1}, "kept %d", i);
+        if (i % 2)
+            diag_help(&cc, d, "help %d", i);
+        for (int k = 0; k < i % 3; k++)
+            diag_note(&cc, d, (struct loc){1, 0, 1}, "note %d.%d", i, k);
+    }
+    assert_true(diag_release_keeping(&cc, mark, list));
+    assert_true(cc.arena.total < total + 64 * 1024); /* the thrown-away chunks are gone */
+    assert_int_equal(cc.diag.list.len, 21);
+    assert_string_equal(VEC_GET(struct diag, cc.diag.list, 0)->msg, "before the mark");
+    for (int i = 0; i < 20; i++) {
+        const struct diag *d = cc.diag.list.items[i + 1];
+        char want[32];
+        snprintf(want, sizeof want, "kept %d", i);
+        assert_string_equal(d->msg, want);
+        assert_int_equal(d->loc.start, (uint32_t)i);
+        if (i % 2) {
+            snprintf(want, sizeof want, "help %d", i);
+            assert_string_equal(d->help, want);
+        } else
+            assert_null(d->help);
+        int k = 0;
+        for (const struct diag_note *n = d->notes; n; n = n->next, k++) {
+            snprintf(want, sizeof want, "note %d.%d", i, k);
+            assert_string_equal(n->msg, want);
+        }
+        assert_int_equal(k, i % 3);
+        if (k)
+            assert_non_null(d->last_note);
+    }
+    assert_int_equal(cc.diag.errors, 21);
+    diag_emit(&cc, OB2001, LOC_NONE, "after");
+    assert_int_equal(cc.diag.list.len, 22);
+    obc_free(&cc);
+}
+
 /* What diag_render_text (color off) or diag_render_json writes. */
 static char *render(struct obc *cc, bool json)
 {
@@ -264,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_code_parse),
         cmocka_unit_test(test_every_code_has_its_explanation),
         cmocka_unit_test(test_sort_by_file_offset_and_emission),
+        cmocka_unit_test(test_release_keeping_diagnostics),
         cmocka_unit_test(test_render_without_location_and_with_note),
         cmocka_unit_test(test_render_escapes_untrusted_text),
         cmocka_unit_test(test_render_keeps_ordinary_utf8),
