@@ -501,6 +501,8 @@ struct obc_options {
     bool standalone;         /* a policy document must be complete by itself */
     bool judge_only;         /* obc check: obc_emit measures and checks what it
                                 would write, and renders nothing */
+    bool keep_effective;     /* obc effective: obc_analyze keeps each account's
+                                effective policy (obc.effective) */
 };
 
 struct ir_program;

@@ -24,7 +24,8 @@ struct ir_program *obc_analyze(struct obc *cc)
     cc->prog = prog;
     checks_run(cc, prog);
     emit_check_sizes(cc, prog);
-    obc_effective_program(cc, prog, &cc->effective); /* with the checks of each one */
+    /* with the checks of each one; the policies themselves only for obc effective */
+    obc_effective_program(cc, prog, cc->opts.keep_effective ? &cc->effective : NULL);
     return prog;
 }
 

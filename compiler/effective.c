@@ -305,13 +305,20 @@ bool obc_effective_program(struct obc *cc, const struct ir_program *prog, struct
     for (size_t i = 0; i < r->order.len; i++) {
         struct chain *c = r->order.items[i];
         size_t mark = cc->diag.list.len;
-        c->eff = inherit_effective(cc, c->levels, c->nlevels);
         /* one complete policy alone is what the checks judged already */
-        if (c->npolicies > 1 || c->partial) {
+        bool checked = c->npolicies > 1 || c->partial;
+        if (checked)
             vocabulary_ready(cc, &vocabulary);
+        struct eff_trace merged = trace_begin(cc); /* without `out`, the merged tree is thrown away too */
+        c->eff = inherit_effective(cc, c->levels, c->nlevels);
+        if (checked) {
             struct eff_trace trace = trace_begin(cc);
             check_effective(cc, &vocabulary, c->eff, arena_printf(r->a, "effective-%zu", i + 1));
             trace_end(cc, &trace);
+        }
+        if (!out) {
+            trace_end(cc, &merged);
+            c->eff = NULL;
         }
         diag_fold_since(fold, mark, (const char *const *)c->who.items, c->who.len);
     }

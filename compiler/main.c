@@ -1146,6 +1146,7 @@ static int run_one(const struct cli *cli, const char *document)
     opts.nvars = cli->nvars;
     opts.standalone = cli->standalone;
     opts.judge_only = cli->cmd->id == CMD_CHECK; /* check writes nothing: outputs are measured, not rendered */
+    opts.keep_effective = cli->cmd->id == CMD_EFFECTIVE;
     struct obc cc;
     obc_init(&cc, &opts);
     int rc = compile_guarded(&cc, cli, document);
