@@ -158,7 +158,7 @@ $(BUILD)/cov/obc: $(call lib_objs,cov) $(BUILD)/cov/main.o
 
 # Unit tests link every compiler object but main.o; TEST_LDFLAGS_<name>
 # adds link flags for one test (fault injection through --wrap).
-TEST_LDFLAGS_output_faults := -Wl,--wrap=write,--wrap=fsync,--wrap=close,--wrap=openat,--wrap=mkdirat,--wrap=renameat,--wrap=renameat2,--wrap=unlinkat,--wrap=flock
+TEST_LDFLAGS_output_faults := -Wl,--wrap=write,--wrap=fsync,--wrap=syncfs,--wrap=close,--wrap=openat,--wrap=mkdirat,--wrap=renameat,--wrap=renameat2,--wrap=unlinkat,--wrap=flock
 $(BUILD)/asan/test_%: tests/unit/test_%.c $(call lib_objs,asan)
 	$(CC) $(WARN) $(DEFS) $(OPT) $(SAN) $(INC) -o $@ $^ $(LDLIBS) -lcmocka $(TEST_LDFLAGS_$*)
 $(BUILD)/cov/test_%: tests/unit/test_%.c $(call lib_objs,cov)

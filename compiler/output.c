@@ -18,7 +18,9 @@
  * no longer hold it: killed or crashed); check that an existing D is a real
  * directory that holds only files obc writes; create the staging
  * directory and write every file into it (openat relative to its
- * descriptor, O_CREAT|O_EXCL|O_NOFOLLOW, fsync); fsync it; then rename D
+ * descriptor, O_CREAT|O_EXCL|O_NOFOLLOW); make them all durable in one
+ * pass (syncfs; one fsync per file where there is none); fsync the
+ * staging directory; then rename D
  * aside, rename the staging directory to D, fsync P and remove the old
  * directory. Any failure before the renames removes the staging
  * directory and leaves D as it was; a failed second rename puts the old
@@ -354,18 +356,43 @@ static int make_unique(int pfd, const char *prefix, char name[ENTRY_MAX], bool d
     return EEXIST;
 }
 
-/* Writes `f` into the staging directory `sfd`. */
+/* Writes `f` into the staging directory `sfd`; sync_files makes it
+ * durable with the others. */
 static int write_file(int sfd, const struct out_file *f)
 {
     int fd = openat(sfd, f->name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd < 0)
         return errno;
     int err = write_all(fd, f->data, f->len);
-    if (!err && fsync(fd) != 0)
-        err = errno;
     if (close(fd) != 0 && !err)
         err = errno;
     return err;
+}
+
+/* Makes every file written into `sfd` durable before anything is renamed:
+ * one pass over the file system that holds them (syncfs), or, where
+ * there is none, one fsync per file. */
+static int sync_files(int sfd, const struct out_file *files, size_t n, size_t *culprit)
+{
+#if defined(__linux__)
+    *culprit = n;
+    if (syncfs(sfd) == 0)
+        return 0;
+    if (errno != ENOSYS && errno != EINVAL && errno != ENOTSUP)
+        return errno; /* a write that did not reach the disk */
+#endif
+    for (size_t i = 0; i < n; i++) {
+        *culprit = i;
+        int fd = openat(sfd, files[i].name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+            return errno;
+        int err = fsync(fd) != 0 ? errno : 0;
+        if (close(fd) != 0 && !err)
+            err = errno;
+        if (err)
+            return err;
+    }
+    return 0;
 }
 
 /* Writes every file into a new staging directory and switches it in
@@ -405,6 +432,8 @@ static int stage_and_switch(int pfd, const char *base, const struct out_file *fi
         *culprit = i;
         err = write_file(sfd, &files[i]);
     }
+    if (!err)
+        err = sync_files(sfd, files, n, culprit);
     if (!err) {
         *culprit = n;
         err = sync_dir(sfd);

@@ -31,7 +31,7 @@
 
 /* ---- the fault plan --------------------------------------------------- */
 
-enum call { C_WRITE, C_FSYNC, C_CLOSE, C_OPENAT, C_MKDIRAT, C_RENAMEAT, C_RENAMEAT2, C_UNLINKAT, C_FLOCK, C_COUNT };
+enum call { C_WRITE, C_FSYNC, C_SYNCFS, C_CLOSE, C_OPENAT, C_MKDIRAT, C_RENAMEAT, C_RENAMEAT2, C_UNLINKAT, C_FLOCK, C_COUNT };
 
 struct fault {
     int after;  /* let this many calls pass first */
@@ -60,6 +60,7 @@ static bool fails(enum call c)
 
 ssize_t __real_write(int fd, const void *buf, size_t n);
 int __real_fsync(int fd);
+int __real_syncfs(int fd);
 int __real_close(int fd);
 int __real_openat(int dfd, const char *path, int flags, ...);
 int __real_mkdirat(int dfd, const char *path, mode_t mode);
@@ -69,6 +70,7 @@ int __real_unlinkat(int dfd, const char *path, int flags);
 int __real_renameat2(int a, const char *p, int b, const char *q, unsigned flags);
 ssize_t __wrap_write(int fd, const void *buf, size_t n);
 int __wrap_fsync(int fd);
+int __wrap_syncfs(int fd);
 int __wrap_close(int fd);
 int __wrap_openat(int dfd, const char *path, int flags, ...);
 int __wrap_mkdirat(int dfd, const char *path, mode_t mode);
@@ -101,6 +103,7 @@ ssize_t __wrap_write(int fd, const void *buf, size_t n)
     } while (0)
 
 int __wrap_fsync(int fd) { WRAP(fsync, C_FSYNC, fd); }
+int __wrap_syncfs(int fd) { WRAP(syncfs, C_SYNCFS, fd); }
 int __wrap_close(int fd)
 {
     int err = plan[C_CLOSE].err;
@@ -273,7 +276,16 @@ static void test_interrupted_write_is_retried(void **state)
 static void test_fsync_error_keeps_old_files(void **state)
 {
     (void)state;
+    /* one syncfs makes the files durable; where the system has none,
+     * each file is synced and the first that fails is named */
+    arm(C_SYNCFS, (struct fault){.err = ENOSYS});
     expect_failure(C_FSYNC, (struct fault){.err = EIO}, EIO, "a.json");
+    expect_old();
+    arm(C_SYNCFS, (struct fault){.err = ENOSYS});
+    expect_failure(C_FSYNC, (struct fault){.after = 1, .err = EIO}, EIO, "b.json");
+    expect_old();
+    /* syncfs itself reports a write that failed: nothing replaced */
+    expect_failure(C_SYNCFS, (struct fault){.err = EIO}, EIO, NULL);
     expect_old();
 }
 
@@ -383,14 +395,15 @@ static void test_stale_temporary_of_an_older_version_goes(void **state)
 static void test_directory_sync_and_close_errors(void **state)
 {
     (void)state;
-    /* fsync: two files, then the staging directory: nothing replaced */
-    expect_failure(C_FSYNC, (struct fault){.after = 2, .err = EIO}, EIO, NULL);
+    /* fsync (the files went through syncfs): the staging directory first:
+     * nothing replaced */
+    expect_failure(C_FSYNC, (struct fault){.after = 0, .err = EIO}, EIO, NULL);
     expect_old();
     /* then the parent, after the switch: reported, the new set is complete */
-    expect_failure(C_FSYNC, (struct fault){.after = 3, .err = EIO}, EIO, NULL);
+    expect_failure(C_FSYNC, (struct fault){.after = 1, .err = EIO}, EIO, NULL);
     expect_new();
     /* a file system that cannot sync a directory is fine */
-    arm(C_FSYNC, (struct fault){.after = 2, .err = EINVAL});
+    arm(C_FSYNC, (struct fault){.after = 0, .err = EINVAL});
     const char *failed = "unset";
     assert_int_equal(out_write_all(OUT, two, 2, &strict, &failed), 0);
     /* close: two files, then the staging directory */
