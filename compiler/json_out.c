@@ -195,15 +195,21 @@ static void put_value(struct out *o, const cJSON *v, bool pretty, int depth)
     }
 }
 
+/* A whole document: `null` for none, and a final newline when pretty. */
+static void put_document(struct out *o, const cJSON *doc, bool pretty)
+{
+    if (doc)
+        put_value(o, doc, pretty, 0);
+    else
+        put_s(o, "null");
+    if (pretty)
+        put_c(o, '\n');
+}
+
 char *json_print(const struct cJSON *doc, bool pretty)
 {
     struct out o = {0};
-    if (doc)
-        put_value(&o, doc, pretty, 0);
-    else
-        put_s(&o, "null");
-    if (pretty)
-        put_c(&o, '\n');
+    put_document(&o, doc, pretty);
     if (o.failed) {
         free(o.s);
         return NULL;
@@ -214,12 +220,7 @@ char *json_print(const struct cJSON *doc, bool pretty)
 size_t json_chars(const struct cJSON *doc, bool pretty)
 {
     struct out o = {.counting = true};
-    if (doc)
-        put_value(&o, doc, pretty, 0);
-    else
-        put_s(&o, "null");
-    if (pretty)
-        put_c(&o, '\n');
+    put_document(&o, doc, pretty);
     return o.chars;
 }
 
