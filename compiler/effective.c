@@ -48,6 +48,7 @@ static void check_effective(struct obc *cc, struct eff_vocabulary *v, const stru
     struct ir_program *prog = arena_alloc(&cc->arena, sizeof *prog);
     *prog = *v->prog;
     prog->accounts = prog->keys = prog->vaults = prog->selections = prog->plans = prog->policies = (struct vec){0};
+    prog->key_uses_memo = NULL; /* its own policies: its own key uses */
     struct json_lowering *L = json_lowering_again(v->lowering, prog);
     json_lowering_missing(L, JSON_MISSING_EFFECTIVE);
     struct src_file named = {.path = name};

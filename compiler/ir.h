@@ -521,6 +521,8 @@ struct ir_org {
 
 struct ir_program {
     struct ir_org org;
+    struct vec *key_uses_memo; /* key_users.c: key_uses() of this program, made
+                                  once for the checks and the manifest */
     /* std permission sets that say what each user of a key needs
      * (stdlib/kms.ob); NULL when the standard library is not imported. */
     struct ir_permissions *need_vault_writer;   /* backup_vault_writer */

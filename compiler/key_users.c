@@ -242,7 +242,7 @@ static void rule_uses(struct uses *c, struct ir_rule *rule)
     }
 }
 
-void key_uses(struct obc *cc, const struct ir_program *prog, struct vec *out)
+static void find_uses(struct obc *cc, const struct ir_program *prog, struct vec *out)
 {
     struct uses c = {.cc = cc, .prog = prog, .out = out};
     struct ptrset plans = {0}; /* a plan in many policies adds nothing new after the first */
@@ -257,4 +257,19 @@ void key_uses(struct obc *cc, const struct ir_program *prog, struct vec *out)
                 rule_uses(&c, VEC_GET(struct ir_rule, plan->rules, k));
         }
     }
+}
+
+/* The uses are found once per program (the checks and the manifest both
+ * ask); the memo is no part of what the program says, so it is kept even
+ * in a program passed as const. */
+void key_uses(struct obc *cc, const struct ir_program *prog, struct vec *out)
+{
+    struct vec *memo = prog->key_uses_memo;
+    if (!memo) {
+        memo = arena_alloc(&cc->arena, sizeof *memo);
+        find_uses(cc, prog, memo);
+        ((struct ir_program *)prog)->key_uses_memo = memo;
+    }
+    for (size_t i = 0; i < memo->len; i++)
+        vec_push(&cc->arena, out, memo->items[i]);
 }
